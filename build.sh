@@ -1,0 +1,788 @@
+#!/bin/sh
+# sandboxd's build, test and tool runner. Plain POSIX sh: see
+# `./build.sh --help` and docs/BUILD.md.
+#
+# Environment: CC (default musl-gcc) and CFLAGS (appended to the project's
+# flags) for cross builds; O=DIR (default build) and KCONFIG_CONFIG=FILE
+# (default .config) pick another output folder and configuration.
+# `test A -nt B` is in POSIX.1-2024 and in dash, bash and busybox sh.
+# shellcheck disable=SC3013
+set -eu
+
+TOP=$(cd "$(dirname "$0")" && pwd)
+cd "$TOP"
+
+PROG=./build.sh
+JOBS=$(nproc 2>/dev/null || echo 2)
+
+# Everything the build, the test tiers and the tools around them use.
+# gcc, make and llvm-14 are spelled out because musl-tools does not pull in
+# gcc, libseccomp's build needs make, and llvm-14 brings llvm-symbolizer
+# for readable sanitizer reports.
+PKGS="musl-tools gcc make gperf libinih-dev kconfig-frontends dpkg-dev file
+busybox-static cpio qemu-system-x86 crun clang libclang-rt-14-dev llvm-14
+libseccomp-dev time"
+
+# Without CC the target is this machine; with one, ask it for its triple so
+# that a cross build keeps its own UAPI links and libseccomp.
+if [ -n "${CC:-}" ] && [ "$CC" != musl-gcc ]; then
+	TRIPLE=$($CC -dumpmachine) || { echo "$PROG: cannot run CC=$CC" >&2; exit 1; }
+else
+	CC=musl-gcc
+	TRIPLE=
+fi
+USER_CFLAGS=${CFLAGS:-}
+ARCH=${TRIPLE%%-*}
+if [ -z "$TRIPLE" ] || [ "$ARCH" = "$(uname -m)" ]; then
+	SFX=
+	MULTIARCH=${MULTIARCH:-$(uname -m)-linux-gnu}
+else
+	SFX=-$ARCH
+	MULTIARCH=${MULTIARCH:-$ARCH-linux-gnu}
+fi
+
+CACHE=build/cache
+INC=build/include$SFX
+SECCOMP_DIR=$CACHE/libseccomp$SFX
+SECCOMP_A=$SECCOMP_DIR/lib/libseccomp.a
+INIH_A=${INIH_A:-/usr/lib/$MULTIARCH/libinih.a}
+DEB_SRC_LIST=/etc/apt/sources.list.d/sandboxd-deb-src.sources
+
+O=${O:-build}
+O=${O%/}
+KCONFIG_CONFIG=${KCONFIG_CONFIG:-.config}
+export KCONFIG_CONFIG
+
+SRC_DIRS="lib config sandbox rootfs cgroup init"
+
+msg() { printf '%s\n' "$*" >&2; }
+die() { printf '%s: %s\n' "$PROG" "$*" >&2; exit 1; }
+
+# Other sessions build in the same tree: serialise by output folder.
+# $1 = fd (one digit), $2 = lock file.
+lock() {
+	mkdir -p "$(dirname "$2")"
+	eval "exec $1>\"\$2\""
+	if ! flock -n "$1"; then
+		msg "$PROG: waiting for $2 (another ./build.sh is running)"
+		flock "$1"
+	fi
+}
+unlock() { eval "exec $1>&-"; }
+
+as_root() {
+	if [ "$(id -u)" = 0 ]; then
+		"$@"
+	elif command -v sudo >/dev/null 2>&1; then
+		sudo "$@"
+	else
+		die "need root for: $*"
+	fi
+}
+
+# ---------------------------------------------------------------- deps
+
+missing_pkgs() {
+	# shellcheck disable=SC2086
+	dpkg-query -W -f='${db:Status-Abbrev} ${Package}\n' $PKGS 2>/dev/null |
+		awk '$1 == "ii" { print $2 }' >"${TMPDIR:-/tmp}/sandboxd-pkgs.$$" || true
+	for p in $PKGS; do
+		grep -qx "$p" "${TMPDIR:-/tmp}/sandboxd-pkgs.$$" || printf '%s ' "$p"
+	done
+	rm -f "${TMPDIR:-/tmp}/sandboxd-pkgs.$$"
+}
+
+APT_UPDATED=
+apt_update() {
+	[ -n "$APT_UPDATED" ] && return 0
+	msg "deps: apt-get update"
+	as_root apt-get update -q
+	APT_UPDATED=1
+}
+
+have_deb_src() {
+	[ -f "$DEB_SRC_LIST" ] && return 0
+	grep -qs '^Types:.*deb-src' /etc/apt/sources.list.d/*.sources && return 0
+	grep -qs '^[[:space:]]*deb-src[[:space:]]' /etc/apt/sources.list \
+		/etc/apt/sources.list.d/*.list && return 0
+	return 1
+}
+
+# `apt-get source` needs deb-src entries; mirror each deb stanza of
+# Debian's own sources (same mirrors, suites, components and keys).
+add_deb_src() {
+	have_deb_src && return 0
+	deb=/etc/apt/sources.list.d/debian.sources
+	if [ -f "$deb" ]; then
+		msg "deps: adding $DEB_SRC_LIST (mirrors $deb)"
+		awk '
+		function flush() {
+			if (keep && body != "") {
+				printf "%sTypes: deb-src\n%s", sep, body
+				sep = "\n"
+			}
+			body = ""; keep = 0; cur = 0
+		}
+		/^[ \t]*$/ { flush(); next }
+		/^#/ { next }
+		/^[ \t]/ { if (cur) body = body $0 "\n"; next }
+		{
+			n = index($0, ":"); f = tolower(substr($0, 1, n - 1)); cur = 0
+			if (f == "types") {
+				if ($0 ~ /[: \t]deb([ \t]|$)/) keep = 1
+			} else if (f == "uris" || f == "suites" || f == "components" ||
+				   f == "signed-by" || f == "enabled") {
+				cur = 1; body = body $0 "\n"
+			}
+		}
+		END { flush() }' "$deb" >"${TMPDIR:-/tmp}/sandboxd-deb-src.$$"
+		[ -s "${TMPDIR:-/tmp}/sandboxd-deb-src.$$" ] ||
+			die "deps: no deb stanza in $deb to mirror"
+		as_root cp "${TMPDIR:-/tmp}/sandboxd-deb-src.$$" "$DEB_SRC_LIST"
+		rm -f "${TMPDIR:-/tmp}/sandboxd-deb-src.$$"
+	elif [ -f /etc/apt/sources.list ]; then
+		msg "deps: adding deb-src lines from /etc/apt/sources.list"
+		sed -n 's/^[[:space:]]*deb[[:space:]]/deb-src /p' /etc/apt/sources.list |
+			as_root tee /etc/apt/sources.list.d/sandboxd-deb-src.list >/dev/null
+	else
+		die "deps: no apt sources to mirror as deb-src"
+	fi
+	APT_UPDATED=   # the new entry needs its own update
+}
+
+copy_if_changed() {
+	cmp -s "$1" "$2" 2>/dev/null || cp "$1" "$2"
+}
+
+link_if_changed() {
+	[ "$(readlink "$2" 2>/dev/null)" = "$1" ] || ln -sfn "$1" "$2"
+}
+
+# build/include: musl-gcc's only window on kernel UAPI headers, ini.h and
+# seccomp.h. Symlinks and copies only; never glibc's /usr/include itself.
+ensure_include() {
+	mkdir -p "$INC"
+	link_if_changed /usr/include/linux "$INC/linux"
+	link_if_changed /usr/include/asm-generic "$INC/asm-generic"
+	link_if_changed "/usr/include/$MULTIARCH/asm" "$INC/asm"
+	[ -f /usr/include/ini.h ] && copy_if_changed /usr/include/ini.h "$INC/ini.h"
+	for h in seccomp.h seccomp-syscalls.h; do
+		[ -f "$SECCOMP_DIR/include/$h" ] &&
+			copy_if_changed "$SECCOMP_DIR/include/$h" "$INC/$h"
+	done
+	return 0
+}
+
+# libseccomp for musl, from Debian's source package, static, into the cache.
+build_libseccomp() {
+	src=$CACHE/src$SFX
+	abs_inc=$TOP/$INC
+	rm -rf "$src"
+	mkdir -p "$src"
+	msg "deps: apt-get source libseccomp (into $src)"
+	(cd "$src" && apt-get source -q libseccomp) >"$src/apt-source.log" 2>&1 || {
+		cat "$src/apt-source.log" >&2
+		die "deps: apt-get source libseccomp failed"
+	}
+	dir=
+	for d in "$src"/libseccomp-*/; do
+		[ -f "$d/configure" ] && dir=${d%/}
+	done
+	[ -n "$dir" ] || die "deps: no unpacked libseccomp source under $src"
+	host=
+	[ -n "$SFX" ] && host=--host=$TRIPLE
+	msg "deps: configuring $dir with CC=$CC"
+	# shellcheck disable=SC2086
+	(cd "$dir" && ./configure CC="$CC" \
+		CFLAGS="-Os -ffunction-sections -fdata-sections -isystem $abs_inc" \
+		--enable-static --disable-shared --disable-python \
+		--disable-dependency-tracking $host) >"$src/configure.log" 2>&1 || {
+		tail -n 40 "$src/configure.log" >&2
+		die "deps: libseccomp configure failed (log: $src/configure.log)"
+	}
+	msg "deps: building libseccomp.a"
+	make -C "$dir/src" -j"$JOBS" libseccomp.la >"$src/make.log" 2>&1 || {
+		tail -n 40 "$src/make.log" >&2
+		die "deps: libseccomp build failed (log: $src/make.log)"
+	}
+	# Install under a temporary name: a half-built cache never looks done.
+	rm -rf "$SECCOMP_DIR.tmp"
+	mkdir -p "$SECCOMP_DIR.tmp/lib" "$SECCOMP_DIR.tmp/include"
+	cp "$dir/src/.libs/libseccomp.a" "$SECCOMP_DIR.tmp/lib/"
+	cp "$dir/include/seccomp.h" "$dir/include/seccomp-syscalls.h" \
+		"$SECCOMP_DIR.tmp/include/"
+	rm -rf "$SECCOMP_DIR"
+	mv "$SECCOMP_DIR.tmp" "$SECCOMP_DIR"
+	msg "deps: $SECCOMP_A ($(wc -c <"$SECCOMP_A") bytes)"
+}
+
+cmd_deps() {
+	missing=$(missing_pkgs)
+	if [ -z "$missing" ] && [ -f "$SECCOMP_A" ]; then
+		ensure_include
+		return 0
+	fi
+	lock 8 "$CACHE/.lock"
+	missing=$(missing_pkgs)
+	if [ -n "$missing" ]; then
+		[ -f "$SECCOMP_A" ] || add_deb_src
+		apt_update
+		msg "deps: installing $missing"
+		# shellcheck disable=SC2086
+		as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -q \
+			--no-install-recommends -o DPkg::Lock::Timeout=600 $missing
+	fi
+	ensure_include
+	if [ ! -f "$SECCOMP_A" ]; then
+		# Lists that already know the source package need no update.
+		if ! have_deb_src; then
+			add_deb_src
+			apt_update
+		elif ! apt-cache showsrc libseccomp 2>/dev/null | grep -q '^Package:'; then
+			apt_update
+		fi
+		build_libseccomp
+		ensure_include
+	fi
+	unlock 8
+}
+
+# A quiet "deps" for the commands that build: does nothing when all is there.
+need_deps() {
+	if [ -f "$SECCOMP_A" ] && [ -f "$INC/ini.h" ] && [ -f "$INC/seccomp.h" ] &&
+	   [ -z "$(missing_pkgs)" ]; then
+		ensure_include
+		return 0
+	fi
+	cmd_deps
+}
+
+# ---------------------------------------------------------------- config
+
+# .config -> $O/config.h: every CONFIG_X defined, bools as 0/1, so that code
+# says `#if CONFIG_X`. Symbols of Kconfig missing from .config (hidden by a
+# dependency) are 0. Rewritten only when it changes, to keep objects valid.
+gen_config_h() {
+	mkdir -p "$O"
+	awk '
+	FNR == NR {
+		if ($1 == "config" || $1 == "menuconfig")
+			if (!(("CONFIG_" $2) in known)) {
+				known["CONFIG_" $2] = 1; order[++n] = "CONFIG_" $2
+			}
+		next
+	}
+	/^CONFIG_[A-Za-z0-9_]+=/ {
+		i = index($0, "="); k = substr($0, 1, i - 1); v = substr($0, i + 1)
+		if (v == "y" || v == "m") v = 1
+		else if (v == "n") v = 0
+		val[k] = v; next
+	}
+	/^# CONFIG_[A-Za-z0-9_]+ is not set$/ { val[$2] = 0 }
+	END {
+		print "/* Generated by build.sh from " cfg "; do not edit. */"
+		print "#ifndef SBX_CONFIG_H"
+		print "#define SBX_CONFIG_H"
+		print ""
+		for (i = 1; i <= n; i++)
+			print "#define " order[i] " " ((order[i] in val) ? val[order[i]] : 0)
+		for (k in val)
+			if (!(k in known))
+				print "#define " k " " val[k]
+		print ""
+		print "#endif"
+	}' cfg="$KCONFIG_CONFIG" Kconfig "$KCONFIG_CONFIG" >"$O/config.h.tmp"
+	if cmp -s "$O/config.h.tmp" "$O/config.h"; then
+		rm -f "$O/config.h.tmp"
+	else
+		mv "$O/config.h.tmp" "$O/config.h"
+		msg "  GEN     $O/config.h (from $KCONFIG_CONFIG)"
+	fi
+}
+
+kconf() {
+	mkdir -p "$(dirname "$KCONFIG_CONFIG")"
+	kconfig-conf -s "$@" Kconfig || die "kconfig-conf $* failed"
+}
+
+# Make sure $KCONFIG_CONFIG exists and is current, then config.h.
+ensure_config() {
+	if [ ! -f "$KCONFIG_CONFIG" ]; then
+		msg "  CONF    $KCONFIG_CONFIG (defconfig)"
+		kconf --alldefconfig
+	elif [ Kconfig -nt "$KCONFIG_CONFIG" ] || [ ! -f "$O/config.h" ] ||
+	     [ "$KCONFIG_CONFIG" -nt "$O/config.h" ]; then
+		# A stale .config gains the defaults of new symbols.
+		kconf --olddefconfig </dev/null
+	fi
+	gen_config_h
+}
+
+config_is() { grep -q "^CONFIG_$1=y" "$KCONFIG_CONFIG"; }
+
+cmd_kconfig() {
+	need_deps
+	case $1 in
+	defconfig) kconf --alldefconfig ;;
+	allnoconfig) kconf --allnoconfig ;;
+	oldconfig) kconfig-conf --oldconfig Kconfig || die "oldconfig failed" ;;
+	menuconfig) kconfig-mconf Kconfig || die "menuconfig failed" ;;
+	esac
+	gen_config_h
+	msg "$PROG: wrote $KCONFIG_CONFIG and $O/config.h"
+}
+
+# ---------------------------------------------------------------- build
+
+sources() {
+	for d in $SRC_DIRS; do
+		[ -d "$d" ] && find "$d" -name '*.c' -type f
+	done | LC_ALL=C sort
+}
+
+# True when $1 (an output) is missing or older than anything its depfile
+# $2 (gcc -MMD) names, or than any further file given.
+stale() {
+	out=$1 dep=$2
+	shift 2
+	[ -f "$out" ] || return 0
+	[ -f "$dep" ] || return 0
+	for f in $(sed -e 's/^[^:]*://' -e 's/\\$//' "$dep") "$@"; do
+		[ "$f" -nt "$out" ] && return 0
+	done
+	return 1
+}
+
+# Compile the sources read from stdin in parallel.
+# $1 = compiler, $2 = flags, $3 = object dir, $4 = label for the log lines.
+compile_all() {
+	BS_CC=$1 BS_FLAGS=$2 BS_OBJ=$3 BS_LABEL=$4 xargs -P "$JOBS" -n 1 sh -c '
+		o=$BS_OBJ/${1%.c}.o
+		mkdir -p "${o%/*}"
+		printf "  %-7s %s\n" "$BS_LABEL" "$1" >&2
+		exec $BS_CC $BS_FLAGS -MMD -MF "${o%.o}.d" -c "$1" -o "$o"' sh
+}
+
+# Objects of every source in $O/obj with $CC; writes the list to $O/objs.
+# $1 = compiler, $2 = flags, $3 = object dir, $4 = label, $5 = skip (a source).
+build_objects() {
+	bo_cc=$1 bo_flags=$2 bo_obj=$3 bo_label=$4 bo_skip=${5:-}
+	mkdir -p "$bo_obj"
+	if [ "$(cat "$bo_obj/.flags" 2>/dev/null)" != "$bo_cc $bo_flags" ]; then
+		find "$bo_obj" -name '*.o' -exec rm -f {} +
+		printf '%s\n' "$bo_cc $bo_flags" >"$bo_obj/.flags"
+	fi
+	: >"$bo_obj/.todo"
+	: >"$bo_obj/.objs.new"
+	for s in $(sources); do
+		[ "$s" = "$bo_skip" ] && continue
+		o=$bo_obj/${s%.c}.o
+		printf '%s\n' "$o" >>"$bo_obj/.objs.new"
+		if stale "$o" "${o%.o}.d" "$s"; then
+			rm -f "$o"
+			printf '%s\n' "$s" >>"$bo_obj/.todo"
+		fi
+	done
+	mv "$bo_obj/.objs.new" "$bo_obj/.objs"
+	[ -s "$bo_obj/.todo" ] || return 0
+	compile_all "$bo_cc" "$bo_flags" "$bo_obj" "$bo_label" <"$bo_obj/.todo"
+}
+
+musl_cflags() {
+	printf '%s' "-std=c17 -Os -Wall -Wextra -Werror -D_GNU_SOURCE -ffunction-sections -fdata-sections -isystem $INC -I $O${USER_CFLAGS:+ $USER_CFLAGS}"
+}
+
+link_libs() {
+	libs=
+	config_is SECCOMP && libs="$SECCOMP_A"
+	printf '%s' "${libs:+$libs }$INIH_A -lm"
+}
+
+print_size() {
+	bytes=$(wc -c <"$1")
+	printf '%s: %s bytes (%s KiB) stripped\n' "$1" "$bytes" \
+		"$(awk -v b="$bytes" 'BEGIN { printf "%.1f", b / 1024 }')"
+}
+
+# Build $O/sandboxd from $KCONFIG_CONFIG.
+do_build() {
+	need_deps
+	lock 9 "$O/.lock"
+	ensure_config
+	[ -f "$INIH_A" ] || die "no $INIH_A (libinih-dev for $MULTIARCH)"
+	if config_is SECCOMP && [ ! -f "$SECCOMP_A" ]; then
+		die "no $SECCOMP_A: run $PROG deps"
+	fi
+	build_objects "$CC" "$(musl_cflags)" "$O/obj" CC ||
+		die "compiling failed ($O, $KCONFIG_CONFIG)"
+	bin=$O/sandboxd
+	libs=$(link_libs)
+	ldflags="-static -Wl,--gc-sections -s"
+	relink=
+	[ -f "$bin" ] || relink=1
+	[ "$(cat "$O/.link" 2>/dev/null)" = "$CC $ldflags $libs $(cat "$O/obj/.objs")" ] || relink=1
+	if [ -z "$relink" ]; then
+		for f in $(cat "$O/obj/.objs") $libs; do
+			case $f in -*) continue ;; esac
+			if [ "$f" -nt "$bin" ]; then relink=1; break; fi
+		done
+	fi
+	if [ -n "$relink" ]; then
+		msg "  LD      $bin"
+		# shellcheck disable=SC2046,SC2086
+		$CC $ldflags -o "$bin.tmp" $(cat "$O/obj/.objs") $libs || die "linking $bin failed"
+		mv "$bin.tmp" "$bin"
+		printf '%s\n' "$CC $ldflags $libs $(cat "$O/obj/.objs")" >"$O/.link"
+	fi
+	ln -sfn sandboxd "$O/sandboxctl"
+	what=$(file -b "$bin")
+	case $what in
+	*"statically linked"*) ;;
+	*) die "$bin is not statically linked: $what" ;;
+	esac
+	unlock 9
+	print_size "$bin"
+}
+
+# ---------------------------------------------------------------- tests
+
+RESULTS=
+TESTLOG=
+
+# Count one result line (also shown).
+result() {
+	printf '%s\n' "$1"
+	printf '%s\n' "$1" >>"$RESULTS"
+}
+
+# Run one test program: $1 = name, $2 = prefix for its lines ("" or
+# "allno:"), $3 = timeout in seconds, rest = command. Its stdout is shown
+# and counted; stderr is only shown.
+run_test() {
+	rt_name=$1 rt_prefix=$2 rt_timeout=$3
+	shift 3
+	rt_out=$TESTLOG/out.$$
+	rt_rc=$TESTLOG/rc.$$
+	if [ -n "$rt_prefix" ]; then
+		{ timeout -k 10 "$rt_timeout" "$@" 2>&3 </dev/null; echo $? >"$rt_rc"; } 3>&2 |
+			sed -e "s/^ok /ok $rt_prefix/" -e "s/^not ok /not ok $rt_prefix/" |
+			tee "$rt_out"
+	else
+		{ timeout -k 10 "$rt_timeout" "$@" 2>&3 </dev/null; echo $? >"$rt_rc"; } 3>&2 |
+			tee "$rt_out"
+	fi
+	grep -E '^(not )?ok ' "$rt_out" >>"$RESULTS" || true
+	rc=$(cat "$rt_rc")
+	if [ "$rc" = 124 ] || [ "$rc" = 137 ]; then
+		result "not ok $rt_prefix$rt_name: timed out after ${rt_timeout}s"
+	elif [ "$rc" != 0 ] && ! grep -q '^not ok ' "$rt_out"; then
+		result "not ok $rt_prefix$rt_name: exited $rc"
+	elif ! grep -qE '^(not )?ok ' "$rt_out"; then
+		result "not ok $rt_prefix$rt_name: printed no ok/not ok line"
+	fi
+	rm -f "$rt_out" "$rt_rc"
+}
+
+# Build one config into a folder for the suite, counted as a test.
+# $1 = folder, $2 = kconfig target (alldefconfig/allnoconfig) or "" for ./.config
+test_build() {
+	tb_name=build:$(basename "$1")
+	[ "$1" = build ] && tb_name=build
+	if (
+		O=$1
+		if [ -n "$2" ]; then
+			KCONFIG_CONFIG=$1/.config
+			export KCONFIG_CONFIG
+			kconf "--$2"
+		fi
+		do_build
+	); then
+		result "ok $tb_name"
+		return 0
+	fi
+	result "not ok $tb_name: see the compiler output above"
+	return 1
+}
+
+# The unit tests of one musl build. $1 = build folder, $2 = prefix.
+unit_tests_musl() {
+	ut_o=$1 ut_prefix=$2
+	ut_dir=$ut_o/tests
+	mkdir -p "$ut_dir"
+	ut_lib=$ut_dir/libsandboxd.a
+	# every object but main's, as an archive: a test pulls what it needs
+	grep -v '/init/main\.o$' "$ut_o/obj/.objs" >"$ut_dir/objs"
+	rm -f "$ut_lib"
+	# shellcheck disable=SC2046
+	ar rcs "$ut_lib" $(cat "$ut_dir/objs")
+	ut_libs=$(KCONFIG_CONFIG=$ut_o/.config link_libs)
+	ut_flags="$(O=$ut_o musl_cflags) -I . -I tests/unit"
+	for t in tests/unit/test_*.c; do
+		[ -f "$t" ] || continue
+		n=$(basename "$t" .c)
+		b=$ut_dir/$n
+		if stale "$b" "$b.d" "$ut_lib" || [ "$(cat "$b.cmd" 2>/dev/null)" != "$ut_flags $ut_libs" ]; then
+			# shellcheck disable=SC2086
+			if ! $CC $ut_flags -MMD -MF "$b.d" -static -o "$b" "$t" "$ut_lib" $ut_libs; then
+				rm -f "$b"
+				result "not ok $ut_prefix$n: does not build"
+				continue
+			fi
+			printf '%s\n' "$ut_flags $ut_libs" >"$b.cmd"
+		fi
+		run_test "$n" "$ut_prefix" 300 "$b"
+	done
+}
+
+CLANG_SAN="-fsanitize=address,undefined -fno-sanitize-recover=all"
+clang_flags() {
+	# No build/include: glibc has its own UAPI headers, seccomp.h and ini.h.
+	printf '%s' "-std=c17 -O1 -g -fno-omit-frame-pointer -Wall -Wextra -Werror -D_GNU_SOURCE -I build/defconfig $1"
+}
+
+# Sanitizer objects of every source but main.c into $1 (archive $1/lib.a).
+# $2 = extra flags.
+clang_archive() {
+	ca_dir=$1
+	build_objects clang "$(clang_flags "$2")" "$ca_dir/obj" CLANG init/main.c ||
+		return 1
+	rm -f "$ca_dir/lib.a"
+	# shellcheck disable=SC2046
+	ar rcs "$ca_dir/lib.a" $(cat "$ca_dir/obj/.objs")
+}
+
+unit_tests_asan() {
+	if ! clang_archive build/asan "$CLANG_SAN"; then
+		result "not ok asan:build: the sources do not compile with clang (see above)"
+		return 0
+	fi
+	at_flags="$(clang_flags "$CLANG_SAN") -I . -I tests/unit"
+	at_libs="-lseccomp -linih -lm"
+	for t in tests/unit/test_*.c; do
+		[ -f "$t" ] || continue
+		n=$(basename "$t" .c)
+		b=build/asan/tests/$n
+		mkdir -p build/asan/tests
+		if stale "$b" "$b.d" build/asan/lib.a || [ "$(cat "$b.cmd" 2>/dev/null)" != "$at_flags" ]; then
+			# shellcheck disable=SC2086
+			if ! clang $at_flags -MMD -MF "$b.d" -o "$b" "$t" build/asan/lib.a $at_libs; then
+				rm -f "$b"
+				result "not ok asan:$n: does not build"
+				continue
+			fi
+			printf '%s\n' "$at_flags" >"$b.cmd"
+		fi
+		run_test "$n" "asan:" 600 env \
+			ASAN_OPTIONS="${ASAN_OPTIONS:-detect_leaks=1}" \
+			UBSAN_OPTIONS="${UBSAN_OPTIONS:-print_stacktrace=1}" "$b"
+	done
+}
+
+FUZZ_BIN=build/fuzz/fuzz_unit
+build_fuzzer() {
+	clang_archive build/fuzz "-fsanitize=fuzzer-no-link,address,undefined -fno-sanitize-recover=all" ||
+		return 1
+	bf_flags="$(clang_flags "-fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all") -I ."
+	if stale "$FUZZ_BIN" "$FUZZ_BIN.d" build/fuzz/lib.a; then
+		msg "  FUZZ    $FUZZ_BIN"
+		# shellcheck disable=SC2086
+		clang $bf_flags -MMD -MF "$FUZZ_BIN.d" -o "$FUZZ_BIN" tests/fuzz/fuzz_unit.c \
+			build/fuzz/lib.a -lseccomp -linih -lm || { rm -f "$FUZZ_BIN"; return 1; }
+	fi
+}
+
+# Fuzz for $1 seconds over a scratch copy of the seed corpus (libFuzzer
+# adds what it finds to its first folder: never the repository's). The
+# log goes to $2. Returns 0 when nothing was found.
+run_fuzzer() {
+	rm -rf build/fuzz/corpus build/fuzz/artifacts
+	mkdir -p build/fuzz/corpus build/fuzz/artifacts
+	cp tests/fuzz/corpus/* build/fuzz/corpus/ 2>/dev/null || true
+	ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=1} \
+	UBSAN_OPTIONS=${UBSAN_OPTIONS:-print_stacktrace=1} \
+	timeout -k 10 $(($1 + 120)) "$FUZZ_BIN" -max_total_time="$1" -timeout=10 \
+		-rss_limit_mb=2048 -print_final_stats=1 \
+		-artifact_prefix=build/fuzz/artifacts/ build/fuzz/corpus >"$2" 2>&1
+}
+
+fuzz_reproduce_hint() {
+	for a in build/fuzz/artifacts/*; do
+		[ -f "$a" ] || continue
+		msg "  reproduce: $FUZZ_BIN $a"
+		msg "  (keep it: cp $a tests/fuzz/corpus/ once fixed)"
+	done
+}
+
+fuzz_smoke() {
+	if ! build_fuzzer; then
+		result "not ok fuzz-unit: the fuzzer does not build (see above)"
+		return 0
+	fi
+	fs_log=build/fuzz/smoke.log
+	if run_fuzzer 20 "$fs_log"; then
+		runs=$(sed -n 's/^Done \([0-9]*\) runs.*/\1/p' "$fs_log" | tail -n 1)
+		result "ok fuzz-unit"
+		msg "  fuzz-unit: ${runs:-?} runs in 20 s, corpus $(ls build/fuzz/corpus | wc -l) files"
+	else
+		tail -n 60 "$fs_log" >&2
+		fuzz_reproduce_hint
+		result "not ok fuzz-unit: libFuzzer found a problem (log: $fs_log)"
+	fi
+}
+
+# Host shell tests and the QEMU tier share this environment.
+run_script() {
+	run_test "$1" "" "$2" env \
+		SANDBOXD="$TOP/build/defconfig/sandboxd" \
+		SANDBOXCTL="$TOP/build/defconfig/sandboxctl" \
+		SANDBOXD_ALLNO="$TOP/build/allnoconfig/sandboxd" \
+		TOP="$TOP" bash "$1"
+}
+
+section() { printf '\n=== %s\n' "$*"; }
+
+cmd_test() {
+	need_deps
+	lock 7 build/.test.lock
+	TESTLOG=build/testlog
+	rm -rf "$TESTLOG"
+	mkdir -p "$TESTLOG"
+	RESULTS=$TESTLOG/results
+	: >"$RESULTS"
+
+	section "build ($KCONFIG_CONFIG), defconfig, allnoconfig"
+	test_build build "" || true
+	def_ok=1 allno_ok=1
+	test_build build/defconfig alldefconfig || def_ok=
+	test_build build/allnoconfig allnoconfig || allno_ok=
+
+	section "unit tests (musl, defconfig)"
+	[ -n "$def_ok" ] && unit_tests_musl build/defconfig ""
+	section "unit tests (musl, allnoconfig)"
+	[ -n "$allno_ok" ] && unit_tests_musl build/allnoconfig "allno:"
+	section "unit tests (clang, ASan+UBSan, glibc, defconfig)"
+	[ -n "$def_ok" ] && unit_tests_asan
+	section "fuzz smoke (20 s)"
+	[ -n "$def_ok" ] && fuzz_smoke
+	section "host tests"
+	if [ -n "$def_ok" ] && [ -n "$allno_ok" ]; then
+		for s in tests/host/*.sh; do
+			[ -f "$s" ] && run_script "$s" 900
+		done
+	fi
+	if [ -f tests/qemu/tier.sh ]; then
+		section "QEMU tier"
+		[ -n "$def_ok" ] && [ -n "$allno_ok" ] && run_script tests/qemu/tier.sh 3000
+	fi
+
+	section "summary"
+	for b in build/sandboxd build/defconfig/sandboxd build/allnoconfig/sandboxd; do
+		[ -f "$b" ] && print_size "$b"
+	done
+	passed=$(grep -c '^ok ' "$RESULTS" || true)
+	failed=$(grep -c '^not ok ' "$RESULTS" || true)
+	if [ "$failed" -gt 0 ]; then
+		printf '\nfailures:\n'
+		grep '^not ok ' "$RESULTS"
+	fi
+	printf '\n%s passed, %s failed\n' "$passed" "$failed"
+	unlock 7
+	[ "$failed" -eq 0 ]
+}
+
+cmd_fuzz() {
+	secs=${1:-60}
+	case $secs in '' | *[!0-9]*) die "fuzz: SECONDS must be a number" ;; esac
+	need_deps
+	lock 7 build/.test.lock
+	(O=build/defconfig KCONFIG_CONFIG=build/defconfig/.config &&
+		export KCONFIG_CONFIG && kconf --alldefconfig && do_build) >/dev/null ||
+		die "fuzz: the defconfig build failed"
+	build_fuzzer || die "fuzz: the fuzzer does not build"
+	msg "fuzz: $secs s over a copy of tests/fuzz/corpus in build/fuzz/corpus"
+	if run_fuzzer "$secs" build/fuzz/fuzz.log; then
+		grep -E '^(Done|stat::)' build/fuzz/fuzz.log || true
+		msg "fuzz: nothing found; corpus now $(ls build/fuzz/corpus | wc -l) files"
+		msg "  to keep new seeds: $FUZZ_BIN -merge=1 tests/fuzz/corpus build/fuzz/corpus"
+		return 0
+	fi
+	tail -n 60 build/fuzz/fuzz.log >&2
+	fuzz_reproduce_hint
+	die "fuzz: libFuzzer found a problem (full log: build/fuzz/fuzz.log)"
+}
+
+# ---------------------------------------------------------------- misc
+
+cmd_clean() {
+	[ -d build ] || return 0
+	find build -mindepth 1 -maxdepth 1 ! -name cache -exec rm -rf {} +
+}
+
+cmd_distclean() {
+	rm -rf build "$KCONFIG_CONFIG" "$KCONFIG_CONFIG.old"
+}
+
+exec_tool() {
+	tool=$1
+	shift
+	do_build
+	[ -f "$tool" ] || die "$tool does not exist yet"
+	if [ -x "$tool" ]; then exec "$tool" "$@"; fi
+	exec sh "$tool" "$@"
+}
+
+usage() {
+	cat <<EOF
+usage: $PROG [COMMAND] [ARGS]
+
+  build         (the default) build $O/sandboxd and its sandboxctl link from
+                $KCONFIG_CONFIG (defconfig if absent); installs deps if needed
+  deps          install the Debian packages and build libseccomp for musl
+                into build/cache (quick when everything is there)
+  defconfig     write $KCONFIG_CONFIG with every symbol at its default
+  allnoconfig   write $KCONFIG_CONFIG with every feature off
+  menuconfig    edit $KCONFIG_CONFIG in a terminal menu
+  oldconfig     update $KCONFIG_CONFIG, asking about new symbols
+  test          build defconfig and allnoconfig and run every test tier;
+                ends with "N passed, N failed"
+  fuzz [SECS]   fuzz the unit parser (default 60 s)
+  image ARGS    build, then tests/qemu/mkimage.sh ARGS
+  qemu ARGS     build, then tests/qemu/boot.sh ARGS
+  bench ARGS    build, then bench/start-latency ARGS
+  demo          build, then the demo appliance
+  clean         remove build/ except build/cache
+  distclean     remove build/ and $KCONFIG_CONFIG
+  help          this text
+
+environment: CC, CFLAGS (cross builds), O (output folder, default build),
+KCONFIG_CONFIG (default .config). See docs/BUILD.md.
+EOF
+}
+
+cmd=${1:-build}
+[ $# -gt 0 ] && shift
+case $cmd in
+build) do_build ;;
+deps) cmd_deps ;;
+defconfig | allnoconfig | menuconfig | oldconfig) cmd_kconfig "$cmd" ;;
+test) cmd_test ;;
+fuzz) cmd_fuzz "$@" ;;
+image) exec_tool tests/qemu/mkimage.sh "$@" ;;
+qemu) exec_tool tests/qemu/boot.sh "$@" ;;
+bench) exec_tool bench/start-latency "$@" ;;
+demo)
+	if [ -f init/demo.sh ]; then
+		exec_tool init/demo.sh "$@"
+	fi
+	do_build
+	msg "demo: not yet — the PID-1 issue (#5) adds the demo appliance"
+	exit 1
+	;;
+clean) cmd_clean ;;
+distclean) cmd_distclean ;;
+help | -h | --help) usage ;;
+*)
+	msg "$PROG: unknown command '$cmd' (try $PROG --help)"
+	exit 2
+	;;
+esac

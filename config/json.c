@@ -1,0 +1,268 @@
+#include "json.h"
+
+#include <errno.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+
+static void fail(struct json *j, int errnum, const char *what)
+{
+	if (j->failed)
+		return;
+	j->failed = true;
+	err_set(&j->err, errnum, "writing JSON: %s", what);
+}
+
+static void flush(struct json *j)
+{
+	size_t off = 0;
+
+	while (!j->failed && off < j->len) {
+		ssize_t n = write(j->fd, j->buf + off, j->len - off);
+
+		if (n < 0) {
+			if (errno == EINTR)
+				continue;
+			fail(j, errno, "write");
+		} else if (n == 0) {
+			fail(j, EIO, "write made no progress");
+		} else {
+			off += (size_t)n;
+		}
+	}
+	j->len = 0;
+}
+
+static void put(struct json *j, const char *p, size_t n)
+{
+	while (!j->failed && n) {
+		size_t room = sizeof j->buf - j->len;
+		size_t k = n < room ? n : room;
+
+		memcpy(j->buf + j->len, p, k);
+		j->len += k;
+		p += k;
+		n -= k;
+		if (j->len == sizeof j->buf)
+			flush(j);
+	}
+}
+
+static void puts_(struct json *j, const char *s)
+{
+	put(j, s, strlen(s));
+}
+
+static void newline_indent(struct json *j, unsigned depth)
+{
+	put(j, "\n", 1);
+	for (unsigned i = 0; i < depth; i++)
+		put(j, "  ", 2);
+}
+
+/* Separator and indentation before a value or key at the current depth. */
+static void begin_item(struct json *j, bool is_key)
+{
+	if (j->failed)
+		return;
+	if (j->after_key) {
+		if (is_key)
+			fail(j, 0, "key after key");
+		j->after_key = false;
+		return;
+	}
+	if (j->depth == 0) {
+		if (!j->empty[0])
+			fail(j, 0, "more than one top-level value");
+		j->empty[0] = false;
+		return;
+	}
+	if (j->is_obj[j->depth] != is_key) {
+		fail(j, 0, is_key ? "key inside an array" : "value without a key");
+		return;
+	}
+	if (!j->empty[j->depth])
+		put(j, ",", 1);
+	j->empty[j->depth] = false;
+	newline_indent(j, j->depth);
+}
+
+static void put_string(struct json *j, const char *s, size_t len)
+{
+	static const char hex[] = "0123456789abcdef";
+	const char *run = s, *end = s + len;
+
+	put(j, "\"", 1);
+	for (; s < end; s++) {
+		unsigned char c = (unsigned char)*s;
+		char esc[6];
+		size_t n;
+
+		if (c == '"' || c == '\\') {
+			esc[0] = '\\';
+			esc[1] = (char)c;
+			n = 2;
+		} else if (c < 0x20) {
+			memcpy(esc, "\\u00", 4);
+			esc[4] = hex[c >> 4];
+			esc[5] = hex[c & 15];
+			n = 6;
+		} else {
+			continue;   /* bytes >= 0x80 too: UTF-8 goes through as is */
+		}
+		put(j, run, (size_t)(s - run));
+		put(j, esc, n);
+		run = s + 1;
+	}
+	put(j, run, (size_t)(s - run));
+	put(j, "\"", 1);
+}
+
+void json_init(struct json *j, int fd)
+{
+	memset(j, 0, offsetof(struct json, buf));
+	j->fd = fd;
+	j->empty[0] = true;
+}
+
+static void open_container(struct json *j, bool obj)
+{
+	begin_item(j, false);
+	if (j->failed)
+		return;
+	if (j->depth == JSON_MAX_DEPTH) {
+		fail(j, 0, "nesting too deep");
+		return;
+	}
+	j->depth++;
+	j->empty[j->depth] = true;
+	j->is_obj[j->depth] = obj;
+	put(j, obj ? "{" : "[", 1);
+}
+
+static void close_container(struct json *j, bool obj)
+{
+	if (j->failed)
+		return;
+	if (j->depth == 0 || j->is_obj[j->depth] != obj || j->after_key) {
+		fail(j, 0, "unbalanced close");
+		return;
+	}
+	if (!j->empty[j->depth])
+		newline_indent(j, j->depth - 1);
+	j->depth--;
+	put(j, obj ? "}" : "]", 1);
+}
+
+void json_obj_begin(struct json *j)
+{
+	open_container(j, true);
+}
+
+void json_obj_end(struct json *j)
+{
+	close_container(j, true);
+}
+
+void json_arr_begin(struct json *j)
+{
+	open_container(j, false);
+}
+
+void json_arr_end(struct json *j)
+{
+	close_container(j, false);
+}
+
+void json_key(struct json *j, const char *k)
+{
+	begin_item(j, true);
+	if (j->failed)
+		return;
+	put_string(j, k, strlen(k));
+	put(j, ": ", 2);
+	j->after_key = true;
+}
+
+void json_str(struct json *j, const char *s)
+{
+	begin_item(j, false);
+	if (s)
+		put_string(j, s, strlen(s));
+	else
+		puts_(j, "null");
+}
+
+void json_strn(struct json *j, const char *s, size_t n)
+{
+	begin_item(j, false);
+	put_string(j, s, n);
+}
+
+void json_int(struct json *j, int64_t v)
+{
+	char num[24];
+
+	begin_item(j, false);
+	snprintf(num, sizeof num, "%" PRId64, v);
+	puts_(j, num);
+}
+
+void json_uint(struct json *j, uint64_t v)
+{
+	char num[24];
+
+	begin_item(j, false);
+	snprintf(num, sizeof num, "%" PRIu64, v);
+	puts_(j, num);
+}
+
+void json_bool(struct json *j, bool v)
+{
+	begin_item(j, false);
+	puts_(j, v ? "true" : "false");
+}
+
+void json_null(struct json *j)
+{
+	begin_item(j, false);
+	puts_(j, "null");
+}
+
+void json_kv_str(struct json *j, const char *k, const char *v)
+{
+	json_key(j, k);
+	json_str(j, v);
+}
+
+void json_kv_int(struct json *j, const char *k, int64_t v)
+{
+	json_key(j, k);
+	json_int(j, v);
+}
+
+void json_kv_uint(struct json *j, const char *k, uint64_t v)
+{
+	json_key(j, k);
+	json_uint(j, v);
+}
+
+void json_kv_bool(struct json *j, const char *k, bool v)
+{
+	json_key(j, k);
+	json_bool(j, v);
+}
+
+int json_finish(struct json *j, struct err *e)
+{
+	if (!j->failed && (j->depth || j->after_key || j->empty[0]))
+		fail(j, 0, "document incomplete");
+	put(j, "\n", 1);
+	flush(j);
+	if (j->failed) {
+		*e = j->err;
+		return -1;
+	}
+	return 0;
+}

@@ -1,0 +1,56 @@
+/* A streaming JSON writer: pretty-printed (2-space indent) straight to an
+ * fd through a fixed buffer, so output size never costs memory. Errors are
+ * sticky: the emit calls return nothing, and json_finish() reports the
+ * first failure (write error, nesting too deep, misuse), which keeps the
+ * code that builds a document a flat list of calls. */
+#ifndef SBX_JSON_H
+#define SBX_JSON_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "../lib/err.h"
+
+#define JSON_MAX_DEPTH 16
+#define JSON_BUF_SIZE 4096
+
+struct json {
+	int fd;
+	unsigned depth;
+	bool empty[JSON_MAX_DEPTH + 1];   /* container at this depth has no item yet */
+	bool is_obj[JSON_MAX_DEPTH + 1];
+	bool after_key;                   /* a key was written, its value is next */
+	bool failed;
+	struct err err;
+	size_t len;
+	char buf[JSON_BUF_SIZE];
+};
+
+void json_init(struct json *j, int fd);
+
+/* Values: inside an array, or after json_key() inside an object. */
+void json_obj_begin(struct json *j);
+void json_obj_end(struct json *j);
+void json_arr_begin(struct json *j);
+void json_arr_end(struct json *j);
+void json_str(struct json *j, const char *s);   /* NULL writes null */
+void json_strn(struct json *j, const char *s, size_t n);   /* n bytes of s */
+void json_int(struct json *j, int64_t v);
+void json_uint(struct json *j, uint64_t v);
+void json_bool(struct json *j, bool v);
+void json_null(struct json *j);
+
+void json_key(struct json *j, const char *k);
+
+/* Shorthands for a key and its value. */
+void json_kv_str(struct json *j, const char *k, const char *v);
+void json_kv_int(struct json *j, const char *k, int64_t v);
+void json_kv_uint(struct json *j, const char *k, uint64_t v);
+void json_kv_bool(struct json *j, const char *k, bool v);
+
+/* End the document with a newline and flush. 0, or -1 with the first
+ * error in *e (also when containers are left open). */
+int json_finish(struct json *j, struct err *e);
+
+#endif

@@ -1,0 +1,454 @@
+#include "oci.h"
+
+#if CONFIG_OCI_SPEC
+
+#include <inttypes.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "caps_names.h"
+#include "json.h"
+
+/* Debian 12's crun 1.8.1 refuses 1.2.x ("unknown version specified"). */
+#define OCI_VERSION "1.1.0"
+
+/* The filter's extra architecture: libseccomp always adds the native one,
+ * naming it keeps the export readable and matches `runc spec` on x86_64. */
+#if defined(__aarch64__)
+#define OCI_SECCOMP_ARCH "SCMP_ARCH_AARCH64"
+#else
+#define OCI_SECCOMP_ARCH "SCMP_ARCH_X86_64"
+#endif
+
+/* Indexed by RLIMIT_* number, as spec.rlimits[] is. */
+static const char *const rlimit_names[SPEC_RLIMITS] = {
+	"RLIMIT_CPU", "RLIMIT_FSIZE", "RLIMIT_DATA", "RLIMIT_STACK",
+	"RLIMIT_CORE", "RLIMIT_RSS", "RLIMIT_NPROC", "RLIMIT_NOFILE",
+	"RLIMIT_MEMLOCK", "RLIMIT_AS", "RLIMIT_LOCKS", "RLIMIT_SIGPENDING",
+	"RLIMIT_MSGQUEUE", "RLIMIT_NICE", "RLIMIT_RTPRIO", "RLIMIT_RTTIME",
+};
+
+/* The mounts `runc spec` gives every container, before the unit's own. */
+struct base_mount {
+	const char *destination, *type, *source;
+	const char *options[7];
+};
+
+static const struct base_mount base_mounts_head[] = {
+	{ "/proc", "proc", "proc", { "nosuid", "noexec", "nodev" } },
+	{ "/dev", "tmpfs", "tmpfs",
+	  { "nosuid", "strictatime", "mode=755", "size=65536k" } },
+	{ "/dev/pts", "devpts", "devpts",
+	  { "nosuid", "noexec", "newinstance", "ptmxmode=0666", "mode=0620", "gid=5" } },
+	{ "/dev/shm", "tmpfs", "shm",
+	  { "nosuid", "noexec", "nodev", "mode=1777", "size=65536k" } },
+	{ "/dev/mqueue", "mqueue", "mqueue", { "nosuid", "noexec", "nodev" } },
+};
+
+/* A new sysfs shows the network namespace it was mounted in; without one
+ * of our own the kernel refuses a fresh sysfs, so the host's is bound. */
+static const struct base_mount sys_netns =
+	{ "/sys", "sysfs", "sysfs", { "nosuid", "noexec", "nodev", "ro" } };
+static const struct base_mount sys_bind =
+	{ "/sys", "bind", "/sys", { "rbind", "nosuid", "noexec", "nodev", "ro" } };
+static const struct base_mount cgroup_mount =
+	{ "/sys/fs/cgroup", "cgroup", "cgroup",
+	  { "nosuid", "noexec", "nodev", "relatime", "ro" } };
+
+/* OCI's int64 fields use -1 for "no limit"; values past INT64_MAX cannot
+ * be written there and mean the same. */
+static int64_t limit_i64(uint64_t v)
+{
+	return v > INT64_MAX ? -1 : (int64_t)v;
+}
+
+static bool finite(const struct u64_opt *o)
+{
+	return o->set && o->v <= INT64_MAX;
+}
+
+static void kv_strv(struct json *j, const char *key, const struct strv *sv)
+{
+	json_key(j, key);
+	json_arr_begin(j);
+	for (size_t i = 0; i < sv->n; i++)
+		json_str(j, sv->v[i]);
+	json_arr_end(j);
+}
+
+static void kv_u64_text(struct json *j, const char *key, uint64_t v)
+{
+	char num[24];
+
+	if (v == LIMIT_INFINITY)
+		snprintf(num, sizeof num, "max");
+	else
+		snprintf(num, sizeof num, "%" PRIu64, v);
+	json_kv_str(j, key, num);
+}
+
+static void write_caps(struct json *j, const struct spec *s)
+{
+	static const char *const sets[] = { "bounding", "effective", "permitted", "ambient" };
+	/* Ambient caps are what lets a non-root user keep them across execve;
+	 * root has them anyway. Inheritable is left out by decision, but the
+	 * kernel raises only ambient caps that are also inheritable, so crun
+	 * silently drops these until inheritable is exported as well. */
+	size_t n_sets = s->uid != 0 ? 4 : 3;
+
+	json_key(j, "capabilities");
+	json_obj_begin(j);
+	for (size_t k = 0; k < n_sets; k++) {
+		json_key(j, sets[k]);
+		json_arr_begin(j);
+		for (unsigned bit = 0; bit < CAP_COUNT; bit++)
+			if (s->caps & ((uint64_t)1 << bit))
+				json_str(j, cap_name(bit));
+		json_arr_end(j);
+	}
+	json_obj_end(j);
+}
+
+static void write_process(struct json *j, const struct spec *s)
+{
+	bool any_rlimit = false;
+
+	json_key(j, "process");
+	json_obj_begin(j);
+	json_kv_bool(j, "terminal", false);
+
+	json_key(j, "user");
+	json_obj_begin(j);
+	json_kv_uint(j, "uid", s->uid);
+	json_kv_uint(j, "gid", s->gid);
+	if (s->umask_set)
+		json_kv_uint(j, "umask", s->umask);
+	if (s->n_groups > 0) {
+		size_t n = s->n_groups < SPEC_MAX_GROUPS ? s->n_groups : SPEC_MAX_GROUPS;
+
+		json_key(j, "additionalGids");
+		json_arr_begin(j);
+		for (size_t i = 0; i < n; i++)
+			json_uint(j, s->groups[i]);
+		json_arr_end(j);
+	}
+	json_obj_end(j);
+
+	kv_strv(j, "args", &s->args);
+	kv_strv(j, "env", &s->env);
+	json_kv_str(j, "cwd", s->cwd ? s->cwd : "/");
+	write_caps(j, s);
+
+	for (size_t i = 0; i < SPEC_RLIMITS; i++)
+		any_rlimit |= s->rlimits[i].set;
+	if (any_rlimit) {
+		json_key(j, "rlimits");
+		json_arr_begin(j);
+		for (size_t i = 0; i < SPEC_RLIMITS; i++) {
+			if (!s->rlimits[i].set)
+				continue;
+			json_obj_begin(j);
+			json_kv_str(j, "type", rlimit_names[i]);
+			json_kv_uint(j, "hard", s->rlimits[i].hard);
+			json_kv_uint(j, "soft", s->rlimits[i].soft);
+			json_obj_end(j);
+		}
+		json_arr_end(j);
+	}
+
+	json_kv_bool(j, "noNewPrivileges", s->no_new_privs);
+	if (s->oom_score_adj_set)
+		json_kv_int(j, "oomScoreAdj", s->oom_score_adj);
+	json_obj_end(j);
+}
+
+static void write_mount_head(struct json *j, const char *dest, const char *type,
+			     const char *source)
+{
+	json_obj_begin(j);
+	json_kv_str(j, "destination", dest);
+	json_kv_str(j, "type", type);
+	json_kv_str(j, "source", source);
+	json_key(j, "options");
+	json_arr_begin(j);
+}
+
+static void write_mount_tail(struct json *j)
+{
+	json_arr_end(j);
+	json_obj_end(j);
+}
+
+static void write_base_mount(struct json *j, const struct base_mount *m)
+{
+	write_mount_head(j, m->destination, m->type, m->source);
+	for (size_t i = 0; i < sizeof m->options / sizeof m->options[0] && m->options[i]; i++)
+		json_str(j, m->options[i]);
+	write_mount_tail(j);
+}
+
+/* "size=8m, mode=1777" -> "size=8m", "mode=1777": pieces are written
+ * straight from the text, so no copy is needed. */
+static void write_split_options(struct json *j, const char *text)
+{
+	const char *p = text;
+
+	while (*p) {
+		const char *end = strchr(p, ',');
+		const char *a = p, *b = end ? end : p + strlen(p);
+
+		while (a < b && (*a == ' ' || *a == '\t'))
+			a++;
+		while (b > a && (b[-1] == ' ' || b[-1] == '\t'))
+			b--;
+		if (b > a)
+			json_strn(j, a, (size_t)(b - a));
+		if (!end)
+			break;
+		p = end + 1;
+	}
+}
+
+static void write_mounts(struct json *j, const struct spec *s)
+{
+	json_key(j, "mounts");
+	json_arr_begin(j);
+	for (size_t i = 0; i < sizeof base_mounts_head / sizeof base_mounts_head[0]; i++)
+		write_base_mount(j, &base_mounts_head[i]);
+	write_base_mount(j, s->namespaces & NS_BIT(NS_NET) ? &sys_netns : &sys_bind);
+	write_base_mount(j, &cgroup_mount);
+
+	for (size_t i = 0; i < s->n_mounts; i++) {
+		const struct mount_spec *m = &s->mounts[i];
+
+		if (m->kind == MOUNT_BIND) {
+			write_mount_head(j, m->destination, "bind", m->source);
+			json_str(j, "rbind");
+			json_str(j, m->readonly ? "ro" : "rw");
+		} else {
+			write_mount_head(j, m->destination, "tmpfs", "tmpfs");
+			if (m->options_text) {
+				write_split_options(j, m->options_text);
+			} else {
+				json_str(j, "nosuid");
+				json_str(j, "nodev");
+				json_str(j, "mode=755");
+			}
+		}
+		write_mount_tail(j);
+	}
+	json_arr_end(j);
+}
+
+/* OCI's memory.swap is memory+swap (the cgroup v1 meaning); runc and crun
+ * write memory.swap.max = swap - limit on v2. That only works with a finite
+ * memory limit beside it, so without one the v2 value goes into unified. */
+static bool swap_in_memory(const struct resources *r)
+{
+	return r->memory_swap_max.set && finite(&r->memory_max);
+}
+
+static int64_t memory_plus_swap(const struct resources *r)
+{
+	uint64_t mem = r->memory_max.v, swap = r->memory_swap_max.v;
+
+	if (swap > INT64_MAX || swap > INT64_MAX - mem)
+		return -1;
+	return (int64_t)(mem + swap);
+}
+
+static int64_t cpu_quota_us(const struct resources *r, uint64_t period)
+{
+	uint64_t q = r->cpu_quota_permyriad.v;
+
+	if (q == LIMIT_INFINITY || (period && q > UINT64_MAX / period))
+		return -1;
+	return limit_i64(q * period / 10000);
+}
+
+static void write_resources(struct json *j, const struct resources *r)
+{
+	/* The parser defaults the period; a hand-made spec may not have. */
+	uint64_t period = r->cpu_period_us ? r->cpu_period_us : 100000;
+	bool memory = r->memory_max.set || swap_in_memory(r);
+	bool cpu = r->cpu_shares.set || r->cpu_quota_permyriad.set || r->cpus || r->mems;
+	bool unified_swap = r->memory_swap_max.set && !swap_in_memory(r);
+	bool unified = r->cpu_weight.set || r->io_weight.set || r->memory_high.set ||
+		       unified_swap;
+
+	if (!memory && !cpu && !r->tasks_max.set && !unified)
+		return;
+
+	json_key(j, "resources");
+	json_obj_begin(j);
+	if (memory) {
+		json_key(j, "memory");
+		json_obj_begin(j);
+		if (r->memory_max.set)
+			json_kv_int(j, "limit", limit_i64(r->memory_max.v));
+		if (swap_in_memory(r))
+			json_kv_int(j, "swap", memory_plus_swap(r));
+		json_obj_end(j);
+	}
+	if (cpu) {
+		json_key(j, "cpu");
+		json_obj_begin(j);
+		if (r->cpu_shares.set)
+			json_kv_uint(j, "shares", r->cpu_shares.v);
+		if (r->cpu_quota_permyriad.set) {
+			json_kv_int(j, "quota", cpu_quota_us(r, period));
+			json_kv_uint(j, "period", period);
+		}
+		if (r->cpus)
+			json_kv_str(j, "cpus", r->cpus);
+		if (r->mems)
+			json_kv_str(j, "mems", r->mems);
+		json_obj_end(j);
+	}
+	if (r->tasks_max.set) {
+		json_key(j, "pids");
+		json_obj_begin(j);
+		json_kv_int(j, "limit", limit_i64(r->tasks_max.v));
+		json_obj_end(j);
+	}
+	if (unified) {
+		/* Keys in file-name order. */
+		json_key(j, "unified");
+		json_obj_begin(j);
+		if (r->cpu_weight.set)
+			kv_u64_text(j, "cpu.weight", r->cpu_weight.v);
+		if (r->io_weight.set)
+			kv_u64_text(j, "io.weight", r->io_weight.v);
+		if (r->memory_high.set)
+			kv_u64_text(j, "memory.high", r->memory_high.v);
+		if (unified_swap)
+			kv_u64_text(j, "memory.swap.max", r->memory_swap_max.v);
+		json_obj_end(j);
+	}
+	json_obj_end(j);
+}
+
+static void write_seccomp(struct json *j, const struct seccomp_rules *sc)
+{
+	const char *action = sc->kill ? "SCMP_ACT_KILL_PROCESS" : "SCMP_ACT_ERRNO";
+
+	json_key(j, "seccomp");
+	json_obj_begin(j);
+	if (sc->allow_list) {
+		json_kv_str(j, "defaultAction", action);
+		if (!sc->kill)
+			json_kv_int(j, "defaultErrnoRet", sc->errnum);
+	} else {
+		json_kv_str(j, "defaultAction", "SCMP_ACT_ALLOW");
+	}
+	json_key(j, "architectures");
+	json_arr_begin(j);
+	json_str(j, OCI_SECCOMP_ARCH);
+	json_arr_end(j);
+
+	json_key(j, "syscalls");
+	json_arr_begin(j);
+	if (sc->names.n > 0) {
+		json_obj_begin(j);
+		kv_strv(j, "names", &sc->names);
+		if (sc->allow_list) {
+			json_kv_str(j, "action", "SCMP_ACT_ALLOW");
+		} else {
+			json_kv_str(j, "action", action);
+			if (!sc->kill)
+				json_kv_int(j, "errnoRet", sc->errnum);
+		}
+		json_obj_end(j);
+	}
+	json_arr_end(j);
+	json_obj_end(j);
+}
+
+/* Who runs the export must also run it: identity-map the first 65536 ids
+ * (enough for the users of a rootfs) rather than all 2^32, which some
+ * runtimes reject when the ids are not all mapped in the parent. */
+static void write_id_map(struct json *j, const char *key)
+{
+	json_key(j, key);
+	json_arr_begin(j);
+	json_obj_begin(j);
+	json_kv_uint(j, "containerID", 0);
+	json_kv_uint(j, "hostID", 0);
+	json_kv_uint(j, "size", 65536);
+	json_obj_end(j);
+	json_arr_end(j);
+}
+
+static void write_linux(struct json *j, const struct spec *s)
+{
+	json_key(j, "linux");
+	json_obj_begin(j);
+
+	json_key(j, "namespaces");
+	json_arr_begin(j);
+	for (unsigned t = 0; t < NS_COUNT; t++) {
+		if (!(s->namespaces & NS_BIT(t)))
+			continue;
+		json_obj_begin(j);
+		json_kv_str(j, "type", ns_type_name((enum ns_type)t));
+		json_obj_end(j);
+	}
+	json_arr_end(j);
+
+	if (s->namespaces & NS_BIT(NS_USER)) {
+		write_id_map(j, "uidMappings");
+		write_id_map(j, "gidMappings");
+	}
+
+#if CONFIG_CGROUPS
+	{
+		char path[sizeof CONFIG_CGROUP_ROOT + UNIT_NAME_MAX + 2];
+
+		snprintf(path, sizeof path, "/%s/%s", CONFIG_CGROUP_ROOT, s->name);
+		json_kv_str(j, "cgroupsPath", path);
+	}
+#endif
+	if (spec_has_resources(s))
+		write_resources(j, &s->res);
+
+	kv_strv(j, "maskedPaths", &s->masked_paths);
+	kv_strv(j, "readonlyPaths", &s->readonly_paths);
+	if (s->seccomp.enabled)
+		write_seccomp(j, &s->seccomp);
+	json_obj_end(j);
+}
+
+int oci_write_spec(const struct spec *s, int fd, struct err *e)
+{
+	struct json j;
+
+	json_init(&j, fd);
+	json_obj_begin(&j);
+	json_kv_str(&j, "ociVersion", OCI_VERSION);
+	write_process(&j, s);
+
+	json_key(&j, "root");
+	json_obj_begin(&j);
+	json_kv_str(&j, "path", s->root ? s->root : "/");
+	json_kv_bool(&j, "readonly", s->root_readonly);
+	json_obj_end(&j);
+
+	if (s->hostname)
+		json_kv_str(&j, "hostname", s->hostname);
+	write_mounts(&j, s);
+
+	json_key(&j, "annotations");
+	json_obj_begin(&j);
+	json_kv_str(&j, "org.sandboxd.unit", s->name);
+	if (s->description)
+		json_kv_str(&j, "org.sandboxd.description", s->description);
+	json_obj_end(&j);
+
+	write_linux(&j, s);
+	json_obj_end(&j);
+	if (json_finish(&j, e) < 0)
+		return err_wrap(e, "%s: OCI spec: ", s->name);
+	return 0;
+}
+
+#endif

@@ -1,0 +1,174 @@
+/* The in-memory spec of one unit: a plain struct mirroring the OCI runtime
+ * spec (process, root, mounts, linux.*) plus the supervision settings OCI
+ * has no field for. config/ fills it from unit files; the launcher, the
+ * supervisor and the `spec` export only read it. Everything it points to
+ * lives in its arena. */
+#ifndef SBX_SPEC_H
+#define SBX_SPEC_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/types.h>
+
+#include "../lib/arena.h"
+
+#define UNIT_NAME_MAX 64     /* also the kernel's hostname limit */
+#define SPEC_MAX_GROUPS 64
+#define SPEC_RLIMITS 16      /* RLIMIT_CPU .. RLIMIT_RTTIME */
+#define LIMIT_INFINITY UINT64_MAX
+
+/* Where a key was set, for messages raised after parsing (user lookup,
+ * dependency checks). line 0 = not set. */
+struct loc {
+	const char *file;
+	int line;
+};
+
+struct strv {
+	const char **v;   /* NULL-terminated */
+	size_t n, cap;
+};
+
+enum service_type { SERVICE_SIMPLE, SERVICE_ONESHOT };
+
+enum restart_policy {
+	RESTART_NO,
+	RESTART_ON_SUCCESS,
+	RESTART_ON_FAILURE,
+	RESTART_ON_ABNORMAL,
+	RESTART_ALWAYS,
+};
+
+enum output_kind { OUTPUT_LOG, OUTPUT_CONSOLE, OUTPUT_NULL, OUTPUT_FILE, OUTPUT_APPEND };
+
+struct output {
+	enum output_kind kind;
+	const char *path;          /* OUTPUT_FILE, OUTPUT_APPEND */
+};
+
+/* Bits of spec.namespaces, in OCI's order. */
+enum ns_type { NS_PID, NS_NET, NS_IPC, NS_UTS, NS_MOUNT, NS_CGROUP, NS_USER, NS_COUNT };
+#define NS_BIT(t) (1u << (t))
+#define NS_DEFAULT (NS_BIT(NS_PID) | NS_BIT(NS_NET) | NS_BIT(NS_IPC) | \
+		    NS_BIT(NS_UTS) | NS_BIT(NS_MOUNT) | NS_BIT(NS_CGROUP))
+
+enum mount_kind { MOUNT_BIND, MOUNT_TMPFS };
+
+struct mount_spec {
+	enum mount_kind kind;
+	const char *source;        /* host path (bind) or "tmpfs" */
+	const char *destination;   /* absolute, inside the rootfs */
+	bool readonly;
+	unsigned long flags;       /* MS_NOSUID, MS_NODEV, ... (tmpfs) */
+	const char *data;          /* tmpfs data options ("size=8m,mode=755") or NULL */
+	const char *options_text;  /* the options as written, for the export */
+	struct loc loc;
+};
+
+struct rlimit_spec {
+	bool set;
+	uint64_t soft, hard;       /* LIMIT_INFINITY = RLIM_INFINITY */
+};
+
+enum seccomp_profile { SECCOMP_PROFILE_NONE, SECCOMP_PROFILE_DEFAULT };
+
+/* Resolved filter: with allow_list false, everything not in `names` is
+ * allowed and `names` get `action`; with allow_list true, only `names`
+ * are allowed and everything else gets `action`. */
+struct seccomp_rules {
+	bool enabled;
+	bool allow_list;
+	bool kill;                 /* action: kill the process instead of errno */
+	int errnum;                /* action's errno when !kill */
+	struct strv names;         /* sorted, unique */
+};
+
+struct u64_opt {
+	bool set;
+	uint64_t v;                /* LIMIT_INFINITY = "max" */
+};
+
+struct resources {
+	struct u64_opt memory_max, memory_high, memory_swap_max;
+	struct u64_opt cpu_weight;          /* 1..10000 */
+	struct u64_opt cpu_shares;          /* 2..262144, written as cpu.weight */
+	struct u64_opt cpu_quota_permyriad; /* CPUQuota= in 1/100 % (5000 = 50%) */
+	uint64_t cpu_period_us;             /* default 100000 */
+	const char *cpus, *mems;            /* cpuset lists as written, validated */
+	struct u64_opt tasks_max;
+	struct u64_opt io_weight;           /* 1..10000 */
+};
+
+struct spec {
+	struct arena arena;
+	char name[UNIT_NAME_MAX + 1];
+	const char *path;                   /* the .unit file */
+
+	/* [Unit] */
+	const char *description;
+	struct strv after, requires;        /* unit names without ".unit" */
+	struct loc after_loc, requires_loc;
+
+	/* [Service]: process */
+	enum service_type type;
+	struct strv args;                   /* process.args; args.v[0] absolute */
+	struct loc exec_loc;
+	struct strv env;                    /* "KEY=VALUE", PATH first */
+	const char *cwd;
+	const char *user_name, *group_name; /* as written; NULL = numeric/unset */
+	struct strv supp_group_names;       /* as written */
+	struct loc user_loc, group_loc, supp_loc;
+	uid_t uid;                          /* resolved (spec_resolve_ids) */
+	gid_t gid;
+	gid_t groups[SPEC_MAX_GROUPS];
+	size_t n_groups;
+	bool umask_set;
+	mode_t umask;                       /* default 0022 */
+	struct rlimit_spec rlimits[SPEC_RLIMITS];  /* indexed by RLIMIT_* */
+	bool oom_score_adj_set;
+	int oom_score_adj;
+
+	/* [Service]: supervision */
+	enum restart_policy restart;
+	uint64_t restart_sec_ms, restart_max_sec_ms;
+	unsigned start_limit_burst;
+	uint64_t start_limit_interval_ms;
+	uint64_t timeout_stop_ms;
+	int kill_signal;
+	struct output std_out, std_err;
+
+	/* [Sandbox] */
+	const char *root;                   /* root.path; NULL = system's root */
+	struct loc root_loc;
+	bool root_readonly;
+	unsigned namespaces;                /* NS_BIT() set */
+	const char *hostname;               /* NULL without a UTS namespace */
+	uint64_t caps;                      /* bit n = capability n */
+	bool no_new_privs;
+	int init;                           /* Init=: 1 yes, 0 no */
+	struct mount_spec *mounts;
+	size_t n_mounts;
+	struct strv masked_paths, readonly_paths;
+	enum seccomp_profile seccomp_profile;
+	struct seccomp_rules seccomp;
+
+	/* [Resources] */
+	struct resources res;
+};
+
+/* Names for messages and the export. */
+const char *ns_type_name(enum ns_type t);          /* "pid", "network" ... OCI names */
+const char *ns_type_keyword(enum ns_type t);       /* "pid", "net" ... unit keywords */
+const char *restart_policy_name(enum restart_policy r);
+bool spec_has_resources(const struct spec *s);
+bool spec_is_root_user(const struct spec *s);
+
+/* strv helpers: allocate from the spec's arena; return -1 when out of memory. */
+int strv_push(struct arena *a, struct strv *sv, const char *s);
+bool strv_contains(const struct strv *sv, const char *s);
+void strv_remove(struct strv *sv, const char *s);
+void strv_clear(struct strv *sv);
+void strv_sort_unique(struct strv *sv);
+
+#endif

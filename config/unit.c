@@ -1,0 +1,1699 @@
+/* Unit files -> struct spec.
+ *
+ * inih tracks sections and calls us once per key, but it reads lines of at
+ * most 200 bytes and takes " ;" inside a value as a comment. So inih is fed
+ * through our own reader: it joins systemd's backslash continuations,
+ * rejects malformed lines with a precise message, and hands inih each
+ * "Key=Value" line as "Key=@" while keeping the real value, untouched and
+ * of any length, for the handler. The line number of every message is the
+ * line the logical line started on. */
+#include "unit.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <ini.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/resource.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "config.h"
+#include "caps_names.h"
+#include "ids.h"
+#include "seccomp_rules.h"
+#include "values.h"
+#include "words.h"
+
+#define UNIT_FILE_MAX (1u << 20)
+#define DROPINS_MAX 256
+#define DEFAULT_PATH "PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"
+
+struct parse;
+struct key_def;
+typedef void (*setter_fn)(struct parse *p, const struct key_def *k, const char *v);
+
+struct key_def {
+	const char *section;
+	const char *name;
+	setter_fn set;
+	size_t off, size;        /* the spec field, for generic setters and resets */
+	long arg, arg2;          /* setter-specific: ranges, rlimit number */
+	const char *accepted;
+	bool list;               /* repeatable; each line adds, empty clears */
+};
+
+enum filter_mode { FILTER_UNSET, FILTER_ALLOW, FILTER_DENY };
+
+struct parse {
+	struct spec *s;
+	struct diag *d;
+	unsigned errors_before;
+	const char *file;
+	int line;
+	const char *value;          /* the real value of the current key line */
+	const char *section;        /* current section as read; NULL = none yet */
+	bool section_bad;
+	int seen[128];              /* per file: line a scalar key was set on */
+	bool oom;
+
+	/* state that spans files (drop-ins) */
+	struct loc exec_loc;
+	bool caps_assigned;
+	enum filter_mode filter_mode;
+	struct strv filter;
+	struct loc filter_loc, profile_loc, hostname_loc, init_loc, ro_root_loc;
+	struct loc resources_loc, ns_loc, cpu_weight_loc, cpu_shares_loc;
+	bool init_set, ro_root_set, profile_set;
+	bool exec_tried;            /* an ExecStart= line was there, valid or not */
+};
+
+#define FIELD(f) offsetof(struct spec, f), sizeof(((struct spec *)0)->f)
+#define NOFIELD 0, 0
+
+static void bad(struct parse *p, const struct key_def *k, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+
+static void bad(struct parse *p, const struct key_def *k, const char *fmt, ...)
+{
+	char what[DIAG_MSG_MAX];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(what, sizeof what, fmt, ap);
+	va_end(ap);
+	if (k->accepted)
+		diag_at(p->d, p->file, p->line, k->section, k->name, "%s (%s)", what, k->accepted);
+	else
+		diag_at(p->d, p->file, p->line, k->section, k->name, "%s", what);
+}
+
+static void out_of_memory(struct parse *p)
+{
+	if (!p->oom)
+		diag_at(p->d, p->file, p->line, NULL, NULL, "out of memory");
+	p->oom = true;
+}
+
+static char *dup_value(struct parse *p, const char *v)
+{
+	char *c = arena_strdup(&p->s->arena, v);
+
+	if (!c)
+		out_of_memory(p);
+	return c;
+}
+
+static void *field(struct parse *p, const struct key_def *k)
+{
+	return (char *)p->s + k->off;
+}
+
+static struct loc here(const struct parse *p)
+{
+	return (struct loc){ .file = p->file, .line = p->line };
+}
+
+static bool is_abs_path(const char *v)
+{
+	return v[0] == '/';
+}
+
+/* Paths: absolute, no NUL-hostile bytes, no "." or ".." components, so
+ * that what is checked is what the launcher resolves. */
+static const char *path_problem(const char *v)
+{
+	if (!is_abs_path(v))
+		return "not an absolute path";
+	if (strlen(v) >= 4096)
+		return "path too long";
+	for (const char *c = v; *c; c++) {
+		if (*c == '/' && c[1] == '.' && (c[2] == '/' || !c[2] ||
+		    (c[2] == '.' && (c[3] == '/' || !c[3]))))
+			return "\".\" and \"..\" components are not allowed";
+		if ((unsigned char)*c < 0x20)
+			return "control characters are not allowed";
+	}
+	return NULL;
+}
+
+/* ---- defaults ---------------------------------------------------------- */
+
+static const char *const default_masked[] = {
+	"/proc/acpi", "/proc/asound", "/proc/kcore", "/proc/keys",
+	"/proc/latency_stats", "/proc/timer_list", "/proc/timer_stats",
+	"/proc/sched_debug", "/proc/scsi", "/sys/firmware", "/sys/devices/virtual/powercap",
+	NULL,
+};
+static const char *const default_readonly[] = {
+	"/proc/bus", "/proc/fs", "/proc/irq", "/proc/sys", "/proc/sysrq-trigger", NULL,
+};
+
+static void spec_defaults(struct spec *s)
+{
+	s->type = SERVICE_SIMPLE;
+	s->cwd = "/";
+	s->umask = 022;
+	s->restart = RESTART_ON_FAILURE;
+	s->restart_sec_ms = 100;
+	s->restart_max_sec_ms = 30000;
+	s->start_limit_burst = 5;
+	s->start_limit_interval_ms = 10000;
+	s->timeout_stop_ms = 5000;
+	s->kill_signal = 15;
+	s->namespaces = NS_DEFAULT;
+	s->caps = (1ull << 29) | (1ull << 5) | (1ull << 10);  /* AUDIT_WRITE KILL NET_BIND_SERVICE */
+	s->no_new_privs = true;
+	s->init = -1;                                 /* decided after parsing */
+	s->seccomp_profile = CONFIG_SECCOMP ? SECCOMP_PROFILE_DEFAULT : SECCOMP_PROFILE_NONE;
+	s->seccomp.errnum = EPERM;
+	s->res.cpu_period_us = 100000;
+}
+
+static int push_all(struct spec *s, struct strv *sv, const char *const *list)
+{
+	for (; *list; list++)
+		if (strv_push(&s->arena, sv, *list) < 0)
+			return -1;
+	return 0;
+}
+
+static void reset_field(struct parse *p, const struct key_def *k)
+{
+	struct spec def;
+
+	memset(&def, 0, sizeof def);
+	spec_defaults(&def);
+	memcpy(field(p, k), (char *)&def + k->off, k->size);
+}
+
+/* ---- generic setters ---------------------------------------------------- */
+
+static void set_text(struct parse *p, const struct key_def *k, const char *v)
+{
+	const char **f = field(p, k);
+
+	*f = *v ? dup_value(p, v) : NULL;
+}
+
+static void set_bool(struct parse *p, const struct key_def *k, const char *v)
+{
+	if (!*v) {
+		reset_field(p, k);
+		return;
+	}
+	if (parse_bool(v, field(p, k)) < 0)
+		bad(p, k, "\"%s\" is not a boolean", v);
+}
+
+static void set_duration(struct parse *p, const struct key_def *k, const char *v)
+{
+	uint64_t ms;
+
+	if (!*v) {
+		reset_field(p, k);
+		return;
+	}
+	if (parse_duration_ms(v, &ms) < 0)
+		bad(p, k, "\"%s\" is not a duration", v);
+	else if (ms < (uint64_t)k->arg)
+		bad(p, k, "%s is too short", v);
+	else
+		*(uint64_t *)field(p, k) = ms;
+}
+
+static void mark_resource(struct parse *p, const struct key_def *k)
+{
+	if (!p->resources_loc.line)
+		p->resources_loc = here(p);
+	(void)k;
+}
+
+/* A [Resources] value: bytes, or a number in [arg, arg2]; infinity if arg2 < 0 allows it. */
+static void set_res_size(struct parse *p, const struct key_def *k, const char *v)
+{
+	struct u64_opt *o = field(p, k);
+	uint64_t b;
+
+	if (!*v) {
+		o->set = false;
+		return;
+	}
+	if (parse_size(v, &b) < 0) {
+		bad(p, k, "\"%s\" is not a size", v);
+		return;
+	}
+	mark_resource(p, k);
+	o->set = true;
+	o->v = b;
+}
+
+static void set_res_range(struct parse *p, const struct key_def *k, const char *v)
+{
+	struct u64_opt *o = field(p, k);
+	uint64_t n;
+
+	if (!*v) {
+		o->set = false;
+		return;
+	}
+	if (k->arg2 < 0 && strcmp(v, "infinity") == 0) {
+		n = LIMIT_INFINITY;
+	} else if (parse_u64(v, &n) < 0 || n < (uint64_t)k->arg ||
+		   n > (uint64_t)(k->arg2 < 0 ? -k->arg2 : k->arg2)) {
+		bad(p, k, "\"%s\" is out of range", v);
+		return;
+	}
+	mark_resource(p, k);
+	o->set = true;
+	o->v = n;
+	if (o == &p->s->res.cpu_weight)
+		p->cpu_weight_loc = here(p);
+	if (o == &p->s->res.cpu_shares)
+		p->cpu_shares_loc = here(p);
+}
+
+static void set_path(struct parse *p, const struct key_def *k, const char *v)
+{
+	const char *why;
+
+	if (!*v) {
+		reset_field(p, k);
+		return;
+	}
+	if ((why = path_problem(v))) {
+		bad(p, k, "\"%s\": %s", v, why);
+		return;
+	}
+	*(const char **)field(p, k) = dup_value(p, v);
+}
+
+/* ---- [Unit] ------------------------------------------------------------- */
+
+static void set_deps(struct parse *p, const struct key_def *k, const char *v)
+{
+	struct strv *sv = field(p, k), words = { 0 };
+	const char *why;
+
+	if (!*v) {
+		strv_clear(sv);
+		return;
+	}
+	if (words_split(&p->s->arena, v, &words, &why) < 0) {
+		bad(p, k, "%s", why);
+		return;
+	}
+	for (size_t i = 0; i < words.n; i++) {
+		char name[UNIT_NAME_MAX + 1];
+
+		if (unit_name_normalize(words.v[i], name) < 0) {
+			bad(p, k, "\"%s\" is not a unit name", words.v[i]);
+			continue;
+		}
+		if (strcmp(name, p->s->name) == 0) {
+			bad(p, k, "a unit cannot depend on itself");
+			continue;
+		}
+		if (strv_contains(sv, name))
+			continue;
+		const char *c = dup_value(p, name);
+		if (c && strv_push(&p->s->arena, sv, c) < 0)
+			out_of_memory(p);
+	}
+	if (sv == &p->s->after)
+		p->s->after_loc = here(p);
+	else
+		p->s->requires_loc = here(p);
+}
+
+/* ---- [Service] ---------------------------------------------------------- */
+
+static void set_type(struct parse *p, const struct key_def *k, const char *v)
+{
+	if (!*v || strcmp(v, "simple") == 0)
+		p->s->type = SERVICE_SIMPLE;
+	else if (strcmp(v, "oneshot") == 0)
+		p->s->type = SERVICE_ONESHOT;
+	else
+		bad(p, k, "unknown type \"%s\"", v);
+}
+
+static void set_exec(struct parse *p, const struct key_def *k, const char *v)
+{
+	struct spec *s = p->s;
+	struct strv args = { 0 };
+	const char *why;
+
+	if (!*v) {
+		strv_clear(&s->args);
+		p->exec_loc = (struct loc){ 0 };
+		return;
+	}
+	if (p->exec_loc.line) {
+		if (p->exec_loc.file == p->file)
+			bad(p, k, "set twice (first at line %d); one command per unit", p->exec_loc.line);
+		else
+			bad(p, k, "already set in %s:%d; reset it first with an empty ExecStart=",
+			    p->exec_loc.file, p->exec_loc.line);
+		return;
+	}
+	p->exec_tried = true;
+	if (words_split(&s->arena, v, &args, &why) < 0) {
+		bad(p, k, "%s", why);
+		return;
+	}
+	if (args.n == 0 || !is_abs_path(args.v[0])) {
+		bad(p, k, "\"%s\" is not an absolute path; no shell and no PATH search are used",
+		    args.n ? args.v[0] : "");
+		return;
+	}
+	s->args = args;
+	s->exec_loc = p->exec_loc = here(p);
+}
+
+static bool env_key_ok(const char *w)
+{
+	const char *eq = strchr(w, '=');
+
+	if (!eq || eq == w || (w[0] >= '0' && w[0] <= '9'))
+		return false;
+	for (const char *c = w; c < eq; c++)
+		if (!(*c == '_' || (*c >= 'A' && *c <= 'Z') || (*c >= 'a' && *c <= 'z') ||
+		      (*c >= '0' && *c <= '9')))
+			return false;
+	return true;
+}
+
+static void set_env(struct parse *p, const struct key_def *k, const char *v)
+{
+	struct spec *s = p->s;
+	struct strv words = { 0 };
+	const char *why;
+
+	if (!*v) {
+		strv_clear(&s->env);
+		return;
+	}
+	if (words_split(&s->arena, v, &words, &why) < 0) {
+		bad(p, k, "%s", why);
+		return;
+	}
+	for (size_t i = 0; i < words.n; i++) {
+		const char *w = words.v[i];
+		size_t klen = strcspn(w, "=");
+
+		if (!env_key_ok(w)) {
+			bad(p, k, "\"%s\" is not KEY=VALUE", w);
+			continue;
+		}
+		/* a later assignment of the same variable wins, as in systemd */
+		size_t j = 0;
+		for (size_t n = 0; n < s->env.n; n++)
+			if (strncmp(s->env.v[n], w, klen + 1) != 0)
+				s->env.v[j++] = s->env.v[n];
+		s->env.n = j;
+		if (s->env.v)
+			s->env.v[j] = NULL;
+		if (strv_push(&s->arena, &s->env, w) < 0)
+			out_of_memory(p);
+	}
+}
+
+static bool id_name_ok(const char *v)
+{
+	size_t n = strlen(v);
+
+	if (n == 0 || n > 32 || v[0] == '-')
+		return false;
+	for (; *v; v++)
+		if (!(*v == '_' || *v == '-' || *v == '.' || (*v >= 'a' && *v <= 'z') ||
+		      (*v >= 'A' && *v <= 'Z') || (*v >= '0' && *v <= '9')))
+			return false;
+	return true;
+}
+
+/* User=/Group=: a number (kept in uid/gid now) or a name (resolved later). */
+static void set_id(struct parse *p, const struct key_def *k, const char *v)
+{
+	struct spec *s = p->s;
+	bool user = k->arg == 0;
+	uint64_t n;
+
+	if (user) {
+		s->user_name = NULL;
+		s->user_loc = *v ? here(p) : (struct loc){ 0 };
+		s->uid = 0;
+	} else {
+		s->group_name = NULL;
+		s->group_loc = *v ? here(p) : (struct loc){ 0 };
+		s->gid = 0;
+	}
+	if (!*v)
+		return;
+	if (v[0] >= '0' && v[0] <= '9') {
+		if (parse_u64(v, &n) < 0 || n >= 4294967295u) {
+			bad(p, k, "\"%s\" is out of range", v);
+			return;
+		}
+		if (user)
+			s->uid = (uid_t)n;
+		else
+			s->gid = (gid_t)n;
+		return;
+	}
+	if (!id_name_ok(v)) {
+		bad(p, k, "\"%s\" is not a valid name", v);
+		return;
+	}
+	if (user)
+		s->user_name = dup_value(p, v);
+	else
+		s->group_name = dup_value(p, v);
+}
+
+static void set_groups(struct parse *p, const struct key_def *k, const char *v)
+{
+	struct spec *s = p->s;
+	struct strv words = { 0 };
+	const char *why;
+
+	if (!*v) {
+		strv_clear(&s->supp_group_names);
+		return;
+	}
+	if (words_split(&s->arena, v, &words, &why) < 0) {
+		bad(p, k, "%s", why);
+		return;
+	}
+	for (size_t i = 0; i < words.n; i++) {
+		uint64_t n;
+		const char *w = words.v[i];
+
+		if (w[0] >= '0' && w[0] <= '9' ? parse_u64(w, &n) < 0 || n >= 4294967295u
+					       : !id_name_ok(w)) {
+			bad(p, k, "\"%s\" is not a group name or number", w);
+			continue;
+		}
+		if (s->supp_group_names.n >= SPEC_MAX_GROUPS) {
+			bad(p, k, "more than %d groups", SPEC_MAX_GROUPS);
+			return;
+		}
+		if (!strv_contains(&s->supp_group_names, w) &&
+		    strv_push(&s->arena, &s->supp_group_names, w) < 0)
+			out_of_memory(p);
+	}
+	s->supp_loc = here(p);
+}
+
+static void set_umask(struct parse *p, const struct key_def *k, const char *v)
+{
+	if (!*v) {
+		p->s->umask_set = false;
+		p->s->umask = 022;
+		return;
+	}
+	if (parse_octal_mode(v, &p->s->umask) < 0)
+		bad(p, k, "\"%s\" is not an octal mode", v);
+	else
+		p->s->umask_set = true;
+}
+
+static void set_restart(struct parse *p, const struct key_def *k, const char *v)
+{
+	for (int r = RESTART_NO; r <= RESTART_ALWAYS; r++) {
+		if (strcmp(v, restart_policy_name((enum restart_policy)r)) == 0) {
+			p->s->restart = (enum restart_policy)r;
+			return;
+		}
+	}
+	if (!*v)
+		p->s->restart = RESTART_ON_FAILURE;
+	else
+		bad(p, k, "unknown policy \"%s\"", v);
+}
+
+static void set_count(struct parse *p, const struct key_def *k, const char *v)
+{
+	long n;
+
+	if (!*v) {
+		reset_field(p, k);
+		return;
+	}
+	if (parse_long_range(v, k->arg, k->arg2, &n) < 0)
+		bad(p, k, "\"%s\" is out of range", v);
+	else
+		*(unsigned *)field(p, k) = (unsigned)n;
+}
+
+static void set_signal(struct parse *p, const struct key_def *k, const char *v)
+{
+	if (!*v) {
+		reset_field(p, k);
+		return;
+	}
+	if (parse_signal(v, &p->s->kill_signal) < 0)
+		bad(p, k, "unknown signal \"%s\"", v);
+}
+
+static void set_output(struct parse *p, const struct key_def *k, const char *v)
+{
+	static const char *const kinds[] = { "log", "console", "null" };
+	struct output *o = field(p, k);
+	const char *why;
+
+	for (size_t i = 0; i < 3; i++) {
+		if (strcmp(v, kinds[i]) == 0) {
+			*o = (struct output){ .kind = (enum output_kind)i };
+			return;
+		}
+	}
+	if (!*v) {
+		*o = (struct output){ .kind = OUTPUT_LOG };
+		return;
+	}
+	enum output_kind kind;
+	const char *path;
+	if (strncmp(v, "file:", 5) == 0) {
+		kind = OUTPUT_FILE;
+		path = v + 5;
+	} else if (strncmp(v, "append:", 7) == 0) {
+		kind = OUTPUT_APPEND;
+		path = v + 7;
+	} else {
+		bad(p, k, "unknown output \"%s\"", v);
+		return;
+	}
+	if ((why = path_problem(path))) {
+		bad(p, k, "\"%s\": %s", path, why);
+		return;
+	}
+	*o = (struct output){ .kind = kind, .path = dup_value(p, path) };
+}
+
+/* Byte-valued rlimits take size suffixes; the others plain numbers. */
+static bool rlimit_is_bytes(int r)
+{
+	return r == RLIMIT_FSIZE || r == RLIMIT_DATA || r == RLIMIT_STACK || r == RLIMIT_CORE ||
+	       r == RLIMIT_RSS || r == RLIMIT_AS || r == RLIMIT_MEMLOCK || r == RLIMIT_MSGQUEUE;
+}
+
+static int parse_rlimit_value(int r, const char *v, uint64_t *out)
+{
+	if (strcmp(v, "infinity") == 0) {
+		*out = LIMIT_INFINITY;
+		return 0;
+	}
+	return rlimit_is_bytes(r) ? parse_size(v, out) : parse_u64(v, out);
+}
+
+static void set_rlimit(struct parse *p, const struct key_def *k, const char *v)
+{
+	struct rlimit_spec *rl = &p->s->rlimits[k->arg];
+	char soft[64];
+	const char *hard = strchr(v, ':');
+	uint64_t s, h;
+
+	if (!*v) {
+		rl->set = false;
+		return;
+	}
+	size_t slen = hard ? (size_t)(hard - v) : strlen(v);
+	if (slen >= sizeof soft) {
+		bad(p, k, "\"%s\" is not a limit", v);
+		return;
+	}
+	memcpy(soft, v, slen);
+	soft[slen] = '\0';
+	if (parse_rlimit_value((int)k->arg, soft, &s) < 0 ||
+	    parse_rlimit_value((int)k->arg, hard ? hard + 1 : soft, &h) < 0) {
+		bad(p, k, "\"%s\" is not a limit", v);
+		return;
+	}
+	if (s > h) {
+		bad(p, k, "soft limit %s is above the hard limit %s", soft, hard + 1);
+		return;
+	}
+	if (k->arg == RLIMIT_NOFILE && h != LIMIT_INFINITY && h > 1048576) {
+		bad(p, k, "%s is above the kernel's nr_open default of 1048576", v);
+		return;
+	}
+	*rl = (struct rlimit_spec){ .set = true, .soft = s, .hard = h };
+}
+
+static void set_oom_score(struct parse *p, const struct key_def *k, const char *v)
+{
+	long n;
+
+	if (!*v) {
+		p->s->oom_score_adj_set = false;
+		return;
+	}
+	if (parse_long_range(v, -1000, 1000, &n) < 0) {
+		bad(p, k, "\"%s\" is out of range", v);
+		return;
+	}
+	p->s->oom_score_adj_set = true;
+	p->s->oom_score_adj = (int)n;
+}
+
+/* ---- [Sandbox] ---------------------------------------------------------- */
+
+static void set_root(struct parse *p, const struct key_def *k, const char *v)
+{
+	set_path(p, k, v);
+	p->s->root_loc = *v ? here(p) : (struct loc){ 0 };
+}
+
+static void set_ro_root(struct parse *p, const struct key_def *k, const char *v)
+{
+	p->ro_root_set = *v != '\0';
+	p->ro_root_loc = here(p);
+	set_bool(p, k, v);
+}
+
+static void set_namespaces(struct parse *p, const struct key_def *k, const char *v)
+{
+	struct strv words = { 0 };
+	unsigned set = 0, removed = 0;
+	const char *why;
+
+	p->ns_loc = here(p);
+	if (!*v) {
+		p->s->namespaces = NS_DEFAULT;
+		return;
+	}
+	if (words_split(&p->s->arena, v, &words, &why) < 0) {
+		bad(p, k, "%s", why);
+		return;
+	}
+	for (size_t i = 0; i < words.n; i++) {
+		const char *w = words.v[i];
+		bool minus = w[0] == '~';
+		int t;
+
+		for (t = 0; t < NS_COUNT; t++)
+			if (strcmp(w + minus, ns_type_keyword((enum ns_type)t)) == 0)
+				break;
+		if (t == NS_COUNT) {
+			bad(p, k, "unknown namespace \"%s\"", w + minus);
+			return;
+		}
+		if (minus)
+			removed |= NS_BIT(t);
+		else
+			set |= NS_BIT(t);
+	}
+	if (set && removed) {
+		bad(p, k, "mixes names and ~names; list the namespaces, or ~remove from the default");
+		return;
+	}
+	p->s->namespaces = set ? set : NS_DEFAULT & ~removed;
+}
+
+static void set_hostname(struct parse *p, const struct key_def *k, const char *v)
+{
+	size_t n = strlen(v);
+
+	p->hostname_loc = *v ? here(p) : (struct loc){ 0 };
+	if (!*v) {
+		p->s->hostname = NULL;
+		return;
+	}
+	if (n > 64) {
+		bad(p, k, "longer than 64 characters");
+		return;
+	}
+	for (const char *c = v; *c; c++) {
+		if (!(*c == '-' || *c == '.' || (*c >= 'a' && *c <= 'z') ||
+		      (*c >= 'A' && *c <= 'Z') || (*c >= '0' && *c <= '9'))) {
+			bad(p, k, "\"%s\" is not a hostname", v);
+			return;
+		}
+	}
+	p->s->hostname = dup_value(p, v);
+}
+
+static void set_caps(struct parse *p, const struct key_def *k, const char *v)
+{
+	struct strv words = { 0 };
+	const char *why;
+
+	if (!p->caps_assigned || !*v)
+		p->s->caps = 0;
+	p->caps_assigned = true;
+	if (!*v)
+		return;
+	if (words_split(&p->s->arena, v, &words, &why) < 0) {
+		bad(p, k, "%s", why);
+		return;
+	}
+	for (size_t i = 0; i < words.n; i++) {
+		int c = cap_from_name(words.v[i]);
+
+		if (c < 0)
+			bad(p, k, "unknown capability \"%s\"", words.v[i]);
+		else
+			p->s->caps |= 1ull << c;
+	}
+}
+
+static void set_init(struct parse *p, const struct key_def *k, const char *v)
+{
+	bool b;
+
+	p->init_set = *v != '\0';
+	p->init_loc = here(p);
+	if (!*v) {
+		p->s->init = -1;
+		return;
+	}
+	if (parse_bool(v, &b) < 0)
+		bad(p, k, "\"%s\" is not a boolean", v);
+	else
+		p->s->init = b;
+}
+
+static struct mount_spec *new_mount(struct parse *p)
+{
+	struct spec *s = p->s;
+	struct mount_spec *m = arena_alloc(&s->arena, (s->n_mounts + 1) * sizeof *m);
+
+	if (!m) {
+		out_of_memory(p);
+		return NULL;
+	}
+	if (s->n_mounts)
+		memcpy(m, s->mounts, s->n_mounts * sizeof *m);
+	s->mounts = m;
+	m = &s->mounts[s->n_mounts++];
+	m->loc = here(p);
+	return m;
+}
+
+static void drop_mounts(struct spec *s, enum mount_kind kind, bool readonly)
+{
+	size_t j = 0;
+
+	for (size_t i = 0; i < s->n_mounts; i++)
+		if (s->mounts[i].kind != kind || s->mounts[i].readonly != readonly)
+			s->mounts[j++] = s->mounts[i];
+	s->n_mounts = j;
+}
+
+/* BindPaths=/BindReadOnlyPaths=: SRC[:DST] ... ; arg = read-only. */
+static void set_binds(struct parse *p, const struct key_def *k, const char *v)
+{
+	struct strv words = { 0 };
+	const char *why;
+
+	if (!*v) {
+		drop_mounts(p->s, MOUNT_BIND, k->arg);
+		return;
+	}
+	if (words_split(&p->s->arena, v, &words, &why) < 0) {
+		bad(p, k, "%s", why);
+		return;
+	}
+	for (size_t i = 0; i < words.n; i++) {
+		char *src = (char *)words.v[i], *dst = strchr(src, ':');
+
+		if (dst)
+			*dst++ = '\0';
+		if ((why = path_problem(src)) || (dst && (why = path_problem(dst)))) {
+			bad(p, k, "\"%s\": %s", dst && !path_problem(src) ? dst : src, why);
+			continue;
+		}
+		struct mount_spec *m = new_mount(p);
+		if (!m)
+			return;
+		m->kind = MOUNT_BIND;
+		m->source = src;
+		m->destination = dst ? dst : src;
+		m->readonly = k->arg;
+	}
+}
+
+struct mount_opt {
+	const char *name;
+	unsigned long set, clear;
+};
+
+/* MS_* values, spelled out so config/ needs no <sys/mount.h>. */
+static const struct mount_opt tmpfs_flags[] = {
+	{ "ro", 1, 0 }, { "rw", 0, 1 }, { "nosuid", 2, 0 }, { "suid", 0, 2 },
+	{ "nodev", 4, 0 }, { "dev", 0, 4 }, { "noexec", 8, 0 }, { "exec", 0, 8 },
+	{ "noatime", 1024, 0 }, { "strictatime", 1u << 24, 0 }, { "relatime", 1u << 21, 0 },
+};
+static const char *const tmpfs_data_keys[] = { "size=", "nr_inodes=", "mode=", "uid=", "gid=" };
+
+static void set_tmpfs(struct parse *p, const struct key_def *k, const char *v)
+{
+	struct strv words = { 0 };
+	const char *why;
+
+	if (!*v) {
+		drop_mounts(p->s, MOUNT_TMPFS, false);
+		drop_mounts(p->s, MOUNT_TMPFS, true);
+		return;
+	}
+	if (words_split(&p->s->arena, v, &words, &why) < 0) {
+		bad(p, k, "%s", why);
+		return;
+	}
+	for (size_t i = 0; i < words.n; i++) {
+		char *dst = (char *)words.v[i], *opts = strchr(dst, ':');
+		unsigned long flags = 2 | 4;   /* nosuid nodev unless asked otherwise */
+		char data[256] = "";
+		bool ok = true;
+
+		if (opts)
+			*opts++ = '\0';
+		if ((why = path_problem(dst))) {
+			bad(p, k, "\"%s\": %s", dst, why);
+			continue;
+		}
+		const char *opts_text = opts && *opts ? dup_value(p, opts) : NULL;
+		for (char *o = opts, *next; o && *o && ok; o = next) {
+			size_t j;
+
+			next = strchr(o, ',');
+			if (next)
+				*next++ = '\0';
+			for (j = 0; j < sizeof tmpfs_flags / sizeof *tmpfs_flags; j++)
+				if (strcmp(o, tmpfs_flags[j].name) == 0)
+					break;
+			if (j < sizeof tmpfs_flags / sizeof *tmpfs_flags) {
+				flags = (flags | tmpfs_flags[j].set) & ~tmpfs_flags[j].clear;
+				continue;
+			}
+			for (j = 0; j < 5; j++)
+				if (strncmp(o, tmpfs_data_keys[j], strlen(tmpfs_data_keys[j])) == 0)
+					break;
+			if (j == 5 || strlen(data) + strlen(o) + 2 > sizeof data) {
+				bad(p, k, "unknown tmpfs option \"%s\"", o);
+				ok = false;
+				break;
+			}
+			if (*data)
+				strcat(data, ",");
+			strcat(data, o);
+		}
+		if (!ok)
+			continue;
+		struct mount_spec *m = new_mount(p);
+		if (!m)
+			return;
+		m->kind = MOUNT_TMPFS;
+		m->source = "tmpfs";
+		m->destination = dst;
+		m->readonly = flags & 1;
+		m->flags = flags & ~1ul;
+		m->data = *data ? dup_value(p, data) : NULL;
+		m->options_text = opts_text;
+	}
+}
+
+static void set_path_list(struct parse *p, const struct key_def *k, const char *v)
+{
+	struct strv *sv = field(p, k), words = { 0 };
+	const char *why;
+
+	if (!*v) {
+		strv_clear(sv);
+		return;
+	}
+	if (words_split(&p->s->arena, v, &words, &why) < 0) {
+		bad(p, k, "%s", why);
+		return;
+	}
+	for (size_t i = 0; i < words.n; i++) {
+		if ((why = path_problem(words.v[i])))
+			bad(p, k, "\"%s\": %s", words.v[i], why);
+		else if (!strv_contains(sv, words.v[i]) &&
+			 strv_push(&p->s->arena, sv, words.v[i]) < 0)
+			out_of_memory(p);
+	}
+}
+
+static void set_profile(struct parse *p, const struct key_def *k, const char *v)
+{
+	p->profile_loc = here(p);
+	p->profile_set = *v != '\0';
+	if (!*v)
+		p->s->seccomp_profile = CONFIG_SECCOMP ? SECCOMP_PROFILE_DEFAULT : SECCOMP_PROFILE_NONE;
+	else if (strcmp(v, "default") == 0)
+		p->s->seccomp_profile = SECCOMP_PROFILE_DEFAULT;
+	else if (strcmp(v, "none") == 0)
+		p->s->seccomp_profile = SECCOMP_PROFILE_NONE;
+	else
+		bad(p, k, "unknown profile \"%s\"", v);
+}
+
+/* systemd's semantics: the first assignment picks allow- or deny-listing;
+ * later ones of the same kind add, of the other kind take away. */
+static void set_syscall_filter(struct parse *p, const struct key_def *k, const char *v)
+{
+	struct strv words = { 0 };
+	bool deny = v[0] == '~';
+	const char *why;
+
+	if (!*v) {
+		p->filter_mode = FILTER_UNSET;
+		strv_clear(&p->filter);
+		return;
+	}
+	if (words_split(&p->s->arena, v + deny, &words, &why) < 0) {
+		bad(p, k, "%s", why);
+		return;
+	}
+	if (!words.n) {
+		bad(p, k, "no system call names");
+		return;
+	}
+	if (p->filter_mode == FILTER_UNSET) {
+		p->filter_mode = deny ? FILTER_DENY : FILTER_ALLOW;
+		p->filter_loc = here(p);
+	}
+	bool adding = deny == (p->filter_mode == FILTER_DENY);
+	for (size_t i = 0; i < words.n; i++) {
+		const char *w = words.v[i];
+
+		if (w[0] == '@') {
+			bad(p, k, "system call sets such as \"%s\" are not supported; list the names", w);
+			continue;
+		}
+		if (CONFIG_SECCOMP && !seccomp_syscall_known(w)) {
+			bad(p, k, "unknown system call \"%s\"", w);
+			continue;
+		}
+		if (!adding)
+			strv_remove(&p->filter, w);
+		else if (!strv_contains(&p->filter, w) && strv_push(&p->s->arena, &p->filter, w) < 0)
+			out_of_memory(p);
+	}
+}
+
+static void set_syscall_errno(struct parse *p, const struct key_def *k, const char *v)
+{
+	struct seccomp_rules *r = &p->s->seccomp;
+
+	if (!*v || strcmp(v, "kill") == 0) {
+		r->kill = *v != '\0';
+		r->errnum = EPERM;
+		return;
+	}
+	if (parse_errno_name(v, &r->errnum) < 0)
+		bad(p, k, "unknown errno name \"%s\"", v);
+	else
+		r->kill = false;
+}
+
+static void set_syscall_archs(struct parse *p, const struct key_def *k, const char *v)
+{
+	if (*v && strcmp(v, "native") != 0)
+		bad(p, k, "\"%s\" is not supported", v);
+}
+
+/* ---- [Resources] -------------------------------------------------------- */
+
+static void set_quota(struct parse *p, const struct key_def *k, const char *v)
+{
+	struct u64_opt *o = &p->s->res.cpu_quota_permyriad;
+	uint64_t q;
+
+	if (!*v) {
+		o->set = false;
+		return;
+	}
+	if (parse_percent_permyriad(v, &q) < 0 || q == 0) {
+		bad(p, k, "\"%s\" is not a positive percentage", v);
+		return;
+	}
+	mark_resource(p, k);
+	*o = (struct u64_opt){ .set = true, .v = q };
+}
+
+static void set_quota_period(struct parse *p, const struct key_def *k, const char *v)
+{
+	uint64_t ms;
+
+	if (!*v) {
+		p->s->res.cpu_period_us = 100000;
+		return;
+	}
+	if (parse_duration_ms(v, &ms) < 0 || ms < 1 || ms > 1000) {
+		bad(p, k, "\"%s\" is not a duration from 1ms to 1s", v);
+		return;
+	}
+	p->s->res.cpu_period_us = ms * 1000;
+}
+
+static void set_cpuset(struct parse *p, const struct key_def *k, const char *v)
+{
+	const char **f = field(p, k);
+
+	if (!*v) {
+		*f = NULL;
+		return;
+	}
+	if (parse_cpu_list(v) < 0) {
+		bad(p, k, "\"%s\" is not a list of numbers and ranges", v);
+		return;
+	}
+	mark_resource(p, k);
+	*f = dup_value(p, v);
+}
+
+/* ---- the key table ------------------------------------------------------ */
+
+#define RES(f) offsetof(struct spec, res.f), sizeof(((struct spec *)0)->res.f)
+#define LIMIT(name, r) { "Service", name, set_rlimit, NOFIELD, r, 0, \
+	"N, SOFT:HARD or infinity", false }
+
+static const char ACC_SIZE[] = "bytes with an optional K, M, G or T suffix, or infinity";
+static const char ACC_DURATION[] = "a duration such as 500ms, 2s, 1min, 1h or bare seconds";
+static const char ACC_BOOL[] = "yes or no";
+
+static const struct key_def keys[] = {
+	{ "Unit", "Description", set_text, FIELD(description), 0, 0, NULL, false },
+	{ "Unit", "After", set_deps, FIELD(after), 0, 0, "unit names", true },
+	{ "Unit", "Requires", set_deps, FIELD(requires), 0, 0, "unit names", true },
+	{ "Unit", "StartLimitBurst", set_count, FIELD(start_limit_burst), 0, 1000000, "a count", false },
+	{ "Unit", "StartLimitIntervalSec", set_duration, FIELD(start_limit_interval_ms), 0, 0, ACC_DURATION, false },
+
+	{ "Service", "Type", set_type, NOFIELD, 0, 0, "simple or oneshot", false },
+	{ "Service", "ExecStart", set_exec, NOFIELD, 0, 0, "an absolute path and arguments; quotes and backslash escapes, no shell", false },
+	{ "Service", "Environment", set_env, NOFIELD, 0, 0, "KEY=VALUE words", true },
+	{ "Service", "WorkingDirectory", set_path, FIELD(cwd), 0, 0, "an absolute path", false },
+	{ "Service", "User", set_id, NOFIELD, 0, 0, "a user name or number", false },
+	{ "Service", "Group", set_id, NOFIELD, 1, 0, "a group name or number", false },
+	{ "Service", "SupplementaryGroups", set_groups, NOFIELD, 0, 0, "group names or numbers", true },
+	{ "Service", "UMask", set_umask, NOFIELD, 0, 0, "an octal mode such as 0022", false },
+	{ "Service", "Restart", set_restart, NOFIELD, 0, 0, "no, on-success, on-failure, on-abnormal or always", false },
+	{ "Service", "RestartSec", set_duration, FIELD(restart_sec_ms), 1, 0, ACC_DURATION, false },
+	{ "Service", "RestartMaxSec", set_duration, FIELD(restart_max_sec_ms), 1, 0, ACC_DURATION, false },
+	{ "Service", "StartLimitBurst", set_count, FIELD(start_limit_burst), 0, 1000000, "a count", false },
+	{ "Service", "StartLimitIntervalSec", set_duration, FIELD(start_limit_interval_ms), 0, 0, ACC_DURATION, false },
+	{ "Service", "TimeoutStopSec", set_duration, FIELD(timeout_stop_ms), 1, 0, ACC_DURATION, false },
+	{ "Service", "KillSignal", set_signal, FIELD(kill_signal), 0, 0, "a signal name such as SIGTERM, or a number", false },
+	{ "Service", "StandardOutput", set_output, FIELD(std_out), 0, 0, "log, console, null, file:PATH or append:PATH", false },
+	{ "Service", "StandardError", set_output, FIELD(std_err), 0, 0, "log, console, null, file:PATH or append:PATH", false },
+	LIMIT("LimitCPU", RLIMIT_CPU), LIMIT("LimitFSIZE", RLIMIT_FSIZE),
+	LIMIT("LimitDATA", RLIMIT_DATA), LIMIT("LimitSTACK", RLIMIT_STACK),
+	LIMIT("LimitCORE", RLIMIT_CORE), LIMIT("LimitRSS", RLIMIT_RSS),
+	LIMIT("LimitNOFILE", RLIMIT_NOFILE), LIMIT("LimitAS", RLIMIT_AS),
+	LIMIT("LimitNPROC", RLIMIT_NPROC), LIMIT("LimitMEMLOCK", RLIMIT_MEMLOCK),
+	LIMIT("LimitLOCKS", RLIMIT_LOCKS), LIMIT("LimitSIGPENDING", RLIMIT_SIGPENDING),
+	LIMIT("LimitMSGQUEUE", RLIMIT_MSGQUEUE), LIMIT("LimitNICE", RLIMIT_NICE),
+	LIMIT("LimitRTPRIO", RLIMIT_RTPRIO), LIMIT("LimitRTTIME", RLIMIT_RTTIME),
+	{ "Service", "OOMScoreAdjust", set_oom_score, NOFIELD, 0, 0, "-1000 to 1000", false },
+
+	{ "Sandbox", "RootDirectory", set_root, FIELD(root), 0, 0, "an absolute path", false },
+	{ "Sandbox", "ReadOnlyRoot", set_ro_root, FIELD(root_readonly), 0, 0, ACC_BOOL, false },
+	{ "Sandbox", "Namespaces", set_namespaces, NOFIELD, 0, 0, "pid net ipc uts mount cgroup user, or ~name to remove one from the default", false },
+	{ "Sandbox", "Hostname", set_hostname, NOFIELD, 0, 0, "letters, digits, '-' and '.', at most 64", false },
+	{ "Sandbox", "Capabilities", set_caps, NOFIELD, 0, 0, "CAP_* names", true },
+	{ "Sandbox", "NoNewPrivileges", set_bool, FIELD(no_new_privs), 0, 0, ACC_BOOL, false },
+	{ "Sandbox", "Init", set_init, NOFIELD, 0, 0, ACC_BOOL, false },
+	{ "Sandbox", "BindPaths", set_binds, NOFIELD, 0, 0, "SRC[:DST] absolute paths", true },
+	{ "Sandbox", "BindReadOnlyPaths", set_binds, NOFIELD, 1, 0, "SRC[:DST] absolute paths", true },
+	{ "Sandbox", "TemporaryFileSystem", set_tmpfs, NOFIELD, 0, 0, "DST[:OPTIONS]; options ro, nosuid, nodev, noexec, size=, mode=, nr_inodes=, uid=, gid=", true },
+	{ "Sandbox", "MaskedPaths", set_path_list, FIELD(masked_paths), 0, 0, "absolute paths", true },
+	{ "Sandbox", "ReadOnlyPaths", set_path_list, FIELD(readonly_paths), 0, 0, "absolute paths", true },
+	{ "Sandbox", "SeccompProfile", set_profile, NOFIELD, 0, 0, "default or none", false },
+	{ "Sandbox", "SystemCallFilter", set_syscall_filter, NOFIELD, 0, 0, "system call names, or ~names to deny", true },
+	{ "Sandbox", "SystemCallErrorNumber", set_syscall_errno, NOFIELD, 0, 0, "an errno name such as EPERM, or kill", false },
+	{ "Sandbox", "SystemCallArchitectures", set_syscall_archs, NOFIELD, 0, 0, "native", false },
+
+	{ "Resources", "MemoryMax", set_res_size, RES(memory_max), 0, 0, ACC_SIZE, false },
+	{ "Resources", "MemoryHigh", set_res_size, RES(memory_high), 0, 0, ACC_SIZE, false },
+	{ "Resources", "MemorySwapMax", set_res_size, RES(memory_swap_max), 0, 0, ACC_SIZE, false },
+	{ "Resources", "CPUWeight", set_res_range, RES(cpu_weight), 1, 10000, "1 to 10000", false },
+	{ "Resources", "CPUShares", set_res_range, RES(cpu_shares), 2, 262144, "2 to 262144", false },
+	{ "Resources", "CPUQuota", set_quota, NOFIELD, 0, 0, "a percentage such as 50% or 150%", false },
+	{ "Resources", "CPUQuotaPeriodSec", set_quota_period, NOFIELD, 0, 0, "1ms to 1s", false },
+	{ "Resources", "AllowedCPUs", set_cpuset, RES(cpus), 0, 0, "CPU numbers and ranges such as 0-1,3", false },
+	{ "Resources", "AllowedMemoryNodes", set_cpuset, RES(mems), 0, 0, "NUMA node numbers and ranges such as 0-1", false },
+	{ "Resources", "TasksMax", set_res_range, RES(tasks_max), 1, -4194304, "1 to 4194304, or infinity", false },
+	{ "Resources", "IOWeight", set_res_range, RES(io_weight), 1, 10000, "1 to 10000", false },
+};
+
+#define N_KEYS (sizeof keys / sizeof *keys)
+_Static_assert(N_KEYS <= sizeof ((struct parse *)0)->seen / sizeof(int), "seen[] too small");
+
+static const char *const sections[] = { "Unit", "Service", "Sandbox", "Resources" };
+
+/* ---- reading ------------------------------------------------------------ */
+
+struct reader {
+	struct parse *p;
+	const char *pos, *end;
+	int next_line;
+	char *logical;             /* the current logical line */
+	size_t logical_cap;
+};
+
+static bool grow(struct reader *r, size_t need)
+{
+	if (need <= r->logical_cap)
+		return true;
+	char *n = realloc(r->logical, need);
+	if (!n)
+		return false;
+	r->logical = n;
+	r->logical_cap = need;
+	return true;
+}
+
+/* Next logical line into r->logical (backslash continuations joined with a
+ * blank, as systemd does); false at the end of the text. */
+static bool next_logical(struct reader *r)
+{
+	size_t n = 0;
+	bool more = true;
+
+	if (r->pos >= r->end)
+		return false;
+	r->p->line = r->next_line;
+	while (more && r->pos < r->end) {
+		const char *eol = memchr(r->pos, '\n', (size_t)(r->end - r->pos));
+		size_t len = eol ? (size_t)(eol - r->pos) : (size_t)(r->end - r->pos);
+		const char *line = r->pos;
+
+		r->pos += len + (eol ? 1 : 0);
+		r->next_line++;
+		while (len && (line[len - 1] == '\r' || line[len - 1] == ' ' || line[len - 1] == '\t'))
+			len--;
+		more = len && line[len - 1] == '\\';
+		if (more)
+			len--;
+		/* a comment line inside a continuation is skipped, as in systemd */
+		if (n && (line[0] == '#' || line[0] == ';'))
+			len = 0;
+		if (!grow(r, n + len + 2)) {
+			out_of_memory(r->p);
+			return false;
+		}
+		memcpy(r->logical + n, line, len);
+		n += len;
+		if (more)
+			r->logical[n++] = ' ';
+	}
+	r->logical[n] = '\0';
+	return true;
+}
+
+static char *trim(char *s)
+{
+	char *e;
+
+	while (*s == ' ' || *s == '\t')
+		s++;
+	e = s + strlen(s);
+	while (e > s && (e[-1] == ' ' || e[-1] == '\t'))
+		*--e = '\0';
+	return s;
+}
+
+static bool known_section(const char *name)
+{
+	for (size_t i = 0; i < sizeof sections / sizeof *sections; i++)
+		if (strcmp(name, sections[i]) == 0)
+			return true;
+	return false;
+}
+
+static bool key_name_ok(const char *k)
+{
+	if (!*k)
+		return false;
+	for (; *k; k++)
+		if (!((*k >= 'A' && *k <= 'Z') || (*k >= 'a' && *k <= 'z') ||
+		      (*k >= '0' && *k <= '9') || *k == '_' || *k == '-' || *k == '.'))
+			return false;
+	return true;
+}
+
+/* inih's ini_reader: hand over one checked, simplified line. */
+static char *feed_inih(char *str, int num, void *stream)
+{
+	struct reader *r = stream;
+	struct parse *p = r->p;
+
+	if (p->oom || !next_logical(r))
+		return NULL;
+	str[0] = '\0';
+	char *l = trim(r->logical);
+
+	if (!*l || *l == '#' || *l == ';')
+		return str;
+	if (*l == '[') {
+		char *close = strchr(l, ']');
+
+		if (!close || close[1]) {
+			diag_at(p->d, p->file, p->line, NULL, NULL,
+				"\"%s\": a section header is [Name] alone on its line", l);
+			p->section_bad = true;
+			return str;
+		}
+		*close = '\0';
+		p->section = NULL;
+		p->section_bad = !known_section(l + 1);
+		if (p->section_bad) {
+			diag_at(p->d, p->file, p->line, l + 1, NULL,
+				"unknown section (Unit, Service, Sandbox or Resources)");
+			return str;
+		}
+		snprintf(str, (size_t)num, "[%s]\n", l + 1);
+		p->section = NULL;
+		for (size_t i = 0; i < sizeof sections / sizeof *sections; i++)
+			if (strcmp(l + 1, sections[i]) == 0)
+				p->section = sections[i];
+		return str;
+	}
+	char *eq = strchr(l, '=');
+	if (!eq) {
+		diag_at(p->d, p->file, p->line, NULL, NULL,
+			"\"%s\": expected Key=Value, [Section] or a # comment", l);
+		return str;
+	}
+	*eq = '\0';
+	char *key = trim(l);
+	if (!key_name_ok(key) || strlen(key) + 4 > (size_t)num) {
+		diag_at(p->d, p->file, p->line, NULL, NULL, "\"%s\" is not a key name", key);
+		return str;
+	}
+	if (p->section_bad)
+		return str;   /* already reported: the section is unknown */
+	if (!p->section) {
+		diag_at(p->d, p->file, p->line, NULL, key,
+			"outside of any section; put it under [Unit], [Service], [Sandbox] or [Resources]");
+		return str;
+	}
+	p->value = trim(eq + 1);
+	snprintf(str, (size_t)num, "%s=@\n", key);
+	return str;
+}
+
+static int on_key(void *user, const char *section, const char *name, const char *value)
+{
+	struct parse *p = user;
+	const char *elsewhere = NULL;
+
+	(void)value;   /* "@": the real value is p->value */
+	for (size_t i = 0; i < N_KEYS; i++) {
+		const struct key_def *k = &keys[i];
+
+		if (strcmp(k->name, name) != 0)
+			continue;
+		if (strcmp(k->section, section) != 0) {
+			elsewhere = k->section;
+			continue;
+		}
+		if (!k->list && *p->value) {
+			if (p->seen[i]) {
+				diag_at(p->d, p->file, p->line, section, name,
+					"set twice in this file (first at line %d)", p->seen[i]);
+				return 1;
+			}
+			p->seen[i] = p->line;
+		}
+		k->set(p, k, p->value);
+		return 1;
+	}
+	if (elsewhere)
+		diag_at(p->d, p->file, p->line, section, name,
+			"unknown key in this section (it belongs in [%s])", elsewhere);
+	else
+		diag_at(p->d, p->file, p->line, section, name, "unknown key");
+	return 1;
+}
+
+static int parse_text(struct parse *p, const char *file, const char *text, size_t len)
+{
+	struct reader r = { .p = p, .pos = text, .end = text + len, .next_line = 1 };
+
+	p->file = arena_strdup(&p->s->arena, file);
+	if (!p->file) {
+		out_of_memory(p);
+		return -1;
+	}
+	if (memchr(text, '\0', len)) {
+		diag_at(p->d, p->file, 0, NULL, NULL, "contains a NUL byte; not a text file");
+		return -1;
+	}
+	if (len >= 3 && memcmp(text, "\xef\xbb\xbf", 3) == 0)
+		r.pos += 3;
+	memset(p->seen, 0, sizeof p->seen);
+	p->section = NULL;
+	p->section_bad = false;
+	/* Our reader reports every malformed line itself, so inih's own
+	 * return value (the first line it disliked) carries nothing new. */
+	ini_parse_stream(feed_inih, &r, on_key, p);
+	free(r.logical);
+	return p->oom ? -1 : 0;
+}
+
+static int read_whole(struct parse *p, const char *path, char **out, size_t *len)
+{
+	int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY);
+	struct stat st;
+	char *buf;
+	size_t n = 0;
+
+	if (fd < 0 || fstat(fd, &st) < 0) {
+		diag_at(p->d, path, 0, NULL, NULL, "cannot read: %s", strerror(errno));
+		if (fd >= 0)
+			close(fd);
+		return -1;
+	}
+	if (!S_ISREG(st.st_mode) || st.st_size > UNIT_FILE_MAX) {
+		diag_at(p->d, path, 0, NULL, NULL, S_ISREG(st.st_mode) ?
+			"larger than 1 MiB" : "not a regular file");
+		close(fd);
+		return -1;
+	}
+	buf = malloc((size_t)st.st_size + 1);
+	if (!buf) {
+		close(fd);
+		out_of_memory(p);
+		return -1;
+	}
+	for (;;) {
+		ssize_t got = read(fd, buf + n, (size_t)st.st_size + 1 - n);
+
+		if (got < 0 && errno == EINTR)
+			continue;
+		if (got < 0) {
+			diag_at(p->d, path, 0, NULL, NULL, "cannot read: %s", strerror(errno));
+			free(buf);
+			close(fd);
+			return -1;
+		}
+		if (got == 0 || (n += (size_t)got) > (size_t)st.st_size)
+			break;
+	}
+	close(fd);
+	if (n > (size_t)st.st_size) {
+		diag_at(p->d, path, 0, NULL, NULL, "changed while being read");
+		free(buf);
+		return -1;
+	}
+	buf[n] = '\0';
+	*out = buf;
+	*len = n;
+	return 0;
+}
+
+static int parse_file(struct parse *p, const char *path)
+{
+	char *text;
+	size_t len;
+	int rc;
+
+	if (read_whole(p, path, &text, &len) < 0)
+		return -1;
+	rc = parse_text(p, path, text, len);
+	free(text);
+	return rc;
+}
+
+static int cmp_name(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* NAME.unit.d/ *.conf in lexical order, as systemd applies drop-ins. */
+static void parse_dropins(struct parse *p, const char *unit_path)
+{
+	char dir[4096], path[4096 + 256];
+	char *names[DROPINS_MAX];
+	size_t n = 0;
+	DIR *dp;
+	struct dirent *de;
+
+	if ((size_t)snprintf(dir, sizeof dir, "%s.d", unit_path) >= sizeof dir)
+		return;
+	dp = opendir(dir);
+	if (!dp) {
+		if (errno != ENOENT)
+			diag_at(p->d, dir, 0, NULL, NULL, "cannot read drop-ins: %s", strerror(errno));
+		return;
+	}
+	while ((de = readdir(dp))) {
+		size_t len = strlen(de->d_name);
+
+		if (len <= 5 || strcmp(de->d_name + len - 5, ".conf") != 0 || de->d_name[0] == '.')
+			continue;
+		if (n == DROPINS_MAX) {
+			diag_at(p->d, dir, 0, NULL, NULL, "more than %d drop-ins", DROPINS_MAX);
+			break;
+		}
+		if (!(names[n] = arena_strdup(&p->s->arena, de->d_name))) {
+			out_of_memory(p);
+			break;
+		}
+		n++;
+	}
+	closedir(dp);
+	qsort(names, n, sizeof *names, cmp_name);
+	for (size_t i = 0; i < n && !p->oom; i++) {
+		snprintf(path, sizeof path, "%s/%s", dir, names[i]);
+		parse_file(p, path);
+	}
+}
+
+/* ---- after all files ---------------------------------------------------- */
+
+static bool in_list(const char *const *list, const char *name)
+{
+	for (; *list; list++)
+		if (strcmp(*list, name) == 0)
+			return true;
+	return false;
+}
+
+static void finish_seccomp(struct parse *p, const char *file)
+{
+	struct spec *s = p->s;
+	struct seccomp_rules *r = &s->seccomp;
+	bool profile = s->seccomp_profile == SECCOMP_PROFILE_DEFAULT;
+
+	if (!CONFIG_SECCOMP && (p->filter_mode != FILTER_UNSET || profile)) {
+		struct loc at = p->filter_mode != FILTER_UNSET ? p->filter_loc : p->profile_loc;
+
+		diag_at(p->d, at.file ? at.file : file, at.line, "Sandbox",
+			p->filter_mode != FILTER_UNSET ? "SystemCallFilter" : "SeccompProfile",
+			"this build has no seccomp support (CONFIG_SECCOMP)");
+		return;
+	}
+	r->enabled = profile || p->filter_mode != FILTER_UNSET;
+	r->allow_list = p->filter_mode == FILTER_ALLOW;
+	strv_clear(&r->names);
+	if (!r->enabled)
+		return;
+	if (r->allow_list) {
+		for (size_t i = 0; i < p->filter.n; i++) {
+			if (profile && in_list(seccomp_default_deny, p->filter.v[i])) {
+				diag_at(p->d, p->filter_loc.file, p->filter_loc.line, "Sandbox",
+					"SystemCallFilter",
+					"%s is denied by SeccompProfile=default (set SeccompProfile=none to allow it)",
+					p->filter.v[i]);
+				continue;
+			}
+			if (strv_push(&s->arena, &r->names, p->filter.v[i]) < 0)
+				out_of_memory(p);
+		}
+		for (const char *const *n = seccomp_always_allow; *n; n++)
+			if (strv_push(&s->arena, &r->names, *n) < 0)
+				out_of_memory(p);
+	} else {
+		if (profile)
+			for (const char *const *n = seccomp_default_deny; *n; n++)
+				if (seccomp_syscall_known(*n) && strv_push(&s->arena, &r->names, *n) < 0)
+					out_of_memory(p);
+		for (size_t i = 0; i < p->filter.n; i++)
+			if (strv_push(&s->arena, &r->names, p->filter.v[i]) < 0)
+				out_of_memory(p);
+	}
+	strv_sort_unique(&r->names);
+}
+
+static void finish(struct parse *p, const char *file)
+{
+	struct spec *s = p->s;
+
+	if (!s->args.n && !p->exec_tried)
+		diag_at(p->d, file, 0, "Service", "ExecStart",
+			"missing (an absolute path and arguments)");
+	if (!s->root && p->ro_root_set && s->root_readonly)
+		diag_at(p->d, p->ro_root_loc.file, p->ro_root_loc.line, "Sandbox", "ReadOnlyRoot",
+			"needs RootDirectory=");
+	if (s->root && !p->ro_root_set)
+		s->root_readonly = true;
+	if (!(s->namespaces & NS_BIT(NS_UTS))) {
+		if (p->hostname_loc.line)
+			diag_at(p->d, p->hostname_loc.file, p->hostname_loc.line, "Sandbox", "Hostname",
+				"needs the uts namespace (see Namespaces=)");
+		s->hostname = NULL;
+	} else if (!s->hostname) {
+		s->hostname = s->name;
+	}
+	if (s->root && !(s->namespaces & NS_BIT(NS_MOUNT)))
+		diag_at(p->d, s->root_loc.file, s->root_loc.line, "Sandbox", "RootDirectory",
+			"needs the mount namespace (see Namespaces=)");
+	if (s->n_mounts && !(s->namespaces & NS_BIT(NS_MOUNT)))
+		diag_at(p->d, s->mounts[0].loc.file, s->mounts[0].loc.line, "Sandbox", "BindPaths",
+			"mounts need the mount namespace (see Namespaces=)");
+	bool pidns = s->namespaces & NS_BIT(NS_PID);
+	if (s->init < 0)
+		s->init = pidns && s->type != SERVICE_ONESHOT;
+	else if (s->init && !pidns)
+		diag_at(p->d, p->init_loc.file, p->init_loc.line, "Sandbox", "Init",
+			"needs the pid namespace (see Namespaces=)");
+	for (size_t i = 0; i < s->n_mounts; i++)
+		for (size_t j = 0; j < i; j++)
+			if (strcmp(s->mounts[i].destination, s->mounts[j].destination) == 0)
+				diag_at(p->d, s->mounts[i].loc.file, s->mounts[i].loc.line, "Sandbox",
+					s->mounts[i].kind == MOUNT_TMPFS ? "TemporaryFileSystem" : "BindPaths",
+					"%s is already a mount destination (%s:%d)",
+					s->mounts[i].destination, s->mounts[j].loc.file, s->mounts[j].loc.line);
+	if (p->cpu_weight_loc.line && p->cpu_shares_loc.line)
+		diag_at(p->d, p->cpu_shares_loc.file, p->cpu_shares_loc.line, "Resources",
+			"CPUShares", "conflicts with CPUWeight= (%s:%d); set one",
+			p->cpu_weight_loc.file, p->cpu_weight_loc.line);
+	if (!CONFIG_CGROUPS && spec_has_resources(s))
+		diag_at(p->d, p->resources_loc.file, p->resources_loc.line, "Resources", NULL,
+			"this build has no cgroup support (CONFIG_CGROUPS)");
+	finish_seccomp(p, file);
+
+	/* PATH first, as `runc spec` has it, unless the unit sets its own */
+	bool has_path = false;
+	for (size_t i = 0; i < s->env.n; i++)
+		has_path |= strncmp(s->env.v[i], "PATH=", 5) == 0;
+	if (!has_path) {
+		struct strv env = { 0 };
+
+		if (strv_push(&s->arena, &env, DEFAULT_PATH) < 0)
+			out_of_memory(p);
+		for (size_t i = 0; i < s->env.n; i++)
+			if (strv_push(&s->arena, &env, s->env.v[i]) < 0)
+				out_of_memory(p);
+		s->env = env;
+	}
+}
+
+/* ---- entry points ------------------------------------------------------- */
+
+int unit_name_normalize(const char *in, char out[UNIT_NAME_MAX + 1])
+{
+	size_t n = strlen(in);
+
+	if (n > 5 && strcmp(in + n - 5, ".unit") == 0)
+		n -= 5;
+	if (n == 0 || n > UNIT_NAME_MAX || in[0] == '.' || in[0] == '-')
+		return -1;
+	for (size_t i = 0; i < n; i++) {
+		char c = in[i];
+
+		if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+		      c == '-' || c == '_' || c == '.' || c == '@'))
+			return -1;
+	}
+	memcpy(out, in, n);
+	out[n] = '\0';
+	return 0;
+}
+
+static struct spec *spec_new(struct parse *p, const char *name, struct diag *d, const char *file)
+{
+	struct spec *s = calloc(1, sizeof *s);
+
+	memset(p, 0, sizeof *p);
+	p->d = d;
+	p->errors_before = d->count;
+	if (!s) {
+		diag_at(d, file, 0, NULL, NULL, "out of memory");
+		return NULL;
+	}
+	p->s = s;
+	if (unit_name_normalize(name, s->name) < 0) {
+		diag_at(d, file, 0, NULL, NULL,
+			"\"%s\" is not a unit name (letters, digits, \"-_.@\", at most %d)",
+			name, UNIT_NAME_MAX);
+		free(s);
+		return NULL;
+	}
+	spec_defaults(s);
+	if (push_all(s, &s->masked_paths, default_masked) < 0 ||
+	    push_all(s, &s->readonly_paths, default_readonly) < 0 ||
+	    !(s->path = arena_strdup(&s->arena, file))) {
+		diag_at(d, file, 0, NULL, NULL, "out of memory");
+		spec_free(s);
+		return NULL;
+	}
+	return s;
+}
+
+static struct spec *spec_done(struct parse *p)
+{
+	if (p->d->count != p->errors_before || p->oom) {
+		spec_free(p->s);
+		return NULL;
+	}
+	return p->s;
+}
+
+struct spec *unit_parse_text(const char *name, const char *file, const char *text,
+			     struct diag *d)
+{
+	struct parse p;
+	struct spec *s = spec_new(&p, name, d, file);
+
+	if (!s)
+		return NULL;
+	if (parse_text(&p, file, text, strlen(text)) == 0)
+		finish(&p, s->path);
+	return spec_done(&p);
+}
+
+struct spec *unit_load(const char *path, struct diag *d)
+{
+	const char *base = strrchr(path, '/');
+	char name[UNIT_NAME_MAX + 16];
+	struct parse p;
+
+	base = base ? base + 1 : path;
+	size_t n = strlen(base);
+	if (n <= 5 || strcmp(base + n - 5, ".unit") != 0 || n - 5 >= sizeof name) {
+		diag_at(d, path, 0, NULL, NULL, "a unit file is named NAME.unit");
+		return NULL;
+	}
+	memcpy(name, base, n - 5);
+	name[n - 5] = '\0';
+
+	struct spec *s = spec_new(&p, name, d, path);
+	if (!s)
+		return NULL;
+	if (parse_file(&p, s->path) == 0) {
+		parse_dropins(&p, s->path);
+		if (!p.oom) {
+			finish(&p, s->path);
+			ids_resolve(s, d);
+		}
+	}
+	return spec_done(&p);
+}
+
+void spec_free(struct spec *s)
+{
+	if (!s)
+		return;
+	arena_free(&s->arena);
+	free(s);
+}

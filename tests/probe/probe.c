@@ -1,0 +1,865 @@
+/*
+ * probe: a static helper that test services run inside sandboxes to report what
+ * the sandbox lets them do. Every verb prints plain lines that shell tests grep;
+ * errors are printed by errno name (EPERM), never by number.
+ *
+ *   probe memhog MB            allocate and touch MB MiB, 1 MiB at a time
+ *   probe forkbomb N           fork N sleeping children; forked=K wanted=N errno=E
+ *   probe zombies N [--orphan] leave N unreaped zombies (or orphans for the reaper)
+ *   probe syscall NAME|all     try a privileged syscall with harmless arguments
+ *   probe fds                  open fd numbers
+ *   probe caps                 capability, NoNewPrivs and Seccomp lines of status
+ *   probe ids                  uids, gids, groups
+ *   probe rlimit NAME          soft and hard limit
+ *   probe exit N | sleep S | ignore-term | i386-syscall | write PATH | exe-write
+ */
+#define _GNU_SOURCE
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <grp.h>
+#include <limits.h>
+#include <sched.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <sys/mman.h>
+#include <sys/mount.h>
+#include <sys/prctl.h>
+#include <sys/resource.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <sys/sysmacros.h>
+#include <sys/types.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#define MIB (1024L * 1024L)
+
+/* Unbuffered so that a line printed just before the OOM killer or a seccomp kill
+ * strikes is not lost in a stdio buffer. */
+static void out(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+static void out(const char *fmt, ...)
+{
+	char buf[1024];
+	va_list ap;
+	int n;
+	size_t off = 0;
+
+	va_start(ap, fmt);
+	n = vsnprintf(buf, sizeof(buf), fmt, ap);
+	va_end(ap);
+	if (n < 0)
+		return;
+	if ((size_t)n >= sizeof(buf))
+		n = sizeof(buf) - 1;
+	while (off < (size_t)n) {
+		ssize_t w = write(STDOUT_FILENO, buf + off, (size_t)n - off);
+
+		if (w < 0 && errno == EINTR)
+			continue;
+		if (w <= 0)
+			return;
+		off += (size_t)w;
+	}
+}
+
+struct name { int num; const char *name; };
+
+#define N(x) { x, #x }
+static const struct name errnos[] = {
+	N(EPERM), N(ENOENT), N(ESRCH), N(EINTR), N(EIO), N(ENXIO), N(E2BIG),
+	N(ENOEXEC), N(EBADF), N(ECHILD), N(EAGAIN), N(ENOMEM), N(EACCES), N(EFAULT),
+	N(ENOTBLK), N(EBUSY), N(EEXIST), N(EXDEV), N(ENODEV), N(ENOTDIR), N(EISDIR),
+	N(EINVAL), N(ENFILE), N(EMFILE), N(ENOTTY), N(ETXTBSY), N(EFBIG), N(ENOSPC),
+	N(ESPIPE), N(EROFS), N(EMLINK), N(EPIPE), N(EDOM), N(ERANGE), N(EDEADLK),
+	N(ENAMETOOLONG), N(ENOLCK), N(ENOSYS), N(ENOTEMPTY), N(ELOOP), N(ENOMSG),
+	N(EIDRM), N(ENOSTR), N(ENODATA), N(ETIME), N(ENOSR), N(ENOLINK), N(EPROTO),
+	N(EBADMSG), N(EOVERFLOW), N(EILSEQ), N(EUSERS), N(ENOTSOCK), N(EDESTADDRREQ),
+	N(EMSGSIZE), N(EPROTOTYPE), N(ENOPROTOOPT), N(EPROTONOSUPPORT), N(EOPNOTSUPP),
+	N(EAFNOSUPPORT), N(EADDRINUSE), N(EADDRNOTAVAIL), N(ENETDOWN), N(ENETUNREACH),
+	N(ECONNABORTED), N(ECONNRESET), N(ENOBUFS), N(EISCONN), N(ENOTCONN),
+	N(ETIMEDOUT), N(ECONNREFUSED), N(EHOSTUNREACH), N(EALREADY), N(EINPROGRESS),
+	N(ESTALE), N(EDQUOT), N(ECANCELED), N(ENOKEY), N(EKEYEXPIRED), N(EKEYREVOKED),
+	N(EKEYREJECTED), N(EOWNERDEAD), N(ENOTRECOVERABLE), N(ERFKILL), N(EHWPOISON),
+	N(EMEDIUMTYPE), N(ENOMEDIUM),
+};
+
+static const struct name signals[] = {
+	N(SIGHUP), N(SIGINT), N(SIGQUIT), N(SIGILL), N(SIGTRAP), N(SIGABRT), N(SIGBUS),
+	N(SIGFPE), N(SIGKILL), N(SIGUSR1), N(SIGSEGV), N(SIGUSR2), N(SIGPIPE),
+	N(SIGALRM), N(SIGTERM), N(SIGCHLD), N(SIGCONT), N(SIGSTOP), N(SIGTSTP),
+	N(SIGXCPU), N(SIGXFSZ), N(SIGSYS),
+};
+#undef N
+
+static const char *lookup(const struct name *t, size_t n, int num, char *buf, size_t len,
+			  const char *prefix)
+{
+	for (size_t i = 0; i < n; i++)
+		if (t[i].num == num)
+			return t[i].name;
+	snprintf(buf, len, "%s%d", prefix, num);
+	return buf;
+}
+
+static const char *ename(int e)
+{
+	static char buf[16];
+
+	return lookup(errnos, sizeof(errnos) / sizeof(errnos[0]), e, buf, sizeof(buf), "E");
+}
+
+static const char *signame(int s)
+{
+	static char buf[16];
+
+	return lookup(signals, sizeof(signals) / sizeof(signals[0]), s, buf, sizeof(buf), "SIG");
+}
+
+static int usage(void)
+{
+	static const char text[] =
+		"usage: probe VERB [ARGS]\n"
+		"  memhog MB | forkbomb N | zombies N [--orphan] | syscall NAME|all|list\n"
+		"  fds | caps | ids | rlimit NAME | exit N | sleep S | ignore-term\n"
+		"  i386-syscall | write PATH | exe-write\n";
+
+	if (write(STDERR_FILENO, text, sizeof(text) - 1) < 0)
+		return 2;
+	return 2;
+}
+
+static int number(const char *s, long *v)
+{
+	char *end;
+
+	errno = 0;
+	*v = strtol(s, &end, 10);
+	return (errno || end == s || *end || *v < 0) ? -1 : 0;
+}
+
+static void sleep_forever(void) __attribute__((noreturn));
+static void sleep_forever(void)
+{
+	for (;;)
+		pause();
+}
+
+static int do_memhog(long mb)
+{
+	long page = sysconf(_SC_PAGESIZE);
+
+	if (page <= 0)
+		page = 4096;
+	for (long i = 1; i <= mb; i++) {
+		char *p = mmap(NULL, MIB, PROT_READ | PROT_WRITE,
+			       MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+
+		if (p == MAP_FAILED) {
+			out("memhog: failed at %ld MiB: errno %s\n", i, ename(errno));
+			return 1;
+		}
+		for (long off = 0; off < MIB; off += page)
+			p[off] = (char)(i | 1);
+		out("memhog: %ld MiB\n", i);
+	}
+	out("memhog: done %ld MiB\n", mb);
+	return 0;
+}
+
+static int do_forkbomb(long n)
+{
+	pid_t *kids = calloc((size_t)n + 1, sizeof(*kids));
+	long forked = 0;
+	int first = 0;
+
+	if (!kids) {
+		out("forkbomb: errno %s\n", ename(errno));
+		return 1;
+	}
+	for (long i = 0; i < n; i++) {
+		pid_t pid = fork();
+
+		if (pid < 0) {
+			if (!first)
+				first = errno;
+			continue;
+		}
+		if (pid == 0) {
+			prctl(PR_SET_PDEATHSIG, SIGKILL);
+			sleep_forever();
+		}
+		kids[forked++] = pid;
+	}
+	out("forkbomb: forked=%ld wanted=%ld errno=%s\n", forked, n,
+	    first ? ename(first) : "none");
+	for (long i = 0; i < forked; i++)
+		kill(kids[i], SIGKILL);
+	for (long i = 0; i < forked; i++)
+		while (waitpid(kids[i], NULL, 0) < 0 && errno == EINTR)
+			;
+	free(kids);
+	return 0;
+}
+
+/* Each grandchild waits until it has been handed to the reaper before it exits, so
+ * that the zombie is the reaper's to collect, not the middle child's. */
+static int do_zombies(long n, int orphan)
+{
+	if (!orphan) {
+		long made = 0;
+
+		for (long i = 0; i < n; i++) {
+			pid_t pid = fork();
+
+			if (pid == 0)
+				_exit(0);
+			if (pid > 0)
+				made++;
+		}
+		out("zombies: %ld children exited unreaped\n", made);
+		sleep_forever();
+	}
+
+	pid_t mid = fork();
+
+	if (mid < 0) {
+		out("zombies: fork errno %s\n", ename(errno));
+		return 1;
+	}
+	if (mid == 0) {
+		pid_t me = getpid();
+
+		for (long i = 0; i < n; i++) {
+			if (fork() == 0) {
+				for (int t = 0; t < 5000 && getppid() == me; t++)
+					usleep(1000);
+				_exit(0);
+			}
+		}
+		_exit(0);
+	}
+	while (waitpid(mid, NULL, 0) < 0 && errno == EINTR)
+		;
+	out("zombies: %ld orphans handed to the reaper\n", n);
+	sleep_forever();
+	return 0;
+}
+
+/* --- syscall verbs: each returns 0 or -errno and undoes whatever it managed to do. */
+
+static int tmp_dir(char *buf, size_t len)
+{
+	static const char *const bases[] = { "/tmp", "/run", "/dev/shm", "." };
+
+	for (size_t i = 0; i < sizeof(bases) / sizeof(bases[0]); i++) {
+		snprintf(buf, len, "%s/probe.XXXXXX", bases[i]);
+		if (mkdtemp(buf))
+			return 0;
+	}
+	return -1;
+}
+
+static int sc_mount(void)
+{
+	char dir[64];
+	int r;
+
+	if (tmp_dir(dir, sizeof(dir)) < 0)
+		/* Nowhere to mount on: a propagation change on / asks the same question. */
+		return mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) < 0 ? -errno : 0;
+	r = mount("probe", dir, "tmpfs", MS_NOSUID | MS_NODEV, "size=4k") < 0 ? -errno : 0;
+	if (r == 0)
+		umount2(dir, MNT_DETACH);
+	rmdir(dir);
+	return r;
+}
+
+/* Never a mount root, so a permitted call fails with EINVAL and changes nothing. */
+static int sc_umount(void)
+{
+	return umount2("/proc/self/fd", 0) < 0 ? -errno : 0;
+}
+
+static int sc_pivot_root(void)
+{
+	return syscall(SYS_pivot_root, "/nonexistent-probe", "/nonexistent-probe") < 0 ? -errno : 0;
+}
+
+static int sc_unshare_ns(void) { return unshare(CLONE_NEWNS) < 0 ? -errno : 0; }
+static int sc_unshare_user(void) { return unshare(CLONE_NEWUSER) < 0 ? -errno : 0; }
+static int sc_unshare_net(void) { return unshare(CLONE_NEWNET) < 0 ? -errno : 0; }
+
+static int sc_setns(void)
+{
+	int fd = open("/proc/1/ns/mnt", O_RDONLY | O_CLOEXEC);
+	int r;
+
+	if (fd < 0)
+		return -errno;
+	r = setns(fd, CLONE_NEWNS) < 0 ? -errno : 0;
+	close(fd);
+	return r;
+}
+
+/* Bad magic: EPERM without CAP_SYS_BOOT, EINVAL with it; nothing reboots. */
+static int sc_reboot(void)
+{
+	return syscall(SYS_reboot, 0, 0, 0, NULL) < 0 ? -errno : 0;
+}
+
+/* An unknown architecture in the flags: EINVAL once past the permission check. */
+static int sc_kexec_load(void)
+{
+	return syscall(SYS_kexec_load, 0UL, 0UL, NULL, 0x00ff0000UL) < 0 ? -errno : 0;
+}
+
+static int sc_kexec_file_load(void)
+{
+	return syscall(SYS_kexec_file_load, -1, -1, 0UL, "", 0UL) < 0 ? -errno : 0;
+}
+
+/* An empty image: ENOEXEC once past the permission check. */
+static int sc_init_module(void)
+{
+	return syscall(SYS_init_module, NULL, 0UL, "") < 0 ? -errno : 0;
+}
+
+static int sc_finit_module(void)
+{
+	return syscall(SYS_finit_module, -1, "", 0) < 0 ? -errno : 0;
+}
+
+static int sc_delete_module(void)
+{
+	return syscall(SYS_delete_module, "probe_no_such_module", O_NONBLOCK) < 0 ? -errno : 0;
+}
+
+/* BPF_MAP_CREATE of map type 0: EINVAL once past the permission check. */
+static int sc_bpf(void)
+{
+	unsigned char attr[128] = { 0 };
+	long fd = syscall(SYS_bpf, 0, attr, sizeof(attr));
+
+	if (fd < 0)
+		return -errno;
+	close((int)fd);
+	return 0;
+}
+
+static int sc_ptrace(void)
+{
+	return syscall(SYS_ptrace, 0L /* PTRACE_TRACEME */, 0L, NULL, NULL) < 0 ? -errno : 0;
+}
+
+static int sc_swapon(void)
+{
+	return syscall(SYS_swapon, "/nonexistent-probe", 0) < 0 ? -errno : 0;
+}
+
+static int sc_settime(void)
+{
+	struct timespec ts;
+
+	if (clock_gettime(CLOCK_REALTIME, &ts) < 0)
+		return -errno;
+	return clock_settime(CLOCK_REALTIME, &ts) < 0 ? -errno : 0;
+}
+
+static int sc_sethostname(void)
+{
+	char name[HOST_NAME_MAX + 1] = { 0 };
+
+	if (gethostname(name, sizeof(name) - 1) < 0)
+		return -errno;
+	return sethostname(name, strlen(name)) < 0 ? -errno : 0;
+}
+
+static int sc_chroot(void) { return chroot("/") < 0 ? -errno : 0; }
+
+static int sc_mknod(void)
+{
+	char dir[64], node[80];
+	int r;
+
+	if (tmp_dir(dir, sizeof(dir)) < 0)
+		return -errno;
+	snprintf(node, sizeof(node), "%s/null", dir);
+	r = mknod(node, S_IFCHR | 0600, makedev(1, 3)) < 0 ? -errno : 0;
+	unlink(node);
+	rmdir(dir);
+	return r;
+}
+
+static int sc_keyctl(void)
+{
+	/* KEYCTL_GET_KEYRING_ID of the session keyring, without creating it. */
+	return syscall(SYS_keyctl, 0, -3, 0) < 0 ? -errno : 0;
+}
+
+static int sc_perf_event_open(void)
+{
+	unsigned char attr[128] = { 0 };
+	long fd;
+
+	attr[4] = 112; /* attr.size = PERF_ATTR_SIZE_VER5 */
+	fd = syscall(SYS_perf_event_open, attr, 0, -1, -1, 0UL);
+	if (fd < 0)
+		return -errno;
+	close((int)fd);
+	return 0;
+}
+
+static int sc_userfaultfd(void)
+{
+	long fd = syscall(SYS_userfaultfd, O_CLOEXEC);
+
+	if (fd < 0)
+		return -errno;
+	close((int)fd);
+	return 0;
+}
+
+static int sc_io_uring_setup(void)
+{
+	unsigned char params[128] = { 0 };
+	long fd = syscall(SYS_io_uring_setup, 1, params);
+
+	if (fd < 0)
+		return -errno;
+	close((int)fd);
+	return 0;
+}
+
+/* Shocker (CVE-2014-3519): CAP_DAC_READ_SEARCH is checked before the bad fd. */
+static int sc_open_by_handle_at(void)
+{
+	unsigned char handle[16] = { 0 };
+	long fd = syscall(SYS_open_by_handle_at, -1, handle, O_RDONLY);
+
+	if (fd < 0)
+		return -errno;
+	close((int)fd);
+	return 0;
+}
+
+static int sc_acct(void) { return syscall(SYS_acct, NULL) < 0 ? -errno : 0; }
+
+static int sc_iopl(void)
+{
+#ifdef SYS_iopl
+	return syscall(SYS_iopl, 3) < 0 ? -errno : 0;
+#else
+	return -ENOSYS;
+#endif
+}
+
+static int sc_personality(void)
+{
+	/* Asks for READ_IMPLIES_EXEC, then puts the old persona back. */
+	long old = syscall(SYS_personality, 0xffffffffUL);
+	long r;
+
+	if (old < 0)
+		return -errno;
+	r = syscall(SYS_personality, 0x0400000UL);
+	if (r < 0)
+		return -errno;
+	syscall(SYS_personality, (unsigned long)old);
+	return 0;
+}
+
+struct scall { const char *name; int (*fn)(void); };
+
+static const struct scall scalls[] = {
+	{ "mount", sc_mount },
+	{ "umount", sc_umount },
+	{ "pivot_root", sc_pivot_root },
+	{ "unshare", sc_unshare_ns },
+	{ "unshare-user", sc_unshare_user },
+	{ "unshare-net", sc_unshare_net },
+	{ "setns", sc_setns },
+	{ "reboot", sc_reboot },
+	{ "kexec_load", sc_kexec_load },
+	{ "kexec_file_load", sc_kexec_file_load },
+	{ "init_module", sc_init_module },
+	{ "finit_module", sc_finit_module },
+	{ "delete_module", sc_delete_module },
+	{ "bpf", sc_bpf },
+	{ "ptrace", sc_ptrace },
+	{ "swapon", sc_swapon },
+	{ "settime", sc_settime },
+	{ "sethostname", sc_sethostname },
+	{ "chroot", sc_chroot },
+	{ "mknod", sc_mknod },
+	{ "keyctl", sc_keyctl },
+	{ "perf_event_open", sc_perf_event_open },
+	{ "userfaultfd", sc_userfaultfd },
+	{ "io_uring_setup", sc_io_uring_setup },
+	{ "open_by_handle_at", sc_open_by_handle_at },
+	{ "acct", sc_acct },
+	{ "iopl", sc_iopl },
+	{ "personality", sc_personality },
+};
+
+/* Runs fn in a child so that a seccomp kill is reported rather than fatal, and
+ * whatever the call changed dies with the child. Prints NAME: ok | errno E | killed. */
+static int run_child(const char *name, int (*fn)(void))
+{
+	int st;
+	pid_t pid = fork();
+
+	if (pid < 0) {
+		/* No room for a child (pids limit): ask in this process instead. */
+		int r = fn();
+
+		if (r < 0)
+			out("%s: errno %s\n", name, ename(-r));
+		else
+			out("%s: ok\n", name);
+		return r < 0;
+	}
+	if (pid == 0) {
+		int r = fn();
+
+		if (r < 0)
+			out("%s: errno %s\n", name, ename(-r));
+		else
+			out("%s: ok\n", name);
+		_exit(r < 0);
+	}
+	while (waitpid(pid, &st, 0) < 0) {
+		if (errno != EINTR) {
+			out("%s: waitpid errno %s\n", name, ename(errno));
+			return 1;
+		}
+	}
+	if (WIFSIGNALED(st)) {
+		out("%s: killed by %s\n", name, signame(WTERMSIG(st)));
+		return 1;
+	}
+	return WEXITSTATUS(st);
+}
+
+static int do_syscall(const char *name)
+{
+	size_t n = sizeof(scalls) / sizeof(scalls[0]);
+
+	if (strcmp(name, "list") == 0) {
+		for (size_t i = 0; i < n; i++)
+			out("%s\n", scalls[i].name);
+		return 0;
+	}
+	if (strcmp(name, "all") == 0) {
+		for (size_t i = 0; i < n; i++)
+			run_child(scalls[i].name, scalls[i].fn);
+		return 0;
+	}
+	for (size_t i = 0; i < n; i++)
+		if (strcmp(name, scalls[i].name) == 0) {
+			run_child(name, scalls[i].fn);
+			return 0;
+		}
+	out("probe: unknown syscall %s (try: probe syscall list)\n", name);
+	return 2;
+}
+
+static int do_fds(void)
+{
+	DIR *d = opendir("/proc/self/fd");
+	char line[4096];
+	size_t len = 0;
+	int nums[1024];
+	size_t n = 0;
+	struct dirent *de;
+
+	if (!d) {
+		out("fds: errno %s\n", ename(errno));
+		return 1;
+	}
+	while ((de = readdir(d)) && n < sizeof(nums) / sizeof(nums[0])) {
+		long v;
+
+		if (de->d_name[0] == '.' || number(de->d_name, &v) < 0 || v == dirfd(d))
+			continue;
+		nums[n++] = (int)v;
+	}
+	closedir(d);
+	for (size_t i = 1; i < n; i++)
+		for (size_t j = i; j > 0 && nums[j - 1] > nums[j]; j--) {
+			int t = nums[j];
+
+			nums[j] = nums[j - 1];
+			nums[j - 1] = t;
+		}
+	line[0] = 0;
+	for (size_t i = 0; i < n && len < sizeof(line) - 16; i++)
+		len += (size_t)snprintf(line + len, sizeof(line) - len, " %d", nums[i]);
+	out("fds:%s\n", line);
+	return 0;
+}
+
+static int do_caps(void)
+{
+	static const char *const keys[] = {
+		"CapInh:", "CapPrm:", "CapEff:", "CapBnd:", "CapAmb:", "NoNewPrivs:",
+		"Seccomp:", "Seccomp_filters:",
+	};
+	FILE *f = fopen("/proc/self/status", "re");
+	char line[256];
+
+	if (!f) {
+		out("caps: errno %s\n", ename(errno));
+		return 1;
+	}
+	while (fgets(line, sizeof(line), f))
+		for (size_t i = 0; i < sizeof(keys) / sizeof(keys[0]); i++)
+			if (strncmp(line, keys[i], strlen(keys[i])) == 0)
+				out("%s", line);
+	fclose(f);
+	return 0;
+}
+
+static int do_ids(void)
+{
+	uid_t ru, eu, su;
+	gid_t rg, eg, sg;
+	gid_t groups[256];
+	int n = getgroups(sizeof(groups) / sizeof(groups[0]), groups);
+	char list[2048] = "";
+	size_t len = 0;
+
+	getresuid(&ru, &eu, &su);
+	getresgid(&rg, &eg, &sg);
+	for (int i = 0; i < n && len < sizeof(list) - 16; i++)
+		len += (size_t)snprintf(list + len, sizeof(list) - len, "%s%u", i ? "," : "",
+					(unsigned)groups[i]);
+	out("uid=%u gid=%u euid=%u egid=%u suid=%u sgid=%u groups=%s\n", (unsigned)ru,
+	    (unsigned)rg, (unsigned)eu, (unsigned)eg, (unsigned)su, (unsigned)sg, list);
+	return 0;
+}
+
+static int do_rlimit(const char *arg)
+{
+#define R(x) { RLIMIT_##x, #x }
+	static const struct name lims[] = {
+		R(CPU), R(FSIZE), R(DATA), R(STACK), R(CORE), R(RSS), R(NPROC), R(NOFILE),
+		R(MEMLOCK), R(AS), R(LOCKS), R(SIGPENDING), R(MSGQUEUE), R(NICE), R(RTPRIO),
+		R(RTTIME),
+	};
+#undef R
+	const char *name = strncasecmp(arg, "RLIMIT_", 7) == 0 ? arg + 7 : arg;
+
+	for (size_t i = 0; i < sizeof(lims) / sizeof(lims[0]); i++) {
+		struct rlimit rl;
+		char soft[32], hard[32];
+
+		if (strcasecmp(name, lims[i].name))
+			continue;
+		if (getrlimit(lims[i].num, &rl) < 0) {
+			out("%s: errno %s\n", lims[i].name, ename(errno));
+			return 1;
+		}
+		if (rl.rlim_cur == RLIM_INFINITY)
+			snprintf(soft, sizeof(soft), "unlimited");
+		else
+			snprintf(soft, sizeof(soft), "%llu", (unsigned long long)rl.rlim_cur);
+		if (rl.rlim_max == RLIM_INFINITY)
+			snprintf(hard, sizeof(hard), "unlimited");
+		else
+			snprintf(hard, sizeof(hard), "%llu", (unsigned long long)rl.rlim_max);
+		out("%s: %s %s\n", lims[i].name, soft, hard);
+		return 0;
+	}
+	out("probe: unknown rlimit %s\n", arg);
+	return 2;
+}
+
+static int do_sleep(long s)
+{
+	struct timespec ts = { .tv_sec = s, .tv_nsec = 0 };
+
+	while (nanosleep(&ts, &ts) < 0 && errno == EINTR)
+		;
+	return 0;
+}
+
+static int do_ignore_term(void)
+{
+	signal(SIGTERM, SIG_IGN);
+	out("ignore-term: pid %d ignores SIGTERM\n", (int)getpid());
+	sleep_forever();
+	return 0;
+}
+
+/* getpid through the i386 entry point: a filter that only knows the x86_64 ABI
+ * lets it through (and a good one kills or refuses it). */
+static int i386_getpid(void)
+{
+#if defined(__x86_64__)
+	long ret = 20; /* __NR_getpid on i386 */
+
+	__asm__ volatile("int $0x80" : "+a"(ret) : : "r8", "r9", "r10", "r11", "memory");
+	if (ret < 0 && ret > -4096)
+		return (int)ret;
+	out("i386-syscall: getpid=%ld\n", ret);
+	return 0;
+#else
+	return -ENOSYS;
+#endif
+}
+
+static int do_i386(void)
+{
+	int st;
+	pid_t pid = fork();
+
+	if (pid == 0) {
+		int r = i386_getpid();
+
+		if (r < 0)
+			out("i386-syscall: errno %s\n", ename(-r));
+		_exit(r < 0);
+	}
+	if (pid < 0) {
+		out("i386-syscall: fork errno %s\n", ename(errno));
+		return 1;
+	}
+	while (waitpid(pid, &st, 0) < 0 && errno == EINTR)
+		;
+	if (WIFSIGNALED(st)) {
+		out("i386-syscall: killed by %s\n", signame(WTERMSIG(st)));
+		return 1;
+	}
+	return WEXITSTATUS(st);
+}
+
+static int do_write(const char *path)
+{
+	static const char text[] = "probe\n";
+	int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+
+	if (fd < 0) {
+		out("write %s: errno %s\n", path, ename(errno));
+		return 1;
+	}
+	if (write(fd, text, sizeof(text) - 1) != (ssize_t)sizeof(text) - 1) {
+		out("write %s: errno %s\n", path, ename(errno));
+		close(fd);
+		return 1;
+	}
+	if (close(fd) < 0) {
+		out("write %s: errno %s\n", path, ename(errno));
+		return 1;
+	}
+	out("write %s: ok\n", path);
+	return 0;
+}
+
+/* Reports one attempt; an fd opened for writing counts as WROTE. No byte is ever
+ * written: a zero-length write proves the fd is writable without harming the file. */
+static int exe_report(const char *what, int fd)
+{
+	if (fd < 0) {
+		out("exe-write %s: errno %s\n", what, ename(errno));
+		return 0;
+	}
+	if (write(fd, "", 0) < 0) {
+		out("exe-write %s: opened, write errno %s\n", what, ename(errno));
+		close(fd);
+		return 0;
+	}
+	out("exe-write %s: WROTE\n", what);
+	close(fd);
+	return 1;
+}
+
+/* CVE-2019-5736: a process in the sandbox must not get a writable fd on the binary
+ * of the runtime that put it there, by name or by reopening an fd through /proc. */
+static int do_exe_write(void)
+{
+	static const char *const targets[] = { "/proc/self/exe", "/proc/1/exe" };
+	char ppid_exe[64];
+	const char *all[3];
+	int wrote = 0;
+
+	snprintf(ppid_exe, sizeof(ppid_exe), "/proc/%d/exe", (int)getppid());
+	all[0] = targets[0];
+	all[1] = targets[1];
+	all[2] = ppid_exe;
+	for (size_t i = 0; i < 3; i++) {
+		static const struct { int flags; const char *name; } opens[] = {
+			{ O_RDONLY, "O_RDONLY" }, { O_PATH, "O_PATH" },
+		};
+		char what[160];
+
+		snprintf(what, sizeof(what), "%s O_WRONLY", all[i]);
+		wrote += exe_report(what, open(all[i], O_WRONLY | O_CLOEXEC));
+		for (size_t j = 0; j < 2; j++) {
+			int fd = open(all[i], opens[j].flags | O_CLOEXEC);
+			char again[64];
+
+			if (fd < 0) {
+				snprintf(what, sizeof(what), "%s %s", all[i], opens[j].name);
+				exe_report(what, -1);
+				continue;
+			}
+			snprintf(again, sizeof(again), "/proc/self/fd/%d", fd);
+			snprintf(what, sizeof(what), "%s %s reopen", all[i], opens[j].name);
+			wrote += exe_report(what, open(again, O_WRONLY | O_CLOEXEC));
+			close(fd);
+		}
+	}
+	out("exe-write: %s\n", wrote ? "WROTE" : "blocked");
+	return wrote ? 1 : 0;
+}
+
+int main(int argc, char **argv)
+{
+	const char *verb = argc > 1 ? argv[1] : "";
+	long v = 0;
+
+	if (argc == 3 && (strcmp(verb, "memhog") == 0 || strcmp(verb, "forkbomb") == 0 ||
+			  strcmp(verb, "exit") == 0 || strcmp(verb, "sleep") == 0) &&
+	    number(argv[2], &v) < 0) {
+		out("probe: %s: not a number: %s\n", verb, argv[2]);
+		return 2;
+	}
+	if (argc == 3 && strcmp(verb, "memhog") == 0)
+		return do_memhog(v);
+	if (argc == 3 && strcmp(verb, "forkbomb") == 0)
+		return do_forkbomb(v);
+	if ((argc == 3 || argc == 4) && strcmp(verb, "zombies") == 0) {
+		if (number(argv[2], &v) < 0 || (argc == 4 && strcmp(argv[3], "--orphan")))
+			return usage();
+		return do_zombies(v, argc == 4);
+	}
+	if (argc == 3 && strcmp(verb, "syscall") == 0)
+		return do_syscall(argv[2]);
+	if (argc == 2 && strcmp(verb, "fds") == 0)
+		return do_fds();
+	if (argc == 2 && strcmp(verb, "caps") == 0)
+		return do_caps();
+	if (argc == 2 && strcmp(verb, "ids") == 0)
+		return do_ids();
+	if (argc == 3 && strcmp(verb, "rlimit") == 0)
+		return do_rlimit(argv[2]);
+	if (argc == 3 && strcmp(verb, "exit") == 0)
+		return (int)(v & 255);
+	if (argc == 3 && strcmp(verb, "sleep") == 0)
+		return do_sleep(v);
+	if (argc == 2 && strcmp(verb, "ignore-term") == 0)
+		return do_ignore_term();
+	if (argc == 2 && strcmp(verb, "i386-syscall") == 0)
+		return do_i386();
+	if (argc == 3 && strcmp(verb, "write") == 0)
+		return do_write(argv[2]);
+	if (argc == 2 && strcmp(verb, "exe-write") == 0)
+		return do_exe_write();
+	return usage();
+}

@@ -1,0 +1,82 @@
+#!/bin/bash
+# boot.sh - boot an initramfs in QEMU (TCG, headless) and stream its serial console.
+#
+# usage: boot.sh IMAGE [--timeout S] [--mem MB] [--append ARGS] [--kernel PATH] [--smp N]
+#
+#   IMAGE          initramfs from mkimage.sh
+#   --timeout S    kill QEMU after S seconds (default 120, env QEMU_TIMEOUT)
+#   --mem MB       guest memory (default 256)
+#   --append ARGS  more kernel command line (after console=ttyS0 panic=-1 quiet)
+#   --kernel PATH  kernel to boot (default: Debian's, fetched by kernel.sh)
+#   --smp N        guest CPUs (default 2)
+#
+# Exit status: 0 when the guest powered off, 1 on a kernel panic ("qemu: kernel
+# panic"), 124 on timeout ("qemu: timeout after S s"), QEMU's own status otherwise.
+# Software emulation only: KVM guests hang on this workplace, so never -enable-kvm.
+set -uo pipefail
+
+TOP=${TOP:-$(cd "$(dirname "$0")/../.." && pwd)}
+prog=boot.sh
+
+usage() { sed -n '2,17p' "$0" | sed 's/^# \{0,1\}//'; }
+die_usage() { echo "$prog: $*" >&2; echo "$prog: try --help" >&2; exit 2; }
+
+image=
+timeout=${QEMU_TIMEOUT:-120}
+mem=256
+smp=2
+append=
+kernel=
+need_arg() { [ "$2" -ge 2 ] || die_usage "option $1 needs an argument"; }
+while [ $# -gt 0 ]; do
+	case $1 in
+	--timeout) need_arg "$1" $#; timeout=$2; shift 2 ;;
+	--mem) need_arg "$1" $#; mem=$2; shift 2 ;;
+	--smp) need_arg "$1" $#; smp=$2; shift 2 ;;
+	--append) need_arg "$1" $#; append="$append $2"; shift 2 ;;
+	--kernel) need_arg "$1" $#; kernel=$2; shift 2 ;;
+	--*=*) k=${1%%=*}; v=${1#*=}; shift; set -- "$k" "$v" "$@" ;;
+	-h|--help) usage; exit 0 ;;
+	-*) die_usage "unknown option: $1" ;;
+	*) [ -z "$image" ] || die_usage "more than one IMAGE: $image $1"; image=$1; shift ;;
+	esac
+done
+[ -n "$image" ] || die_usage "missing IMAGE"
+[ -f "$image" ] || die_usage "image $image does not exist"
+for n in "$timeout" "$mem" "$smp"; do
+	case $n in ''|*[!0-9]*|0) die_usage "not a positive number: $n" ;; esac
+done
+if [ -z "$kernel" ]; then
+	kernel=$("$TOP/tests/qemu/kernel.sh") || { echo "$prog: cannot get a kernel" >&2; exit 1; }
+fi
+[ -f "$kernel" ] || die_usage "kernel $kernel does not exist"
+qemu=${QEMU:-qemu-system-x86_64}
+command -v "$qemu" >/dev/null || { echo "$prog: $qemu not found (apt-get install qemu-system-x86)" >&2; exit 1; }
+
+log=$(mktemp "${TMPDIR:-/tmp}/sbx-boot.XXXXXX")
+trap 'rm -f "$log"' EXIT
+
+# QEMU's stdout goes through tee so that it streams live and is also kept for the
+# panic check. timeout(1) runs QEMU in the foreground so that a terminal on stdin
+# still reaches the guest; SIGTERM makes QEMU restore the terminal and exit.
+# With panic=-1 and -no-reboot a panicking guest makes QEMU exit 0, hence the grep.
+timeout --foreground -k 10 "$timeout" "$qemu" \
+	-accel tcg -machine q35 -cpu max -smp "$smp" -m "$mem" \
+	-kernel "$kernel" -initrd "$image" \
+	-append "console=ttyS0 panic=-1 quiet$append" \
+	-nographic -no-reboot -nodefaults -serial stdio -monitor none \
+	2>&1 | tee "$log"
+rc=${PIPESTATUS[0]}
+
+if grep -q 'Kernel panic' "$log"; then
+	echo "qemu: kernel panic"
+	exit 1
+fi
+if [ "$rc" = 124 ] || [ "$rc" = 137 ]; then
+	echo "qemu: timeout after $timeout s"
+	exit 124
+fi
+if [ "$rc" != 0 ]; then
+	echo "qemu: exited with status $rc"
+fi
+exit "$rc"

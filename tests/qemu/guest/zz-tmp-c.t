@@ -1,0 +1,2 @@
+echo "ok tmp-c-before-hang"
+sleep 1000

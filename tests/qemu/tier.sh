@@ -1,0 +1,106 @@
+#!/bin/bash
+# tier.sh - the QEMU tier of ./build.sh test.
+#
+# Builds one initramfs holding $SANDBOXD, the probe, tests/qemu/guest/*.t and
+# guest/init.sh as /init, boots it once, and prints the guest's `ok NAME` /
+# `not ok NAME: why` lines (and `ok qemu-boot` or `not ok qemu-boot: why`).
+#
+# usage: tier.sh [--only GLOB]      (GLOB picks guest scripts, e.g. '00-*')
+# env:   SANDBOXD (default build/sandboxd)   TOP (the source tree)
+#        QEMU_TIMEOUT (whole boot, default 900 s)   GUEST_TIMEOUT (per script, 120 s)
+#        QEMU_MEM (MB, default 512)   QEMU_VERBOSE=1 (copy the console to stderr)
+# The whole console is kept in build/qemu/tier.log.
+set -uo pipefail
+
+TOP=${TOP:-$(cd "$(dirname "$0")/../.." && pwd)}
+export TOP
+here=$TOP/tests/qemu
+sandboxd=${SANDBOXD:-$TOP/build/sandboxd}
+timeout=${QEMU_TIMEOUT:-900}
+guest_timeout=${GUEST_TIMEOUT:-120}
+mem=${QEMU_MEM:-512}
+only='*'
+
+while [ $# -gt 0 ]; do
+	case $1 in
+	--only) [ $# -ge 2 ] || { echo "tier.sh: --only needs a GLOB" >&2; exit 2; }
+		only=$2; shift 2 ;;
+	-h|--help) sed -n '2,14p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+	*) echo "tier.sh: unknown argument: $1" >&2; exit 2 ;;
+	esac
+done
+
+work=$TOP/build/qemu
+mkdir -p "$work"
+image=$work/tier.cpio.gz
+log=$work/tier.log
+: > "$log"
+
+fail_all() {
+	echo "not ok qemu-boot: $1"
+	exit 1
+}
+
+probe=$("$here/probe.sh" 2> "$work/probe.err") ||
+	fail_all "building the probe failed: $(tail -n 3 "$work/probe.err" | tr '\n' ' ')"
+
+args=(-o "$image" --sandboxd "$sandboxd" --init /tests/guest-init
+	--add "$here/guest:/tests" --add "$here/guest/init.sh:/tests/guest-init"
+	--add "$probe:/bin/probe")
+[ -d "$here/units" ] && args+=(--units "$here/units")
+"$here/mkimage.sh" "${args[@]}" 2> "$work/mkimage.err" ||
+	fail_all "building the image failed: $(tr '\n' ' ' < "$work/mkimage.err")"
+
+# The guest's init reads these from its environment (the kernel passes unknown
+# name=value parameters to init). Quoting a glob for the command line: no spaces.
+append="sbxtest_timeout=$guest_timeout"
+[ "$only" = '*' ] || append="$append sbxtest_only=$only"
+
+start=$(date +%s)
+if [ "${QEMU_VERBOSE:-0}" = 1 ]; then
+	"$here/boot.sh" "$image" --timeout "$timeout" --mem "$mem" --append "$append" \
+		< /dev/null 2>&1 | tee "$log" | sed -u 's/^/console: /' >&2
+else
+	"$here/boot.sh" "$image" --timeout "$timeout" --mem "$mem" --append "$append" \
+		< /dev/null > "$log" 2>&1
+fi
+rc=${PIPESTATUS[0]}
+secs=$(( $(date +%s) - start ))
+
+clean=$work/tier.clean
+tr -d '\r' < "$log" > "$clean"
+grep -aE '^(ok|not ok) ' "$clean"
+failed=0
+grep -aq '^not ok ' "$clean" && failed=1
+
+why=
+if grep -aq '^qemu: kernel panic' "$clean"; then
+	why="kernel panic: $(grep -a -m1 'Kernel panic' "$clean")"
+elif [ "$rc" = 124 ]; then
+	why="timeout after $timeout s"
+elif [ "$rc" != 0 ]; then
+	why="qemu failed with status $rc: $(grep -av '^\(ok\|not ok\|#\) ' "$clean" | tail -n 2 | tr '\n' ' ')"
+elif ! grep -aq '^# guest: done ' "$clean"; then
+	why="the guest stopped before its init finished"
+fi
+
+for t in "$here"/guest/*.t; do
+	[ -f "$t" ] || continue
+	name=${t##*/}
+	# shellcheck disable=SC2254
+	case $name in $only) ;; *) continue ;; esac
+	if ! grep -aq "^# guest: end $name " "$clean"; then
+		echo "not ok $name: did not report (${why:-unknown: see $log})"
+		failed=1
+	fi
+done
+
+if [ -n "$why" ]; then
+	echo "not ok qemu-boot: $why (console: $log)"
+	echo "tier.sh: last console lines:" >&2
+	tail -n 20 "$clean" >&2
+	exit 1
+fi
+echo "ok qemu-boot"
+echo "tier.sh: boot took $secs s (console: $log)" >&2
+exit $failed
