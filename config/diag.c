@@ -25,6 +25,8 @@ void diag_at(struct diag *d, const char *file, int line, const char *section,
 		snprintf(msg + n, sizeof msg - (size_t)n, "[%s] %s: %s", section, key, what);
 	else if (section)
 		snprintf(msg + n, sizeof msg - (size_t)n, "[%s]: %s", section, what);
+	else if (key)
+		snprintf(msg + n, sizeof msg - (size_t)n, "%s: %s", key, what);
 	else
 		snprintf(msg + n, sizeof msg - (size_t)n, "%s", what);
 

@@ -89,12 +89,14 @@ static void kv_u64_text(struct json *j, const char *key, uint64_t v)
 
 static void write_caps(struct json *j, const struct spec *s)
 {
-	static const char *const sets[] = { "bounding", "effective", "permitted", "ambient" };
-	/* Ambient caps are what lets a non-root user keep them across execve;
-	 * root has them anyway. Inheritable is left out by decision, but the
-	 * kernel raises only ambient caps that are also inheritable, so crun
-	 * silently drops these until inheritable is exported as well. */
-	size_t n_sets = s->uid != 0 ? 4 : 3;
+	static const char *const sets[] = {
+		"bounding", "effective", "permitted", "inheritable", "ambient",
+	};
+	/* A non-root user keeps capabilities across execve only as ambient
+	 * ones, and the kernel raises only ambient caps that are also
+	 * inheritable. Root needs neither, so its inheritable set stays empty
+	 * (CVE-2022-29162: inheritable caps granted by default). */
+	size_t n_sets = s->uid != 0 ? 5 : 3;
 
 	json_key(j, "capabilities");
 	json_obj_begin(j);

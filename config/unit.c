@@ -353,12 +353,9 @@ static void set_exec(struct parse *p, const struct key_def *k, const char *v)
 		p->exec_loc = (struct loc){ 0 };
 		return;
 	}
-	if (p->exec_loc.line) {
-		if (p->exec_loc.file == p->file)
-			bad(p, k, "set twice (first at line %d); one command per unit", p->exec_loc.line);
-		else
-			bad(p, k, "already set in %s:%d; reset it first with an empty ExecStart=",
-			    p->exec_loc.file, p->exec_loc.line);
+	if (p->exec_loc.line) {   /* by an earlier file: a drop-in must reset it */
+		bad(p, k, "already set in %s:%d; reset it first with an empty ExecStart=",
+		    p->exec_loc.file, p->exec_loc.line);
 		return;
 	}
 	p->exec_tried = true;
@@ -1189,12 +1186,12 @@ static bool next_logical(struct reader *r)
 		r->next_line++;
 		while (len && (line[len - 1] == '\r' || line[len - 1] == ' ' || line[len - 1] == '\t'))
 			len--;
+		/* a comment line inside a continuation is skipped, as in systemd */
+		if (n && (line[0] == '#' || line[0] == ';'))
+			continue;
 		more = len && line[len - 1] == '\\';
 		if (more)
 			len--;
-		/* a comment line inside a continuation is skipped, as in systemd */
-		if (n && (line[0] == '#' || line[0] == ';'))
-			len = 0;
 		if (!grow(r, n + len + 2)) {
 			out_of_memory(r->p);
 			return false;

@@ -51,7 +51,13 @@ for t in /tests/*.t; do
 	start=$(cut -d' ' -f1 /proc/uptime)
 	# Own session and process group, so that the watchdog and the cleanup after
 	# reach every process the script left behind.
-	( cd /tests && exec setsid /bin/sh "$t" ) > /run/t.out 2>&1 < /dev/null &
+	# The output streams live through tee (so that a hang or a panic still shows
+	# what came before it) and is kept in /run/t.out to be checked.
+	rm -f /run/t.fifo /run/t.out
+	mkfifo /run/t.fifo
+	tee /run/t.out < /run/t.fifo &
+	teepid=$!
+	( cd /tests && exec setsid /bin/sh "$t" ) > /run/t.fifo 2>&1 < /dev/null &
 	pid=$!
 	setsid /bin/sh -c "sleep $limit; kill -KILL -$pid" > /dev/null 2>&1 &
 	dog=$!
@@ -59,7 +65,11 @@ for t in /tests/*.t; do
 	rc=$?
 	kill -KILL -$dog 2>/dev/null
 	kill -KILL -$pid 2>/dev/null
-	cat /run/t.out
+	# A process that left the script's group may still hold the fifo open.
+	setsid /bin/sh -c "sleep 3; kill -KILL $teepid" > /dev/null 2>&1 &
+	dog=$!
+	wait $teepid
+	kill -KILL -$dog 2>/dev/null
 	results=$(grep -cE '^(ok|not ok) ' /run/t.out)
 	failed=$(grep -c '^not ok ' /run/t.out)
 	if [ "$rc" = 137 ]; then

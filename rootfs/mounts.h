@@ -1,0 +1,72 @@
+/* The mount plan of one sandbox: built in the parent from the spec (paths
+ * normalized, bind sources checked, tmpfs options split), carried out by
+ * the launch child in its new mount namespace in a fixed order:
+ *   / recursively private; the rootfs bound onto itself; /proc; /dev; /sys
+ *   and /sys/fs/cgroup; the unit's own mounts; pivot_root; the root made
+ *   read-only when asked; masked paths; read-only paths.
+ * Without a RootDirectory the unit keeps the system's root (no pivot_root)
+ * but still gets its own /proc, mounts, masked and read-only paths. */
+#ifndef SBX_ROOTFS_MOUNTS_H
+#define SBX_ROOTFS_MOUNTS_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "../config/spec.h"
+#include "../lib/arena.h"
+#include "../lib/err.h"
+#include "fail.h"
+#include "resolve.h"
+
+struct rootfs_kv {
+	const char *key;
+	const char *value;          /* NULL: a flag option */
+};
+
+enum rootfs_op_kind { ROOTFS_OP_BIND, ROOTFS_OP_TMPFS };
+
+struct rootfs_op {
+	enum rootfs_op_kind kind;
+	const char *source;         /* host path (bind) */
+	const char *dest;           /* normalized, inside the root */
+	enum rootfs_kind dest_kind; /* what to create when dest is missing */
+	unsigned attrs;             /* SBX_MOUNT_ATTR_* */
+	const struct rootfs_kv *opts;
+	size_t n_opts;
+};
+
+struct rootfs_plan {
+	struct arena arena;
+	const char *root;           /* NULL: keep the system's root */
+	unsigned namespaces;        /* NS_BIT() set of the sandbox */
+	bool root_readonly;
+	struct rootfs_op *ops;
+	size_t n_ops;
+	const char **masked;
+	size_t n_masked;
+	const char **readonly;
+	size_t n_readonly;
+};
+
+/* Parent side. Errors name the unit's path: "root /srv/web", "bind
+ * /data" (a missing source), "mount destination x" (not absolute). */
+int rootfs_plan_build(const struct spec *s, struct rootfs_plan *p, struct err *e);
+void rootfs_plan_free(struct rootfs_plan *p);
+
+/* Child side, in the new mount namespace: the whole sequence above. The
+ * caller's cwd ends up at the new "/". */
+int rootfs_setup(const struct rootfs_plan *p, struct step_fail *f);
+
+/* Mount a new instance of fstype (options as fsconfig key/values) with the
+ * given SBX_MOUNT_ATTR_* onto the O_PATH fd `target`. Returns the mount's
+ * fd (the root of the new mount), or -1 with f = (step, path). */
+int rootfs_mount_fs(const char *fstype, const struct rootfs_kv *opts, size_t n_opts,
+		    unsigned attrs, int target, const char *step, const char *path,
+		    struct step_fail *f);
+
+/* Bind a clone of the tree at src (an fd, "" = the fd itself) onto target,
+ * applying attrs to the clone first. Returns the attached clone's fd. */
+int rootfs_bind_fd(int src, bool recursive, unsigned attrs, int target, const char *step,
+		   const char *path, struct step_fail *f);
+
+#endif

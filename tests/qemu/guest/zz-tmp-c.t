@@ -1,2 +1,0 @@
-echo "ok tmp-c-before-hang"
-sleep 1000

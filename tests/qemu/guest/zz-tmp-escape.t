@@ -1,0 +1,2 @@
+echo "ok tmp-escape"
+setsid sleep 100 &

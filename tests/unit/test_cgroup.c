@@ -1,0 +1,454 @@
+/* cgroup/: the pure conversions and cg_available() on any host; with
+ * --live (inside the QEMU guest, as root, on a cgroup2 /sys/fs/cgroup) the
+ * whole module against the kernel: create, limits, CLONE_INTO_CGROUP,
+ * events, OOM, kill, remove. Never run --live on a host whose cgroups
+ * matter: it writes under /sys/fs/cgroup/<CONFIG_CGROUP_ROOT>. */
+#ifndef _GNU_SOURCE
+#define _GNU_SOURCE
+#endif
+#include <errno.h>
+#include <fcntl.h>
+#include <linux/sched.h>
+#include <sched.h>
+#include <signal.h>
+#include <stdlib.h>
+#include <sys/mount.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "../../cgroup/cgroup.h"
+#include "check.h"
+
+#ifndef SYS_clone3
+#define SYS_clone3 435
+#endif
+
+static void test_shares(void)
+{
+	/* The fixed points of crun's curve, then values worked out by hand
+	 * from 10^((l^2 + 125 l)/612 - 7/34), l = log2(shares), rounded up. */
+	CHECK_U64("shares 2 -> weight 1", cg_shares_to_weight(2), 1);
+	CHECK_U64("shares 512 -> weight 59", cg_shares_to_weight(512), 59);
+	CHECK_U64("shares 1024 -> weight 100", cg_shares_to_weight(1024), 100);
+	CHECK_U64("shares 262144 -> weight 10000", cg_shares_to_weight(262144), 10000);
+	CHECK_U64("shares 100 -> weight 17", cg_shares_to_weight(100), 17);      /* 10^1.2233 = 16.7 */
+	CHECK_U64("shares 256 -> weight 35", cg_shares_to_weight(256), 35);      /* 10^1.5327 = 34.1 */
+	CHECK_U64("shares 4096 -> weight 303", cg_shares_to_weight(4096), 303);  /* 10^2.4804 = 302.3 */
+	CHECK_U64("shares 10000 -> weight 627", cg_shares_to_weight(10000), 627); /* 10^2.7966 = 626.1 */
+	CHECK_U64("shares 131072 -> weight 5478", cg_shares_to_weight(131072), 5478); /* 10^3.7386 */
+	CHECK_U64("shares 0 clamps to 1", cg_shares_to_weight(0), 1);
+	CHECK_U64("shares 1 clamps to 1", cg_shares_to_weight(1), 1);
+	CHECK_U64("shares 10^6 clamps to 10000", cg_shares_to_weight(1000000), 10000);
+
+	uint64_t prev = 0;
+	bool mono = true;
+
+	for (uint64_t s = 2; s <= 262144; s++) {
+		uint64_t w = cg_shares_to_weight(s);
+
+		if (w < prev || w < 1 || w > 10000)
+			mono = false;
+		prev = w;
+	}
+	CHECK("shares -> weight rises monotonically within 1..10000", mono);
+}
+
+static void check_cpu_max(const char *name, uint64_t permyriad, uint64_t period,
+			  const char *want)
+{
+	char buf[64] = "";
+	int r = cg_cpu_max(buf, sizeof buf, permyriad, period);
+
+	if (r < 0)
+		t_report(name, false, "cg_cpu_max returned %d", r);
+	else
+		CHECK_STR(name, buf, want);
+}
+
+static void test_cpu_max(void)
+{
+	char small[8];
+
+	check_cpu_max("cpu.max 50% of 100ms", 5000, 100000, "50000 100000");
+	check_cpu_max("cpu.max 150% of 100ms", 15000, 100000, "150000 100000");
+	check_cpu_max("cpu.max 100% of 100ms", 10000, 100000, "100000 100000");
+	check_cpu_max("cpu.max 1% of 100ms", 100, 100000, "1000 100000");
+	check_cpu_max("cpu.max 50% of 10ms", 5000, 10000, "5000 10000");
+	check_cpu_max("cpu.max 150% of 10ms", 15000, 10000, "15000 10000");
+	check_cpu_max("cpu.max 100% of 10ms", 10000, 10000, "10000 10000");
+	/* 100 us would be refused by the kernel: the 1 ms floor. */
+	check_cpu_max("cpu.max 1% of 10ms is raised to 1ms", 100, 10000, "1000 10000");
+	check_cpu_max("cpu.max 33.33% of 100ms", 3333, 100000, "33330 100000");
+	check_cpu_max("cpu.max period 0 means 100ms", 5000, 0, "50000 100000");
+	check_cpu_max("cpu.max infinity is max", LIMIT_INFINITY, 100000, "max 100000");
+	CHECK_INT("cpu.max too small a buffer fails", cg_cpu_max(small, sizeof small, 5000, 100000), -1);
+	CHECK_INT("cpu.max overflow fails", cg_cpu_max(small, sizeof small, UINT64_MAX / 2, 100000), -1);
+}
+
+/* Is /sys/fs/cgroup a cgroup2 mount, by /proc/self/mountinfo (not statfs,
+ * which is what cg_available uses)? -1 if that cannot be told. */
+static int mountinfo_says_cgroup2(void)
+{
+	static char buf[1 << 16];
+	ssize_t n, got = 0;
+	int fd = open("/proc/self/mountinfo", O_RDONLY | O_CLOEXEC);
+	int found = 0;
+
+	if (fd < 0)
+		return -1;
+	while ((n = read(fd, buf + got, sizeof buf - 1 - (size_t)got)) > 0)
+		got += n;
+	close(fd);
+	buf[got] = '\0';
+	/* "ID PARENT MAJ:MIN ROOT MOUNTPOINT OPTS [TAGS] - FSTYPE ...": the
+	 * last mount at the point wins. */
+	for (char *line = buf, *next; line && *line; line = next) {
+		char *mp, *dash;
+
+		next = strchr(line, '\n');
+		if (next)
+			*next++ = '\0';
+		mp = line;
+		for (int i = 0; i < 4 && mp; i++) {
+			mp = strchr(mp, ' ');
+			if (mp)
+				mp++;
+		}
+		if (!mp || strncmp(mp, "/sys/fs/cgroup ", 15) != 0)
+			continue;
+		dash = strstr(mp, " - ");
+		if (dash)
+			found = strncmp(dash + 3, "cgroup2 ", 8) == 0 ? 1 : 2;
+	}
+	return found == 0 ? 0 : found == 1;
+}
+
+static void test_available(bool live)
+{
+	struct err e = { 0 };
+	int truth = mountinfo_says_cgroup2();
+	bool got = cg_available(&e);
+
+	if (truth < 0) {
+		t_report("cg_available agrees with mountinfo", false, "cannot read mountinfo");
+		return;
+	}
+#if CONFIG_CGROUPS
+	if (live)
+		CHECK("cg_available on the guest's cgroup2", got);
+	else
+		CHECK_INT("cg_available agrees with mountinfo", got, truth);
+	if (!got)
+		CHECK("cg_available says what it looked at", strstr(e.msg, "/sys/fs/cgroup") != NULL);
+#else
+	(void)live;
+	CHECK("cg_available false without CONFIG_CGROUPS", !got);
+	CHECK_STR("cg_available names CONFIG_CGROUPS", e.msg,
+		  "this build has no cgroup support (CONFIG_CGROUPS)");
+#endif
+}
+
+/* ---- --live: inside the QEMU guest only ---- */
+#if CONFIG_CGROUPS
+
+static struct spec spec;
+
+static void reset_spec(const char *name)
+{
+	memset(&spec, 0, sizeof spec);
+	snprintf(spec.name, sizeof spec.name, "%s", name);
+	spec.res.cpu_period_us = 100000;
+}
+
+static void set(struct u64_opt *o, uint64_t v)
+{
+	o->set = true;
+	o->v = v;
+}
+
+/* Contents of PATH without the final newline, or "(error)". */
+static const char *slurp(const char *dir, const char *file)
+{
+	static char buf[4][256];
+	static int turn;
+	char path[512];
+	char *b = buf[turn++ % 4];
+	ssize_t n;
+	int fd;
+
+	snprintf(path, sizeof path, "%s/%s", dir, file);
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return "(error)";
+	n = read(fd, b, 255);
+	close(fd);
+	if (n < 0)
+		return "(error)";
+	b[n] = '\0';
+	if (n > 0 && b[n - 1] == '\n')
+		b[n - 1] = '\0';
+	return b;
+}
+
+static bool exists(const char *path)
+{
+	struct stat st;
+
+	return stat(path, &st) == 0;
+}
+
+/* fork() straight into the group, as the launcher will. */
+static pid_t spawn_into(int dirfd)
+{
+	struct clone_args ca;
+
+	memset(&ca, 0, sizeof ca);
+	ca.flags = CLONE_INTO_CGROUP;
+	ca.exit_signal = SIGCHLD;
+	ca.cgroup = (uint64_t)dirfd;
+	return (pid_t)syscall(SYS_clone3, &ca, sizeof ca);
+}
+
+static void test_live_limits(void)
+{
+	const char *dir = CG_MOUNT "/" CONFIG_CGROUP_ROOT "/cgt-limits";
+	char path[CG_PATH_MAX], pcg[64], want[128];
+	struct err e = { 0 };
+	bool populated = true;
+	uint64_t mem = 0, kills = 99;
+	int fd = -1, st = 0;
+	pid_t pid;
+
+	reset_spec("cgt-limits");
+	set(&spec.res.memory_max, 64 << 20);
+	set(&spec.res.memory_high, 48 << 20);
+	set(&spec.res.memory_swap_max, 0);
+	set(&spec.res.cpu_shares, 512);
+	set(&spec.res.cpu_quota_permyriad, 5000);
+	set(&spec.res.tasks_max, 16);
+	set(&spec.res.io_weight, 200);
+	spec.res.cpus = "0";
+	spec.res.mems = "0";
+	if (!t_report("cg_create with every limit", cg_create(&spec, path, sizeof path, &fd, &e) == 0,
+		      "%s (errno %d)", e.msg, e.errnum))
+		return;
+	CHECK_STR("cg_create path", path, dir);
+	CHECK_STR("memory.max 64M", slurp(dir, "memory.max"), "67108864");
+	CHECK_STR("memory.high 48M", slurp(dir, "memory.high"), "50331648");
+	CHECK_STR("memory.swap.max 0", slurp(dir, "memory.swap.max"), "0");
+	CHECK_STR("cpu.weight from CPUShares=512", slurp(dir, "cpu.weight"), "59");
+	CHECK_STR("cpu.max 50%", slurp(dir, "cpu.max"), "50000 100000");
+	CHECK_STR("pids.max 16", slurp(dir, "pids.max"), "16");
+	CHECK_STR("io.weight 200", slurp(dir, "io.weight"), "default 200");
+	CHECK_STR("cpuset.cpus 0", slurp(dir, "cpuset.cpus"), "0");
+	CHECK_STR("cpuset.mems 0", slurp(dir, "cpuset.mems"), "0");
+	CHECK_STR("parent subtree_control", slurp(CG_MOUNT "/" CONFIG_CGROUP_ROOT,
+						  "cgroup.subtree_control"),
+		  "cpuset cpu io memory pids");
+	printf("# guest cgroup.kill %s, io.weight \"%s\"\n",
+	       exists(CG_MOUNT "/" CONFIG_CGROUP_ROOT "/cgt-limits/cgroup.kill") ? "present" : "missing",
+	       slurp(dir, "io.weight"));
+
+	pid = spawn_into(fd);
+	if (pid == 0) {
+		pause();
+		_exit(0);
+	}
+	if (!t_report("clone3 CLONE_INTO_CGROUP with the dirfd", pid > 0, "%s", strerror(errno)))
+		goto out;
+	snprintf(pcg, sizeof pcg, "/proc/%d", (int)pid);
+	snprintf(want, sizeof want, "0::/%s/cgt-limits", CONFIG_CGROUP_ROOT);
+	CHECK_STR("child born in the group", slurp(pcg, "cgroup"), want);
+	CHECK("cg_populated with a child", cg_populated(fd, &populated, &e) == 0 && populated);
+	CHECK("cg_memory_current", cg_memory_current(fd, &mem, &e) == 0);
+	CHECK("cg_oom_kills 0 before any OOM", cg_oom_kills(fd, &kills, &e) == 0 && kills == 0);
+
+	/* A second run of the unit while the first lives must not share it. */
+	{
+		struct err e2 = { 0 };
+		char p2[CG_PATH_MAX];
+		int fd2 = -1;
+
+		CHECK("cg_create refuses a populated leftover",
+		      cg_create(&spec, p2, sizeof p2, &fd2, &e2) < 0 &&
+		      strstr(e2.msg, "still holds processes") && fd2 < 0);
+		printf("# %s\n", e2.msg);
+	}
+
+	CHECK("cg_kill", cg_kill(fd, &e) == 0);
+	waitpid(pid, &st, 0);
+	CHECK("cg_kill SIGKILLs the child", WIFSIGNALED(st) && WTERMSIG(st) == SIGKILL);
+	CHECK("cg_populated false after the kill", cg_populated(fd, &populated, &e) == 0 && !populated);
+out:
+	close(fd);
+	CHECK("cg_remove", cg_remove(path, &e) == 0);
+	CHECK("group gone after cg_remove", !exists(dir));
+	CHECK("cg_remove of a gone group is fine", cg_remove(path, &e) == 0);
+}
+
+static void test_live_leftover(void)
+{
+	const char *dir = CG_MOUNT "/" CONFIG_CGROUP_ROOT "/cgt-left";
+	char path[CG_PATH_MAX], sub[256];
+	struct err e = { 0 };
+	int fd = -1;
+
+	/* An empty leftover with an old limit and a child group the old
+	 * service made: replaced by a fresh group with only today's limits. */
+	reset_spec("cgt-left");
+	set(&spec.res.tasks_max, 5);
+	if (cg_create(&spec, path, sizeof path, &fd, &e) < 0) {
+		t_report("leftover: first create", false, "%s", e.msg);
+		return;
+	}
+	close(fd);
+	snprintf(sub, sizeof sub, "%s/inner", dir);
+	mkdir(sub, 0755);
+	reset_spec("cgt-left");
+	set(&spec.res.memory_max, 32 << 20);
+	CHECK("cg_create over an empty leftover", cg_create(&spec, path, sizeof path, &fd, &e) == 0);
+	CHECK_STR("leftover's pids.max is not carried over", slurp(dir, "pids.max"), "max");
+	CHECK_STR("leftover gets the new memory.max", slurp(dir, "memory.max"), "33554432");
+	CHECK("leftover's child group is gone", !exists(sub));
+	mkdir(sub, 0755);
+	close(fd);
+	CHECK("cg_remove removes child groups too", cg_remove(path, &e) == 0 && !exists(dir));
+}
+
+static void test_live_oom(void)
+{
+	char path[CG_PATH_MAX];
+	struct err e = { 0 };
+	uint64_t kills = 0;
+	int fd = -1, st = 0;
+	pid_t pid;
+
+	reset_spec("cgt-oom");
+	set(&spec.res.memory_max, 16 << 20);
+	set(&spec.res.memory_swap_max, 0);
+	if (cg_create(&spec, path, sizeof path, &fd, &e) < 0) {
+		t_report("oom: create", false, "%s", e.msg);
+		return;
+	}
+	pid = spawn_into(fd);
+	if (pid == 0) {
+		for (int i = 0; i < 64; i++) {
+			char *p = malloc(1 << 20);
+
+			if (p)
+				memset(p, i + 1, 1 << 20);
+		}
+		_exit(0);
+	}
+	waitpid(pid, &st, 0);
+	CHECK("64 MB in a 16 MB group is SIGKILLed",
+	      pid > 0 && WIFSIGNALED(st) && WTERMSIG(st) == SIGKILL);
+	CHECK("cg_oom_kills >= 1", cg_oom_kills(fd, &kills, &e) == 0 && kills >= 1);
+	close(fd);
+	CHECK("oom group removed", cg_remove(path, &e) == 0);
+}
+
+static void test_live_pids(void)
+{
+	char path[CG_PATH_MAX];
+	struct err e = { 0 };
+	int fd = -1, st = 0;
+	pid_t pid;
+
+	reset_spec("cgt-pids");
+	set(&spec.res.tasks_max, 4);
+	if (cg_create(&spec, path, sizeof path, &fd, &e) < 0) {
+		t_report("pids: create", false, "%s", e.msg);
+		return;
+	}
+	pid = spawn_into(fd);
+	if (pid == 0) {
+		int ok = 0;
+
+		for (int i = 0; i < 10; i++) {
+			pid_t c = fork();
+
+			if (c == 0) {
+				pause();
+				_exit(0);
+			}
+			if (c > 0)
+				ok++;
+		}
+		_exit(ok);
+	}
+	waitpid(pid, &st, 0);
+	CHECK_INT("TasksMax=4 lets 3 forks through", WIFEXITED(st) ? WEXITSTATUS(st) : -1, 3);
+	CHECK("cg_kill the orphans", cg_kill(fd, &e) == 0);
+	close(fd);
+	CHECK("pids group removed after kill", cg_remove(path, &e) == 0);
+}
+
+/* A root without the memory controller, as a cgroup namespace whose root
+ * group's parent did not enable it: the unit must be refused by name. */
+static void test_live_missing_controller(void)
+{
+	const char *outer = CG_MOUNT "/cgt-nomem", *inner = CG_MOUNT "/cgt-nomem/inner";
+	int pfd[2], st = 0;
+	char msg[ERR_MSG_MAX] = "";
+	ssize_t n;
+	pid_t pid;
+
+	if (mkdir(outer, 0755) < 0 || mkdir(inner, 0755) < 0 || pipe2(pfd, O_CLOEXEC) < 0) {
+		t_report("missing controller: setup", false, "%s", strerror(errno));
+		return;
+	}
+	pid = fork();
+	if (pid == 0) {
+		struct err e = { 0 };
+		char path[CG_PATH_MAX];
+		int fd;
+
+		if (unshare(CLONE_NEWNS) < 0 || mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) < 0)
+			_exit(2);
+		fd = open("/sys/fs/cgroup/cgt-nomem/inner/cgroup.procs", O_WRONLY | O_CLOEXEC);
+		if (fd < 0 || write(fd, "0", 1) != 1 || unshare(CLONE_NEWCGROUP) < 0 ||
+		    mount("cgroup2", "/sys/fs/cgroup", "cgroup2", 0, NULL) < 0)
+			_exit(3);
+		reset_spec("cgt-nomem");
+		set(&spec.res.memory_max, 64 << 20);
+		if (cg_create(&spec, path, sizeof path, &fd, &e) == 0)
+			_exit(4);
+		n = write(pfd[1], e.msg, strlen(e.msg));
+		_exit(n > 0 ? 0 : 5);
+	}
+	close(pfd[1]);
+	n = read(pfd[0], msg, sizeof msg - 1);
+	if (n > 0)
+		msg[n] = '\0';
+	close(pfd[0]);
+	waitpid(pid, &st, 0);
+	CHECK_STR("missing memory controller named with its key", msg,
+		  "cgroup: the memory controller is not available in /sys/fs/cgroup "
+		  "(needed by MemoryMax=)");
+	rmdir(inner);
+	rmdir(outer);
+}
+
+#endif
+
+int main(int argc, char **argv)
+{
+	bool live = argc > 1 && strcmp(argv[1], "--live") == 0;
+
+	test_shares();
+	test_cpu_max();
+	test_available(live);
+#if CONFIG_CGROUPS
+	if (live) {
+		test_live_limits();
+		test_live_leftover();
+		test_live_oom();
+		test_live_pids();
+		test_live_missing_controller();
+	}
+#endif
+	return t_exit();
+}
