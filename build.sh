@@ -506,6 +506,22 @@ test_build() {
 	return 1
 }
 
+# $1 = archive of the objects listed in file $2, remade only when they
+# changed (so that the tests linked against it stay up to date).
+make_archive() {
+	if [ -f "$1" ] && cmp -s "$2" "$1.list"; then
+		ma_new=
+		for f in $(cat "$2"); do
+			if [ "$f" -nt "$1" ]; then ma_new=1; break; fi
+		done
+		[ -z "$ma_new" ] && return 0
+	fi
+	rm -f "$1"
+	# shellcheck disable=SC2046
+	ar rcs "$1" $(cat "$2") || return 1
+	cp "$2" "$1.list"
+}
+
 # The unit tests of one musl build. $1 = build folder, $2 = prefix.
 unit_tests_musl() {
 	ut_o=$1 ut_prefix=$2
@@ -513,10 +529,8 @@ unit_tests_musl() {
 	mkdir -p "$ut_dir"
 	ut_lib=$ut_dir/libsandboxd.a
 	# every object but main's, as an archive: a test pulls what it needs
-	grep -v '/init/main\.o$' "$ut_o/obj/.objs" >"$ut_dir/objs"
-	rm -f "$ut_lib"
-	# shellcheck disable=SC2046
-	ar rcs "$ut_lib" $(cat "$ut_dir/objs")
+	grep -v '/init/main\.o$' "$ut_o/obj/.objs" >"$ut_dir/objs" || true
+	make_archive "$ut_lib" "$ut_dir/objs"
 	ut_libs=$(KCONFIG_CONFIG=$ut_o/.config link_libs)
 	ut_flags="$(O=$ut_o musl_cflags) -I . -I tests/unit"
 	for t in tests/unit/test_*.c; do
@@ -548,9 +562,7 @@ clang_archive() {
 	ca_dir=$1
 	build_objects clang "$(clang_flags "$2")" "$ca_dir/obj" CLANG init/main.c ||
 		return 1
-	rm -f "$ca_dir/lib.a"
-	# shellcheck disable=SC2046
-	ar rcs "$ca_dir/lib.a" $(cat "$ca_dir/obj/.objs")
+	make_archive "$ca_dir/lib.a" "$ca_dir/obj/.objs"
 }
 
 unit_tests_asan() {

@@ -36,6 +36,10 @@ int cgf_for_children(int dirfd, int (*fn)(int dirfd, const char *name, void *ctx
 uint64_t cgf_now_ms(void);
 void cgf_nap_ms(unsigned ms);
 
+/* cg_kill() where cgroup.kill is missing (before 5.14); apart so that
+ * the tests can reach it on newer kernels. */
+int cgf_kill_by_pid(int dirfd, struct err *e);
+
 /* "DIR/FILE" for messages, DIR found through /proc/self/fd when NULL. */
 const char *cgf_name(int dirfd, const char *dir, const char *file, char *buf, size_t len);
 

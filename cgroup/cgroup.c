@@ -81,6 +81,8 @@ static int enable(const char *dir, const struct need *need, size_t n, struct err
 	char have[256], plus[32];
 	int fd, r = 0;
 
+	if (n == 0)
+		return 0;
 	fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	if (fd < 0)
 		return err_set(e, errno, "cgroup: opening %s", dir);
@@ -242,7 +244,7 @@ static int make_unit_dir(const char *path, const char *unit, struct err *e)
 int cg_create(const struct spec *s, char *path, size_t len, int *dirfd, struct err *e)
 {
 	struct need need[5];
-	char ctl[256];
+	char ctl[256] = "";
 	size_t n, at;
 	int fd;
 
@@ -254,14 +256,16 @@ int cg_create(const struct spec *s, char *path, size_t len, int *dirfd, struct e
 		return -1;
 
 	n = needs_of(&s->res, need);
-	fd = open(CG_MOUNT, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-	if (fd < 0)
-		return err_set(e, errno, "cgroup: opening " CG_MOUNT);
-	if (cgf_read(fd, CG_MOUNT, "cgroup.controllers", ctl, sizeof ctl, e) < 0) {
+	if (n) {
+		fd = open(CG_MOUNT, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+		if (fd < 0)
+			return err_set(e, errno, "cgroup: opening " CG_MOUNT);
+		if (cgf_read(fd, CG_MOUNT, "cgroup.controllers", ctl, sizeof ctl, e) < 0) {
+			close(fd);
+			return -1;
+		}
 		close(fd);
-		return -1;
 	}
-	close(fd);
 	for (size_t i = 0; i < n; i++)
 		if (!cgf_has_word(ctl, need[i].ctl))
 			return err_set(e, 0, "cgroup: the %s controller is not available in "

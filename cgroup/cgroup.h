@@ -62,9 +62,9 @@ int cg_memory_current(int dirfd, uint64_t *bytes, struct err *e);
 /* cgroup.events "populated": any process left in the group or below. */
 int cg_populated(int dirfd, bool *populated, struct err *e);
 
-/* SIGKILL everything in the group and below: cgroup.kill, or on kernels
- * before 5.14 freeze and kill pid by pid until the group is empty. Does
- * not wait for the processes to be gone: cg_remove() does. */
+/* SIGKILL everything in the group and below with cgroup.kill, which does
+ * not wait for the processes to be gone (cg_remove() does). Before 5.14:
+ * freeze the group and kill pid by pid until it is empty (at most 2 s). */
 int cg_kill(int dirfd, struct err *e);
 
 /* Remove the group and any child groups its processes made, waiting a

@@ -101,7 +101,7 @@ static int kill_child(int dirfd, const char *name, void *ctx)
  * fork while its pids are read (SIGKILL still ends frozen tasks; there is
  * no freezer before 5.2, then it is a race that the rounds repeat), and
  * kill pid by pid until a round finds none. */
-static int kill_by_pid(int dirfd, struct err *e)
+int cgf_kill_by_pid(int dirfd, struct err *e)
 {
 	uint64_t deadline = cgf_now_ms() + KILL_WAIT_MS;
 	struct pass ps = { .e = e };
@@ -138,6 +138,6 @@ int cg_kill(int dirfd, struct err *e)
 		return 0;
 	if (e->errnum != ENOENT)
 		return -1;
-	return kill_by_pid(dirfd, e);
+	return cgf_kill_by_pid(dirfd, e);
 }
 #endif

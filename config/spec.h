@@ -40,6 +40,9 @@ enum restart_policy {
 	RESTART_ALWAYS,
 };
 
+/* OOMPolicy=: what an OOM kill of the unit leads to. */
+enum oom_policy { OOM_RESTART, OOM_STOP, OOM_REBOOT };
+
 enum output_kind { OUTPUT_LOG, OUTPUT_CONSOLE, OUTPUT_NULL, OUTPUT_FILE, OUTPUT_APPEND };
 
 struct output {
@@ -104,6 +107,7 @@ struct spec {
 	struct arena arena;
 	char name[UNIT_NAME_MAX + 1];
 	const char *path;                   /* the .unit file */
+	uint64_t source_hash;               /* of every file read: reload compares it */
 
 	/* [Unit] */
 	const char *description;
@@ -136,6 +140,7 @@ struct spec {
 	uint64_t start_limit_interval_ms;
 	uint64_t timeout_stop_ms;
 	int kill_signal;
+	enum oom_policy oom_policy;
 	struct output std_out, std_err;
 
 	/* [Sandbox] */

@@ -557,6 +557,18 @@ static void set_signal(struct parse *p, const struct key_def *k, const char *v)
 		bad(p, k, "unknown signal \"%s\"", v);
 }
 
+static void set_oom_policy(struct parse *p, const struct key_def *k, const char *v)
+{
+	if (!*v || strcmp(v, "restart") == 0)
+		p->s->oom_policy = OOM_RESTART;
+	else if (strcmp(v, "stop") == 0)
+		p->s->oom_policy = OOM_STOP;
+	else if (strcmp(v, "reboot") == 0)
+		p->s->oom_policy = OOM_REBOOT;
+	else
+		bad(p, k, "unknown policy \"%s\"", v);
+}
+
 static void set_output(struct parse *p, const struct key_def *k, const char *v)
 {
 	static const char *const kinds[] = { "log", "console", "null" };
@@ -1080,7 +1092,7 @@ static const struct key_def keys[] = {
 	{ "Unit", "Description", set_text, FIELD(description), 0, 0, NULL, false },
 	{ "Unit", "After", set_deps, FIELD(after), 0, 0, "unit names", true },
 	{ "Unit", "Requires", set_deps, FIELD(requires), 0, 0, "unit names", true },
-	{ "Unit", "StartLimitBurst", set_count, FIELD(start_limit_burst), 0, 1000000, "a count", false },
+	{ "Unit", "StartLimitBurst", set_count, FIELD(start_limit_burst), 0, 32, "0 to 32; 0 = no limit", false },
 	{ "Unit", "StartLimitIntervalSec", set_duration, FIELD(start_limit_interval_ms), 0, 0, ACC_DURATION, false },
 
 	{ "Service", "Type", set_type, NOFIELD, 0, 0, "simple or oneshot", false },
@@ -1094,10 +1106,11 @@ static const struct key_def keys[] = {
 	{ "Service", "Restart", set_restart, NOFIELD, 0, 0, "no, on-success, on-failure, on-abnormal or always", false },
 	{ "Service", "RestartSec", set_duration, FIELD(restart_sec_ms), 1, 0, ACC_DURATION, false },
 	{ "Service", "RestartMaxSec", set_duration, FIELD(restart_max_sec_ms), 1, 0, ACC_DURATION, false },
-	{ "Service", "StartLimitBurst", set_count, FIELD(start_limit_burst), 0, 1000000, "a count", false },
+	{ "Service", "StartLimitBurst", set_count, FIELD(start_limit_burst), 0, 32, "0 to 32; 0 = no limit", false },
 	{ "Service", "StartLimitIntervalSec", set_duration, FIELD(start_limit_interval_ms), 0, 0, ACC_DURATION, false },
 	{ "Service", "TimeoutStopSec", set_duration, FIELD(timeout_stop_ms), 1, 0, ACC_DURATION, false },
 	{ "Service", "KillSignal", set_signal, FIELD(kill_signal), 0, 0, "a signal name such as SIGTERM, or a number", false },
+	{ "Service", "OOMPolicy", set_oom_policy, NOFIELD, 0, 0, "restart, stop or reboot", false },
 	{ "Service", "StandardOutput", set_output, FIELD(std_out), 0, 0, "log, console, null, file:PATH or append:PATH", false },
 	{ "Service", "StandardError", set_output, FIELD(std_err), 0, 0, "log, console, null, file:PATH or append:PATH", false },
 	LIMIT("LimitCPU", RLIMIT_CPU), LIMIT("LimitFSIZE", RLIMIT_FSIZE),
@@ -1346,6 +1359,14 @@ static int parse_text(struct parse *p, const char *file, const char *text, size_
 	}
 	if (len >= 3 && memcmp(text, "\xef\xbb\xbf", 3) == 0)
 		r.pos += 3;
+	/* FNV-1a over names and contents: `reload` restarts a unit only when
+	 * something it was read from changed. */
+	uint64_t h = p->s->source_hash ? p->s->source_hash : 14695981039346656037ull;
+	for (const char *c = file; *c; c++)
+		h = (h ^ (unsigned char)*c) * 1099511628211ull;
+	for (size_t i = 0; i < len; i++)
+		h = (h ^ (unsigned char)text[i]) * 1099511628211ull;
+	p->s->source_hash = h;
 	memset(p->seen, 0, sizeof p->seen);
 	p->section = NULL;
 	p->section_bad = false;

@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include "config.h"
+#include "ctl_remote.h"
 #include "ctl_run.h"
 #include "../config/oci.h"
 #include "../config/unit.h"
@@ -22,6 +23,11 @@ static const char usage[] =
 	"  spec [--units DIR] FILE|NAME       print a unit as OCI runtime-spec config.json\n"
 	"  run [--no-cgroup] [--units DIR] FILE|NAME [-- COMMAND ARGS...]\n"
 	"                                     run one unit in the foreground, without PID 1\n"
+	"  status [--json] [UNIT]             units and their state (from PID 1)\n"
+	"  start|stop|restart|reset-failed UNIT\n"
+	"  logs UNIT [-n N] [-f]              a unit's recent output\n"
+	"  reload                             re-read the unit folder\n"
+	"  poweroff|reboot|halt               shut the appliance down\n"
 	"  help                               this text\n"
 	"\n"
 	"`sandboxd ctl COMMAND` is the same as `sandboxctl COMMAND`.\n"
@@ -207,6 +213,13 @@ int ctl_main(int argc, char **argv)
 		return ctl_spec(argc - 1, argv + 1);
 	if (strcmp(cmd, "run") == 0)
 		return ctl_run(argc - 1, argv + 1);
+	static const char *const remote[] = {
+		"status", "start", "stop", "restart", "reset-failed", "logs", "reload",
+		"poweroff", "reboot", "halt",
+	};
+	for (size_t i = 0; i < sizeof remote / sizeof *remote; i++)
+		if (strcmp(cmd, remote[i]) == 0)
+			return ctl_remote(argc - 1, argv + 1);
 	if (cmd[0] == '-')
 		return usage_error("unknown option %s", cmd, NULL);
 	return usage_error("unknown command \"%s\"", cmd, NULL);

@@ -1,8 +1,10 @@
-/* sandboxd: one static binary, acting by the name it is called by. */
-#include <stdio.h>
+/* sandboxd: one static binary, acting by the name it is called by:
+ * sandboxctl (or `sandboxd ctl`) is the command-line tool, anything else
+ * (sandboxd, init, /init as the kernel starts it) is the init. */
 #include <string.h>
 
 #include "ctl.h"
+#include "pid1.h"
 
 static const char *base_name(const char *p)
 {
@@ -19,5 +21,5 @@ int main(int argc, char **argv)
 		return ctl_main(argc, argv);
 	if (argc > 1 && strcmp(argv[1], "ctl") == 0)
 		return ctl_main(argc - 1, argv + 1);
-	return ctl_main(argc, argv);   /* replaced by the supervisor in the PID-1 issue */
+	return pid1_main(argc, argv);
 }

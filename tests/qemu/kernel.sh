@@ -7,6 +7,8 @@
 # everything it needs must be built in: `kernel.sh --check` reports that.
 #
 # usage: tests/qemu/kernel.sh [--check] [--refresh]
+
+# shellcheck disable=SC2012 # our own cache, names without spaces
 set -eu
 
 TOP=${TOP:-$(cd "$(dirname "$0")/../.." && pwd)}
@@ -20,7 +22,7 @@ for a in "$@"; do
 	--check) check=1 ;;
 	--refresh) refresh=1 ;;
 	-h|--help)
-		sed -n '2,9p' "$0" | sed 's/^# \{0,1\}//'
+		awk 'NR > 1 && /^#/ { sub(/^# ?/, ""); print; next } NR > 1 { exit }' "$0"
 		exit 0 ;;
 	*) echo "kernel.sh: unknown option: $a" >&2; exit 2 ;;
 	esac
@@ -83,17 +85,23 @@ if [ "$check" = 1 ]; then
 	cfg=$(dirname "$vmlinuz")/config-${vmlinuz##*/vmlinuz-}
 	[ -f "$cfg" ] || die "no kernel config next to $vmlinuz"
 	bad=0
+	# What the initramfs tier needs from the kernel itself, then nice-to-haves
+	# that only matter if a later test wants them (they would need insmod).
 	for opt in CGROUPS MEMCG CGROUP_PIDS CGROUP_SCHED FAIR_GROUP_SCHED CFS_BANDWIDTH \
 		BLK_CGROUP CPUSETS CGROUP_FREEZER NAMESPACES UTS_NS IPC_NS USER_NS PID_NS NET_NS \
 		SECCOMP SECCOMP_FILTER TMPFS DEVTMPFS BLK_DEV_INITRD RD_GZIP SERIAL_8250 \
 		SERIAL_8250_CONSOLE PROC_FS SYSFS BINFMT_ELF BINFMT_SCRIPT IA32_EMULATION \
-		POSIX_MQUEUE CHECKPOINT_RESTORE OVERLAY_FS PSI; do
+		POSIX_MQUEUE CHECKPOINT_RESTORE PSI; do
 		v=$(sed -n "s/^CONFIG_$opt=//p" "$cfg")
 		case $v in
-		y) echo "CONFIG_$opt=y" ;;
-		m) echo "CONFIG_$opt=m (module: not available in the module-less initramfs)"; bad=1 ;;
-		*) echo "CONFIG_$opt missing"; bad=1 ;;
+		y) echo "ok CONFIG_$opt=y" ;;
+		m) echo "not ok CONFIG_$opt=m: a module, and the initramfs has none"; bad=1 ;;
+		*) echo "not ok CONFIG_$opt: not set"; bad=1 ;;
 		esac
+	done
+	for opt in OVERLAY_FS SQUASHFS BLK_DEV_LOOP EXT4_FS FUSE_FS; do
+		v=$(sed -n "s/^CONFIG_$opt=//p" "$cfg")
+		echo "# optional CONFIG_$opt=${v:-unset}"
 	done
 	exit $bad
 fi

@@ -8,6 +8,7 @@ src=$TOP/tests/probe/probe.c
 out=${1:-$TOP/build/probe}
 cc=${PROBE_CC:-musl-gcc}
 
+# shellcheck disable=SC3013 # dash and busybox sh have -nt
 if [ ! -x "$out" ] || [ "$src" -nt "$out" ] || [ "$0" -nt "$out" ]; then
 	command -v "$cc" >/dev/null || { echo "probe.sh: $cc not found (apt-get install musl-tools)" >&2; exit 1; }
 	mkdir -p "$(dirname "$out")"

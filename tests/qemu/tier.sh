@@ -25,7 +25,7 @@ while [ $# -gt 0 ]; do
 	case $1 in
 	--only) [ $# -ge 2 ] || { echo "tier.sh: --only needs a GLOB" >&2; exit 2; }
 		only=$2; shift 2 ;;
-	-h|--help) sed -n '2,14p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+	-h|--help) awk 'NR > 1 && /^#/ { sub(/^# ?/, ""); print; next } NR > 1 { exit }' "$0"; exit 0 ;;
 	*) echo "tier.sh: unknown argument: $1" >&2; exit 2 ;;
 	esac
 done

@@ -18,6 +18,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "../../cgroup/cgfile.h"
 #include "../../cgroup/cgroup.h"
 #include "check.h"
 
@@ -244,9 +245,13 @@ static void test_live_limits(void)
 	CHECK_STR("io.weight 200", slurp(dir, "io.weight"), "default 200");
 	CHECK_STR("cpuset.cpus 0", slurp(dir, "cpuset.cpus"), "0");
 	CHECK_STR("cpuset.mems 0", slurp(dir, "cpuset.mems"), "0");
-	CHECK_STR("parent subtree_control", slurp(CG_MOUNT "/" CONFIG_CGROUP_ROOT,
-						  "cgroup.subtree_control"),
-		  "cpuset cpu io memory pids");
+	{
+		const char *sc = slurp(CG_MOUNT "/" CONFIG_CGROUP_ROOT, "cgroup.subtree_control");
+
+		CHECK("parent subtree_control has what the unit needs",
+		      strstr(sc, "cpuset") && strstr(sc, "cpu ") && strstr(sc, "io") &&
+		      strstr(sc, "memory") && strstr(sc, "pids"));
+	}
 	printf("# guest cgroup.kill %s, io.weight \"%s\"\n",
 	       exists(CG_MOUNT "/" CONFIG_CGROUP_ROOT "/cgt-limits/cgroup.kill") ? "present" : "missing",
 	       slurp(dir, "io.weight"));
@@ -386,8 +391,62 @@ static void test_live_pids(void)
 	CHECK("pids group removed after kill", cg_remove(path, &e) == 0);
 }
 
-/* A root without the memory controller, as a cgroup namespace whose root
- * group's parent did not enable it: the unit must be refused by name. */
+/* The pre-5.14 kill (freeze, then pid by pid) on a group with a child
+ * group the service made and processes in both. */
+static void test_live_kill_fallback(void)
+{
+	const char *dir = CG_MOUNT "/" CONFIG_CGROUP_ROOT "/cgt-kill";
+	char path[CG_PATH_MAX];
+	struct err e = { 0 };
+	bool populated = true;
+	int fd = -1, st = 0;
+	pid_t pid;
+
+	reset_spec("cgt-kill");
+	if (cg_create(&spec, path, sizeof path, &fd, &e) < 0) {
+		t_report("kill fallback: create", false, "%s", e.msg);
+		return;
+	}
+	mkdir(CG_MOUNT "/" CONFIG_CGROUP_ROOT "/cgt-kill/sub", 0755);
+	pid = spawn_into(fd);
+	if (pid == 0) {
+		for (int i = 0; i < 3; i++) {
+			if (fork() == 0) {
+				if (i == 0) {
+					int p = open(CG_MOUNT "/" CONFIG_CGROUP_ROOT
+						     "/cgt-kill/sub/cgroup.procs",
+						     O_WRONLY | O_CLOEXEC);
+
+					if (p < 0 || write(p, "0", 1) != 1)
+						_exit(1);
+				}
+				pause();
+				_exit(0);
+			}
+		}
+		pause();
+		_exit(0);
+	}
+	/* Until all four are in: the parent, two children, one in sub. */
+	for (int i = 0; i < 200; i++) {
+		if (strcmp(slurp(dir, "cgroup.procs"), "(error)") != 0 &&
+		    strchr(slurp(dir, "sub/cgroup.procs"), '\n') == NULL &&
+		    slurp(dir, "sub/cgroup.procs")[0] != '\0')
+			break;
+		cgf_nap_ms(10);
+	}
+	CHECK("kill fallback", cgf_kill_by_pid(fd, &e) == 0);
+	waitpid(pid, &st, 0);
+	CHECK("kill fallback SIGKILLs the service", WIFSIGNALED(st) && WTERMSIG(st) == SIGKILL);
+	CHECK("kill fallback empties the child group too",
+	      cg_populated(fd, &populated, &e) == 0 && !populated);
+	close(fd);
+	CHECK("frozen, killed group removed", cg_remove(path, &e) == 0 && !exists(dir));
+}
+
+/* A cgroup2 mount without the memory controller: a group whose parent did
+ * not enable it, bound over /sys/fs/cgroup in a private mount namespace.
+ * The unit must be refused, naming the controller and the key. */
 static void test_live_missing_controller(void)
 {
 	const char *outer = CG_MOUNT "/cgt-nomem", *inner = CG_MOUNT "/cgt-nomem/inner";
@@ -408,9 +467,7 @@ static void test_live_missing_controller(void)
 
 		if (unshare(CLONE_NEWNS) < 0 || mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) < 0)
 			_exit(2);
-		fd = open("/sys/fs/cgroup/cgt-nomem/inner/cgroup.procs", O_WRONLY | O_CLOEXEC);
-		if (fd < 0 || write(fd, "0", 1) != 1 || unshare(CLONE_NEWCGROUP) < 0 ||
-		    mount("cgroup2", "/sys/fs/cgroup", "cgroup2", 0, NULL) < 0)
+		if (mount(inner, CG_MOUNT, NULL, MS_BIND, NULL) < 0)
 			_exit(3);
 		reset_spec("cgt-nomem");
 		set(&spec.res.memory_max, 64 << 20);
@@ -425,9 +482,13 @@ static void test_live_missing_controller(void)
 		msg[n] = '\0';
 	close(pfd[0]);
 	waitpid(pid, &st, 0);
+	if (!msg[0])
+		snprintf(msg, sizeof msg, "(child exited %d)", WIFEXITED(st) ? WEXITSTATUS(st) : -1);
 	CHECK_STR("missing memory controller named with its key", msg,
 		  "cgroup: the memory controller is not available in /sys/fs/cgroup "
 		  "(needed by MemoryMax=)");
+	CHECK("nothing created under the group without memory",
+	      !exists(CG_MOUNT "/cgt-nomem/inner/" CONFIG_CGROUP_ROOT));
 	rmdir(inner);
 	rmdir(outer);
 }
@@ -447,6 +508,7 @@ int main(int argc, char **argv)
 		test_live_leftover();
 		test_live_oom();
 		test_live_pids();
+		test_live_kill_fallback();
 		test_live_missing_controller();
 	}
 #endif

@@ -83,6 +83,7 @@ static void test_full_unit(void)
 		"StartLimitIntervalSec=20s\n"
 		"TimeoutStopSec=2s\n"
 		"KillSignal=SIGINT\n"
+		"OOMPolicy=stop\n"
 		"StandardOutput=console\n"
 		"StandardError=append:/var/log/web.err\n"
 		"LimitNOFILE=100:200\n"
@@ -146,6 +147,7 @@ static void test_full_unit(void)
 	CHECK_U64("start limit interval", s->start_limit_interval_ms, 20000);
 	CHECK_U64("timeout stop", s->timeout_stop_ms, 2000);
 	CHECK_INT("kill signal", s->kill_signal, 2);
+	CHECK_INT("oom policy", s->oom_policy, OOM_STOP);
 	CHECK_INT("stdout console", s->std_out.kind, OUTPUT_CONSOLE);
 	CHECK_INT("stderr append", s->std_err.kind, OUTPUT_APPEND);
 	CHECK_STR("stderr path", s->std_err.path, "/var/log/web.err");
@@ -205,6 +207,7 @@ static void test_defaults(void)
 	CHECK_U64("default interval", s->start_limit_interval_ms, 10000);
 	CHECK_U64("default stop timeout", s->timeout_stop_ms, 5000);
 	CHECK_INT("default kill signal", s->kill_signal, 15);
+	CHECK_INT("default oom policy", s->oom_policy, OOM_RESTART);
 	CHECK_INT("default namespaces", s->namespaces, NS_DEFAULT);
 	CHECK_STR("default hostname is the unit name", s->hostname, "web");
 	CHECK_U64("default caps as runc spec", s->caps, (1ull << 29) | (1ull << 5) | (1ull << 10));
@@ -297,6 +300,8 @@ static void test_errors(void)
 	rejects("key outside a section", "ExecStart=/bin/true\n",
 		"web.unit:1: ExecStart: outside of any section; put it under [Unit], [Service], [Sandbox] or [Resources]\n"
 		"web.unit: [Service] ExecStart: missing (an absolute path and arguments)");
+	rejects("unknown OOMPolicy", "[Service]\nExecStart=/bin/true\nOOMPolicy=panic\n",
+		"web.unit:3: [Service] OOMPolicy: unknown policy \"panic\" (restart, stop or reboot)");
 	rejects("oom score range", "[Service]\nExecStart=/bin/true\nOOMScoreAdjust=1001\n",
 		"web.unit:3: [Service] OOMScoreAdjust: \"1001\" is out of range (-1000 to 1000)");
 	rejects("soft above hard", "[Service]\nExecStart=/bin/true\nLimitNOFILE=300:200\n",

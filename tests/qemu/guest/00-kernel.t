@@ -20,6 +20,7 @@ else
 fi
 
 # Delegation to a child, and a memory limit that reads back.
+# shellcheck disable=SC2116 # the echo is what writes to the file
 if ! err=$(echo "+memory +pids +cpu" 2>&1 > $cg/cgroup.subtree_control); then
 	nok cgroup2-subtree-control "writing +memory +pids +cpu: $err"
 fi

@@ -1,0 +1,49 @@
+/* A unit's log: timestamped lines in a ring of CONFIG_LOG_BUFFER_KB,
+ * allocated once when the unit is created. When full, the oldest lines
+ * are evicted and counted, never the newest; PID 1 never blocks on it. */
+#ifndef SBX_LOGBUF_H
+#define SBX_LOGBUF_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#define LOG_LINE_MAX 1024     /* longer lines are split, the split counted */
+
+struct logbuf {
+	char *ring;               /* NULL: allocation failed, every line dropped */
+	size_t size, head, used;  /* ring bytes, write offset, bytes in use */
+	uint64_t lines_total;     /* lines ever appended */
+	uint64_t lines_dropped;   /* evicted or not stored */
+	/* partial line per stream (1 stdout, 2 stderr) until its newline */
+	char partial[2][LOG_LINE_MAX];
+	size_t partial_len[2];
+};
+
+int logbuf_init(struct logbuf *lb, size_t size);
+void logbuf_free(struct logbuf *lb);
+
+/* Bytes read from the unit's stream (1 or 2): complete lines are stored
+ * with the wall-clock time in ms; a trailing partial line is kept. */
+void logbuf_feed(struct logbuf *lb, int stream, const char *data, size_t len, int64_t now_ms);
+/* Store what is left of the partial lines (the stream closed). */
+void logbuf_flush(struct logbuf *lb, int64_t now_ms);
+
+struct log_line {
+	int64_t ts_ms;
+	int stream;
+	const char *text;         /* not NUL-terminated */
+	size_t len;
+};
+
+/* Call fn for the last n lines (all if n == 0), oldest first. Returns how
+ * many were visited. */
+size_t logbuf_tail(const struct logbuf *lb, size_t n,
+		   void (*fn)(void *ctx, const struct log_line *l), void *ctx);
+
+/* Sequence number of the next line appended: a follower (`logs -f`)
+ * remembers it and asks for lines from there on. */
+uint64_t logbuf_next_seq(const struct logbuf *lb);
+size_t logbuf_since(const struct logbuf *lb, uint64_t seq,
+		    void (*fn)(void *ctx, const struct log_line *l), void *ctx);
+
+#endif

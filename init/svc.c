@@ -1,0 +1,61 @@
+#include "svc.h"
+
+#include <stdio.h>
+
+#include "../config/values.h"
+
+static const char *const state_names[SVC_STATE_COUNT] = {
+	"inactive", "starting", "running", "exited", "stopping", "backoff", "failed",
+};
+
+static const char *const reason_names[REASON_COUNT] = {
+	"-", "Exited", "Killed", "OOMKilled", "StartFailed", "StartLimitHit",
+	"DependencyFailed", "BadUnit",
+};
+
+const char *svc_state_name(enum svc_state s)
+{
+	return s < SVC_STATE_COUNT ? state_names[s] : "?";
+}
+
+const char *svc_reason_name(enum svc_reason r)
+{
+	return r < REASON_COUNT ? reason_names[r] : "?";
+}
+
+void svc_exit_describe(const struct svc_exit *x, char *buf, size_t len)
+{
+	const char *sig = signal_name(x->signal);
+
+	switch (x->reason) {
+	case REASON_NONE:
+		snprintf(buf, len, "-");
+		break;
+	case REASON_EXITED:
+		snprintf(buf, len, "exited %d", x->code);
+		break;
+	case REASON_KILLED:
+		if (sig)
+			snprintf(buf, len, "killed by %s", sig);
+		else
+			snprintf(buf, len, "killed by signal %d", x->signal);
+		break;
+	case REASON_OOM_KILLED:
+		snprintf(buf, len, "OOMKilled (%d)", x->code);
+		break;
+	case REASON_START_FAILED:
+		snprintf(buf, len, "start failed: %s", x->msg);
+		break;
+	case REASON_START_LIMIT:
+		snprintf(buf, len, "start limit hit");
+		break;
+	case REASON_DEP_FAILED:
+		snprintf(buf, len, "dependency failed: %s", x->msg);
+		break;
+	case REASON_BAD_UNIT:
+		snprintf(buf, len, "bad unit: %s", x->msg);
+		break;
+	default:
+		snprintf(buf, len, "?");
+	}
+}

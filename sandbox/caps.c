@@ -1,0 +1,53 @@
+#include "caps.h"
+
+#include <errno.h>
+#include <sys/prctl.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+#include <linux/capability.h>
+
+/* Raw syscalls, not musl's setuid()/setrlimit(): those go through its
+ * all-threads machinery, which has no business in a freshly cloned child. */
+int sbx_creds_apply(const struct spec *s, struct step_fail *f)
+{
+	struct __user_cap_header_struct hdr = { .version = _LINUX_CAPABILITY_VERSION_3 };
+	struct __user_cap_data_struct data[2] = { 0 };
+	uint32_t lo = (uint32_t)s->caps, hi = (uint32_t)(s->caps >> 32);
+	bool root = s->uid == 0;
+
+	for (unsigned long cap = 0; cap < 64; cap++) {
+		if (s->caps & (1ull << cap))
+			continue;
+		if (prctl(PR_CAPBSET_DROP, cap, 0, 0, 0) < 0) {
+			if (errno == EINVAL)   /* past the kernel's last capability */
+				break;
+			return step_failed(f, "drop capabilities from the bounding set", NULL, errno);
+		}
+	}
+	if (syscall(SYS_setgroups, s->n_groups, s->groups) < 0)
+		return step_failed(f, "setgroups", NULL, errno);
+	if (syscall(SYS_setresgid, s->gid, s->gid, s->gid) < 0)
+		return step_failed(f, "setgid", NULL, errno);
+	if (!root && prctl(PR_SET_KEEPCAPS, 1, 0, 0, 0) < 0)
+		return step_failed(f, "keep capabilities across setuid", NULL, errno);
+	if (syscall(SYS_setresuid, s->uid, s->uid, s->uid) < 0)
+		return step_failed(f, "setuid", NULL, errno);
+
+	data[0].effective = data[0].permitted = lo;
+	data[1].effective = data[1].permitted = hi;
+	if (!root) {
+		data[0].inheritable = lo;
+		data[1].inheritable = hi;
+	}
+	if (syscall(SYS_capset, &hdr, data) < 0)
+		return step_failed(f, "set capabilities", NULL, errno);
+	if (!root) {
+		for (unsigned long cap = 0; cap < 64; cap++)
+			if ((s->caps & (1ull << cap)) &&
+			    prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_RAISE, cap, 0, 0) < 0)
+				return step_failed(f, "raise ambient capabilities", NULL, errno);
+		prctl(PR_SET_KEEPCAPS, 0, 0, 0, 0);
+	}
+	return 0;
+}

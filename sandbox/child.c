@@ -1,0 +1,158 @@
+/* The launch child, from clone3 to execve. It runs on memory the parent
+ * prepared (a copy-on-write image, not shared): no allocation, no stdio,
+ * only syscalls and string copies; on failure one record to the parent and
+ * _exit. The order of the steps is the sandbox's security, see launch.h
+ * and docs: mounts before credentials (they need CAP_SYS_ADMIN), the
+ * bounding set before setuid, seccomp last so that no setup call is
+ * filtered, and only 0 1 2 (plus this record's socket, O_CLOEXEC) alive at
+ * execve. */
+#include "child.h"
+
+#include <errno.h>
+#include <signal.h>
+#include <string.h>
+#include <sys/prctl.h>
+#include <sys/resource.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+#include "../rootfs/mounts.h"
+#include "caps.h"
+#include "launch.h"
+#include "ns.h"
+#include "reaper.h"
+
+static void copy_str(char *dst, size_t n, const char *src)
+{
+	size_t i = 0;
+
+	for (; src && src[i] && i + 1 < n; i++)
+		dst[i] = src[i];
+	dst[i] = '\0';
+}
+
+static _Noreturn void fail(const struct sbx_ctx *c, const struct step_fail *f, int code)
+{
+	struct sbx_report r;
+
+	memset(&r, 0, sizeof r);
+	r.errnum = f->errnum;
+	r.exit_code = code;
+	copy_str(r.step, sizeof r.step, f->step);
+	copy_str(r.path, sizeof r.path, f->path);
+	send(c->sock, &r, sizeof r, MSG_NOSIGNAL);
+	_exit(code);
+}
+
+static int set_rlimits(const struct spec *s, struct step_fail *f)
+{
+	static const char *const names[SPEC_RLIMITS] = {
+		"CPU", "FSIZE", "DATA", "STACK", "CORE", "RSS", "NPROC", "NOFILE",
+		"MEMLOCK", "AS", "LOCKS", "SIGPENDING", "MSGQUEUE", "NICE", "RTPRIO", "RTTIME",
+	};
+
+	for (int i = 0; i < SPEC_RLIMITS; i++) {
+		struct rlimit rl;
+
+		if (!s->rlimits[i].set)
+			continue;
+		/* LIMIT_INFINITY and RLIM_INFINITY are both all ones */
+		rl.rlim_cur = (rlim_t)s->rlimits[i].soft;
+		rl.rlim_max = (rlim_t)s->rlimits[i].hard;
+		if (syscall(SYS_prlimit64, 0, i, &rl, NULL) < 0)
+			return step_failed(f, "set the resource limit", names[i], errno);
+	}
+	return 0;
+}
+
+/* Everything shared by the reaper and the service: namespaces, mounts,
+ * hostname, limits, credentials. */
+static int setup(const struct sbx_ctx *c, struct step_fail *f)
+{
+	const struct spec *s = c->s;
+
+	/* Modes of what we create (device nodes, mount points) are exact. */
+	umask(0);
+	if (sbx_ns_child_cgroup(s->namespaces, f) < 0)
+		return -1;
+	for (int i = 0; i < 3; i++)
+		if (c->stdio[i] >= 0 && dup2(c->stdio[i], i) < 0)
+			return step_failed(f, "set up standard input/output", NULL, errno);
+	if (c->plan && rootfs_setup(c->plan, f) < 0)
+		return -1;
+	if (sbx_ns_hostname(s->namespaces, s->hostname, f) < 0 || set_rlimits(s, f) < 0)
+		return -1;
+	umask(s->umask);
+	if (sbx_creds_apply(s, f) < 0)
+		return -1;
+	if (c->nnp && prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0)
+		return step_failed(f, "set no_new_privs", NULL, errno);
+	/* after the uid change, which clears it */
+	if (c->die_with_parent && prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0) < 0)
+		return step_failed(f, "set the parent-death signal", NULL, errno);
+	return 0;
+}
+
+/* The service's last steps before execve. */
+static int finish(const struct sbx_ctx *c, struct step_fail *f)
+{
+	struct sigaction dfl = { .sa_handler = SIG_DFL };
+	sigset_t none;
+	const char *cwd = c->s->cwd ? c->s->cwd : "/";
+
+	if (chdir(cwd) < 0)
+		return step_failed(f, "chdir", cwd, errno);
+	/* A service starts with default signal handling, whatever the
+	 * launcher (or PID 1) blocked or ignored. */
+	for (int sig = 1; sig < _NSIG; sig++)
+		if (sig != SIGKILL && sig != SIGSTOP)
+			sigaction(sig, &dfl, NULL);
+	sigemptyset(&none);
+	sigprocmask(SIG_SETMASK, &none, NULL);
+	/* CVE-2024-21626: no fd of ours reaches the service. The report
+	 * socket is O_CLOEXEC and goes at execve. */
+	if (c->sock > 3)
+		syscall(SYS_close_range, 3u, (unsigned)c->sock - 1, 0u);
+	syscall(SYS_close_range, (unsigned)c->sock + 1, ~0u, 0u);
+	if (c->bpf) {
+		/* Once filtered, even the report of a failed execve may be
+		 * refused (an allow list without write): check the program
+		 * now, and load the filter as the very last step. */
+		if (access(c->argv[0], X_OK) < 0)
+			return step_failed(f, "exec", c->argv[0], errno);
+		if (sbx_seccomp_load(c->bpf) < 0)
+			return step_failed(f, "load the seccomp filter", NULL, errno);
+	}
+	return 0;
+}
+
+static int exec_code(int err)
+{
+	return err == ENOENT || err == ENOTDIR ? SBX_EXIT_NOTFOUND : SBX_EXIT_NOEXEC;
+}
+
+_Noreturn void sbx_child_main(const struct sbx_ctx *c)
+{
+	struct step_fail f = { 0 };
+	char go;
+
+	/* Until execve replaces it, this process is the host's sandboxd:
+	 * keep its /proc/PID/exe out of reach (see reaper.h). */
+	prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
+	close(c->parent_sock);
+	/* Wait for the parent: id maps written, cgroup joined. EOF means it
+	 * gave up on us. */
+	if (recv(c->sock, &go, 1, 0) != 1)
+		_exit(SBX_EXIT_SETUP);
+	if (setup(c, &f) < 0)
+		fail(c, &f, SBX_EXIT_SETUP);
+	if (c->s->init && sbx_reaper_start(&f) < 0)
+		fail(c, &f, SBX_EXIT_SETUP);
+	if (finish(c, &f) < 0)
+		fail(c, &f, strcmp(f.step, "exec") == 0 ? exec_code(f.errnum) : SBX_EXIT_SETUP);
+	execve(c->argv[0], (char *const *)c->argv, (char *const *)c->envp);
+	step_failed(&f, "exec", c->argv[0], errno);
+	fail(c, &f, exec_code(f.errnum));
+}

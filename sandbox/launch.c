@@ -1,0 +1,285 @@
+/* sbx_launch: prepare, clone3, hand-shake, report. See launch.h. */
+#include "launch.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <sched.h>
+#include <signal.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "child.h"
+#include "ns.h"
+
+#ifndef CLONE_PIDFD
+#define CLONE_PIDFD 0x00001000
+#endif
+#define SBX_CLONE_INTO_CGROUP 0x200000000ull
+#define CAP_SYS_ADMIN_BIT 21
+
+/* struct clone_args of <linux/sched.h>, which clashes with musl's sched.h */
+struct sbx_clone_args {
+	uint64_t flags, pidfd, child_tid, parent_tid, exit_signal;
+	uint64_t stack, stack_size, tls, set_tid, set_tid_size, cgroup;
+};
+
+int sbx_exit_code(int st)
+{
+	if (WIFEXITED(st))
+		return WEXITSTATUS(st);
+	if (WIFSIGNALED(st))
+		return 128 + WTERMSIG(st);
+	return 255;
+}
+
+static void close_fd(int *fd)
+{
+	if (*fd >= 0)
+		close(*fd);
+	*fd = -1;
+}
+
+/* Give the child fds >= 3 (so dup2 onto 0..2 cannot clobber one another)
+ * and keep our ends of pipes. */
+static int prepare_stdio(const struct sbx_launch_opts *o, int child[3], int ours[3],
+			 struct err *e)
+{
+	for (int i = 0; i < 3; i++) {
+		int v = o->stdio[i], p[2];
+
+		child[i] = ours[i] = -1;
+		if (v == SBX_STDIO_INHERIT)
+			continue;
+		if (v == SBX_STDIO_NULL) {
+			child[i] = open("/dev/null", O_RDWR | O_CLOEXEC);
+			if (child[i] < 0)
+				return err_set(e, errno, "open /dev/null");
+		} else if (v == SBX_STDIO_PIPE) {
+			if (pipe2(p, O_CLOEXEC) < 0)
+				return err_set(e, errno, "create a pipe for fd %d", i);
+			child[i] = i == 0 ? p[0] : p[1];
+			ours[i] = i == 0 ? p[1] : p[0];
+		} else {
+			child[i] = fcntl(v, F_DUPFD_CLOEXEC, 3);
+			if (child[i] < 0)
+				return err_set(e, errno, "duplicate fd %d", v);
+		}
+		if (child[i] < 3) {
+			int fd = fcntl(child[i], F_DUPFD_CLOEXEC, 3);
+
+			close(child[i]);
+			child[i] = fd;
+			if (fd < 0)
+				return err_set(e, errno, "duplicate fd for %d", i);
+		}
+	}
+	return 0;
+}
+
+static int write_oom_score(pid_t pid, int adj, struct err *e)
+{
+	char path[48], val[16];
+	int fd, n;
+
+	snprintf(path, sizeof path, "/proc/%d/oom_score_adj", (int)pid);
+	n = snprintf(val, sizeof val, "%d", adj);
+	fd = open(path, O_WRONLY | O_CLOEXEC);
+	if (fd < 0)
+		return err_set(e, errno, "open %s", path);
+	if (write(fd, val, (size_t)n) != n) {
+		int err = errno;
+
+		close(fd);
+		return err_set(e, err, "write %s", path);
+	}
+	close(fd);
+	return 0;
+}
+
+static int join_cgroup(int cgfd, pid_t pid, struct err *e)
+{
+	char val[16];
+	int fd = openat(cgfd, "cgroup.procs", O_WRONLY | O_CLOEXEC), n;
+
+	if (fd < 0)
+		return err_set(e, errno, "open cgroup.procs");
+	n = snprintf(val, sizeof val, "%d", (int)pid);
+	if (write(fd, val, (size_t)n) != n) {
+		int err = errno;
+
+		close(fd);
+		return err_set(e, err, "write %d to cgroup.procs", (int)pid);
+	}
+	close(fd);
+	return 0;
+}
+
+static pid_t do_clone(uint64_t flags, int cgfd, int *pidfd, bool *joined)
+{
+	struct sbx_clone_args a = {
+		.flags = flags | CLONE_PIDFD,
+		.pidfd = (uint64_t)(uintptr_t)pidfd,
+		.exit_signal = SIGCHLD,
+	};
+	pid_t pid;
+
+	*joined = false;
+	if (cgfd >= 0) {
+		a.flags |= SBX_CLONE_INTO_CGROUP;
+		a.cgroup = (uint64_t)cgfd;
+		pid = (pid_t)syscall(SYS_clone3, &a, sizeof a);
+		if (pid >= 0) {
+			*joined = true;
+			return pid;
+		}
+		if (errno != EINVAL && errno != E2BIG)
+			return -1;
+		/* Before Linux 5.7: the handshake joins it instead. */
+		a.flags &= ~SBX_CLONE_INTO_CGROUP;
+		a.cgroup = 0;
+	}
+	return (pid_t)syscall(SYS_clone3, &a, sizeof a);
+}
+
+static bool needs_mounts(const struct spec *s)
+{
+	return s->root || s->n_mounts || s->masked_paths.n || s->readonly_paths.n ||
+	       s->root_readonly;
+}
+
+int sbx_launch(const struct spec *s, const struct sbx_launch_opts *o, struct sbx_child *c,
+	       struct err *e)
+{
+	static const char *const no_env[] = { NULL };
+	const char *const *argv = o->argv ? o->argv : s->args.v;
+	struct rootfs_plan plan;
+	struct sbx_bpf own = { 0 };
+	struct sbx_ctx ctx = { .s = s, .argv = argv };
+	int sv[2] = { -1, -1 }, child_io[3] = { -1, -1, -1 }, rc = -1;
+	bool have_plan = false, joined;
+	struct sbx_report rep;
+	ssize_t n;
+	pid_t pid;
+
+	memset(c, 0, sizeof *c);
+	c->pid = -1;
+	c->pidfd = -1;
+	c->stdio[0] = c->stdio[1] = c->stdio[2] = -1;
+
+	if (!argv || !argv[0])
+		return err_set(e, 0, "%s: no command to run", s->name);
+	if (argv[0][0] != '/')
+		return err_set(e, 0, "%s: exec %s: not an absolute path", s->name, argv[0]);
+	ctx.envp = s->env.v ? s->env.v : no_env;
+
+	if (s->seccomp.enabled) {
+		if (o->bpf) {
+			ctx.bpf = o->bpf;
+		} else {
+			if (sbx_seccomp_compile(&s->seccomp, &own, e) < 0)
+				return err_wrap(e, "%s: ", s->name);
+			ctx.bpf = &own;
+		}
+	}
+	/* seccomp(2) wants no_new_privs or CAP_SYS_ADMIN; like systemd's
+	 * SystemCallFilter=, a filtered service without CAP_SYS_ADMIN gets
+	 * no_new_privs rather than no filter. */
+	ctx.nnp = s->no_new_privs || (ctx.bpf && !(s->caps & (1ull << CAP_SYS_ADMIN_BIT)));
+	ctx.die_with_parent = o->flags & SBX_DIE_WITH_PARENT;
+
+	if (s->namespaces & NS_BIT(NS_MOUNT)) {
+		if (rootfs_plan_build(s, &plan, e) < 0) {
+			err_wrap(e, "%s: ", s->name);
+			goto out;
+		}
+		have_plan = true;
+		ctx.plan = &plan;
+	} else if (needs_mounts(s)) {
+		err_set(e, 0, "%s: RootDirectory=, mounts, masked and read-only paths need the "
+			"mount namespace", s->name);
+		goto out;
+	}
+
+	if (prepare_stdio(o, child_io, c->stdio, e) < 0) {
+		err_wrap(e, "%s: ", s->name);
+		goto out;
+	}
+	/* SEQPACKET: the child's report arrives whole; MSG_NOSIGNAL spares
+	 * us SIGPIPE when the child is already gone. */
+	if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv) < 0) {
+		err_set(e, errno, "%s: socketpair", s->name);
+		goto out;
+	}
+	memcpy(ctx.stdio, child_io, sizeof ctx.stdio);
+	ctx.sock = sv[1];
+	ctx.parent_sock = sv[0];
+
+	pid = do_clone(sbx_ns_clone_flags(s->namespaces), o->cgroup_fd, &c->pidfd, &joined);
+	if (pid < 0) {
+		err_set(e, errno, "%s: clone3", s->name);
+		goto out;
+	}
+	if (pid == 0)
+		sbx_child_main(&ctx);
+	c->pid = pid;
+	close_fd(&sv[1]);
+	for (int i = 0; i < 3; i++)
+		close_fd(&child_io[i]);
+
+	if ((s->namespaces & NS_BIT(NS_USER)) && sbx_ns_write_maps(pid, e) < 0)
+		goto kill;
+	if (o->cgroup_fd >= 0 && !joined && join_cgroup(o->cgroup_fd, pid, e) < 0)
+		goto kill;
+	if (s->oom_score_adj_set && write_oom_score(pid, s->oom_score_adj, e) < 0)
+		goto kill;
+	if (send(sv[0], "g", 1, MSG_NOSIGNAL) != 1) {
+		err_set(e, errno, "start the launch child");
+		goto kill;
+	}
+	do
+		n = recv(sv[0], &rep, sizeof rep, 0);
+	while (n < 0 && errno == EINTR);
+	if (n == 0) {
+		rc = 0;   /* EOF: the service is running */
+		goto out;
+	}
+	if (n == (ssize_t)sizeof rep) {
+		int st;
+
+		rep.step[sizeof rep.step - 1] = rep.path[sizeof rep.path - 1] = '\0';
+		err_set(e, rep.errnum, "%s: %s%s%s", s->name, rep.step, rep.path[0] ? " " : "",
+			rep.path);
+		while (waitpid(pid, &st, 0) < 0 && errno == EINTR)
+			;
+		c->exit_code = rep.exit_code;
+		goto reaped;
+	}
+	err_set(e, n < 0 ? errno : EPROTO, "read the launch child's report");
+kill:
+	err_wrap(e, "%s: ", s->name);
+	syscall(SYS_pidfd_send_signal, c->pidfd, SIGKILL, NULL, 0);
+	while (waitpid(pid, NULL, 0) < 0 && errno == EINTR)
+		;
+	c->exit_code = SBX_EXIT_SETUP;
+reaped:
+	close_fd(&c->pidfd);
+	c->pid = -1;
+	for (int i = 0; i < 3; i++)
+		close_fd(&c->stdio[i]);
+out:
+	close_fd(&sv[0]);
+	close_fd(&sv[1]);
+	for (int i = 0; i < 3; i++)
+		close_fd(&child_io[i]);
+	if (rc < 0)
+		for (int i = 0; i < 3; i++)
+			close_fd(&c->stdio[i]);
+	if (have_plan)
+		rootfs_plan_free(&plan);
+	sbx_bpf_free(&own);
+	return rc;
+}

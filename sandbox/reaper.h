@@ -1,0 +1,28 @@
+/* Init=yes: a tiny PID 1 for the sandbox, like `docker run --init`. It is
+ * the launch child itself, forked (never re-exec'ed) from the same static
+ * binary: it forks the service (PID 2), forwards SIGTERM SIGINT SIGHUP
+ * SIGQUIT SIGUSR1 SIGUSR2 to it, reaps every orphan, and exits with the
+ * service's status (128+N when signal N killed it).
+ *
+ * CVE-2019-5736 (a sandbox overwriting the runtime through /proc/PID/exe):
+ * the reaper's /proc/1/exe is the host's sandboxd binary, so it must not be
+ * reachable. The reaper is non-dumpable (PR_SET_DUMPABLE 0), which makes
+ * /proc/1/exe, /proc/1/mem ... owned by root and openable only with
+ * CAP_SYS_PTRACE over it (ptrace_may_access), and it runs with the
+ * service's own uid, groups and capabilities, so the service gains
+ * nothing by attacking it. A sandbox given CAP_SYS_PTRACE could still
+ * reach it; that capability is not in the default set. ETXTBSY alone is
+ * no guarantee (newer kernels no longer deny writes to running binaries),
+ * and a memfd copy would cost milliseconds per start. The reaper carries
+ * no seccomp filter (a unit's allow list need not allow wait4 or kill). */
+#ifndef SBX_REAPER_H
+#define SBX_REAPER_H
+
+#include "../rootfs/fail.h"
+
+/* Fork the service. Returns 0 in the service (signals still blocked: the
+ * launch child unblocks them before execve); in the reaper it never
+ * returns. -1 with f filled if the fork failed. */
+int sbx_reaper_start(struct step_fail *f);
+
+#endif

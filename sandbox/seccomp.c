@@ -1,0 +1,124 @@
+#include "seccomp.h"
+
+#include "config.h"
+
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+#include <linux/filter.h>
+#include <linux/seccomp.h>
+
+#if CONFIG_SECCOMP
+#include <seccomp.h>
+
+static const char *const always_allow[] = { "execve", "exit", "exit_group", "rt_sigreturn" };
+
+static int add_rule(scmp_filter_ctx ctx, uint32_t action, const char *name, struct err *e)
+{
+	int nr = seccomp_syscall_resolve_name(name), r;
+
+	if (nr == __NR_SCMP_ERROR)
+		return err_set(e, 0, "seccomp: unknown system call %s", name);
+	r = seccomp_rule_add(ctx, action, nr, 0);
+	/* -EEXIST: listed twice; a negative nr is a call this architecture
+	 * does not have (socketcall on x86-64): nothing to filter. */
+	if (r == 0 || r == -EEXIST || (nr < 0 && r == -EDOM))
+		return 0;
+	return err_set(e, -r, "seccomp: add a rule for %s", name);
+}
+
+int sbx_seccomp_compile(const struct seccomp_rules *r, struct sbx_bpf *out, struct err *e)
+{
+	uint32_t action = r->kill ? SCMP_ACT_KILL_PROCESS : SCMP_ACT_ERRNO((uint32_t)r->errnum);
+	scmp_filter_ctx ctx;
+	int fd = -1, rc = -1;
+	off_t size;
+
+	memset(out, 0, sizeof *out);
+	ctx = seccomp_init(r->allow_list ? action : SCMP_ACT_ALLOW);
+	if (!ctx)
+		return err_set(e, ENOMEM, "seccomp: create a filter");
+	/* The context holds only the native architecture, so every other one
+	 * (i386 via int 0x80) takes the bad-arch action; libseccomp also
+	 * rejects x32 numbers (>= 0x40000000) on x86-64 that way. Make that
+	 * action a kill of the whole process, not just the thread. */
+	if (seccomp_attr_set(ctx, SCMP_FLTATR_ACT_BADARCH, SCMP_ACT_KILL_PROCESS) < 0 ||
+	    seccomp_attr_set(ctx, SCMP_FLTATR_CTL_NNP, 0) < 0) {
+		err_set(e, EINVAL, "seccomp: set the filter's attributes");
+		goto out;
+	}
+	for (size_t i = 0; i < r->names.n; i++)
+		if (add_rule(ctx, r->allow_list ? SCMP_ACT_ALLOW : action, r->names.v[i], e) < 0)
+			goto out;
+	if (r->allow_list)
+		for (size_t i = 0; i < sizeof always_allow / sizeof always_allow[0]; i++)
+			if (add_rule(ctx, SCMP_ACT_ALLOW, always_allow[i], e) < 0)
+				goto out;
+
+	/* libseccomp 2.5 exports only to an fd: a memfd, read back here. */
+	fd = (int)syscall(SYS_memfd_create, "seccomp-bpf", 1u /* MFD_CLOEXEC */);
+	if (fd < 0) {
+		err_set(e, errno, "seccomp: memfd_create");
+		goto out;
+	}
+	if ((rc = seccomp_export_bpf(ctx, fd)) < 0) {
+		err_set(e, -rc, "seccomp: export the filter");
+		rc = -1;
+		goto out;
+	}
+	rc = -1;
+	size = lseek(fd, 0, SEEK_END);
+	if (size <= 0 || size % (off_t)sizeof(struct sock_filter) ||
+	    size / (off_t)sizeof(struct sock_filter) > BPF_MAXINSNS) {
+		err_set(e, size < 0 ? errno : E2BIG, "seccomp: filter of %lld bytes",
+			(long long)size);
+		goto out;
+	}
+	out->insns = malloc((size_t)size);
+	if (!out->insns) {
+		err_set(e, ENOMEM, "seccomp: filter of %lld bytes", (long long)size);
+		goto out;
+	}
+	if (pread(fd, out->insns, (size_t)size, 0) != size) {
+		err_set(e, errno, "seccomp: read the filter back");
+		sbx_bpf_free(out);
+		goto out;
+	}
+	out->len = (unsigned short)(size / (off_t)sizeof(struct sock_filter));
+	rc = 0;
+out:
+	if (fd >= 0)
+		close(fd);
+	seccomp_release(ctx);
+	return rc;
+}
+
+#else
+
+int sbx_seccomp_compile(const struct seccomp_rules *r, struct sbx_bpf *out, struct err *e)
+{
+	(void)r;
+	memset(out, 0, sizeof *out);
+	return err_set(e, 0, "this build has no seccomp support (CONFIG_SECCOMP), "
+		       "but the unit filters system calls");
+}
+
+#endif
+
+void sbx_bpf_free(struct sbx_bpf *b)
+{
+	free(b->insns);
+	b->insns = NULL;
+	b->len = 0;
+}
+
+int sbx_seccomp_load(const struct sbx_bpf *b)
+{
+	struct sock_fprog prog = { .len = b->len, .filter = b->insns };
+
+	return (int)syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER, 0, &prog);
+}

@@ -1,0 +1,28 @@
+/* Seccomp: the filter is compiled with libseccomp in the parent (PID 1 can
+ * compile once per unit and reuse it for every start); the launch child
+ * only hands the finished BPF program to seccomp(2). */
+#ifndef SBX_SECCOMP_H
+#define SBX_SECCOMP_H
+
+#include "../config/spec.h"
+#include "../lib/err.h"
+
+struct sock_filter;
+
+struct sbx_bpf {
+	struct sock_filter *insns;   /* malloc'ed */
+	unsigned short len;          /* instructions */
+};
+
+/* Build the filter of r (r->enabled must be set) for the native
+ * architecture only: x86-64 syscalls are checked against the rules; i386
+ * (int 0x80) and x32 calls kill the process. With an allow list, execve,
+ * exit, exit_group and rt_sigreturn are always allowed. Fails with a clear
+ * message in builds without CONFIG_SECCOMP. */
+int sbx_seccomp_compile(const struct seccomp_rules *r, struct sbx_bpf *out, struct err *e);
+void sbx_bpf_free(struct sbx_bpf *b);
+
+/* Child side: install the filter. 0, or -1 with errno. */
+int sbx_seccomp_load(const struct sbx_bpf *b);
+
+#endif

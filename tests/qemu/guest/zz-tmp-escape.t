@@ -1,2 +1,0 @@
-echo "ok tmp-escape"
-setsid sleep 100 &
