@@ -172,7 +172,7 @@ static void set_state(struct sup *sv, struct svc *s, enum svc_state st)
 	note_boot_done(sv);
 	if (st == SVC_FAILED && old != SVC_FAILED)
 		dependency_failed(sv, s);
-	if (st == SVC_RUNNING || st == SVC_EXITED || st == SVC_FAILED || st == SVC_INACTIVE)
+	if (st != SVC_STOPPING && st != SVC_BACKOFF)
 		kick(sv);
 }
 

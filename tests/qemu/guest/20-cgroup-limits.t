@@ -5,16 +5,24 @@
 ctl=${SANDBOXCTL:-/bin/sandboxctl}
 cgroot=/sys/fs/cgroup/${CGROUP_ROOT:-sandboxd}
 units=/tmp/units
-mkdir -p $units
 
 ok() { echo "ok $1"; }
 nok() { echo "not ok $1: $2"; }
 oneline() { tr '\n' ' ' < "$1" | cut -c1-300; }
 
+# These write to /sys/fs/cgroup: only in the QEMU tier's guest, never on a host.
+if [ ! -e /tests/guest-init ] || ! grep -q '^[^ ]* /sys/fs/cgroup cgroup2 ' /proc/mounts; then
+	nok 20-cgroup-limits.t "not in the QEMU guest with a cgroup2 /sys/fs/cgroup; refusing to run"
+	exit 1
+fi
+mkdir -p $units
+
 # The service prints its own view of the files it is asked about, says
 # "in ready", then sleeps until the test stops it.
 cat > $units/cg-report.sh <<'EOF'
 cg=/sys/fs/cgroup$(sed -n 's/^0:://p' /proc/self/cgroup)
+[ -f "$cg/cgroup.procs" ] ||
+	echo "in: no cgroup2 at /sys/fs/cgroup ($(ls /sys/fs/cgroup | wc -l) entries)"
 for f in "$@"; do
 	echo "in $f=$(cat "$cg/$f" 2>&1)"
 done

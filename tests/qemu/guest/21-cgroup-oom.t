@@ -6,11 +6,17 @@ ctl=${SANDBOXCTL:-/bin/sandboxctl}
 probe=${PROBE:-/bin/probe}
 cgroot=/sys/fs/cgroup/${CGROUP_ROOT:-sandboxd}
 units=/tmp/units
-mkdir -p $units
 
 ok() { echo "ok $1"; }
 nok() { echo "not ok $1: $2"; }
 oneline() { tr '\n' ' ' < "$1" | cut -c1-300; }
+
+# These write to /sys/fs/cgroup: only in the QEMU tier's guest, never on a host.
+if [ ! -e /tests/guest-init ] || ! grep -q '^[^ ]* /sys/fs/cgroup cgroup2 ' /proc/mounts; then
+	nok 21-cgroup-oom.t "not in the QEMU guest with a cgroup2 /sys/fs/cgroup; refusing to run"
+	exit 1
+fi
+mkdir -p $units
 
 # The service itself is the memory hog: its death is the run's status.
 cat > $units/cgoom.unit <<EOF
