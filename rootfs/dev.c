@@ -82,7 +82,7 @@ static int fs_in_dev(int devfd, const char *name, const char *path, const char *
 	return 0;
 }
 
-int rootfs_dev_setup(int rootfd, int *nullfd, struct step_fail *f)
+int rootfs_dev_setup(int rootfd, bool ipc_ns, int *nullfd, struct step_fail *f)
 {
 	static const struct rootfs_kv dev_opts[] = { { "mode", "755" }, { "size", "4m" } };
 	static const struct rootfs_kv pts_opts[] = { { "ptmxmode", "0666" }, { "mode", "0620" } };
@@ -129,8 +129,12 @@ int rootfs_dev_setup(int rootfd, int *nullfd, struct step_fail *f)
 	}
 	if (fs_in_dev(devfd, "pts", "/dev/pts", "devpts", pts_opts, 2,
 		      SBX_MOUNT_ATTR_NOSUID | SBX_MOUNT_ATTR_NOEXEC, f) < 0 ||
-	    fs_in_dev(devfd, "shm", "/dev/shm", "tmpfs", shm_opts, 2, safe, f) < 0 ||
-	    fs_in_dev(devfd, "mqueue", "/dev/mqueue", "mqueue", NULL, 0, safe, f) < 0)
+	    fs_in_dev(devfd, "shm", "/dev/shm", "tmpfs", shm_opts, 2, safe, f) < 0)
+		goto out;
+	/* An mqueue instance shows its IPC namespace's queues: without a
+	 * namespace of its own the sandbox gets no view of the host's (and
+	 * in a user namespace the kernel would refuse it anyway). */
+	if (ipc_ns && fs_in_dev(devfd, "mqueue", "/dev/mqueue", "mqueue", NULL, 0, safe, f) < 0)
 		goto out;
 	for (size_t i = 0; i < sizeof links / sizeof links[0]; i++)
 		if (symlinkat(links[i].target, devfd, links[i].name) < 0) {

@@ -5,6 +5,8 @@
 #ifndef SBX_ROOTFS_DEV_H
 #define SBX_ROOTFS_DEV_H
 
+#include <stdbool.h>
+
 #include "fail.h"
 
 enum rootfs_dev { DEV_NULL, DEV_ZERO, DEV_FULL, DEV_RANDOM, DEV_URANDOM, DEV_TTY, DEV_COUNT };
@@ -13,9 +15,10 @@ enum rootfs_dev { DEV_NULL, DEV_ZERO, DEV_FULL, DEV_RANDOM, DEV_URANDOM, DEV_TTY
  * with fstat to be the expected character device (1:3 for null ...). */
 int rootfs_host_dev(enum rootfs_dev d, struct step_fail *f);
 
-/* Build /dev inside rootfd (child side, before pivot_root). *nullfd gets
+/* Build /dev inside rootfd (child side, before pivot_root); /dev/mqueue
+ * only with an IPC namespace. *nullfd gets
  * the sandbox's /dev/null mount (a bind of the checked host node), the
  * source for masking files later. */
-int rootfs_dev_setup(int rootfd, int *nullfd, struct step_fail *f);
+int rootfs_dev_setup(int rootfd, bool ipc_ns, int *nullfd, struct step_fail *f);
 
 #endif

@@ -276,6 +276,10 @@ static int setup_sys(int rootfd, unsigned ns, struct step_fail *f)
 		return -1;
 	close(m);
 
+	/* A user namespace may mount cgroup2 only with a cgroup namespace of
+	 * its own; without, the bind of the host's /sys keeps its view. */
+	if ((ns & NS_BIT(NS_USER)) && !(ns & NS_BIT(NS_CGROUP)))
+		return 0;
 	t = rootfs_open(rootfd, "/sys/fs/cgroup", O_DIRECTORY, f);
 	if (t < 0)
 		return errno == ENOENT ? 0 : -1;
@@ -377,7 +381,7 @@ int rootfs_setup(const struct rootfs_plan *p, struct step_fail *f)
 	if (fs_at(rootfd, "/proc", "proc", NULL, 0, ATTRS_SAFE, "mount proc on", f) < 0)
 		goto out;
 	if (p->root) {
-		if (rootfs_dev_setup(rootfd, &nullfd, f) < 0 ||
+		if (rootfs_dev_setup(rootfd, p->namespaces & NS_BIT(NS_IPC), &nullfd, f) < 0 ||
 		    setup_sys(rootfd, p->namespaces, f) < 0)
 			goto out;
 	} else if (p->n_masked) {

@@ -1,0 +1,680 @@
+#include "boot.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <stdarg.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mount.h>
+#include <sys/stat.h>
+#include <sys/sysmacros.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "config.h"
+
+extern char **environ;
+
+static bool is_space(char c)
+{
+	return c == ' ' || c == '\t' || c == '\n' || c == '\r';
+}
+
+/* Read a small file whole; returns its length, or -1 (errno set) when it
+ * cannot be read or does not fit (EFBIG). */
+static ssize_t read_small(const char *path, char *buf, size_t size)
+{
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	size_t len = 0;
+
+	if (fd < 0)
+		return -1;
+	for (;;) {
+		ssize_t n = read(fd, buf + len, size - 1 - len);
+
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0) {
+			int saved = errno;
+
+			close(fd);
+			errno = saved;
+			return -1;
+		}
+		if (n == 0)
+			break;
+		len += (size_t)n;
+		if (len == size - 1) {
+			close(fd);
+			errno = EFBIG;
+			return -1;
+		}
+	}
+	close(fd);
+	buf[len] = '\0';
+	return (ssize_t)len;
+}
+
+/* ---- kernel command line ---------------------------------------------------- */
+
+static bool word_bool(const char *v)
+{
+	return !(strcmp(v, "0") == 0 || strcmp(v, "no") == 0 || strcmp(v, "false") == 0 ||
+		 strcmp(v, "off") == 0);
+}
+
+void boot_cmdline(struct boot_opts *o)
+{
+	static const char units[] = "sandboxd.units=", debug[] = "sandboxd.debug";
+	char buf[4096], word[sizeof buf];
+	const char *p = buf;
+
+	if (!o->units_dir[0])
+		snprintf(o->units_dir, sizeof o->units_dir, "%s", CONFIG_UNIT_DIR);
+	if (read_small("/proc/cmdline", buf, sizeof buf) < 0)
+		return;
+	while (*p) {
+		size_t n = 0;
+		bool quoted = false;
+
+		while (is_space(*p))
+			p++;
+		if (!*p)
+			break;
+		/* the kernel's quoting: double quotes group words and are dropped */
+		for (; *p && (quoted || !is_space(*p)); p++) {
+			if (*p == '"')
+				quoted = !quoted;
+			else
+				word[n++] = *p;
+		}
+		word[n] = '\0';
+		if (strcmp(word, "--") == 0)
+			break;   /* the rest is init's argv */
+		if (strncmp(word, units, sizeof units - 1) == 0) {
+			const char *v = word + sizeof units - 1;
+
+			if (*v && strlen(v) < sizeof o->units_dir)
+				memcpy(o->units_dir, v, strlen(v) + 1);
+		} else if (strcmp(word, debug) == 0) {
+			o->debug = true;
+		} else if (strncmp(word, debug, sizeof debug - 1) == 0 &&
+			   word[sizeof debug - 1] == '=') {
+			o->debug = word_bool(word + sizeof debug);
+		}
+	}
+}
+
+/* ---- API file systems ---------------------------------------------------------- */
+
+struct api_mount {
+	const char *source, *target, *type;
+	unsigned long flags;
+	const char *data;
+	mode_t mode;            /* of the mount point when we create it */
+};
+
+static const struct api_mount api_mounts[] = {
+	{ "proc", "/proc", "proc", MS_NOSUID | MS_NODEV | MS_NOEXEC, NULL, 0555 },
+	{ "sysfs", "/sys", "sysfs", MS_NOSUID | MS_NODEV | MS_NOEXEC, NULL, 0555 },
+	{ "devtmpfs", "/dev", "devtmpfs", MS_NOSUID, "mode=0755", 0755 },
+	{ "devpts", "/dev/pts", "devpts", MS_NOSUID | MS_NOEXEC,
+	  "gid=5,mode=0620,ptmxmode=0666", 0755 },
+	{ "shm", "/dev/shm", "tmpfs", MS_NOSUID | MS_NODEV, "mode=1777", 01777 },
+	{ "tmpfs", "/run", "tmpfs", MS_NOSUID | MS_NODEV, "mode=0755", 0755 },
+	{ "cgroup2", "/sys/fs/cgroup", "cgroup2", MS_NOSUID | MS_NODEV | MS_NOEXEC, NULL, 0755 },
+};
+
+/* A mount point is on another device than its parent folder. (A bind
+ * mount of the same file system is not seen; none is made this early.) */
+static int is_mount_point(const char *path)
+{
+	char parent[256];
+	struct stat a, b;
+	const char *slash = strrchr(path, '/');
+
+	if (stat(path, &a) < 0)
+		return -1;
+	if (!slash || slash == path)
+		snprintf(parent, sizeof parent, "/");
+	else
+		snprintf(parent, sizeof parent, "%.*s", (int)(slash - path), path);
+	if (stat(parent, &b) < 0)
+		return -1;
+	return a.st_dev != b.st_dev || a.st_ino == b.st_ino;
+}
+
+/* Add one failure to e: the first is kept as an errno record, later ones
+ * are appended to the message with their strerror. */
+static void add_failure(struct err *e, int *n, int errnum, const char *fmt, ...)
+	__attribute__((format(printf, 4, 5)));
+static void add_failure(struct err *e, int *n, int errnum, const char *fmt, ...)
+{
+	char what[256];
+	size_t len;
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(what, sizeof what, fmt, ap);
+	va_end(ap);
+	if ((*n)++ == 0) {
+		err_set(e, errnum, "%s", what);
+		return;
+	}
+	len = strlen(e->msg);
+	if (e->errnum) {
+		snprintf(e->msg + len, sizeof e->msg - len, ": %s", strerror(e->errnum));
+		len = strlen(e->msg);
+		e->errnum = 0;
+	}
+	snprintf(e->msg + len, sizeof e->msg - len, "; %s: %s", what, strerror(errnum));
+}
+
+int boot_mounts(struct err *e)
+{
+	int failed = 0;
+
+	for (size_t i = 0; i < sizeof api_mounts / sizeof api_mounts[0]; i++) {
+		const struct api_mount *m = &api_mounts[i];
+		int mp = is_mount_point(m->target);
+
+		if (mp == 1)
+			continue;
+		if (mp < 0 && errno == ENOENT && mkdir(m->target, m->mode) < 0 && errno != EEXIST) {
+			add_failure(e, &failed, errno, "mkdir %s", m->target);
+			continue;
+		}
+		if (mount(m->source, m->target, m->type, m->flags, m->data) < 0) {
+			add_failure(e, &failed, errno, "mount %s on %s", m->type, m->target);
+			continue;
+		}
+		if (strcmp(m->target, "/dev") == 0) {
+			/* what udev would add: shells and scripts use these */
+			static const char *const links[][2] = {
+				{ "/proc/self/fd", "/dev/fd" }, { "/proc/self/fd/0", "/dev/stdin" },
+				{ "/proc/self/fd/1", "/dev/stdout" }, { "/proc/self/fd/2", "/dev/stderr" },
+			};
+
+			for (size_t j = 0; j < sizeof links / sizeof links[0]; j++)
+				if (symlink(links[j][0], links[j][1]) < 0 && errno != EEXIST)
+					add_failure(e, &failed, errno, "symlink %s", links[j][1]);
+		}
+	}
+	return failed ? -1 : 0;
+}
+
+/* ---- leaving the initramfs ----------------------------------------------------------- */
+
+#define COPY_MAX_DEPTH 48
+#define MAX_TOP_MOUNTS 32
+
+struct copy_stats {
+	dev_t dev;               /* the initramfs: nothing on another device is copied */
+	unsigned long files;
+	uint64_t bytes;
+};
+
+static char copy_buf[64 * 1024];
+
+/* In place: the octal escapes (\040) of a mountinfo path. */
+static void unescape(char *s)
+{
+	char *d = s;
+
+	for (; *s; s++) {
+		if (s[0] == '\\' && s[1] >= '0' && s[1] <= '3' && s[2] >= '0' && s[2] <= '7' &&
+		    s[3] >= '0' && s[3] <= '7') {
+			*d++ = (char)((s[1] - '0') * 64 + (s[2] - '0') * 8 + (s[3] - '0'));
+			s += 3;
+		} else {
+			*d++ = *s;
+		}
+	}
+	*d = '\0';
+}
+
+struct top_mounts {
+	bool root_is_rootfs;
+	char paths[MAX_TOP_MOUNTS][128];   /* mounted right on "/" */
+	size_t n;
+};
+
+/* The next line of a mountinfo text as id, parent, mount point and type;
+ * returns false at the end. */
+static bool next_mount(const char **pos, long *id, long *parent, char mp[256], char type[64])
+{
+	while (**pos) {
+		char line[1024];
+		const char *nl = strchr(*pos, '\n');
+		size_t len = nl ? (size_t)(nl - *pos) : strlen(*pos);
+		const char *dash;
+
+		snprintf(line, sizeof line, "%.*s", (int)len, *pos);
+		*pos += len + (nl ? 1 : 0);
+		dash = strstr(line, " - ");
+		if (dash && sscanf(line, "%ld %ld %*s %*s %255s", id, parent, mp) == 3 &&
+		    sscanf(dash + 3, "%63s", type) == 1) {
+			unescape(mp);
+			return true;
+		}
+	}
+	return false;
+}
+
+/* From mountinfo: is "/" the initramfs, and which mounts sit on it. */
+static int scan_mounts(struct top_mounts *t, struct err *e)
+{
+	static char buf[32 * 1024];
+	char mp[256], type[64];
+	long id, parent, root_id = -1;
+	const char *pos;
+
+	memset(t, 0, sizeof *t);
+	if (read_small("/proc/self/mountinfo", buf, sizeof buf) < 0)
+		return err_set(e, errno, "read /proc/self/mountinfo");
+	/* the mount of "/": the last one listed is the one we see */
+	for (pos = buf; next_mount(&pos, &id, &parent, mp, type);) {
+		if (strcmp(mp, "/") == 0) {
+			root_id = id;
+			t->root_is_rootfs = strcmp(type, "rootfs") == 0;
+		}
+	}
+	if (root_id < 0)
+		return err_set(e, 0, "no \"/\" in /proc/self/mountinfo");
+	for (pos = buf; next_mount(&pos, &id, &parent, mp, type);) {
+		if (parent != root_id || id == root_id || strcmp(mp, "/") == 0 ||
+		    strcmp(mp, BOOT_NEW_ROOT) == 0)
+			continue;
+		if (t->n == MAX_TOP_MOUNTS || strlen(mp) >= sizeof t->paths[0])
+			return err_set(e, 0, "too many or too long mount points on \"/\" (%s)", mp);
+		memcpy(t->paths[t->n++], mp, strlen(mp) + 1);
+	}
+	return 0;
+}
+
+static int copy_file(int sfd, int dfd, const char *name, const struct stat *st,
+		     struct copy_stats *cs, struct err *e)
+{
+	int in = openat(sfd, name, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
+	int out = -1, rc = -1;
+
+	if (in < 0)
+		return err_set(e, errno, "open %s", name);
+	out = openat(dfd, name, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, 0600);
+	if (out < 0) {
+		err_set(e, errno, "create %s", name);
+		goto done;
+	}
+	for (;;) {
+		ssize_t n = read(in, copy_buf, sizeof copy_buf);
+
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0) {
+			err_set(e, errno, "read %s", name);
+			goto done;
+		}
+		if (n == 0)
+			break;
+		for (ssize_t off = 0; off < n;) {
+			ssize_t w = write(out, copy_buf + off, (size_t)(n - off));
+
+			if (w < 0 && errno == EINTR)
+				continue;
+			if (w < 0) {
+				err_set(e, errno, "write %s", name);
+				goto done;
+			}
+			off += w;
+		}
+		cs->bytes += (uint64_t)n;
+	}
+	/* chown before chmod: chown clears the set-id bits */
+	if (fchown(out, st->st_uid, st->st_gid) < 0 || fchmod(out, st->st_mode & 07777) < 0) {
+		err_set(e, errno, "set owner and mode of %s", name);
+		goto done;
+	}
+	const struct timespec times[2] = { st->st_atim, st->st_mtim };
+
+	futimens(out, times);
+	rc = 0;
+done:
+	close(in);
+	if (out >= 0)
+		close(out);
+	return rc;
+}
+
+/* Copy the folder sfd into dfd, entry by entry; a mount point on the way
+ * becomes an empty folder (its mount is moved there later). Hard links are
+ * copied as separate files. */
+static int copy_tree(int sfd, int dfd, int depth, struct copy_stats *cs, struct err *e)
+{
+	int dup_fd = dup(sfd);
+	DIR *d;
+	const struct dirent *de;
+	int rc = 0;
+
+	if (depth > COPY_MAX_DEPTH)
+		return err_set(e, 0, "deeper than %d folders", COPY_MAX_DEPTH);
+	if (dup_fd < 0 || !(d = fdopendir(dup_fd))) {
+		if (dup_fd >= 0)
+			close(dup_fd);
+		return err_set(e, errno, "read a folder");
+	}
+	while (rc == 0 && (de = readdir(d))) {
+		const char *name = de->d_name;
+		struct stat st;
+
+		if (strcmp(name, ".") == 0 || strcmp(name, "..") == 0)
+			continue;
+		if (depth == 0 && strcmp(name, &BOOT_NEW_ROOT[1]) == 0)
+			continue;
+		if (fstatat(sfd, name, &st, AT_SYMLINK_NOFOLLOW) < 0) {
+			rc = err_set(e, errno, "stat %s", name);
+			break;
+		}
+		cs->files++;
+		if (S_ISDIR(st.st_mode)) {
+			if (mkdirat(dfd, name, 0700) < 0) {
+				rc = err_set(e, errno, "mkdir %s", name);
+				break;
+			}
+			int s2 = -1, d2 = openat(dfd, name, O_RDONLY | O_DIRECTORY | O_CLOEXEC | O_NOFOLLOW);
+
+			if (d2 >= 0 && st.st_dev == cs->dev)
+				s2 = openat(sfd, name, O_RDONLY | O_DIRECTORY | O_CLOEXEC | O_NOFOLLOW);
+			if (d2 < 0 || (st.st_dev == cs->dev && s2 < 0))
+				rc = err_set(e, errno, "open folder %s", name);
+			else if (s2 >= 0)
+				rc = copy_tree(s2, d2, depth + 1, cs, e);
+			/* the mode last: a read-only folder still gets its entries */
+			if (rc == 0 && (fchown(d2, st.st_uid, st.st_gid) < 0 ||
+					fchmod(d2, st.st_mode & 07777) < 0))
+				rc = err_set(e, errno, "set owner and mode of %s", name);
+			if (rc == 0) {
+				const struct timespec times[2] = { st.st_atim, st.st_mtim };
+
+				futimens(d2, times);
+			}
+			if (s2 >= 0)
+				close(s2);
+			if (d2 >= 0)
+				close(d2);
+			if (rc < 0)
+				err_wrap(e, "%s/", name);
+		} else if (st.st_dev != cs->dev) {
+			continue;   /* a file mounted over: not ours to copy */
+		} else if (S_ISREG(st.st_mode)) {
+			rc = copy_file(sfd, dfd, name, &st, cs, e);
+		} else if (S_ISLNK(st.st_mode)) {
+			char target[4096];
+			ssize_t n = readlinkat(sfd, name, target, sizeof target - 1);
+
+			if (n < 0) {
+				rc = err_set(e, errno, "readlink %s", name);
+				break;
+			}
+			target[n] = '\0';
+			if (symlinkat(target, dfd, name) < 0 ||
+			    fchownat(dfd, name, st.st_uid, st.st_gid, AT_SYMLINK_NOFOLLOW) < 0)
+				rc = err_set(e, errno, "symlink %s", name);
+		} else {
+			/* device nodes, fifos, sockets */
+			if (mknodat(dfd, name, st.st_mode, st.st_rdev) < 0 ||
+			    fchownat(dfd, name, st.st_uid, st.st_gid, AT_SYMLINK_NOFOLLOW) < 0 ||
+			    fchmodat(dfd, name, st.st_mode & 07777, 0) < 0)
+				rc = err_set(e, errno, "mknod %s", name);
+		}
+	}
+	closedir(d);
+	return rc;
+}
+
+/* Delete what the tree holds on device dev, as switch_root does: never into
+ * another file system. Best effort: what cannot go stays. */
+static void remove_tree(int fd, dev_t dev, int depth)
+{
+	int dup_fd;
+	DIR *d;
+	const struct dirent *de;
+
+	if (depth > COPY_MAX_DEPTH || (dup_fd = dup(fd)) < 0)
+		return;
+	if (!(d = fdopendir(dup_fd))) {
+		close(dup_fd);
+		return;
+	}
+	while ((de = readdir(d))) {
+		const char *name = de->d_name;
+		struct stat st;
+
+		if (strcmp(name, ".") == 0 || strcmp(name, "..") == 0)
+			continue;
+		if (fstatat(fd, name, &st, AT_SYMLINK_NOFOLLOW) < 0 || st.st_dev != dev)
+			continue;
+		if (S_ISDIR(st.st_mode)) {
+			int sub = openat(fd, name, O_RDONLY | O_DIRECTORY | O_CLOEXEC | O_NOFOLLOW);
+
+			if (sub >= 0) {
+				remove_tree(sub, dev, depth + 1);
+				close(sub);
+			}
+			unlinkat(fd, name, AT_REMOVEDIR);
+		} else {
+			unlinkat(fd, name, 0);
+		}
+	}
+	closedir(d);
+}
+
+static int64_t mono_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+/* Our argv from /proc/self/cmdline (NUL-separated) into argv[]. */
+static int own_argv(char *buf, size_t size, char **argv, size_t max, struct err *e)
+{
+	ssize_t len = read_small("/proc/self/cmdline", buf, size);
+	size_t n = 0;
+
+	if (len <= 0)
+		return err_set(e, len < 0 ? errno : 0, "read /proc/self/cmdline");
+	for (ssize_t i = 0; i < len && n < max - 1; i += (ssize_t)strlen(buf + i) + 1)
+		argv[n++] = buf + i;
+	argv[n] = NULL;
+	return 0;
+}
+
+int boot_leave_initramfs(struct err *e)
+{
+	static struct top_mounts top;
+	static char argbuf[4096];
+	char *argv[64];
+	char exe[256];
+	struct copy_stats cs = { 0 };
+	struct stat st;
+	int64_t t0 = mono_ms();
+	int oldroot = -1, newroot = -1;
+
+	if (getenv(BOOT_SWITCHED_ENV)) {
+		unsetenv(BOOT_SWITCHED_ENV);
+		return 0;
+	}
+	if (scan_mounts(&top, e) < 0)
+		return -1;
+	if (!top.root_is_rootfs)
+		return 0;
+
+	/* What to re-execute: our own binary, by the path it has in the copy. */
+	ssize_t n = readlink("/proc/self/exe", exe, sizeof exe - 1);
+
+	if (n <= 0 || exe[0] != '/') {
+		snprintf(exe, sizeof exe, "/sbin/init");
+	} else {
+		exe[n] = '\0';
+		if (n > 10 && strcmp(exe + n - 10, " (deleted)") == 0)
+			exe[n - 10] = '\0';
+	}
+	if (own_argv(argbuf, sizeof argbuf, argv, sizeof argv / sizeof argv[0], e) < 0)
+		return -1;
+
+	oldroot = open("/", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (oldroot < 0 || fstat(oldroot, &st) < 0)
+		return err_set(e, errno, "open /");
+	cs.dev = st.st_dev;
+	if (mkdir(BOOT_NEW_ROOT, 0755) < 0 && errno != EEXIST) {
+		err_set(e, errno, "mkdir %s", BOOT_NEW_ROOT);
+		goto fail_close;
+	}
+	if (mount("tmpfs", BOOT_NEW_ROOT, "tmpfs", 0, "mode=0755") < 0) {
+		err_set(e, errno, "mount tmpfs on %s", BOOT_NEW_ROOT);
+		goto fail_close;
+	}
+	newroot = open(BOOT_NEW_ROOT, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (newroot < 0) {
+		err_set(e, errno, "open %s", BOOT_NEW_ROOT);
+		goto fail_umount;
+	}
+	/* Copy first and delete later: a failed copy leaves "/" as it was. */
+	if (copy_tree(oldroot, newroot, 0, &cs, e) < 0) {
+		err_wrap(e, "copy the initramfs to a tmpfs: /");
+		goto fail_umount;
+	}
+
+	/* /proc, /sys, /dev, /run ... follow to the new root. */
+	for (size_t i = 0; i < top.n; i++) {
+		char to[sizeof BOOT_NEW_ROOT + sizeof top.paths[0]];
+
+		snprintf(to, sizeof to, "%s%s", BOOT_NEW_ROOT, top.paths[i]);
+		if (mount(top.paths[i], to, NULL, MS_MOVE, NULL) < 0) {
+			/* the re-executed init mounts it again */
+			umount2(top.paths[i], MNT_DETACH);
+		}
+	}
+	if (fchdir(newroot) < 0 || mount(".", "/", NULL, MS_MOVE, NULL) < 0) {
+		err_set(e, errno, "move %s to /", BOOT_NEW_ROOT);
+		goto fail_close;   /* mounts moved: nothing sane to undo */
+	}
+	if (chroot(".") < 0 || chdir("/") < 0) {
+		err_set(e, errno, "chroot into the new root");
+		goto fail_close;
+	}
+	/* The old tree is out of sight now; free its memory through the fd. */
+	remove_tree(oldroot, cs.dev, 0);
+	close(oldroot);
+	close(newroot);
+	dprintf(STDERR_FILENO,
+		"sandboxd: moved the initramfs to a tmpfs root (%lu files, %llu KiB) in %lld ms\n",
+		cs.files, (unsigned long long)(cs.bytes / 1024), (long long)(mono_ms() - t0));
+
+	size_t ne = 0;
+
+	while (environ && environ[ne])
+		ne++;
+	char **envp = calloc(ne + 2, sizeof *envp);
+
+	if (!envp)
+		return err_set(e, ENOMEM, "re-exec %s on the new root", exe);
+	memcpy(envp, environ, ne * sizeof *envp);
+	envp[ne] = BOOT_SWITCHED_ENV "=1";
+	execve(exe, argv, envp);
+	if (strcmp(exe, "/sbin/init") != 0)
+		execve("/sbin/init", argv, envp);
+	err_set(e, errno, "re-exec %s on the new root (running on from the old image)", exe);
+	free(envp);
+	return -1;
+
+fail_umount:
+	if (newroot >= 0)
+		close(newroot);
+	newroot = -1;
+	umount2(BOOT_NEW_ROOT, MNT_DETACH);
+	rmdir(BOOT_NEW_ROOT);
+fail_close:
+	if (newroot >= 0)
+		close(newroot);
+	close(oldroot);
+	return -1;
+}
+
+/* ---- console, hostname, run folder ---------------------------------------------------------- */
+
+int boot_console(struct err *e)
+{
+	int fd = open("/dev/console", O_RDWR | O_CLOEXEC | O_NOCTTY);
+
+	if (fd < 0)
+		return err_set(e, errno, "open /dev/console");
+	if (fd <= STDERR_FILENO) {
+		/* keep a close-on-exec copy above the stdio fds */
+		int hi = fcntl(fd, F_DUPFD_CLOEXEC, STDERR_FILENO + 1);
+
+		if (hi < 0) {
+			err_set(e, errno, "dup /dev/console");
+			close(fd);
+			return -1;
+		}
+		close(fd);
+		fd = hi;
+	}
+	for (int i = 0; i <= STDERR_FILENO; i++) {
+		if (dup2(fd, i) < 0) {
+			err_set(e, errno, "dup /dev/console to fd %d", i);
+			close(fd);
+			return -1;
+		}
+	}
+	return fd;
+}
+
+void boot_hostname(void)
+{
+	char buf[256];
+	char *p, *end;
+
+	if (read_small("/etc/hostname", buf, sizeof buf) < 0)
+		return;
+	for (p = buf; is_space(*p); p++)
+		;
+	for (end = p; *end && !is_space(*end); end++)
+		;
+	if (end > p && end - p <= 64)
+		sethostname(p, (size_t)(end - p));
+}
+
+int boot_run_dir(const char *dir, struct err *e)
+{
+	char path[256];
+	size_t len = strlen(dir);
+
+	if (len == 0 || len >= sizeof path)
+		return err_set(e, ENAMETOOLONG, "mkdir %s", dir);
+	memcpy(path, dir, len + 1);
+	for (char *p = path + 1;; p++) {
+		if (*p != '/' && *p != '\0')
+			continue;
+		char c = *p;
+
+		*p = '\0';
+		if (mkdir(path, 0755) < 0 && errno != EEXIST)
+			return err_set(e, errno, "mkdir %s", path);
+		*p = c;
+		if (!c)
+			break;
+	}
+	struct stat st;
+
+	if (stat(dir, &st) < 0)
+		return err_set(e, errno, "stat %s", dir);
+	if (!S_ISDIR(st.st_mode))
+		return err_set(e, ENOTDIR, "mkdir %s", dir);
+	return 0;
+}
