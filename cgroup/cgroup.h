@@ -62,6 +62,11 @@ int cg_memory_current(int dirfd, uint64_t *bytes, struct err *e);
 /* cgroup.events "populated": any process left in the group or below. */
 int cg_populated(int dirfd, bool *populated, struct err *e);
 
+/* An fd of the group's cgroup.events for an event loop: poll/epoll report
+ * POLLPRI (EPOLLPRI) whenever the file changes, e.g. when the last process
+ * leaves; read it from offset 0 (pread) to re-arm. O_CLOEXEC. */
+int cg_events_fd(int dirfd, struct err *e);
+
 /* SIGKILL everything in the group and below with cgroup.kill, which does
  * not wait for the processes to be gone (cg_remove() does). Before 5.14:
  * freeze the group and kill pid by pid until it is empty (at most 2 s). */
@@ -117,6 +122,12 @@ static inline int cg_populated(int dirfd, bool *populated, struct err *e)
 {
 	(void)dirfd;
 	(void)populated;
+	return err_set(e, 0, "this build has no cgroup support (CONFIG_CGROUPS)");
+}
+
+static inline int cg_events_fd(int dirfd, struct err *e)
+{
+	(void)dirfd;
 	return err_set(e, 0, "this build has no cgroup support (CONFIG_CGROUPS)");
 }
 

@@ -3,11 +3,23 @@
  * memory pressure too. */
 #ifndef _GNU_SOURCE
 #define _GNU_SOURCE
+
+int cg_events_fd(int dirfd, struct err *e)
+{
+	char name[ERR_MSG_MAX];
+	int fd = openat(dirfd, "cgroup.events", O_RDONLY | O_CLOEXEC);
+
+	if (fd < 0)
+		return err_set(e, errno, "cgroup: opening %s",
+			       cgf_name(dirfd, NULL, "cgroup.events", name, sizeof name));
+	return fd;
+}
 #endif
 #include "cgroup.h"
 
 #if CONFIG_CGROUPS
 #include <errno.h>
+#include <fcntl.h>
 #include <stdlib.h>
 
 #include "cgfile.h"
@@ -60,5 +72,16 @@ int cg_populated(int dirfd, bool *populated, struct err *e)
 		return -1;
 	*populated = v != 0;
 	return 0;
+}
+
+int cg_events_fd(int dirfd, struct err *e)
+{
+	char name[ERR_MSG_MAX];
+	int fd = openat(dirfd, "cgroup.events", O_RDONLY | O_CLOEXEC);
+
+	if (fd < 0)
+		return err_set(e, errno, "cgroup: opening %s",
+			       cgf_name(dirfd, NULL, "cgroup.events", name, sizeof name));
+	return fd;
 }
 #endif

@@ -188,16 +188,18 @@ void units_check_deps(struct unit_set *set, struct diag *d)
 {
 	bool changed = true;
 
-	/* Unknown and bad dependencies; dropping a unit can break another. */
+	/* Unknown and bad dependencies; dropping a unit can break another,
+	 * so look again from the start after each drop. */
 	while (changed) {
 		changed = false;
 		for (size_t i = 0; i < set->n && !changed; i++) {
 			struct spec *s = set->units[i];
-			const struct strv *lists[2] = { &s->after, &s->requires };
 
 			for (int l = 0; l < 2 && !changed; l++) {
-				for (size_t j = 0; j < lists[l]->n && !changed; j++) {
-					const char *dep = lists[l]->v[j];
+				const struct strv *list = l ? &s->requires : &s->after;
+
+				for (size_t j = 0; j < list->n; j++) {
+					const char *dep = list->v[j];
 					const struct loc *at = l ? &s->requires_loc : &s->after_loc;
 
 					if (units_find(set, dep))
@@ -205,8 +207,9 @@ void units_check_deps(struct unit_set *set, struct diag *d)
 					diag_at(d, at->file, at->line, "Unit", l ? "Requires" : "After",
 						is_bad(set, dep) ? "unit \"%s\" has errors" :
 						"no unit named \"%s\"", dep);
-					drop(set, i);
+					drop(set, i);   /* frees s: leave its lists now */
 					changed = true;
+					break;
 				}
 			}
 		}

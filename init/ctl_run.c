@@ -135,6 +135,7 @@ int ctl_run(int argc, char **argv)
 	bool no_cgroup = false;
 	char path[4096], cgpath[CG_PATH_MAX] = "";
 	struct sbx_launch_opts o = SBX_LAUNCH_OPTS_INIT;
+	struct sbx_bpf bpf = { 0 };
 	struct sbx_child c;
 	struct spec *s;
 	struct err e;
@@ -202,6 +203,16 @@ int ctl_run(int argc, char **argv)
 	o.argv = cmd;
 	o.cgroup_fd = cgfd;
 	o.flags = SBX_DIE_WITH_PARENT;
+	if (s->seccomp.enabled) {
+		if (sbx_seccomp_compile_cached(&s->seccomp, CONFIG_RUN_DIR "/seccomp", &bpf, &e) < 0) {
+			err_wrap(&e, "%s: ", s->name);
+			err_print("sandboxctl", &e);
+			close_cgroup(s, cgpath, cgfd, SBX_EXIT_SETUP);
+			spec_free(s);
+			return SBX_EXIT_SETUP;
+		}
+		o.bpf = &bpf;
+	}
 	if (sbx_launch(s, &o, &c, &e) < 0) {
 		err_print("sandboxctl", &e);
 		rc = c.exit_code ? c.exit_code : SBX_EXIT_SETUP;
@@ -210,6 +221,7 @@ int ctl_run(int argc, char **argv)
 		close(c.pidfd);
 	}
 	close_cgroup(s, cgpath, cgfd, rc);
+	sbx_bpf_free(&bpf);
 	spec_free(s);
 	return rc;
 }

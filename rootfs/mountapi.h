@@ -10,6 +10,7 @@
 #ifndef SBX_ROOTFS_MOUNTAPI_H
 #define SBX_ROOTFS_MOUNTAPI_H
 
+#include <errno.h>
 #include <fcntl.h>
 #include <stdint.h>
 #include <sys/syscall.h>
@@ -76,9 +77,16 @@ static inline int sys_mount_setattr(int dfd, const char *path, unsigned flags,
 	return (int)syscall(SYS_mount_setattr, dfd, path, flags, attr, sizeof *attr);
 }
 
+/* RESOLVE_IN_ROOT fails with EAGAIN when a rename or a mount anywhere on
+ * the system raced with a ".." step; the kernel asks callers to retry. */
 static inline int sys_openat2(int dfd, const char *path, struct open_how *how)
 {
-	return (int)syscall(SYS_openat2, dfd, path, how, sizeof *how);
+	int fd, tries = 0;
+
+	do
+		fd = (int)syscall(SYS_openat2, dfd, path, how, sizeof *how);
+	while (fd < 0 && errno == EAGAIN && ++tries < 64);
+	return fd;
 }
 
 static inline int sys_pivot_root(const char *new_root, const char *put_old)

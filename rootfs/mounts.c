@@ -245,9 +245,34 @@ static int fs_at(int rootfd, const char *path, const char *fstype, const struct 
 
 #define ATTRS_SAFE (SBX_MOUNT_ATTR_NOSUID | SBX_MOUNT_ATTR_NODEV | SBX_MOUNT_ATTR_NOEXEC)
 
+/* A read-only cgroup2 over /sys/fs/cgroup: with a cgroup namespace its root
+ * is the unit's own group, so the service sees its limits and nothing of
+ * the host's hierarchy. Mounting an instance writes nothing to it. */
+static int mount_cgroup(int rootfd, unsigned ns, struct step_fail *f)
+{
+	int t, m;
+
+	/* A user namespace may mount cgroup2 only with a cgroup namespace of
+	 * its own; without, the bind of the host's /sys keeps its view. */
+	if ((ns & NS_BIT(NS_USER)) && !(ns & NS_BIT(NS_CGROUP)))
+		return 0;
+	t = rootfs_open(rootfd, "/sys/fs/cgroup", O_DIRECTORY, f);
+	if (t < 0)
+		return errno == ENOENT ? 0 : -1;
+	m = rootfs_mount_fs("cgroup2", NULL, 0, ATTRS_SAFE | SBX_MOUNT_ATTR_RDONLY, t,
+			    "mount cgroup2 on", "/sys/fs/cgroup", f);
+	close(t);
+	if (m < 0)
+		return f->errnum == ENODEV ? 0 : -1;   /* a kernel without cgroup2 */
+	close(m);
+	return 0;
+}
+
 /* /sys read-only: a new sysfs shows the sandbox's own network devices, so it
- * needs the network namespace; without one, a read-only recursive bind of
- * the host's /sys. Then a read-only cgroup2 over /sys/fs/cgroup, whose root
+ * needs the network namespace; without one, a read-only bind of the host's
+ * /sys, without what is mounted below it (debugfs, tracefs, securityfs ...)
+ * unless a user namespace forces a recursive one (the kernel refuses to
+ * uncover what locked child mounts hide). Then a read-only cgroup2 over /sys/fs/cgroup, whose root
  * is the unit's own cgroup when it has a cgroup namespace. Mounting a
  * cgroup2 instance writes nothing to the hierarchy. */
 static int setup_sys(int rootfd, unsigned ns, struct step_fail *f)
@@ -267,7 +292,7 @@ static int setup_sys(int rootfd, unsigned ns, struct step_fail *f)
 			close(t);
 			return step_failed(f, "open", "/sys", errno);
 		}
-		m = rootfs_bind_fd(host, true, ATTRS_SAFE | SBX_MOUNT_ATTR_RDONLY, t,
+		m = rootfs_bind_fd(host, ns & NS_BIT(NS_USER), ATTRS_SAFE | SBX_MOUNT_ATTR_RDONLY, t,
 				   "bind-mount the host's /sys on", "/sys", f);
 		close(host);
 	}
@@ -276,20 +301,7 @@ static int setup_sys(int rootfd, unsigned ns, struct step_fail *f)
 		return -1;
 	close(m);
 
-	/* A user namespace may mount cgroup2 only with a cgroup namespace of
-	 * its own; without, the bind of the host's /sys keeps its view. */
-	if ((ns & NS_BIT(NS_USER)) && !(ns & NS_BIT(NS_CGROUP)))
-		return 0;
-	t = rootfs_open(rootfd, "/sys/fs/cgroup", O_DIRECTORY, f);
-	if (t < 0)
-		return errno == ENOENT ? 0 : -1;
-	m = rootfs_mount_fs("cgroup2", NULL, 0, ATTRS_SAFE | SBX_MOUNT_ATTR_RDONLY, t,
-			    "mount cgroup2 on", "/sys/fs/cgroup", f);
-	close(t);
-	if (m < 0)
-		return f->errnum == ENODEV ? 0 : -1;   /* a kernel without cgroup2 */
-	close(m);
-	return 0;
+	return mount_cgroup(rootfd, ns, f);
 }
 
 static int apply_op(int rootfd, const struct rootfs_op *op, struct step_fail *f)
@@ -384,9 +396,12 @@ int rootfs_setup(const struct rootfs_plan *p, struct step_fail *f)
 		if (rootfs_dev_setup(rootfd, p->namespaces & NS_BIT(NS_IPC), &nullfd, f) < 0 ||
 		    setup_sys(rootfd, p->namespaces, f) < 0)
 			goto out;
-	} else if (p->n_masked) {
-		nullfd = rootfs_host_dev(DEV_NULL, f);
-		if (nullfd < 0)
+	} else {
+		/* The system's root: its /sys stays, but not a view of the
+		 * host's cgroup hierarchy, writable to a root service. */
+		if ((p->namespaces & NS_BIT(NS_CGROUP)) && mount_cgroup(rootfd, p->namespaces, f) < 0)
+			goto out;
+		if (p->n_masked && (nullfd = rootfs_host_dev(DEV_NULL, f)) < 0)
 			goto out;
 	}
 	for (size_t i = 0; i < p->n_ops; i++)

@@ -13,18 +13,26 @@ int sbx_creds_apply(const struct spec *s, struct step_fail *f)
 {
 	struct __user_cap_header_struct hdr = { .version = _LINUX_CAPABILITY_VERSION_3 };
 	struct __user_cap_data_struct data[2] = { 0 };
-	uint32_t lo = (uint32_t)s->caps, hi = (uint32_t)(s->caps >> 32);
+	uint64_t caps = s->caps;
+	uint32_t lo, hi;
 	bool root = s->uid == 0;
 
 	for (unsigned long cap = 0; cap < 64; cap++) {
-		if (s->caps & (1ull << cap))
+		/* EINVAL: past the kernel's last capability; asking for more
+		 * than it has cannot be granted and is not an error. */
+		if (caps & (1ull << cap)) {
+			if (prctl(PR_CAPBSET_READ, cap, 0, 0, 0) >= 0)
+				continue;
+		} else if (prctl(PR_CAPBSET_DROP, cap, 0, 0, 0) == 0) {
 			continue;
-		if (prctl(PR_CAPBSET_DROP, cap, 0, 0, 0) < 0) {
-			if (errno == EINVAL)   /* past the kernel's last capability */
-				break;
-			return step_failed(f, "drop capabilities from the bounding set", NULL, errno);
 		}
+		if (errno != EINVAL)
+			return step_failed(f, "drop capabilities from the bounding set", NULL, errno);
+		caps &= cap ? (1ull << cap) - 1 : 0;
+		break;
 	}
+	lo = (uint32_t)caps;
+	hi = (uint32_t)(caps >> 32);
 	if (syscall(SYS_setgroups, s->n_groups, s->groups) < 0)
 		return step_failed(f, "setgroups", NULL, errno);
 	if (syscall(SYS_setresgid, s->gid, s->gid, s->gid) < 0)
@@ -44,7 +52,7 @@ int sbx_creds_apply(const struct spec *s, struct step_fail *f)
 		return step_failed(f, "set capabilities", NULL, errno);
 	if (!root) {
 		for (unsigned long cap = 0; cap < 64; cap++)
-			if ((s->caps & (1ull << cap)) &&
+			if ((caps & (1ull << cap)) &&
 			    prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_RAISE, cap, 0, 0) < 0)
 				return step_failed(f, "raise ambient capabilities", NULL, errno);
 		prctl(PR_SET_KEEPCAPS, 0, 0, 0, 0);

@@ -190,6 +190,12 @@ run basic -- /bin/probe fds
 check launch-only-stdio-fds "fds: 0 1 2" "$out"
 run withinit -- /bin/probe fds
 check launch-only-stdio-fds-init "fds: 0 1 2" "$out"
+# CVE-2024-21626: a directory fd the caller leaves open does not get in
+out=$(timeout 20 "$SANDBOXCTL" run --units "$units" basic -- /bin/probe fds 5</tmp 7<"$0" 2>&1)
+check launch-no-leaked-fds "fds: 0 1 2" "$out"
+unit oom "Init=no" "OOMScoreAdjust=500"
+run oom -- /bin/cat /proc/self/oom_score_adj
+check launch-oom-score-adj 500 "$out"
 
 # ---- exit statuses
 run basic -- /bin/true

@@ -9,6 +9,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <linux/sched.h>
+#include <poll.h>
 #include <sched.h>
 #include <signal.h>
 #include <stdlib.h>
@@ -219,7 +220,7 @@ static void test_live_limits(void)
 	struct err e = { 0 };
 	bool populated = true;
 	uint64_t mem = 0, kills = 99;
-	int fd = -1, st = 0;
+	int fd = -1, st = 0, evfd;
 	pid_t pid;
 
 	reset_spec("cgt-limits");
@@ -282,10 +283,30 @@ static void test_live_limits(void)
 		printf("# %s\n", e2.msg);
 	}
 
+	evfd = cg_events_fd(fd, &e);
+	if (evfd >= 0) {
+		char ev[128];
+
+		CHECK("cg_events_fd reads populated 1", pread(evfd, ev, sizeof ev - 1, 0) > 0 &&
+		      strstr(ev, "populated 1"));
+	} else {
+		t_report("cg_events_fd", false, "%s", e.msg);
+	}
 	CHECK("cg_kill", cg_kill(fd, &e) == 0);
 	waitpid(pid, &st, 0);
 	CHECK("cg_kill SIGKILLs the child", WIFSIGNALED(st) && WTERMSIG(st) == SIGKILL);
 	CHECK("cg_populated false after the kill", cg_populated(fd, &populated, &e) == 0 && !populated);
+	if (evfd >= 0) {
+		struct pollfd p = { .fd = evfd, .events = POLLPRI };
+		char ev[128] = "";
+		ssize_t n;
+
+		CHECK("cg_events_fd wakes poll when the group empties",
+		      poll(&p, 1, 1000) == 1 && (p.revents & POLLPRI));
+		n = pread(evfd, ev, sizeof ev - 1, 0);
+		CHECK("cg_events_fd then reads populated 0", n > 0 && strstr(ev, "populated 0"));
+		close(evfd);
+	}
 out:
 	close(fd);
 	CHECK("cg_remove", cg_remove(path, &e) == 0);
@@ -389,6 +410,36 @@ static void test_live_pids(void)
 	CHECK("cg_kill the orphans", cg_kill(fd, &e) == 0);
 	close(fd);
 	CHECK("pids group removed after kill", cg_remove(path, &e) == 0);
+}
+
+/* The pre-5.7 way in: a plain fork moved by cg_attach(). */
+static void test_live_attach(void)
+{
+	char path[CG_PATH_MAX], pcg[32], want[128];
+	struct err e = { 0 };
+	int fd = -1, st = 0;
+	pid_t pid;
+
+	reset_spec("cgt-attach");
+	if (cg_create(&spec, path, sizeof path, &fd, &e) < 0) {
+		t_report("attach: create", false, "%s", e.msg);
+		return;
+	}
+	pid = fork();
+	if (pid == 0) {
+		pause();
+		_exit(0);
+	}
+	CHECK("cg_attach", pid > 0 && cg_attach(fd, pid, &e) == 0);
+	snprintf(pcg, sizeof pcg, "/proc/%d", (int)pid);
+	snprintf(want, sizeof want, "0::/%s/cgt-attach", CONFIG_CGROUP_ROOT);
+	CHECK_STR("cg_attach moved the child", slurp(pcg, "cgroup"), want);
+	CHECK("cg_attach of a gone pid fails", cg_attach(fd, 999999, &e) < 0 &&
+	      strstr(e.msg, "cgt-attach/cgroup.procs"));
+	cg_kill(fd, &e);
+	waitpid(pid, &st, 0);
+	close(fd);
+	CHECK("attach group removed", cg_remove(path, &e) == 0);
 }
 
 /* The pre-5.14 kill (freeze, then pid by pid) on a group with a child
@@ -503,11 +554,13 @@ int main(int argc, char **argv)
 	test_cpu_max();
 	test_available(live);
 #if CONFIG_CGROUPS
-	if (live) {
+	/* Never on a host's hybrid layout: nothing below runs without cgroup2. */
+	if (live && cg_available(&(struct err){ 0 })) {
 		test_live_limits();
 		test_live_leftover();
 		test_live_oom();
 		test_live_pids();
+		test_live_attach();
 		test_live_kill_fallback();
 		test_live_missing_controller();
 	}

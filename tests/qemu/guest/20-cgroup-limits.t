@@ -21,8 +21,10 @@ mkdir -p $units
 # "in ready", then sleeps until the test stops it.
 cat > $units/cg-report.sh <<'EOF'
 cg=/sys/fs/cgroup$(sed -n 's/^0:://p' /proc/self/cgroup)
-[ -f "$cg/cgroup.procs" ] ||
-	echo "in: no cgroup2 at /sys/fs/cgroup ($(ls /sys/fs/cgroup | wc -l) entries)"
+# The hierarchy's real root has no cgroup.type: then /sys/fs/cgroup is not
+# the unit's own group as its cgroup namespace should show it.
+[ -f "$cg/cgroup.type" ] ||
+	echo "in: $cg is not the unit's group ($(ls /sys/fs/cgroup | wc -l) entries, /proc/self/cgroup: $(cat /proc/self/cgroup))"
 for f in "$@"; do
 	echo "in $f=$(cat "$cg/$f" 2>&1)"
 done
@@ -68,7 +70,7 @@ want() {
 	if [ "$got" = "$3" ]; then
 		ok "cgroup-$1-$2-inside"
 	else
-		nok "cgroup-$1-$2-inside" "want '$3', the service read '$got'"
+		nok "cgroup-$1-$2-inside" "want '$3', the service read '$got' $(grep '^in: ' /tmp/$1.out)"
 	fi
 }
 

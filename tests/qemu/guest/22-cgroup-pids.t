@@ -22,12 +22,12 @@ mkdir -p $units
 # "in ready" the guest reads the group's counters from outside.
 cat > $units/cgpids.sh <<EOF
 cg=/sys/fs/cgroup\$(sed -n 's/^0:://p' /proc/self/cgroup)
-if [ -f "\$cg/cgroup.threads" ]; then
+if [ -f "\$cg/cgroup.type" ]; then
 	n=0
 	while read -r t; do n=\$((n + 1)); done < "\$cg/cgroup.threads"
 	echo "before \$n"
 else
-	echo "in: no \$cg/cgroup.threads"
+	echo "in: \$cg is not the unit's group (/proc/self/cgroup: \$(cat /proc/self/cgroup))"
 fi
 $probe forkbomb 40
 echo "in ready"

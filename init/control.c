@@ -1,0 +1,867 @@
+/* The control socket. Everything is non-blocking and bounded: a fixed pool
+ * of connections, one request line each, replies held in a per-connection
+ * buffer and written as the socket drains, a timer per slot that drops
+ * clients that say nothing or stop reading. Nothing here may exit or
+ * block PID 1, whatever a client sends. */
+#include "control.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/epoll.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/timerfd.h>
+#include <sys/un.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "status_fmt.h"
+#include "sup.h"
+#include "../config/unit.h"
+
+/* ---- the protocol (pure) ---------------------------------------------------- */
+
+enum arg_kind { ARG_NONE, ARG_UNIT_OPT, ARG_UNIT, ARG_LOGS };
+
+static const struct {
+	const char *word;
+	enum control_verb verb;
+	enum arg_kind args;
+} verbs[] = {
+	{ "status", CTLV_STATUS, ARG_UNIT_OPT },
+	{ "status-json", CTLV_STATUS_JSON, ARG_UNIT_OPT },
+	{ "start", CTLV_START, ARG_UNIT },
+	{ "stop", CTLV_STOP, ARG_UNIT },
+	{ "restart", CTLV_RESTART, ARG_UNIT },
+	{ "reset-failed", CTLV_RESET_FAILED, ARG_UNIT },
+	{ "logs", CTLV_LOGS, ARG_LOGS },
+	{ "reload", CTLV_RELOAD, ARG_NONE },
+	{ "poweroff", CTLV_POWEROFF, ARG_NONE },
+	{ "reboot", CTLV_REBOOT, ARG_NONE },
+	{ "halt", CTLV_HALT, ARG_NONE },
+};
+
+#define MAX_WORDS 4
+
+static int bad(char *msg, size_t len, const char *fmt, const char *w, size_t wlen)
+{
+	/* quote at most 64 bytes of what the client sent */
+	snprintf(msg, len, fmt, (int)(wlen > 64 ? 64 : wlen), w);
+	return CONTROL_BAD_REQUEST;
+}
+
+static bool word_is(const char *w, size_t n, const char *s)
+{
+	return strlen(s) == n && memcmp(w, s, n) == 0;
+}
+
+static bool parse_count(const char *w, size_t n, unsigned long *v)
+{
+	unsigned long x = 0;
+
+	if (n == 0 || n > 9)
+		return false;
+	for (size_t i = 0; i < n; i++) {
+		if (w[i] < '0' || w[i] > '9')
+			return false;
+		x = x * 10 + (unsigned long)(w[i] - '0');
+	}
+	*v = x;
+	return true;
+}
+
+int control_parse(const char *line, size_t len, struct control_req *r, char *msg,
+		  size_t msglen)
+{
+	const char *w[MAX_WORDS];
+	size_t wl[MAX_WORDS], nw = 0, i;
+
+	memset(r, 0, sizeof *r);
+	msg[0] = '\0';
+	if (len == 0) {
+		snprintf(msg, msglen, "empty request");
+		return CONTROL_BAD_REQUEST;
+	}
+	if (len >= CONTROL_REQ_MAX) {
+		snprintf(msg, msglen, "request longer than %d bytes", CONTROL_REQ_MAX - 1);
+		return CONTROL_BAD_REQUEST;
+	}
+	for (i = 0; i < len; i++) {
+		unsigned char c = (unsigned char)line[i];
+
+		if (c < 0x20 || c > 0x7e) {
+			snprintf(msg, msglen, "request is not text (byte 0x%02x at %zu)", c, i);
+			return CONTROL_BAD_REQUEST;
+		}
+	}
+	for (i = 0; i < len;) {
+		const char *sp = memchr(line + i, ' ', len - i);
+		size_t end = sp ? (size_t)(sp - line) : len;
+
+		if (end == i || (sp && end + 1 == len)) {
+			snprintf(msg, msglen, "words of a request are separated by single spaces");
+			return CONTROL_BAD_REQUEST;
+		}
+		if (nw == MAX_WORDS) {
+			snprintf(msg, msglen, "too many words in the request");
+			return CONTROL_BAD_REQUEST;
+		}
+		w[nw] = line + i;
+		wl[nw++] = end - i;
+		i = sp ? end + 1 : len;
+	}
+
+	for (i = 0; i < sizeof verbs / sizeof verbs[0]; i++)
+		if (word_is(w[0], wl[0], verbs[i].word))
+			break;
+	if (i == sizeof verbs / sizeof verbs[0])
+		return bad(msg, msglen, "unknown request \"%.*s\"", w[0], wl[0]);
+	r->verb = verbs[i].verb;
+
+	size_t want_min = 1, want_max = 1;
+	switch (verbs[i].args) {
+	case ARG_NONE:
+		break;
+	case ARG_UNIT_OPT:
+		want_max = 2;
+		break;
+	case ARG_UNIT:
+		want_min = want_max = 2;
+		break;
+	case ARG_LOGS:
+		want_min = want_max = 4;
+		break;
+	}
+	if (nw < want_min) {
+		snprintf(msg, msglen, "%s: which unit?", verbs[i].word);
+		return CONTROL_BAD_REQUEST;
+	}
+	if (nw > want_max) {
+		snprintf(msg, msglen, "%s: too many arguments", verbs[i].word);
+		return CONTROL_BAD_REQUEST;
+	}
+	if (nw >= 2) {
+		char name[UNIT_NAME_MAX + 8];
+
+		if (wl[1] >= sizeof name)
+			return bad(msg, msglen, "\"%.*s\" is not a unit name", w[1], wl[1]);
+		memcpy(name, w[1], wl[1]);
+		name[wl[1]] = '\0';
+		if (unit_name_normalize(name, r->unit) < 0)
+			return bad(msg, msglen, "\"%.*s\" is not a unit name", w[1], wl[1]);
+		r->has_unit = true;
+	}
+	if (verbs[i].args == ARG_LOGS) {
+		if (!parse_count(w[2], wl[2], &r->lines))
+			return bad(msg, msglen, "logs: \"%.*s\" is not a line count", w[2], wl[2]);
+		if (word_is(w[3], wl[3], "1"))
+			r->follow = true;
+		else if (!word_is(w[3], wl[3], "0"))
+			return bad(msg, msglen, "logs: follow is 0 or 1, not \"%.*s\"", w[3], wl[3]);
+	}
+	return 0;
+}
+
+int control_socket_path(char *buf, size_t len)
+{
+	const char *dir = getenv("SANDBOXD_RUN_DIR");
+	struct sockaddr_un sa;
+	int n;
+
+	if (!dir || !*dir)
+		dir = CONFIG_RUN_DIR;
+	n = snprintf(buf, len, "%s/%s", dir, CONTROL_SOCK_NAME);
+	if (n < 0 || (size_t)n >= len || (size_t)n >= sizeof sa.sun_path)
+		return -1;
+	return 0;
+}
+
+#if CONFIG_CONTROL_SOCKET
+
+/* ---- the server ------------------------------------------------------------- */
+
+enum phase {
+	PH_READING,     /* waiting for the request line */
+	PH_WRITING,     /* the reply; closed once written */
+	PH_FOLLOWING,   /* logs -f: open, lines pushed as they come */
+};
+
+struct conn {
+	struct loop_watch w, tw;   /* socket, idle timer */
+	bool used;
+	unsigned gen;              /* bumped on close: callers detect reuse */
+	enum phase phase;
+	size_t req_len;
+	char req[CONTROL_REQ_MAX];
+	struct sf_buf out;
+	char follow[UNIT_NAME_MAX + 1];
+	const struct svc *follow_svc;   /* compared only: the unit may be gone */
+	uint64_t follow_seq;
+};
+
+static struct {
+	bool open;
+	struct sup *sv;
+	struct loop_watch lw;
+	int spare_fd;              /* given up to accept() when out of fds */
+	char path[sizeof ((struct sockaddr_un *)0)->sun_path];
+	dev_t dev;
+	ino_t ino;
+	struct conn c[CONTROL_MAX_CONN];
+} ctl = { .lw.fd = -1, .spare_fd = -1 };
+
+static const char no_reply_room[] = "1\nthe reply does not fit (over 1 MiB) or PID 1 is out of memory\n";
+
+static void arm(struct conn *c, int ms)
+{
+	struct itimerspec its = { .it_value = { .tv_sec = ms / 1000,
+						.tv_nsec = (long)(ms % 1000) * 1000000 } };
+
+	timerfd_settime(c->tw.fd, 0, &its, NULL);
+}
+
+/* Discard what the client sent beyond its request, so that closing does
+ * not turn into a reset that could eat the reply it has yet to read. */
+static void drain_input(int fd)
+{
+	char buf[4096];
+
+	for (int i = 0; i < 16; i++)
+		if (recv(fd, buf, sizeof buf, MSG_DONTWAIT) <= 0)
+			break;
+}
+
+static void conn_close(struct conn *c)
+{
+	if (!c->used)
+		return;
+	loop_del(&ctl.sv->loop, &c->w);
+	drain_input(c->w.fd);
+	close(c->w.fd);
+	c->w.fd = -1;
+	arm(c, 0);
+	sf_buf_reset(&c->out);
+	c->follow[0] = '\0';
+	c->follow_svc = NULL;
+	c->used = false;
+	c->gen++;
+}
+
+static void want(struct conn *c, uint32_t events)
+{
+	struct err e;
+
+	if (loop_mod(&ctl.sv->loop, &c->w, events, &e) < 0)
+		conn_close(c);
+}
+
+static void flush(struct conn *c)
+{
+	bool progress = false;
+
+	while (c->out.len) {
+		ssize_t n = send(c->w.fd, c->out.p, c->out.len, MSG_NOSIGNAL | MSG_DONTWAIT);
+
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK))
+			break;
+		if (n <= 0) {
+			conn_close(c);   /* gone, or broken: nothing to tell it */
+			return;
+		}
+		sf_buf_consume(&c->out, (size_t)n);
+		progress = true;
+	}
+	if (c->out.len) {
+		if (progress)
+			arm(c, CONTROL_IDLE_MS);   /* the client reads: give it time */
+		want(c, c->phase == PH_FOLLOWING ? EPOLLIN | EPOLLRDHUP | EPOLLOUT : EPOLLOUT);
+	} else if (c->phase == PH_FOLLOWING) {
+		sf_buf_reset(&c->out);   /* no heap kept while idle */
+		arm(c, 0);
+		want(c, EPOLLIN | EPOLLRDHUP);
+	} else {
+		conn_close(c);
+	}
+}
+
+static void reply_begin(struct conn *c, int code)
+{
+	sf_buf_reset(&c->out);
+	sf_buf_printf(&c->out, "%d\n", code);
+}
+
+static void reply_send(struct conn *c)
+{
+	if (c->out.failed) {
+		sf_buf_reset(&c->out);
+		sf_buf_puts(&c->out, no_reply_room);
+		c->phase = PH_WRITING;
+	} else if (c->phase != PH_FOLLOWING) {
+		c->phase = PH_WRITING;
+	}
+	arm(c, CONTROL_IDLE_MS);
+	flush(c);
+}
+
+static void put_msg(struct sf_buf *b, const char *msg)
+{
+	size_t n = strlen(msg);
+
+	sf_buf_add(b, msg, n);
+	if (n && msg[n - 1] != '\n')
+		sf_buf_puts(b, "\n");
+}
+
+static void reply_text(struct conn *c, int code, const char *msg)
+{
+	reply_begin(c, code);
+	put_msg(&c->out, msg);
+	reply_send(c);
+}
+
+static void facts_of(void *ctx, const struct svc *s, struct sf_facts *f)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_REALTIME, &ts);
+	f->now_ms = (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	f->now_mono_ms = (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+	f->mem_current = sup_memory_current(ctx, (struct svc *)s);
+}
+
+/* ---- logs ---- */
+
+struct log_out {
+	struct sf_buf *b;
+	size_t skip_bytes;   /* oldest lines dropped to fit the reply */
+	size_t bytes, lines, skipped;
+};
+
+static void log_measure(void *ctx, const struct log_line *l)
+{
+	struct log_out *o = ctx;
+
+	o->bytes += sf_log_line_len(l);
+	o->lines++;
+}
+
+static void log_emit(void *ctx, const struct log_line *l)
+{
+	struct log_out *o = ctx;
+
+	if (o->skip_bytes) {
+		size_t n = sf_log_line_len(l);
+
+		o->skip_bytes -= n < o->skip_bytes ? n : o->skip_bytes;
+		o->skipped++;
+		return;
+	}
+	sf_log_line(o->b, l);
+}
+
+static void do_logs(struct conn *c, struct svc *s, const struct control_req *r)
+{
+	struct log_out o = { .b = &c->out };
+	size_t budget = CONTROL_REPLY_MAX - 4096;
+
+	reply_begin(c, CONTROL_OK);
+	logbuf_tail(&s->log, r->lines, log_measure, &o);
+	if (o.bytes > budget) {
+		/* the newest lines that fit: a tail cut short at its old end */
+		o.skip_bytes = o.bytes - budget;
+		sf_buf_printf(&c->out, "(older lines not shown: the reply is limited to %u bytes)\n",
+			      CONTROL_REPLY_MAX);
+	}
+	logbuf_tail(&s->log, r->lines, log_emit, &o);
+	if (r->follow && !c->out.failed) {
+		c->phase = PH_FOLLOWING;
+		snprintf(c->follow, sizeof c->follow, "%s", s->name);
+		c->follow_svc = s;
+		c->follow_seq = logbuf_next_seq(&s->log);
+	}
+	reply_send(c);
+}
+
+static void push_line(void *ctx, const struct log_line *l)
+{
+	sf_log_line(ctx, l);
+}
+
+void control_log_appended(struct sup *sv, struct svc *s)
+{
+	(void)sv;
+	if (!ctl.open)
+		return;
+	for (int i = 0; i < CONTROL_MAX_CONN; i++) {
+		struct conn *c = &ctl.c[i];
+		uint64_t next = logbuf_next_seq(&s->log);
+
+		if (!c->used || c->phase != PH_FOLLOWING || strcmp(c->follow, s->name) != 0)
+			continue;
+		if (c->follow_svc != s || c->follow_seq > next) {
+			/* reload replaced the unit: its log starts afresh */
+			c->follow_svc = s;
+			c->follow_seq = 0;
+		}
+		if (c->follow_seq == next)
+			continue;
+		logbuf_since(&s->log, c->follow_seq, push_line, &c->out);
+		c->follow_seq = next;
+		if (c->out.failed) {
+			conn_close(c);   /* a follower that stopped reading */
+			continue;
+		}
+		flush(c);
+	}
+}
+
+/* ---- requests ---- */
+
+static bool alive(const struct conn *c, unsigned gen)
+{
+	return c->used && c->gen == gen;
+}
+
+static void handle(struct conn *c, const char *line, size_t len)
+{
+	struct sup *sv = ctl.sv;
+	struct control_req r;
+	char msg[4096];
+	unsigned gen = c->gen;
+	struct svc *s = NULL;
+	int rc = 0;
+
+	int code = control_parse(line, len, &r, msg, sizeof msg);
+	if (code) {
+		reply_text(c, code, msg);
+		return;
+	}
+	if (r.has_unit && !(s = sup_find(sv, r.unit))) {
+		snprintf(msg, sizeof msg, "unit \"%s\" not found", r.unit);
+		reply_text(c, CONTROL_NOT_FOUND, msg);
+		return;
+	}
+	msg[0] = '\0';
+	switch (r.verb) {
+	case CTLV_STATUS:
+		reply_begin(c, CONTROL_OK);
+		if (s) {
+			struct sf_facts f = { .mem_current = -1 };
+
+			facts_of(sv, s, &f);
+			sf_read_namespaces(s->pid, &f);
+			sf_detail(&c->out, s, &f, 10);
+		} else {
+			sf_table(&c->out, sv->svcs, sv->n, facts_of, sv);
+		}
+		reply_send(c);
+		return;
+	case CTLV_STATUS_JSON:
+		reply_begin(c, CONTROL_OK);
+		if (s) {
+			struct sf_facts f = { .mem_current = -1 };
+
+			facts_of(sv, s, &f);
+			sf_json_unit(&c->out, s, &f);
+		} else {
+			sf_json_list(&c->out, sv->svcs, sv->n, facts_of, sv);
+		}
+		reply_send(c);
+		return;
+	case CTLV_LOGS:
+		do_logs(c, s, &r);
+		return;
+	case CTLV_START:
+		rc = sup_start(sv, s, msg, sizeof msg);
+		break;
+	case CTLV_STOP:
+		rc = sup_stop(sv, s, msg, sizeof msg);
+		break;
+	case CTLV_RESTART:
+		rc = sup_restart(sv, s, msg, sizeof msg);
+		break;
+	case CTLV_RESET_FAILED:
+		rc = sup_reset_failed(sv, s, msg, sizeof msg);
+		break;
+	case CTLV_RELOAD:
+		rc = sup_reload(sv, msg, sizeof msg);
+		break;
+	case CTLV_POWEROFF:
+		sup_request_shutdown(sv, SHUTDOWN_POWEROFF);
+		snprintf(msg, sizeof msg, "powering off");
+		break;
+	case CTLV_REBOOT:
+		sup_request_shutdown(sv, SHUTDOWN_REBOOT);
+		snprintf(msg, sizeof msg, "rebooting");
+		break;
+	case CTLV_HALT:
+		sup_request_shutdown(sv, SHUTDOWN_HALT);
+		snprintf(msg, sizeof msg, "halting");
+		break;
+	}
+	/* the supervisor may have closed us (shutdown): then say nothing */
+	if (!alive(c, gen))
+		return;
+	msg[sizeof msg - 1] = '\0';
+	reply_text(c, rc < 0 ? CONTROL_FAILED : CONTROL_OK, msg);
+}
+
+static void conn_read(struct conn *c)
+{
+	for (;;) {
+		if (c->req_len == sizeof c->req) {
+			char msg[64];
+
+			snprintf(msg, sizeof msg, "request longer than %d bytes", CONTROL_REQ_MAX - 1);
+			reply_text(c, CONTROL_BAD_REQUEST, msg);
+			return;
+		}
+		ssize_t n = recv(c->w.fd, c->req + c->req_len, sizeof c->req - c->req_len,
+				 MSG_DONTWAIT);
+
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK))
+			return;
+		if (n < 0) {
+			conn_close(c);
+			return;
+		}
+		if (n == 0) {
+			if (c->req_len)
+				reply_text(c, CONTROL_BAD_REQUEST, "request without a newline");
+			else
+				conn_close(c);
+			return;
+		}
+		char *nl = memchr(c->req + c->req_len, '\n', (size_t)n);
+
+		c->req_len += (size_t)n;
+		if (nl) {
+			c->phase = PH_WRITING;   /* no second request on this connection */
+			handle(c, c->req, (size_t)(nl - c->req));
+			return;
+		}
+	}
+}
+
+/* A follower only ever closes: anything it sends is ignored. */
+static void follow_read(struct conn *c)
+{
+	char buf[512];
+
+	for (;;) {
+		ssize_t n = recv(c->w.fd, buf, sizeof buf, MSG_DONTWAIT);
+
+		if (n > 0)
+			continue;
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK))
+			return;
+		conn_close(c);
+		return;
+	}
+}
+
+/* Events are hints: a slot closed and reused within one batch may see
+ * its predecessor's, so every handler only acts on what a syscall says. */
+static void on_conn(struct loop_watch *w, uint32_t events)
+{
+	struct conn *c = w->ctx;
+
+	(void)events;
+	if (!c->used)
+		return;
+	switch (c->phase) {
+	case PH_READING:
+		conn_read(c);
+		break;
+	case PH_WRITING:
+		flush(c);
+		break;
+	case PH_FOLLOWING:
+		follow_read(c);
+		if (c->used && c->out.len)
+			flush(c);
+		break;
+	}
+}
+
+static void on_timer(struct loop_watch *w, uint32_t events)
+{
+	struct conn *c = w->ctx;
+	uint64_t ticks;
+
+	(void)events;
+	if (read(w->fd, &ticks, sizeof ticks) != sizeof ticks || !c->used)
+		return;
+	if (c->phase == PH_READING) {
+		static const char msg[] = "2\nno request within 5 s\n";
+
+		send(c->w.fd, msg, sizeof msg - 1, MSG_NOSIGNAL | MSG_DONTWAIT);
+		conn_close(c);
+	} else if (c->out.len) {
+		conn_close(c);   /* no progress writing for CONTROL_IDLE_MS */
+	}
+}
+
+static void refuse(int fd, const char *msg)
+{
+	send(fd, msg, strlen(msg), MSG_NOSIGNAL | MSG_DONTWAIT);
+	close(fd);
+}
+
+static void accept_one(int fd)
+{
+	struct ucred cred;
+	socklen_t len = sizeof cred;
+	struct conn *c = NULL;
+	struct err e;
+
+	for (int i = 0; i < CONTROL_MAX_CONN && !c; i++)
+		if (!ctl.c[i].used)
+			c = &ctl.c[i];
+	if (!c) {
+		refuse(fd, "1\ntoo many connections to PID 1 at once; try again\n");
+		return;
+	}
+	c->w = (struct loop_watch){ .fd = fd, .fn = on_conn, .ctx = c };
+	if (loop_add(&ctl.sv->loop, &c->w, EPOLLIN | EPOLLRDHUP, &e) < 0) {
+		c->w.fd = -1;
+		refuse(fd, "1\nPID 1 cannot watch the connection\n");
+		return;
+	}
+	c->used = true;
+	c->phase = PH_READING;
+	c->req_len = 0;
+	c->follow[0] = '\0';
+	c->follow_svc = NULL;
+	sf_buf_init(&c->out, CONTROL_REPLY_MAX);
+	arm(c, CONTROL_IDLE_MS);
+	if (getsockopt(fd, SOL_SOCKET, SO_PEERCRED, &cred, &len) < 0 || len != sizeof cred ||
+	    cred.uid != 0) {
+		c->phase = PH_WRITING;
+		reply_text(c, CONTROL_FAILED,
+			   "permission denied: the control socket serves root only");
+	}
+}
+
+static void on_listen(struct loop_watch *w, uint32_t events)
+{
+	(void)events;
+	/* bounded per wake-up: the loop has other work */
+	for (int i = 0; i < 4 * CONTROL_MAX_CONN; i++) {
+		int fd = accept4(w->fd, NULL, NULL, SOCK_NONBLOCK | SOCK_CLOEXEC);
+
+		if (fd >= 0) {
+			accept_one(fd);
+			continue;
+		}
+		if (errno == EINTR || errno == ECONNABORTED)
+			continue;
+		if ((errno == EMFILE || errno == ENFILE) && ctl.spare_fd >= 0) {
+			/* level-triggered epoll would spin on a connection we
+			 * cannot take: take it with the spare fd and drop it */
+			close(ctl.spare_fd);
+			fd = accept4(w->fd, NULL, NULL, SOCK_NONBLOCK | SOCK_CLOEXEC);
+			if (fd >= 0)
+				refuse(fd, "1\nPID 1 is out of file descriptors\n");
+			ctl.spare_fd = open("/", O_PATH | O_CLOEXEC);
+			if (fd >= 0)
+				continue;
+		}
+		return;
+	}
+}
+
+/* ---- open / close ---------------------------------------------------------- */
+
+static int parent_dir(const char *path, struct err *e)
+{
+	char dir[sizeof ctl.path];
+	char *slash;
+
+	snprintf(dir, sizeof dir, "%s", path);
+	slash = strrchr(dir, '/');
+	if (!slash || slash == dir)
+		return 0;
+	*slash = '\0';
+	if (mkdir(dir, 0755) < 0 && errno != EEXIST)
+		return err_set(e, errno, "creating %s", dir);
+	return 0;
+}
+
+/* A socket file left by a supervisor that is gone is replaced; one that
+ * answers belongs to a live supervisor. */
+static int clear_path(const char *path, struct err *e)
+{
+	struct sockaddr_un sa = { .sun_family = AF_UNIX };
+	struct stat st;
+	int fd, rc;
+
+	if (lstat(path, &st) < 0)
+		return errno == ENOENT ? 0 : err_set(e, errno, "control socket %s", path);
+	if (S_ISSOCK(st.st_mode)) {
+		fd = socket(AF_UNIX, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+		if (fd < 0)
+			return err_set(e, errno, "socket");
+		memcpy(sa.sun_path, path, strlen(path));
+		rc = connect(fd, (struct sockaddr *)&sa, sizeof sa);
+		if (rc == 0 || errno == EAGAIN || errno == EINPROGRESS) {
+			close(fd);
+			return err_set(e, EADDRINUSE, "another supervisor listens on %s", path);
+		}
+		close(fd);
+	} else if (!S_ISLNK(st.st_mode)) {
+		return err_set(e, EEXIST, "%s exists and is not a socket", path);
+	}
+	if (unlink(path) < 0 && errno != ENOENT)
+		return err_set(e, errno, "removing the stale %s", path);
+	return 0;
+}
+
+static void close_fds(void)
+{
+	for (int i = 0; i < CONTROL_MAX_CONN; i++) {
+		struct conn *c = &ctl.c[i];
+
+		conn_close(c);
+		if (c->tw.fd >= 0) {
+			loop_del(&ctl.sv->loop, &c->tw);
+			close(c->tw.fd);
+			c->tw.fd = -1;
+		}
+	}
+	if (ctl.lw.fd >= 0) {
+		loop_del(&ctl.sv->loop, &ctl.lw);
+		close(ctl.lw.fd);
+		ctl.lw.fd = -1;
+	}
+	if (ctl.spare_fd >= 0) {
+		close(ctl.spare_fd);
+		ctl.spare_fd = -1;
+	}
+}
+
+int control_open(struct sup *sv, const char *path, struct err *e)
+{
+	struct sockaddr_un sa = { .sun_family = AF_UNIX };
+	size_t plen = strlen(path);
+	struct stat st;
+	mode_t old;
+	int fd;
+
+	if (ctl.open)
+		return err_set(e, EBUSY, "the control socket is already open");
+	/* a path socket: an abstract one could be reached from any process
+	 * sharing the network namespace, whatever its mount namespace */
+	if (plen == 0 || plen >= sizeof sa.sun_path)
+		return err_set(e, ENAMETOOLONG, "control socket path \"%s\"", path);
+	memcpy(sa.sun_path, path, plen);
+	if (parent_dir(path, e) < 0 || clear_path(path, e) < 0)
+		return -1;
+
+	ctl.sv = sv;
+	for (int i = 0; i < CONTROL_MAX_CONN; i++) {
+		ctl.c[i].used = false;
+		ctl.c[i].w.fd = -1;
+		ctl.c[i].tw.fd = -1;
+	}
+	fd = socket(AF_UNIX, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+	if (fd < 0)
+		return err_set(e, errno, "control socket: socket");
+	ctl.lw = (struct loop_watch){ .fd = fd, .fn = on_listen };
+	/* 0600 from the start: no window in which others may connect */
+	old = umask(0177);
+	if (bind(fd, (struct sockaddr *)&sa, sizeof sa) < 0) {
+		umask(old);
+		err_set(e, errno, "binding the control socket %s", path);
+		goto fail_noent;
+	}
+	umask(old);
+	if (chmod(path, 0600) < 0) {
+		err_set(e, errno, "chmod 0600 %s", path);
+		goto fail;
+	}
+	if (stat(path, &st) < 0) {
+		err_set(e, errno, "stat %s", path);
+		goto fail;
+	}
+	ctl.dev = st.st_dev;
+	ctl.ino = st.st_ino;
+	if (listen(fd, 2 * CONTROL_MAX_CONN) < 0) {
+		err_set(e, errno, "listen on %s", path);
+		goto fail;
+	}
+	for (int i = 0; i < CONTROL_MAX_CONN; i++) {
+		struct conn *c = &ctl.c[i];
+		int tfd = timerfd_create(CLOCK_MONOTONIC, TFD_NONBLOCK | TFD_CLOEXEC);
+
+		if (tfd < 0) {
+			err_set(e, errno, "control socket: timerfd_create");
+			goto fail;
+		}
+		c->tw = (struct loop_watch){ .fd = tfd, .fn = on_timer, .ctx = c };
+		if (loop_add(&sv->loop, &c->tw, EPOLLIN, e) < 0) {
+			close(tfd);
+			c->tw.fd = -1;
+			goto fail;
+		}
+	}
+	ctl.spare_fd = open("/", O_PATH | O_CLOEXEC);
+	if (loop_add(&sv->loop, &ctl.lw, EPOLLIN, e) < 0)
+		goto fail;
+	snprintf(ctl.path, sizeof ctl.path, "%s", path);
+	ctl.open = true;
+	return 0;
+
+fail:
+	unlink(path);
+fail_noent:
+	close_fds();
+	return -1;
+}
+
+void control_close_all(struct sup *sv)
+{
+	struct stat st;
+
+	(void)sv;
+	if (!ctl.open)
+		return;
+	close_fds();
+	/* only our own socket: another supervisor may have taken the path */
+	if (stat(ctl.path, &st) == 0 && st.st_dev == ctl.dev && st.st_ino == ctl.ino)
+		unlink(ctl.path);
+	ctl.open = false;
+}
+
+#else /* !CONFIG_CONTROL_SOCKET */
+
+int control_open(struct sup *sv, const char *path, struct err *e)
+{
+	(void)sv;
+	(void)path;
+	return err_set(e, 0, "this build has no control socket (CONFIG_CONTROL_SOCKET)");
+}
+
+void control_log_appended(struct sup *sv, struct svc *s)
+{
+	(void)sv;
+	(void)s;
+}
+
+void control_close_all(struct sup *sv)
+{
+	(void)sv;
+}
+
+#endif

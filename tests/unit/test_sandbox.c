@@ -1,0 +1,261 @@
+/* sandbox/: exit statuses, clone flags, the seccomp compiler, and (as root)
+ * real launches from hand-built specs: exit status, the child's error
+ * record, the pid namespace, the filter. */
+#include "config.h"
+
+#include <errno.h>
+#include <signal.h>
+#include <sys/prctl.h>
+#include <sys/syscall.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <linux/filter.h>
+#include <linux/seccomp.h>
+
+#include "check.h"
+#include "sandbox/launch.h"
+#include "sandbox/ns.h"
+#include "sandbox/seccomp.h"
+
+#define CLONE_NEWCGROUP_BIT 0x02000000ull
+#define CLONE_NEWPID_BIT 0x20000000ull
+#define AUDIT_ARCH_X86_64_VAL 0xc000003eu
+
+static void test_exit_codes(void)
+{
+	CHECK_INT("exit-code-0", sbx_exit_code(0), 0);
+	CHECK_INT("exit-code-3", sbx_exit_code(3 << 8), 3);
+	CHECK_INT("exit-code-sigterm", sbx_exit_code(SIGTERM), 143);
+	CHECK_INT("exit-code-sigkill", sbx_exit_code(SIGKILL), 137);
+}
+
+static void test_clone_flags(void)
+{
+	uint64_t f = sbx_ns_clone_flags(NS_DEFAULT);
+
+	CHECK("clone-flags-pid", f & CLONE_NEWPID_BIT);
+	CHECK("clone-flags-no-cgroup", !(f & CLONE_NEWCGROUP_BIT));
+	CHECK_U64("clone-flags-none", sbx_ns_clone_flags(0), 0);
+}
+
+static const char *deny_names[] = { "mount", "unshare", NULL };
+static const char *allow_names[] = { "read", "write", NULL };
+static const char *bad_names[] = { "not_a_syscall", NULL };
+
+static void rules(struct seccomp_rules *r, const char **names, bool allow)
+{
+	size_t n = 0;
+
+	while (names[n])
+		n++;
+	memset(r, 0, sizeof *r);
+	r->enabled = true;
+	r->allow_list = allow;
+	r->errnum = EPERM;
+	r->names.v = names;
+	r->names.n = n;
+}
+
+static void test_seccomp_compile(void)
+{
+	struct seccomp_rules r;
+	struct sbx_bpf b;
+	struct err e = { 0 };
+	int rc;
+
+	rules(&r, deny_names, false);
+	rc = sbx_seccomp_compile(&r, &b, &e);
+#if CONFIG_SECCOMP
+	if (t_report("seccomp-compile-deny", rc == 0 && b.len > 4, "%s", e.msg)) {
+		/* The program starts by checking the architecture. */
+		bool arch = false;
+
+		for (unsigned i = 0; i < b.len && i < 8; i++)
+			arch |= b.insns[i].k == AUDIT_ARCH_X86_64_VAL;
+		CHECK("seccomp-checks-arch", arch);
+	}
+	sbx_bpf_free(&b);
+	rules(&r, allow_names, true);
+	rc = sbx_seccomp_compile(&r, &b, &e);
+	t_report("seccomp-compile-allow", rc == 0 && b.len > 4, "%s", e.msg);
+	sbx_bpf_free(&b);
+	rules(&r, bad_names, false);
+	rc = sbx_seccomp_compile(&r, &b, &e);
+	t_report("seccomp-unknown-name", rc < 0 && strstr(e.msg, "not_a_syscall"), "rc %d: %s",
+		 rc, e.msg);
+#else
+	t_report("seccomp-compile-refused-without-config", rc < 0 && strstr(e.msg, "CONFIG_SECCOMP"),
+		 "rc %d: %s", rc, e.msg);
+	(void)allow_names;
+	(void)bad_names;
+#endif
+}
+
+#if CONFIG_SECCOMP
+/* Load the filter in a child, make one call, report how the child ended. */
+static int filtered_call(const struct sbx_bpf *b, long nr, bool i386)
+{
+	int st;
+	pid_t pid = fork();
+
+	if (pid == 0) {
+		long r = nr;
+
+		if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0 || sbx_seccomp_load(b) < 0)
+			_exit(100);
+		if (i386)
+			__asm__ volatile("int $0x80" : "+a"(r) : : "r8", "r9", "r10", "r11", "memory");
+		else
+			r = syscall(nr);
+		_exit(r < 0 ? 101 : 0);
+	}
+	if (pid < 0 || waitpid(pid, &st, 0) < 0)
+		return -1;
+	return sbx_exit_code(st);
+}
+
+static void test_seccomp_archs(void)
+{
+	struct seccomp_rules r;
+	struct sbx_bpf b;
+	struct err e = { 0 };
+
+	rules(&r, deny_names, false);
+	if (sbx_seccomp_compile(&r, &b, &e) < 0)
+		return;
+	CHECK_INT("seccomp-native-allowed", filtered_call(&b, SYS_getpid, false), 0);
+	CHECK_INT("seccomp-denied-eperm", filtered_call(&b, SYS_unshare, false), 101);
+	/* getpid through the x32 ABI (nr | 0x40000000) and through int 0x80 */
+	CHECK_INT("seccomp-x32-killed", filtered_call(&b, 0x40000000L | SYS_getpid, false),
+		  128 + SIGSYS);
+	CHECK_INT("seccomp-i386-killed", filtered_call(&b, 20, true), 128 + SIGSYS);
+	sbx_bpf_free(&b);
+}
+#endif
+
+/* A spec as the parser would leave it, without a rootfs. */
+static void base_spec(struct spec *s, const char **argv, size_t argc)
+{
+	static const char *env[] = { "PATH=/usr/sbin:/usr/bin:/sbin:/bin", NULL };
+
+	memset(s, 0, sizeof *s);
+	strcpy(s->name, "t");
+	s->args.v = argv;
+	s->args.n = argc;
+	s->env.v = env;
+	s->env.n = 1;
+	s->cwd = "/";
+	s->umask = 022;
+	s->namespaces = NS_BIT(NS_PID) | NS_BIT(NS_MOUNT) | NS_BIT(NS_IPC) | NS_BIT(NS_UTS);
+	s->hostname = "t";
+	s->caps = (1ull << 5) | (1ull << 29);
+	s->no_new_privs = true;
+}
+
+static int run(const struct spec *s, struct err *e, int *code)
+{
+	struct sbx_launch_opts o = SBX_LAUNCH_OPTS_INIT;
+	struct sbx_child c;
+	int st;
+
+	o.stdio[0] = SBX_STDIO_NULL;
+	if (sbx_launch(s, &o, &c, e) < 0) {
+		*code = c.exit_code;
+		return -1;
+	}
+	while (waitpid(c.pid, &st, 0) < 0 && errno == EINTR)
+		;
+	close(c.pidfd);
+	*code = sbx_exit_code(st);
+	return 0;
+}
+
+static void test_launch(void)
+{
+	static const char *exit7[] = { "/bin/sh", "-c", "exit 7", NULL };
+	static const char *pid1[] = { "/bin/sh", "-c", "test $$ = 1 && test $(hostname) = t", NULL };
+	static const char *pid2[] = { "/bin/sh", "-c", "test $$ = 2", NULL };
+	static const char *nope[] = { "/no/such/program", NULL };
+	static const char *unsh[] = { "/usr/bin/unshare", "-n", "true", NULL };
+	struct spec s;
+	struct err e = { 0 };
+	int code = -1;
+
+	if (geteuid() != 0) {
+		printf("ok launch # skip: not root\n");
+		return;
+	}
+	base_spec(&s, exit7, 3);
+	t_report("launch-exit-status", run(&s, &e, &code) == 0 && code == 7, "code %d: %s", code,
+		 e.msg);
+	base_spec(&s, pid1, 3);
+	t_report("launch-pid1-hostname", run(&s, &e, &code) == 0 && code == 0, "code %d: %s",
+		 code, e.msg);
+	base_spec(&s, pid2, 3);
+	s.init = 1;
+	t_report("launch-init-pid2", run(&s, &e, &code) == 0 && code == 0, "code %d: %s", code,
+		 e.msg);
+
+	{
+		static const char *echo[] = { "/bin/echo", "piped", NULL };
+		struct sbx_launch_opts o = SBX_LAUNCH_OPTS_INIT;
+		struct sbx_child c;
+		char buf[32] = "";
+		ssize_t n = -1;
+
+		base_spec(&s, echo, 2);
+		o.stdio[0] = SBX_STDIO_NULL;
+		o.stdio[1] = SBX_STDIO_PIPE;
+		if (sbx_launch(&s, &o, &c, &e) == 0) {
+			n = read(c.stdio[1], buf, sizeof buf - 1);
+			waitpid(c.pid, NULL, 0);
+			close(c.pidfd);
+			close(c.stdio[1]);
+		}
+		t_report("launch-stdout-pipe", n == 6 && memcmp(buf, "piped\n", 6) == 0,
+			 "read %zd \"%s\" (%s)", n, buf, e.msg);
+	}
+
+	base_spec(&s, nope, 1);
+	code = 0;
+	t_report("launch-missing-program", run(&s, &e, &code) < 0 && code == SBX_EXIT_NOTFOUND &&
+		 e.errnum == ENOENT, "code %d errno %d", code, e.errnum);
+	CHECK_STR("launch-missing-program-msg", e.msg, "t: exec /no/such/program");
+
+	base_spec(&s, exit7, 3);
+	s.namespaces = 0;
+	s.root = "/";
+	t_report("launch-mounts-need-mount-ns", run(&s, &e, &code) < 0 &&
+		 strstr(e.msg, "mount namespace"), "%s", e.msg);
+
+#if CONFIG_SECCOMP
+	if (access(unsh[0], X_OK) == 0) {
+		base_spec(&s, unsh, 3);
+		s.caps |= 1ull << 21;   /* CAP_SYS_ADMIN: unshare works but for the filter */
+		s.seccomp.enabled = true;
+		s.seccomp.errnum = EPERM;
+		s.seccomp.names.v = deny_names;
+		s.seccomp.names.n = 2;
+		t_report("launch-seccomp-denies", run(&s, &e, &code) == 0 && code != 0,
+			 "code %d: %s", code, e.msg);
+		s.seccomp.enabled = false;
+		t_report("launch-without-filter-allows", run(&s, &e, &code) == 0 && code == 0,
+			 "code %d: %s", code, e.msg);
+	}
+#endif
+}
+
+int main(void)
+{
+	test_exit_codes();
+	test_clone_flags();
+	test_seccomp_compile();
+#if CONFIG_SECCOMP
+	test_seccomp_archs();
+#endif
+	test_launch();
+	return t_exit();
+}
