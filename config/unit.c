@@ -70,6 +70,7 @@ struct parse {
 	struct loc resources_loc, ns_loc, cpu_weight_loc, cpu_shares_loc;
 	bool init_set, ro_root_set, profile_set;
 	bool exec_tried;            /* an ExecStart= line was there, valid or not */
+	struct loc nnp_loc, masked_loc;
 };
 
 #define FIELD(f) offsetof(struct spec, f), sizeof(((struct spec *)0)->f)
@@ -771,6 +772,12 @@ static void set_caps(struct parse *p, const struct key_def *k, const char *v)
 	}
 }
 
+static void set_nnp(struct parse *p, const struct key_def *k, const char *v)
+{
+	p->nnp_loc = *v ? here(p) : (struct loc){ 0 };
+	set_bool(p, k, v);
+}
+
 static void set_init(struct parse *p, const struct key_def *k, const char *v)
 {
 	bool b;
@@ -931,6 +938,9 @@ static void set_path_list(struct parse *p, const struct key_def *k, const char *
 {
 	struct strv *sv = field(p, k), words = { 0 };
 	const char *why;
+
+	if (*v)
+		p->masked_loc = here(p);
 
 	if (!*v) {
 		strv_clear(sv);
@@ -1128,7 +1138,7 @@ static const struct key_def keys[] = {
 	{ "Sandbox", "Namespaces", set_namespaces, NOFIELD, 0, 0, "pid net ipc uts mount cgroup user, or ~name to remove one from the default", false },
 	{ "Sandbox", "Hostname", set_hostname, NOFIELD, 0, 0, "letters, digits, '-' and '.', at most 64", false },
 	{ "Sandbox", "Capabilities", set_caps, NOFIELD, 0, 0, "CAP_* names", true },
-	{ "Sandbox", "NoNewPrivileges", set_bool, FIELD(no_new_privs), 0, 0, ACC_BOOL, false },
+	{ "Sandbox", "NoNewPrivileges", set_nnp, FIELD(no_new_privs), 0, 0, ACC_BOOL, false },
 	{ "Sandbox", "Init", set_init, NOFIELD, 0, 0, ACC_BOOL, false },
 	{ "Sandbox", "BindPaths", set_binds, NOFIELD, 0, 0, "SRC[:DST] absolute paths", true },
 	{ "Sandbox", "BindReadOnlyPaths", set_binds, NOFIELD, 1, 0, "SRC[:DST] absolute paths", true },
@@ -1589,6 +1599,21 @@ static void finish(struct parse *p, const char *file)
 		diag_at(p->d, p->resources_loc.file, p->resources_loc.line, "Resources", NULL,
 			"this build has no cgroup support (CONFIG_CGROUPS)");
 	finish_seccomp(p, file);
+	/* The kernel installs a seccomp filter for a process without
+	 * CAP_SYS_ADMIN only under no_new_privs. */
+	if (s->seccomp.enabled && !(s->caps & (1ull << 21)) && !s->no_new_privs)
+		diag_at(p->d, p->nnp_loc.file, p->nnp_loc.line, "Sandbox", "NoNewPrivileges",
+			"\"no\" needs CAP_SYS_ADMIN or no seccomp filter (SeccompProfile=none, no "
+			"SystemCallFilter=): the kernel loads a filter only under no_new_privs");
+	/* Masking and read-only paths are mounts: without a mount namespace
+	 * they cannot be applied, so the defaults do not apply either. */
+	if (!(s->namespaces & NS_BIT(NS_MOUNT))) {
+		if (p->masked_loc.line)
+			diag_at(p->d, p->masked_loc.file, p->masked_loc.line, "Sandbox", NULL,
+				"MaskedPaths= and ReadOnlyPaths= need the mount namespace (see Namespaces=)");
+		strv_clear(&s->masked_paths);
+		strv_clear(&s->readonly_paths);
+	}
 
 	/* PATH first, as `runc spec` has it, unless the unit sets its own */
 	bool has_path = false;

@@ -33,7 +33,7 @@ die() { echo "$prog: $*" >&2; exit 1; }
 script=
 timeout=
 mem=256
-append=()
+append=(--append loglevel=3)
 image_only=
 need_arg() { [ "$2" -ge 2 ] || die_usage "option $1 needs an argument"; }
 while [ $# -gt 0 ]; do
@@ -81,7 +81,7 @@ After=net web tick memhog
 
 [Service]
 Type=oneshot
-ExecStart=/bin/sh -c '/bin/sh /usr/libexec/demo-script; echo "demo: script exited $?"; exec /bin/sandboxctl poweroff'
+ExecStart=/bin/sh -c '/bin/sh /usr/libexec/demo-script; echo "demo: script exited $?"; /bin/sandboxctl poweroff || exec /bin/poweroff'
 StandardOutput=console
 StandardError=console
 Restart=no

@@ -193,6 +193,7 @@ enum phase {
 struct conn {
 	struct loop_watch w, tw;   /* socket, idle timer */
 	bool used;
+	bool denied;               /* not root: the request gets only a refusal */
 	unsigned gen;              /* bumped on close: callers detect reuse */
 	enum phase phase;
 	size_t req_len;
@@ -438,6 +439,11 @@ static void handle(struct conn *c, const char *line, size_t len)
 	struct svc *s = NULL;
 	int rc = 0;
 
+	if (c->denied) {
+		reply_text(c, CONTROL_FAILED,
+			   "permission denied: the control socket serves root only");
+		return;
+	}
 	int code = control_parse(line, len, &r, msg, sizeof msg);
 	if (code) {
 		reply_text(c, code, msg);
@@ -516,6 +522,10 @@ static void handle(struct conn *c, const char *line, size_t len)
 static void conn_read(struct conn *c)
 {
 	for (;;) {
+		if (c->req_len == sizeof c->req && c->denied) {
+			handle(c, c->req, c->req_len);
+			return;
+		}
 		if (c->req_len == sizeof c->req) {
 			char msg[64];
 
@@ -535,7 +545,9 @@ static void conn_read(struct conn *c)
 			return;
 		}
 		if (n == 0) {
-			if (c->req_len)
+			if (c->req_len && c->denied)
+				handle(c, c->req, c->req_len);
+			else if (c->req_len)
 				reply_text(c, CONTROL_BAD_REQUEST, "request without a newline");
 			else
 				conn_close(c);
@@ -646,12 +658,10 @@ static void accept_one(int fd)
 	c->follow_svc = NULL;
 	sf_buf_init(&c->out, CONTROL_REPLY_MAX);
 	arm(c, CONTROL_IDLE_MS);
-	if (getsockopt(fd, SOL_SOCKET, SO_PEERCRED, &cred, &len) < 0 || len != sizeof cred ||
-	    cred.uid != 0) {
-		c->phase = PH_WRITING;
-		reply_text(c, CONTROL_FAILED,
-			   "permission denied: the control socket serves root only");
-	}
+	/* refused when its request comes, so that the client, still
+	 * sending, does not lose the reply to a broken pipe */
+	c->denied = getsockopt(fd, SOL_SOCKET, SO_PEERCRED, &cred, &len) < 0 ||
+		    len != sizeof cred || cred.uid != 0;
 }
 
 static void on_listen(struct loop_watch *w, uint32_t events)

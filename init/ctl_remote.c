@@ -179,7 +179,7 @@ static int talk(const char *req, bool follow)
 	struct sockaddr_un sa = { .sun_family = AF_UNIX };
 	char path[sizeof sa.sun_path], buf[8192];
 	size_t have = 0;
-	int fd, code = -1, out = STDOUT_FILENO;
+	int fd, code = -1, out = STDOUT_FILENO, send_err = 0;
 
 	if (control_socket_path(path, sizeof path) < 0) {
 		fprintf(stderr, "sandboxctl: the control socket's path is too long "
@@ -203,10 +203,10 @@ static int talk(const char *req, bool follow)
 		if (k < 0 && errno == EINTR)
 			continue;
 		if (k <= 0) {
-			int err = k < 0 ? errno : EPIPE;
-
-			close(fd);
-			return unreachable(path, NULL, err);
+			/* PID 1 may have answered and closed first (a refusal):
+			 * its reply is still ours to read */
+			send_err = k < 0 ? errno : EPIPE;
+			break;
 		}
 		off += (size_t)k;
 	}
@@ -267,6 +267,8 @@ static int talk(const char *req, bool follow)
 		have = 0;
 	}
 	close(fd);
+	if (code < 0 && send_err)
+		return unreachable(path, NULL, send_err);
 	if (code < 0)
 		return unreachable(path, "it closed the connection without a reply", 0);
 	return code;

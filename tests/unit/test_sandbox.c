@@ -179,7 +179,6 @@ static void test_launch(void)
 	static const char *pid1[] = { "/bin/sh", "-c", "test $$ = 1 && test $(hostname) = t", NULL };
 	static const char *pid2[] = { "/bin/sh", "-c", "test $$ = 2", NULL };
 	static const char *nope[] = { "/no/such/program", NULL };
-	static const char *unsh[] = { "/usr/bin/unshare", "-n", "true", NULL };
 	struct spec s;
 	struct err e = { 0 };
 	int code = -1;
@@ -232,6 +231,8 @@ static void test_launch(void)
 		 strstr(e.msg, "mount namespace"), "%s", e.msg);
 
 #if CONFIG_SECCOMP
+	static const char *unsh[] = { "/usr/bin/unshare", "-n", "true", NULL };
+
 	if (access(unsh[0], X_OK) == 0) {
 		base_spec(&s, unsh, 3);
 		s.caps |= 1ull << 21;   /* CAP_SYS_ADMIN: unshare works but for the filter */

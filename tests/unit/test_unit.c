@@ -95,7 +95,7 @@ static __attribute__((unused)) void test_full_unit(void)
 		"Namespaces=~net\n"
 		"Hostname=web-1\n"
 		"Capabilities=CAP_NET_BIND_SERVICE\n"
-		"Capabilities=chown\n"
+		"Capabilities=chown sys_admin\n"
 		"NoNewPrivileges=no\n"
 		"Init=no\n"
 		"BindPaths=/var/data:/data\n"
@@ -161,7 +161,7 @@ static __attribute__((unused)) void test_full_unit(void)
 	CHECK_INT("namespaces ~net", s->namespaces, NS_DEFAULT & ~NS_BIT(NS_NET));
 	CHECK_STR("hostname", s->hostname, "web-1");
 	CHECK_U64("capabilities: first line replaces the default, later lines add", s->caps,
-		  (1u << 10) | (1u << 0));
+		  (1u << 10) | (1u << 0) | (1u << 21));
 	CHECK("no new privileges off", !s->no_new_privs);
 	CHECK_INT("init off", s->init, 0);
 	CHECK_INT("mounts", s->n_mounts, 3);
@@ -234,6 +234,10 @@ static void test_defaults(void)
 	spec_free(s);
 	s = parse("[Sandbox]\nNamespaces=mount pid\n[Service]\nExecStart=/bin/true\n");
 	CHECK("explicit namespace list", s && s->namespaces == (NS_BIT(NS_MOUNT) | NS_BIT(NS_PID)));
+	spec_free(s);
+	s = parse("[Sandbox]\nNamespaces=~mount\n[Service]\nExecStart=/bin/true\n");
+	CHECK("no mount namespace: no default masked paths", s && s->masked_paths.n == 0 &&
+	      s->readonly_paths.n == 0);
 	spec_free(s);
 }
 
@@ -320,9 +324,13 @@ static void test_errors(void)
 		"web.unit:4: [Sandbox] TemporaryFileSystem: unknown tmpfs option \"huge=yes\" (DST[:OPTIONS]; options ro, nosuid, nodev, noexec, size=, mode=, nr_inodes=, uid=, gid=)");
 	rejects("read-only root needs a root", "[Service]\nExecStart=/bin/true\n[Sandbox]\nReadOnlyRoot=yes\n",
 		"web.unit:4: [Sandbox] ReadOnlyRoot: needs RootDirectory=");
+	rejects("masked paths need a mount namespace", "[Service]\nExecStart=/bin/true\n[Sandbox]\nNamespaces=~mount\nMaskedPaths=/etc/x\n",
+		"web.unit:5: [Sandbox]: MaskedPaths= and ReadOnlyPaths= need the mount namespace (see Namespaces=)");
 	rejects("Init needs a pid namespace", "[Service]\nExecStart=/bin/true\n[Sandbox]\nNamespaces=~pid\nInit=yes\n",
 		"web.unit:5: [Sandbox] Init: needs the pid namespace (see Namespaces=)");
 #if CONFIG_SECCOMP
+	rejects("no_new_privs off needs CAP_SYS_ADMIN under seccomp", "[Service]\nExecStart=/bin/true\n[Sandbox]\nNoNewPrivileges=no\n",
+		"web.unit:4: [Sandbox] NoNewPrivileges: \"no\" needs CAP_SYS_ADMIN or no seccomp filter (SeccompProfile=none, no SystemCallFilter=): the kernel loads a filter only under no_new_privs");
 	rejects("unknown syscall", "[Service]\nExecStart=/bin/true\n[Sandbox]\nSystemCallFilter=~mount frobnicate\n",
 		"web.unit:4: [Sandbox] SystemCallFilter: unknown system call \"frobnicate\" (system call names, or ~names to deny)");
 	rejects("allow-list cannot allow a profile-denied call", "[Service]\nExecStart=/bin/true\n[Sandbox]\nSystemCallFilter=read write mount\n",

@@ -145,3 +145,5 @@ else
 	wait $run
 	nok cgroup-cgplain-run "the service never got ready (exit $?): $(oneline /tmp/cgplain.out)"
 fi
+
+exit 0

@@ -78,3 +78,5 @@ else
 	wait $run
 	nok cgroup-pids-max "the service never got ready (exit $?): $(oneline /tmp/cgpids.out)"
 fi
+
+exit 0
