@@ -194,6 +194,8 @@ struct conn {
 	struct loop_watch w, tw;   /* socket, idle timer */
 	bool used;
 	bool denied;               /* not root: the request gets only a refusal */
+	bool armed;                /* the idle timer runs */
+	uint32_t events;           /* what the loop watches for now */
 	unsigned gen;              /* bumped on close: callers detect reuse */
 	enum phase phase;
 	size_t req_len;
@@ -213,7 +215,7 @@ static struct {
 	dev_t dev;
 	ino_t ino;
 	struct conn c[CONTROL_MAX_CONN];
-} ctl = { .lw.fd = -1, .spare_fd = -1 };
+} ctl;   /* zero: in .bss, not 70 KB of the binary; fds set by control_open */
 
 static const char no_reply_room[] = "1\nthe reply does not fit (over 1 MiB) or PID 1 is out of memory\n";
 
@@ -223,6 +225,7 @@ static void arm(struct conn *c, int ms)
 						.tv_nsec = (long)(ms % 1000) * 1000000 } };
 
 	timerfd_settime(c->tw.fd, 0, &its, NULL);
+	c->armed = ms != 0;
 }
 
 /* Discard what the client sent beyond its request, so that closing does
@@ -256,8 +259,13 @@ static void want(struct conn *c, uint32_t events)
 {
 	struct err e;
 
-	if (loop_mod(&ctl.sv->loop, &c->w, events, &e) < 0)
+	if (events == c->events)
+		return;
+	if (loop_mod(&ctl.sv->loop, &c->w, events, &e) < 0) {
 		conn_close(c);
+		return;
+	}
+	c->events = events;
 }
 
 static void flush(struct conn *c)
@@ -279,8 +287,9 @@ static void flush(struct conn *c)
 		progress = true;
 	}
 	if (c->out.len) {
-		if (progress)
-			arm(c, CONTROL_IDLE_MS);   /* the client reads: give it time */
+		/* dropped when it reads nothing for CONTROL_IDLE_MS */
+		if (progress || !c->armed)
+			arm(c, CONTROL_IDLE_MS);
 		want(c, c->phase == PH_FOLLOWING ? EPOLLIN | EPOLLRDHUP | EPOLLOUT : EPOLLOUT);
 	} else if (c->phase == PH_FOLLOWING) {
 		sf_buf_reset(&c->out);   /* no heap kept while idle */
@@ -569,7 +578,8 @@ static void follow_read(struct conn *c)
 {
 	char buf[512];
 
-	for (;;) {
+	/* bounded: level-triggered epoll brings us back for the rest */
+	for (int i = 0; i < 16; i++) {
 		ssize_t n = recv(c->w.fd, buf, sizeof buf, MSG_DONTWAIT);
 
 		if (n > 0)
@@ -615,6 +625,7 @@ static void on_timer(struct loop_watch *w, uint32_t events)
 	(void)events;
 	if (read(w->fd, &ticks, sizeof ticks) != sizeof ticks || !c->used)
 		return;
+	c->armed = false;
 	if (c->phase == PH_READING) {
 		static const char msg[] = "2\nno request within 5 s\n";
 
@@ -646,7 +657,8 @@ static void accept_one(int fd)
 		return;
 	}
 	c->w = (struct loop_watch){ .fd = fd, .fn = on_conn, .ctx = c };
-	if (loop_add(&ctl.sv->loop, &c->w, EPOLLIN | EPOLLRDHUP, &e) < 0) {
+	c->events = EPOLLIN | EPOLLRDHUP;
+	if (loop_add(&ctl.sv->loop, &c->w, c->events, &e) < 0) {
 		c->w.fd = -1;
 		refuse(fd, "1\nPID 1 cannot watch the connection\n");
 		return;
@@ -740,6 +752,8 @@ static int clear_path(const char *path, struct err *e)
 
 static void close_fds(void)
 {
+	if (!ctl.sv)
+		return;   /* never opened: the zeroed fds are not ours */
 	for (int i = 0; i < CONTROL_MAX_CONN; i++) {
 		struct conn *c = &ctl.c[i];
 
@@ -779,6 +793,8 @@ int control_open(struct sup *sv, const char *path, struct err *e)
 	if (parent_dir(path, e) < 0 || clear_path(path, e) < 0)
 		return -1;
 
+	ctl.lw.fd = -1;
+	ctl.spare_fd = -1;
 	ctl.sv = sv;
 	for (int i = 0; i < CONTROL_MAX_CONN; i++) {
 		ctl.c[i].used = false;

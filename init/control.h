@@ -1,7 +1,16 @@
 /* PID 1's side of sandboxctl: a unix socket at <run dir>/control.sock
  * (mode 0600, root peers only), one request line per connection, replies
  * buffered and written as the socket allows so that PID 1 never blocks on
- * a client. The protocol and the parser are pure and exposed for tests. */
+ * a client. The protocol and the parser are pure and exposed for tests.
+ *
+ * Request: one line of printable ASCII, words separated by single spaces,
+ * ending in '\n', at most CONTROL_REQ_MAX bytes:
+ *   status [UNIT] | status-json [UNIT] | start UNIT | stop UNIT |
+ *   restart UNIT | reset-failed UNIT | logs UNIT N F | reload |
+ *   poweroff | reboot | halt
+ * (logs: N lines, 0 = all; F 1 = follow). Reply: "CODE\n" (the exit status
+ * for sandboxctl, below), then the body (text, JSON or an error message),
+ * then the server closes; `logs ... 1` stays open and pushes new lines. */
 #ifndef SBX_CONTROL_H
 #define SBX_CONTROL_H
 

@@ -810,6 +810,33 @@ static void test_socket(void)
 		  "2024-05-01T12:00:11.000Z request 11\n"
 		  "2024-05-01T12:00:12.345Z bad \\x1b[31mred\n");
 
+	/* a log bigger than a reply may be: the newest lines that fit */
+	struct svc *hugelog = new_svc("big", NULL, SVC_RUNNING);
+	char line[128];
+	logbuf_free(&hugelog->log);
+	logbuf_init(&hugelog->log, 3 << 20);
+	for (int i = 0; i < 40000; i++) {
+		int n = snprintf(line, sizeof line, "%06d \x01\x02\x03\x04\x05\x06\x07\x08"
+				 "\x0b\x0c\x0e\x0f\x10\x11\x12\x13\x14\x15\n", i);
+		logbuf_feed(&hugelog->log, 1, line, (size_t)n, T0);
+	}
+	sv.svcs[3] = hugelog;
+	sv.n = 4;
+	static char bigout[2 << 20];
+	rc = serve_child(run_ctl, CTL("logs", "big"), NULL);
+	slurp(out_file, bigout, sizeof bigout);
+	size_t blen = strlen(bigout);
+	CHECK_INT("socket: huge logs exit", rc, 0);
+	CHECK("socket: huge logs bounded", blen > (1 << 20) - 8192 && blen <= (1 << 20));
+	CHECK("socket: huge logs say so",
+	      strncmp(bigout, "(older lines not shown: the reply is limited to 1048576 bytes)\n"
+		      "2024-05-01T12:00:00.000Z ", 88) == 0);
+	CHECK("socket: huge logs end with the newest",
+	      blen > 100 && strstr(bigout + blen - 100, " 039999 \\x01\\x02") != NULL);
+	sv.n = 3;
+	logbuf_free(&hugelog->log);
+	free(hugelog);
+
 	rc = serve_child(run_ctl, CTL("stop", "nope"), NULL);
 	CHECK_INT("socket: stop unknown unit exit 3", rc, 3);
 
