@@ -295,6 +295,13 @@ static int scan_mounts(struct top_mounts *t, struct err *e)
 	return 0;
 }
 
+/* A new open file of the folder for readdir: a dup() would share (and
+ * move) the position of fd, and "/" is read twice (copy, then delete). */
+static int reopen_dir(int fd)
+{
+	return openat(fd, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+}
+
 static int copy_file(int sfd, int dfd, const char *name, const struct stat *st,
 		     struct copy_stats *cs, struct err *e)
 {
@@ -353,7 +360,7 @@ done:
  * copied as separate files. */
 static int copy_tree(int sfd, int dfd, int depth, struct copy_stats *cs, struct err *e)
 {
-	int dup_fd = dup(sfd);
+	int dup_fd = reopen_dir(sfd);
 	DIR *d;
 	const struct dirent *de;
 	int rc = 0;
@@ -442,7 +449,7 @@ static void remove_tree(int fd, dev_t dev, int depth)
 	DIR *d;
 	const struct dirent *de;
 
-	if (depth > COPY_MAX_DEPTH || (dup_fd = dup(fd)) < 0)
+	if (depth > COPY_MAX_DEPTH || (dup_fd = reopen_dir(fd)) < 0)
 		return;
 	if (!(d = fdopendir(dup_fd))) {
 		close(dup_fd);

@@ -153,8 +153,11 @@ static void note_boot_done(struct sup *sv)
 			return;
 	clock_gettime(CLOCK_BOOTTIME, &ts);
 	sv->all_running_ms = (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-	sup_log(sv, "all units started, %lld ms after the kernel started",
-		(long long)sv->all_running_ms);
+	if (sv->pid1)
+		sup_log(sv, "all units started, %lld ms after the kernel started",
+			(long long)sv->all_running_ms);
+	else
+		sup_log(sv, "all units started in %lld ms", (long long)(mono_ms() - sv->boot_mono_ms));
 }
 
 static void kick(struct sup *sv);
