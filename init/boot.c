@@ -175,7 +175,13 @@ static void add_failure(struct err *e, int *n, int errnum, const char *fmt, ...)
 
 int boot_mounts(struct err *e)
 {
+	/* what udev would add: shells and scripts use these */
+	static const char *const links[][2] = {
+		{ "/proc/self/fd", "/dev/fd" }, { "/proc/self/fd/0", "/dev/stdin" },
+		{ "/proc/self/fd/1", "/dev/stdout" }, { "/proc/self/fd/2", "/dev/stderr" },
+	};
 	int failed = 0;
+	bool new_dev = false;
 
 	for (size_t i = 0; i < sizeof api_mounts / sizeof api_mounts[0]; i++) {
 		const struct api_mount *m = &api_mounts[i];
@@ -191,18 +197,13 @@ int boot_mounts(struct err *e)
 			add_failure(e, &failed, errno, "mount %s on %s", m->type, m->target);
 			continue;
 		}
-		if (strcmp(m->target, "/dev") == 0) {
-			/* what udev would add: shells and scripts use these */
-			static const char *const links[][2] = {
-				{ "/proc/self/fd", "/dev/fd" }, { "/proc/self/fd/0", "/dev/stdin" },
-				{ "/proc/self/fd/1", "/dev/stdout" }, { "/proc/self/fd/2", "/dev/stderr" },
-			};
-
-			for (size_t j = 0; j < sizeof links / sizeof links[0]; j++)
-				if (symlink(links[j][0], links[j][1]) < 0 && errno != EEXIST)
-					add_failure(e, &failed, errno, "symlink %s", links[j][1]);
-		}
+		new_dev |= strcmp(m->target, "/dev") == 0;
 	}
+	/* On a /dev we did not mount (the kernel's devtmpfs automount, a
+	 * static /dev) the links are best effort. */
+	for (size_t j = 0; j < sizeof links / sizeof links[0]; j++)
+		if (symlink(links[j][0], links[j][1]) < 0 && errno != EEXIST && new_dev)
+			add_failure(e, &failed, errno, "symlink %s", links[j][1]);
 	return failed ? -1 : 0;
 }
 

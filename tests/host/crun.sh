@@ -38,7 +38,7 @@ cid=sbx-crun-$$
 # shellcheck disable=SC2317  # run by the trap
 cleanup() {
 	crun delete -f "$cid" >/dev/null 2>&1
-	rm -rf "$work"
+	[ -n "${KEEP:-}" ] || rm -rf "$work"
 }
 trap cleanup EXIT
 
@@ -112,4 +112,58 @@ check crun-runs-export-root inside-rootfs "RootDirectory="
 check crun-runs-export-capeff "$(printf 'CapEff:\t0000000000000420')" "Capabilities= effective"
 check crun-runs-export-capbnd "$(printf 'CapBnd:\t0000000000000420')" "Capabilities= bounding"
 check crun-runs-export-capinh "$(printf 'CapInh:\t0000000000000000')" "no inheritable set"
+
+# The same unit under crun and under `sandboxctl run` must give the same
+# hostname, capabilities and set of new namespaces (issue #4).
+same=$work/same.unit
+cat >"$same" <<EOF
+[Service]
+ExecStart=/bin/sh -c 'echo host:\$(hostname); grep -E "^Cap(Eff|Prm|Bnd|Inh|Amb)" /proc/self/status; for t in pid net ipc uts mnt cgroup user; do echo ns:\$t:\$(readlink /proc/self/ns/\$t); done'
+
+[Sandbox]
+RootDirectory=$root
+Namespaces=~net
+Hostname=samehost
+Capabilities=CAP_CHOWN CAP_SETUID CAP_KILL
+EOF
+"$SANDBOXCTL" spec "$same" >"$bundle/config.json" 2>"$work/spec.err" ||
+	nok crun-vs-run-export "$(oneline "$work/spec.err")"
+# shellcheck disable=SC2016  # expanded by the inner sh
+unshare -m sh -c '
+	mount -t tmpfs none /sys/fs/cgroup/unified &&
+	exec crun --cgroup-manager=disabled run -b "$1" "$2"
+' sh "$bundle" "$cid-same" >"$work/crun.out" 2>"$work/crun.err" </dev/null
+rc_crun=$?
+"$SANDBOXCTL" run --no-cgroup "$same" >"$work/run.out" 2>"$work/run.err" </dev/null
+rc_run=$?
+if [ "$rc_crun" != 0 ] || [ "$rc_run" != 0 ]; then
+	nok crun-vs-run "crun exited $rc_crun ($(oneline "$work/crun.err")), sandboxctl run $rc_run ($(oneline "$work/run.err"))"
+	exit 1
+fi
+# each namespace type: "new" when it differs from this shell's, else "host"
+summarise() {
+	while IFS= read -r line; do
+		case $line in
+		ns:*)
+			t=${line#ns:}
+			t=${t%%:*}
+			if [ "${line#ns:"$t":}" = "$(readlink "/proc/self/ns/$t")" ]; then
+				echo "ns:$t:host"
+			else
+				echo "ns:$t:new"
+			fi ;;
+		*) printf '%s\n' "$line" ;;
+		esac
+	done <"$1"
+}
+summarise "$work/crun.out" >"$work/crun.sum"
+summarise "$work/run.out" >"$work/run.sum"
+if cmp -s "$work/crun.sum" "$work/run.sum" && grep -qx 'host:samehost' "$work/run.sum" &&
+	grep -qx 'ns:net:host' "$work/run.sum" && grep -qx 'ns:pid:new' "$work/run.sum"; then
+	ok crun-vs-run-same-hostname-caps-namespaces
+else
+	nok crun-vs-run-same-hostname-caps-namespaces \
+		"crun: $(oneline "$work/crun.sum") / sandboxctl run: $(oneline "$work/run.sum")"
+	failed=1
+fi
 exit "$failed"
