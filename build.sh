@@ -767,7 +767,8 @@ usage: $PROG [COMMAND] [ARGS]
   image ARGS    build, then tests/qemu/mkimage.sh ARGS
   qemu ARGS     build, then tests/qemu/boot.sh ARGS
   bench ARGS    build, then bench/start-latency ARGS
-  demo          build, then the demo appliance
+  demo [--script FILE]  build, then boot the demo appliance in QEMU (serial
+                console); --script runs FILE in it and powers off
   clean         remove build/ except build/cache
   distclean     remove build/ and $KCONFIG_CONFIG
   help          this text
@@ -788,14 +789,7 @@ fuzz) cmd_fuzz "$@" ;;
 image) exec_tool tests/qemu/mkimage.sh "$@" ;;
 qemu) exec_tool tests/qemu/boot.sh "$@" ;;
 bench) exec_tool bench/start-latency "$@" ;;
-demo)
-	if [ -f init/demo.sh ]; then
-		exec_tool init/demo.sh "$@"
-	fi
-	do_build
-	msg "demo: not yet — the PID-1 issue (#5) adds the demo appliance"
-	exit 1
-	;;
+demo) exec_tool demo/demo.sh "$@" ;;
 clean) cmd_clean ;;
 distclean) cmd_distclean ;;
 help | -h | --help) usage ;;

@@ -119,7 +119,29 @@ fi
 if [ -n "$script" ]; then
 	./build.sh qemu "$image" --timeout "$timeout" --mem "$mem" ${append[@]+"${append[@]}"} < /dev/null
 else
+	# boot.sh puts the console on a plain `-serial stdio`, where Ctrl-C ends
+	# QEMU: for a shell that must reach the guest. Through boot.sh's QEMU=
+	# hook, a wrapper swaps in a stdio chardev without signals, multiplexed
+	# so that Ctrl-a x still quits.
+	wrapper=$work/qemu-console
+	cat > "$wrapper" <<'WRAPPER'
+#!/bin/bash
+args=()
+while [ $# -gt 0 ]; do
+	if [ "$1" = -serial ] && [ "${2:-}" = stdio ]; then
+		args+=(-chardev stdio,id=console0,signal=off,mux=on -serial chardev:console0)
+		shift 2
+		continue
+	fi
+	args+=("$1")
+	shift
+done
+exec "${DEMO_QEMU:-qemu-system-x86_64}" "${args[@]}"
+WRAPPER
+	chmod 755 "$wrapper"
 	echo "$prog: booting $image (QEMU, software emulation: allow about 10 s)" >&2
-	echo "$prog: in the guest: sandboxctl status ... ; sandboxctl poweroff to leave (or Ctrl-a x)" >&2
-	./build.sh qemu "$image" --timeout "$timeout" --mem "$mem" ${append[@]+"${append[@]}"}
+	echo "$prog: in the guest: sandboxctl status ...; sandboxctl poweroff to leave (or Ctrl-a x)" >&2
+	real_qemu=${QEMU:-qemu-system-x86_64}
+	DEMO_QEMU=$real_qemu QEMU=$TOP/$wrapper \
+		./build.sh qemu "$image" --timeout "$timeout" --mem "$mem" ${append[@]+"${append[@]}"}
 fi

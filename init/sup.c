@@ -779,16 +779,15 @@ int sup_start(struct sup *sv, struct svc *s, char *msg, size_t len)
 		s->restart_requested = true;
 		snprintf(msg, len, "%s will start once stopped", s->name);
 		return 0;
-	case SVC_FAILED:
-		s->n_starts = 0;   /* an explicit start lifts the start limit */
-		s->backoff_ms = 0;
-		break;
 	case SVC_BACKOFF:
 		disarm_timer(s);
 		break;
 	default:
 		break;
 	}
+	/* an operator's start lifts the start limit and the backoff */
+	s->n_starts = 0;
+	s->backoff_ms = 0;
 	s->stop_requested = false;
 	set_state(sv, s, SVC_STARTING);
 	snprintf(msg, len, "%s: %s", s->name, svc_state_name(s->state));
