@@ -391,6 +391,16 @@ static void launch(struct sup *sv, struct svc *s)
 		return;
 	}
 
+	/* compiling a filter costs more than loading it: once per unit */
+	if (s->spec->seccomp.enabled && !s->bpf_ready) {
+		if (sbx_seccomp_compile(&s->spec->seccomp, &s->bpf, &e) < 0) {
+			release_cgroup(sv, s);
+			fail_start(sv, s, err_str(&e, msg, sizeof msg));
+			return;
+		}
+		s->bpf_ready = true;
+	}
+	o.bpf = s->bpf_ready ? &s->bpf : NULL;
 	o.stdio[0] = SBX_STDIO_NULL;
 	o.stdio[1] = s->spec->std_out.kind == OUTPUT_NULL ? SBX_STDIO_NULL : SBX_STDIO_PIPE;
 	o.stdio[2] = s->spec->std_err.kind == OUTPUT_NULL ? SBX_STDIO_NULL : SBX_STDIO_PIPE;
@@ -874,8 +884,16 @@ static struct svc *svc_new(struct sup *sv, const char *name, struct spec *spec)
 	return s;
 }
 
+static void forget_bpf(struct svc *s)
+{
+	if (s->bpf_ready)
+		sbx_bpf_free(&s->bpf);
+	s->bpf_ready = false;
+}
+
 static void svc_free(struct sup *sv, struct svc *s)
 {
+	forget_bpf(s);
 	loop_del(&sv->loop, &s->timer_watch);
 	close(s->timer_fd);
 	logbuf_free(&s->log);
@@ -1008,6 +1026,7 @@ int sup_reload(struct sup *sv, char *msg, size_t len)
 			stop_now(sv, s);
 		}
 		spec_free(s->spec);   /* the running process no longer reads it */
+		forget_bpf(s);
 		s->spec = ns;
 		set.units[i] = NULL;
 		changed++;

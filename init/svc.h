@@ -14,6 +14,7 @@
 #include "logbuf.h"
 #include "loop.h"
 #include "../config/spec.h"
+#include "../sandbox/seccomp.h"
 
 enum svc_state {
 	SVC_INACTIVE,   /* not started yet, or stopped by request */
@@ -76,6 +77,9 @@ struct svc {
 	bool mark;                     /* scratch for reload */
 	bool removed;                  /* reload dropped the unit: free once stopped */
 	char failed_dep[UNIT_NAME_MAX + 1];   /* stopping because this dependency failed */
+
+	struct sbx_bpf bpf;            /* the unit's seccomp filter, compiled once */
+	bool bpf_ready;
 
 	struct svc_exit last;          /* "Last State" */
 	struct logbuf log;
