@@ -119,6 +119,17 @@ static struct loc here(const struct parse *p)
 	return (struct loc){ .file = p->file, .line = p->line };
 }
 
+/* The value's words into *out; false (reported) when it does not split. */
+static bool split_words(struct parse *p, const struct key_def *k, const char *v, struct strv *out)
+{
+	const char *why;
+
+	if (words_split(&p->s->arena, v, out, &why) == 0)
+		return true;
+	bad(p, k, "%s", why);
+	return false;
+}
+
 static bool is_abs_path(const char *v)
 {
 	return v[0] == '/';
@@ -298,16 +309,13 @@ static void set_path(struct parse *p, const struct key_def *k, const char *v)
 static void set_deps(struct parse *p, const struct key_def *k, const char *v)
 {
 	struct strv *sv = field(p, k), words = { 0 };
-	const char *why;
 
 	if (!*v) {
 		strv_clear(sv);
 		return;
 	}
-	if (words_split(&p->s->arena, v, &words, &why) < 0) {
-		bad(p, k, "%s", why);
+	if (!split_words(p, k, v, &words))
 		return;
-	}
 	for (size_t i = 0; i < words.n; i++) {
 		char name[UNIT_NAME_MAX + 1];
 
@@ -347,7 +355,6 @@ static void set_exec(struct parse *p, const struct key_def *k, const char *v)
 {
 	struct spec *s = p->s;
 	struct strv args = { 0 };
-	const char *why;
 
 	if (!*v) {
 		strv_clear(&s->args);
@@ -360,10 +367,8 @@ static void set_exec(struct parse *p, const struct key_def *k, const char *v)
 		return;
 	}
 	p->exec_tried = true;
-	if (words_split(&s->arena, v, &args, &why) < 0) {
-		bad(p, k, "%s", why);
+	if (!split_words(p, k, v, &args))
 		return;
-	}
 	if (args.n == 0 || !is_abs_path(args.v[0])) {
 		bad(p, k, "\"%s\" is not an absolute path; no shell and no PATH search are used",
 		    args.n ? args.v[0] : "");
@@ -390,16 +395,13 @@ static void set_env(struct parse *p, const struct key_def *k, const char *v)
 {
 	struct spec *s = p->s;
 	struct strv words = { 0 };
-	const char *why;
 
 	if (!*v) {
 		strv_clear(&s->env);
 		return;
 	}
-	if (words_split(&s->arena, v, &words, &why) < 0) {
-		bad(p, k, "%s", why);
+	if (!split_words(p, k, v, &words))
 		return;
-	}
 	for (size_t i = 0; i < words.n; i++) {
 		const char *w = words.v[i];
 		size_t klen = strcspn(w, "=");
@@ -477,16 +479,13 @@ static void set_groups(struct parse *p, const struct key_def *k, const char *v)
 {
 	struct spec *s = p->s;
 	struct strv words = { 0 };
-	const char *why;
 
 	if (!*v) {
 		strv_clear(&s->supp_group_names);
 		return;
 	}
-	if (words_split(&s->arena, v, &words, &why) < 0) {
-		bad(p, k, "%s", why);
+	if (!split_words(p, k, v, &words))
 		return;
-	}
 	for (size_t i = 0; i < words.n; i++) {
 		uint64_t n;
 		const char *w = words.v[i];
@@ -690,17 +689,14 @@ static void set_namespaces(struct parse *p, const struct key_def *k, const char 
 {
 	struct strv words = { 0 };
 	unsigned set = 0, removed = 0;
-	const char *why;
 
 	p->ns_loc = here(p);
 	if (!*v) {
 		p->s->namespaces = NS_DEFAULT;
 		return;
 	}
-	if (words_split(&p->s->arena, v, &words, &why) < 0) {
-		bad(p, k, "%s", why);
+	if (!split_words(p, k, v, &words))
 		return;
-	}
 	for (size_t i = 0; i < words.n; i++) {
 		const char *w = words.v[i];
 		bool minus = w[0] == '~';
@@ -751,17 +747,14 @@ static void set_hostname(struct parse *p, const struct key_def *k, const char *v
 static void set_caps(struct parse *p, const struct key_def *k, const char *v)
 {
 	struct strv words = { 0 };
-	const char *why;
 
 	if (!p->caps_assigned || !*v)
 		p->s->caps = 0;
 	p->caps_assigned = true;
 	if (!*v)
 		return;
-	if (words_split(&p->s->arena, v, &words, &why) < 0) {
-		bad(p, k, "%s", why);
+	if (!split_words(p, k, v, &words))
 		return;
-	}
 	for (size_t i = 0; i < words.n; i++) {
 		int c = cap_from_name(words.v[i]);
 
@@ -831,10 +824,8 @@ static void set_binds(struct parse *p, const struct key_def *k, const char *v)
 		drop_mounts(p->s, MOUNT_BIND, k->arg);
 		return;
 	}
-	if (words_split(&p->s->arena, v, &words, &why) < 0) {
-		bad(p, k, "%s", why);
+	if (!split_words(p, k, v, &words))
 		return;
-	}
 	for (size_t i = 0; i < words.n; i++) {
 		char *src = (char *)words.v[i], *dst = strchr(src, ':');
 
@@ -877,10 +868,8 @@ static void set_tmpfs(struct parse *p, const struct key_def *k, const char *v)
 		drop_mounts(p->s, MOUNT_TMPFS, true);
 		return;
 	}
-	if (words_split(&p->s->arena, v, &words, &why) < 0) {
-		bad(p, k, "%s", why);
+	if (!split_words(p, k, v, &words))
 		return;
-	}
 	for (size_t i = 0; i < words.n; i++) {
 		char *dst = (char *)words.v[i], *opts = strchr(dst, ':');
 		unsigned long flags = 2 | 4;   /* nosuid nodev unless asked otherwise */
@@ -946,10 +935,8 @@ static void set_path_list(struct parse *p, const struct key_def *k, const char *
 		strv_clear(sv);
 		return;
 	}
-	if (words_split(&p->s->arena, v, &words, &why) < 0) {
-		bad(p, k, "%s", why);
+	if (!split_words(p, k, v, &words))
 		return;
-	}
 	for (size_t i = 0; i < words.n; i++) {
 		if ((why = path_problem(words.v[i])))
 			bad(p, k, "\"%s\": %s", words.v[i], why);
@@ -979,17 +966,14 @@ static void set_syscall_filter(struct parse *p, const struct key_def *k, const c
 {
 	struct strv words = { 0 };
 	bool deny = v[0] == '~';
-	const char *why;
 
 	if (!*v) {
 		p->filter_mode = FILTER_UNSET;
 		strv_clear(&p->filter);
 		return;
 	}
-	if (words_split(&p->s->arena, v + deny, &words, &why) < 0) {
-		bad(p, k, "%s", why);
+	if (!split_words(p, k, v + deny, &words))
 		return;
-	}
 	if (!words.n) {
 		bad(p, k, "no system call names");
 		return;
