@@ -169,7 +169,8 @@ static int unreachable(const char *path, const char *what, int errnum)
 	if (errnum)
 		fprintf(stderr, "sandboxctl: cannot reach PID 1 at %s: %s\n", path, strerror(errnum));
 	else
-		fprintf(stderr, "sandboxctl: cannot reach PID 1 at %s: %s\n", path, what);
+		fprintf(stderr, "sandboxctl: cannot reach PID 1 at %s: %s\n", path,
+			what ? what : "unknown error");
 	return CONTROL_UNREACHABLE;
 }
 
