@@ -688,6 +688,10 @@ cmd_test() {
 		section "QEMU tier"
 		[ -n "$def_ok" ] && [ -n "$allno_ok" ] && run_script tests/qemu/tier.sh 3000
 	fi
+	if [ -f tests/qemu/pid1.sh ]; then
+		section "QEMU PID-1 tier"
+		[ -n "$def_ok" ] && run_script tests/qemu/pid1.sh 600
+	fi
 
 	section "summary"
 	for b in build/sandboxd build/defconfig/sandboxd build/allnoconfig/sandboxd; do

@@ -2,7 +2,7 @@
 # demo.sh - build the demo appliance and boot it in QEMU (sandboxd as PID 1).
 #
 # usage: demo/demo.sh [--script FILE] [--timeout S] [--mem MB] [--append ARGS]
-#                     [--image-only]
+#                     [--units-extra DIR] [--image-only]
 #
 #   (no option)     interactive: the guest's serial console on this terminal, a
 #                   root shell on it (console.unit); `sandboxctl poweroff` (or
@@ -13,9 +13,12 @@
 #   --timeout S     kill QEMU after S seconds (default 3600, with --script 600)
 #   --mem MB        guest memory (default 256)
 #   --append ARGS   more kernel command line, e.g. sandboxd.debug
+#   --units-extra DIR  also put DIR's files in /etc/sandboxd (the PID-1 test
+#                   tier adds its test units this way)
 #   --image-only    build the image, print its path, do not boot
 #
-# The image (build/demo/demo.cpio.gz): build/sandboxd as /sbin/init, busybox,
+# The image (build/demo/demo.cpio.gz, or in $DEMO_WORK): build/sandboxd (or
+# $SANDBOXD, used as it is) as /sbin/init, busybox,
 # demo/units in /etc/sandboxd, the web rootfs (busybox httpd, demo/web) in
 # /srv/web, the probe (tests/probe) as /bin/probe, demo/rootfs over "/".
 # Exit status: QEMU's, through tests/qemu/boot.sh: 0 when the guest powered
@@ -35,6 +38,7 @@ timeout=
 mem=256
 append=(--append loglevel=3)
 image_only=
+units_extra=
 need_arg() { [ "$2" -ge 2 ] || die_usage "option $1 needs an argument"; }
 while [ $# -gt 0 ]; do
 	case $1 in
@@ -42,6 +46,7 @@ while [ $# -gt 0 ]; do
 	--timeout) need_arg "$1" $#; timeout=$2; shift 2 ;;
 	--mem) need_arg "$1" $#; mem=$2; shift 2 ;;
 	--append) need_arg "$1" $#; append+=(--append "$2"); shift 2 ;;
+	--units-extra) need_arg "$1" $#; units_extra=$2; shift 2 ;;
 	--image-only) image_only=1; shift ;;
 	--*=*) k=${1%%=*}; v=${1#*=}; shift; set -- "$k" "$v" "$@" ;;
 	-h|--help) usage; exit 0 ;;
@@ -49,6 +54,7 @@ while [ $# -gt 0 ]; do
 	esac
 done
 [ -z "$script" ] || [ -f "$script" ] || die_usage "--script $script: no such file"
+[ -z "$units_extra" ] || [ -d "$units_extra" ] || die_usage "--units-extra $units_extra: not a folder"
 timeout=${timeout:-$([ -n "$script" ] && echo 600 || echo 3600)}
 for n in "$timeout" "$mem"; do
 	case $n in ''|*[!0-9]*|0) die_usage "not a positive number: $n" ;; esac
@@ -57,9 +63,19 @@ done
 here=$PWD
 abs() { case $1 in /*) printf '%s' "$1" ;; *) printf '%s/%s' "$here" "$1" ;; esac; }
 [ -z "$script" ] || script=$(abs "$script")
+[ -z "$units_extra" ] || units_extra=$(abs "$units_extra")
 
 cd "$TOP"
-work=build/demo
+work=${DEMO_WORK:-build/demo}
+# With $SANDBOXD given (the test tiers), that binary goes in as it is and
+# nothing is rebuilt; otherwise ./build.sh builds build/sandboxd first.
+if [ -n "${SANDBOXD:-}" ]; then
+	image_cmd=(tests/qemu/mkimage.sh)
+	qemu_cmd=(tests/qemu/boot.sh)
+else
+	image_cmd=(./build.sh image)
+	qemu_cmd=(./build.sh qemu)
+fi
 rm -rf "$work/units" "$work/web"
 mkdir -p "$work/units" "$work/web"
 
@@ -69,6 +85,7 @@ probe=$(tests/qemu/probe.sh) || die "building the probe failed"
 
 # The units: demo/units, less the console shell when a script drives the demo.
 cp demo/units/*.unit "$work/units/"
+[ -z "$units_extra" ] || cp -a "$units_extra"/. "$work/units/"
 if [ -n "$script" ]; then
 	rm -f "$work/units/console.unit"
 	# The script runs as an unsandboxed root oneshot (like the console shell:
@@ -110,14 +127,14 @@ args=(-o "$image" --units "$work/units"
 	--add "demo/rootfs/etc:/etc" --add "demo/rootfs/usr:/usr"
 	--add "$work/web:/srv/web" --add "$probe:/bin/probe")
 [ -z "$script" ] || args+=(--add "$script:/usr/libexec/demo-script")
-./build.sh image "${args[@]}" || die "building the image failed"
+"${image_cmd[@]}" "${args[@]}" || die "building the image failed"
 if [ -n "$image_only" ]; then
 	echo "$image"
 	exit 0
 fi
 
 if [ -n "$script" ]; then
-	./build.sh qemu "$image" --timeout "$timeout" --mem "$mem" ${append[@]+"${append[@]}"} < /dev/null
+	"${qemu_cmd[@]}" "$image" --timeout "$timeout" --mem "$mem" ${append[@]+"${append[@]}"} < /dev/null
 else
 	# boot.sh puts the console on a plain `-serial stdio`, where Ctrl-C ends
 	# QEMU: for a shell that must reach the guest. Through boot.sh's QEMU=
@@ -142,6 +159,6 @@ WRAPPER
 	echo "$prog: booting $image (QEMU, software emulation: allow about 10 s)" >&2
 	echo "$prog: in the guest: sandboxctl status ...; sandboxctl poweroff to leave (or Ctrl-a x)" >&2
 	real_qemu=${QEMU:-qemu-system-x86_64}
-	DEMO_QEMU=$real_qemu QEMU=$TOP/$wrapper \
-		./build.sh qemu "$image" --timeout "$timeout" --mem "$mem" ${append[@]+"${append[@]}"}
+	DEMO_QEMU=$real_qemu QEMU=$(cd "$(dirname "$wrapper")" && pwd)/qemu-console \
+		"${qemu_cmd[@]}" "$image" --timeout "$timeout" --mem "$mem" ${append[@]+"${append[@]}"}
 fi

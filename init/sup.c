@@ -299,9 +299,13 @@ static void on_output(struct loop_watch *w, uint32_t events)
 	struct svc *s = w->ctx;
 	int stream = w == &s->out_watch ? 1 : 2;
 
+	(void)events;
 	if (w->fd < 0)
 		return;
-	if (!drain(the_sup, s, stream) || (events & (EPOLLHUP | EPOLLERR) && !(events & EPOLLIN))) {
+	/* Only read() decides (EOF or an error): the events may be stale, a
+	 * hang-up of the pipe of a process that was reaped and restarted
+	 * earlier in this batch, whose new pipe got the same fd number. */
+	if (!drain(the_sup, s, stream)) {
 		logbuf_flush(&s->log, real_ms());
 		control_log_appended(the_sup, s);
 		close_stream(the_sup, s, stream);

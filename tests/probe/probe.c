@@ -12,6 +12,8 @@
  *   probe ids                  uids, gids, groups
  *   probe rlimit NAME          soft and hard limit
  *   probe exit N | sleep S | ignore-term | i386-syscall | write PATH | exe-write
+ *   probe sock [--euid N] [--repeat N] PATH DATA
+ *                              one request on a unix stream socket, reply printed
  */
 #define _GNU_SOURCE
 #include <dirent.h>
@@ -22,6 +24,7 @@
 #include <sched.h>
 #include <signal.h>
 #include <stdarg.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -30,10 +33,13 @@
 #include <sys/mount.h>
 #include <sys/prctl.h>
 #include <sys/resource.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/sysmacros.h>
+#include <sys/time.h>
 #include <sys/types.h>
+#include <sys/un.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -127,7 +133,8 @@ static int usage(void)
 		"usage: probe VERB [ARGS]\n"
 		"  memhog MB | forkbomb N | zombies N [--orphan] | syscall NAME|all|list\n"
 		"  fds | caps | ids | rlimit NAME | exit N | sleep S | ignore-term\n"
-		"  i386-syscall | write PATH | exe-write\n";
+		"  i386-syscall | write PATH | exe-write\n"
+		"  sock [--euid N] [--repeat N] PATH DATA\n";
 
 	if (write(STDERR_FILENO, text, sizeof(text) - 1) < 0)
 		return 2;
@@ -208,9 +215,14 @@ static int do_forkbomb(long n)
 }
 
 /* Each grandchild waits until it has been handed to the reaper before it exits, so
- * that the zombie is the reaper's to collect, not the middle child's. */
+ * that the zombie is the reaper's to collect, not the middle child's. They wait
+ * blocked on a pipe that the middle child's exit closes, then poll getppid()
+ * only for the moment the hand-over takes: a thousand processes polling all
+ * along would starve the forks under emulation. */
 static int do_zombies(long n, int orphan)
 {
+	int gate[2];
+
 	if (!orphan) {
 		long made = 0;
 
@@ -226,6 +238,10 @@ static int do_zombies(long n, int orphan)
 		sleep_forever();
 	}
 
+	if (pipe2(gate, O_CLOEXEC) < 0) {
+		out("zombies: pipe errno %s\n", ename(errno));
+		return 1;
+	}
 	pid_t mid = fork();
 
 	if (mid < 0) {
@@ -234,16 +250,33 @@ static int do_zombies(long n, int orphan)
 	}
 	if (mid == 0) {
 		pid_t me = getpid();
+		long made = 0;
+		int first = 0;
 
 		for (long i = 0; i < n; i++) {
-			if (fork() == 0) {
+			pid_t pid = fork();
+
+			if (pid == 0) {
+				char c;
+
+				close(gate[1]);
+				while (read(gate[0], &c, 1) < 0 && errno == EINTR)
+					;
 				for (int t = 0; t < 5000 && getppid() == me; t++)
 					usleep(1000);
 				_exit(0);
 			}
+			if (pid > 0)
+				made++;
+			else if (!first)
+				first = errno;
 		}
+		if (made < n)
+			out("zombies: forked %ld of %ld, errno %s\n", made, n, ename(first));
 		_exit(0);
 	}
+	close(gate[1]);
+	close(gate[0]);
 	while (waitpid(mid, NULL, 0) < 0 && errno == EINTR)
 		;
 	out("zombies: %ld orphans handed to the reaper\n", n);
@@ -819,6 +852,141 @@ static int do_exe_write(void)
 	return wrote ? 1 : 0;
 }
 
+/* DATA's escapes: \n, \\ and \xHH (so that a NUL can be sent). */
+static size_t unescape(const char *s, char *out)
+{
+	size_t n = 0;
+
+	while (*s) {
+		if (s[0] == '\\' && s[1] == 'n') {
+			out[n++] = '\n';
+			s += 2;
+		} else if (s[0] == '\\' && s[1] == '\\') {
+			out[n++] = '\\';
+			s += 2;
+		} else if (s[0] == '\\' && s[1] == 'x' && s[2] && s[3]) {
+			char hex[3] = { s[2], s[3], 0 };
+
+			out[n++] = (char)strtol(hex, NULL, 16);
+			s += 4;
+		} else {
+			out[n++] = *s++;
+		}
+	}
+	return n;
+}
+
+/* Effective uid N with CAP_DAC_OVERRIDE kept: a 0600 root socket lets us
+ * connect, and the server's SO_PEERCRED (the euid at connect) says N. The
+ * real and saved uids stay 0, so the permitted set survives the change. */
+static int become_euid(long uid)
+{
+	struct { uint32_t version; int pid; } hdr = { 0x20080522, 0 };   /* _LINUX_CAPABILITY_VERSION_3 */
+	struct { uint32_t effective, permitted, inheritable; } data[2];
+
+	if (setresgid((gid_t)-1, (gid_t)uid, (gid_t)-1) < 0 ||
+	    setresuid((uid_t)-1, (uid_t)uid, (uid_t)-1) < 0)
+		return -errno;
+	if (syscall(SYS_capget, &hdr, data) < 0)
+		return -errno;
+	data[0].effective |= 1u << 1;   /* CAP_DAC_OVERRIDE */
+	if (syscall(SYS_capset, &hdr, data) < 0)
+		return -errno;
+	return 0;
+}
+
+/* One connection: DATA (REPEAT times), shut the write side, print the reply
+ * (at most 4 KiB of it, escaped on one line) once the server closes. */
+static int do_sock(int argc, char **argv)
+{
+	struct sockaddr_un sa = { .sun_family = AF_UNIX };
+	struct timeval tv = { .tv_sec = 10 };
+	long euid = -1, repeat = 1;
+	int i = 2, fd, r;
+	size_t dlen, sent = 0, have = 0;
+	char *data, reply[4096];
+	int send_errno = 0;
+
+	for (; i + 1 < argc && strncmp(argv[i], "--", 2) == 0; i += 2) {
+		long *v = strcmp(argv[i], "--euid") == 0 ? &euid :
+			  strcmp(argv[i], "--repeat") == 0 ? &repeat : NULL;
+
+		if (!v || number(argv[i + 1], v) < 0)
+			return usage();
+	}
+	if (argc - i != 2 || strlen(argv[i]) >= sizeof(sa.sun_path) || repeat < 1)
+		return usage();
+	memcpy(sa.sun_path, argv[i], strlen(argv[i]));
+	data = malloc(strlen(argv[i + 1]) + 1);
+	if (!data)
+		return 1;
+	dlen = unescape(argv[i + 1], data);
+	if (euid >= 0 && (r = become_euid(euid)) < 0) {
+		out("sock: euid %ld errno %s\n", euid, ename(-r));
+		return 1;
+	}
+	fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	if (fd < 0 || connect(fd, (struct sockaddr *)&sa, sizeof(sa)) < 0) {
+		out("sock: connect errno %s\n", ename(errno));
+		return 1;
+	}
+	setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv));
+	setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof(tv));
+	for (long k = 0; k < repeat && !send_errno; k++) {
+		for (size_t off = 0; off < dlen && !send_errno;) {
+			ssize_t w = send(fd, data + off, dlen - off, MSG_NOSIGNAL);
+
+			if (w < 0 && errno == EINTR)
+				continue;
+			if (w <= 0) {
+				send_errno = w < 0 ? errno : EPIPE;
+				break;
+			}
+			off += (size_t)w;
+			sent += (size_t)w;
+		}
+	}
+	free(data);
+	shutdown(fd, SHUT_WR);
+	if (send_errno)
+		out("sock: sent %zu bytes, then errno %s\n", sent, ename(send_errno));
+	else
+		out("sock: sent %zu bytes\n", sent);
+	for (;;) {
+		ssize_t n = recv(fd, reply + have, sizeof(reply) - have, 0);
+
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0) {
+			out("sock: recv errno %s\n", ename(errno));
+			break;
+		}
+		if (n == 0 || (have += (size_t)n) == sizeof(reply))
+			break;
+	}
+	close(fd);
+	if (!have) {
+		out("sock: no reply\n");
+		return 0;
+	}
+	char line[4 * sizeof(reply) + 1];
+	size_t k = 0;
+
+	for (size_t j = 0; j < have; j++) {
+		unsigned char c = (unsigned char)reply[j];
+
+		if (c == '\n')
+			k += (size_t)snprintf(line + k, sizeof(line) - k, "\\n");
+		else if (c < 0x20 || c > 0x7e || c == '\\')
+			k += (size_t)snprintf(line + k, sizeof(line) - k, "\\x%02x", c);
+		else
+			line[k++] = (char)c;
+	}
+	line[k] = '\0';
+	out("sock: reply %s\n", line);
+	return 0;
+}
+
 int main(int argc, char **argv)
 {
 	const char *verb = argc > 1 ? argv[1] : "";
@@ -861,5 +1029,7 @@ int main(int argc, char **argv)
 		return do_write(argv[2]);
 	if (argc == 2 && strcmp(verb, "exe-write") == 0)
 		return do_exe_write();
+	if (argc >= 4 && strcmp(verb, "sock") == 0)
+		return do_sock(argc, argv);
 	return usage();
 }

@@ -1,0 +1,124 @@
+#!/bin/bash
+# pid1.sh - the PID-1 tier of ./build.sh test: sandboxd booted as the real
+# PID 1 (the kernel's /init) under QEMU, with the demo appliance's units.
+#
+# Builds one image with demo/demo.sh (the demo units, tests/qemu/pid1/units
+# added, and tests/qemu/pid1/check.sh as the --script), boots it once, and
+# prints the guest's `ok NAME` / `not ok NAME: why` lines and `# ` comments
+# (the boot time, PID 1's memory, the measured delays), plus the checks made
+# here on the console: the bad units reported, a clean poweroff within its
+# bound, and `not ok pid1-boot: why` when the guest never got through.
+#
+# usage: pid1.sh
+# env:   SANDBOXD (default build/sandboxd)   TOP (the source tree)
+#        PID1_TIMEOUT (the whole boot, default 240 s)   QEMU_MEM (MB, default 512)
+#        QEMU_VERBOSE=1 (copy the console to stderr)
+# The whole console is kept in build/pid1/console.log.
+# Software emulation only (TCG, through tests/qemu/boot.sh): never -enable-kvm.
+set -uo pipefail
+
+TOP=${TOP:-$(cd "$(dirname "$0")/../.." && pwd)}
+export TOP
+here=$TOP/tests/qemu
+sandboxd=${SANDBOXD:-$TOP/build/sandboxd}
+timeout=${PID1_TIMEOUT:-240}
+mem=${QEMU_MEM:-512}
+
+case ${1:-} in
+-h|--help) awk 'NR > 1 && /^#/ { sub(/^# ?/, ""); print; next } NR > 1 { exit }' "$0"; exit 0 ;;
+'') ;;
+*) echo "pid1.sh: unknown argument: $1" >&2; exit 2 ;;
+esac
+
+# What check.sh reports, in its order; a name missing from the console is a
+# failure of its own.
+checks="pid1-boot-states pid1-bad-units pid1-nonroot-refused pid1-nonroot-peercred
+	pid1-garbage pid1-kill9-restart pid1-stop-timeout pid1-orphan-zombies
+	pid1-memhog-oom pid1-memhog-backoff pid1-crashloop-start-limit
+	pid1-crashloop-revive pid1-rss pid1-reload-added pid1-reload-removed
+	pid1-reload-changed pid1-reload-kept-bad pid1-reload-no-leak"
+# The longest TimeoutStopSec= of the image's units (the default 5 s), and
+# the shutdown's own 1 s + 2 s grace + 1 s: "longest TimeoutStopSec + 4 s".
+shutdown_bound_ms=9000
+
+work=$TOP/build/pid1
+mkdir -p "$work"
+log=$work/console.log
+clean=$work/console.clean
+: > "$log"
+
+[ -f "$sandboxd" ] || { echo "not ok pid1-boot: no sandboxd binary at $sandboxd"; exit 1; }
+sandboxd=$(cd "$(dirname "$sandboxd")" && pwd)/$(basename "$sandboxd")
+
+start=$(date +%s)
+demo=(env SANDBOXD="$sandboxd" DEMO_WORK="$work/demo" "$TOP/demo/demo.sh"
+	--script "$here/pid1/check.sh" --units-extra "$here/pid1/units"
+	--timeout "$timeout" --mem "$mem")
+if [ "${QEMU_VERBOSE:-0}" = 1 ]; then
+	"${demo[@]}" < /dev/null 2>&1 | tee "$log" | sed -u 's/^/console: /' >&2
+else
+	"${demo[@]}" < /dev/null > "$log" 2>&1
+fi
+rc=${PIPESTATUS[0]}
+secs=$(( $(date +%s) - start ))
+
+# The script's lines reach the console through PID 1 as "[script] LINE".
+tr -d '\r' < "$log" > "$clean"
+sed -n 's/^\[script\] \(\(ok\|not ok\|#\) .*\)$/\1/p' "$clean"
+failed=0
+sed -n 's/^\[script\] //p' "$clean" | grep -q '^not ok ' && failed=1
+
+boot_ms=$(sed -n 's/^sandboxd: all units started, \([0-9]*\) ms after the kernel started$/\1/p' "$clean" | head -n 1)
+[ -z "$boot_ms" ] || echo "# boot: $boot_ms ms (kernel start to every unit started, guest clock)"
+
+why=
+if grep -q '^qemu: kernel panic' "$clean"; then
+	why="kernel panic: $(grep -m1 -E 'Kernel panic|Attempted to kill init' "$clean")"
+elif [ "$rc" = 124 ]; then
+	why="timeout after $timeout s"
+elif ! grep -q '^sandboxd: all units started' "$clean"; then
+	why="PID 1 never started every unit (exit $rc)"
+elif ! grep -q '^\[script\] # check.sh: done' "$clean"; then
+	why="check.sh did not finish (exit $rc)"
+elif [ "$rc" != 0 ]; then
+	why="demo.sh exited $rc: $(grep -v '^\[script\]' "$clean" | tail -n 2 | tr '\n' ' ')"
+fi
+
+for c in $checks; do
+	if ! sed -n 's/^\[script\] //p' "$clean" | grep -qE "^(ok|not ok) $c(:|$)"; then
+		echo "not ok $c: did not report (${why:-see $log})"
+		failed=1
+	fi
+done
+
+# Bad units: reported on the console at boot with check's messages.
+if grep -q '^sandboxd: .*/badsyntax\.unit:5: ' "$clean" &&
+	grep -q '^sandboxd: .*dependency cycle: cycle-[ab] -> cycle-[ab] -> cycle-[ab]' "$clean"; then
+	echo "ok pid1-bad-units-console"
+else
+	echo "not ok pid1-bad-units-console: no console message for badsyntax.unit:5 or the cycle"
+	failed=1
+fi
+
+# The poweroff: QEMU ends with status 0 after PID 1's last words, within the
+# bound; ignoreterm (TimeoutStopSec=2s) was running and had to be killed.
+took=$(sed -n 's/^sandboxd: powering off (shutdown took \([0-9]*\) ms)$/\1/p' "$clean" | tail -n 1)
+if [ "$rc" = 0 ] && [ -n "$took" ] && [ "$took" -le "$shutdown_bound_ms" ] &&
+	[ "$took" -ge 1900 ] && grep -q 'reboot: Power down' "$clean" &&
+	grep -q '^sandboxd: ignoreterm: did not stop within 2000 ms' "$clean"; then
+	echo "# poweroff: shutdown took $took ms (bound $shutdown_bound_ms ms)"
+	echo "ok pid1-poweroff-clean"
+else
+	echo "not ok pid1-poweroff-clean: exit $rc, shutdown took ${took:-?} ms (want 1900..$shutdown_bound_ms, ignoreterm killed after 2 s)"
+	failed=1
+fi
+
+if [ -n "$why" ]; then
+	echo "not ok pid1-boot: $why (console: $log)"
+	echo "pid1.sh: last console lines:" >&2
+	tail -n 20 "$clean" >&2
+	exit 1
+fi
+echo "ok pid1-boot"
+echo "pid1.sh: $secs s of wall time (console: $log)" >&2
+exit $failed
