@@ -58,7 +58,10 @@ static int bind_dev(int devfd, enum rootfs_dev d, struct step_fail *f)
 		close(t);
 		return -1;
 	}
-	m = rootfs_bind_fd(host, false, 0, t, "bind-mount onto", devs[d].host, f);
+	/* Read-only: the device still reads and writes, but its inode (mode,
+	 * owner, times) is the host's and must not be changeable from inside. */
+	m = rootfs_bind_fd(host, false, SBX_MOUNT_ATTR_RDONLY | SBX_MOUNT_ATTR_NOSUID |
+			   SBX_MOUNT_ATTR_NOEXEC, t, "bind-mount onto", devs[d].host, f);
 	close(host);
 	close(t);
 	return m;

@@ -350,7 +350,9 @@ static int mask(int rootfd, const char *path, int nullfd, struct step_fail *f)
 		m = rootfs_mount_fs("tmpfs", NULL, 0, ATTRS_SAFE | SBX_MOUNT_ATTR_RDONLY, t,
 				    "mask", path, f);
 	else
-		m = rootfs_bind_fd(nullfd, false, 0, t, "mask", path, f);
+		/* read-only: a chmod through the mask would change the host's /dev/null */
+		m = rootfs_bind_fd(nullfd, false, SBX_MOUNT_ATTR_RDONLY | SBX_MOUNT_ATTR_NOSUID |
+				   SBX_MOUNT_ATTR_NOEXEC, t, "mask", path, f);
 	close(t);
 	if (m < 0)
 		return -1;

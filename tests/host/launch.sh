@@ -165,6 +165,15 @@ run basic -- /bin/probe write /proc/sys/kernel/hostname
 check launch-proc-sys-readonly "write /proc/sys/kernel/hostname: errno EROFS" "$out"
 run basic -- /bin/sh -c 'ls /dev | tr "\n" " "; echo x >/dev/null && echo null-ok; readlink /dev/ptmx'
 check_has launch-dev "^fd full mqueue null ptmx pts random shm stderr stdin stdout tty urandom zero null-ok pts/ptmx" "$(echo $out)"
+# The host's device nodes bound into /dev and over masked files are
+# read-only mounts: usable, but a chmod from inside cannot reach the host's
+# inode (CVE-2025-31133 class).
+unit devchmod "Capabilities=CAP_CHOWN CAP_FOWNER
+Init=no"
+null_ctime=$(stat -c %Z /dev/null)
+run devchmod -- /bin/sh -c 'echo x >/dev/null && echo null-ok; chmod 0600 /dev/null 2>&1 || echo chmod-refused; chmod 0600 /proc/keys 2>&1 || echo mask-refused'
+check_has launch-dev-null-chmod-refused "null-ok.*Read-only file system.*chmod-refused.*Read-only file system.*mask-refused" "$(echo $out)"
+check launch-dev-null-host-untouched "$null_ctime" "$(stat -c %Z /dev/null)"
 unit binds "BindPaths=$work/src:/srv/rw
 BindReadOnlyPaths=$work/src:/srv/ro
 TemporaryFileSystem=/scratch:size=1m
