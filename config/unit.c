@@ -1536,6 +1536,13 @@ static void finish_seccomp(struct parse *p, const char *file)
 	strv_sort_unique(&r->names);
 }
 
+static const char *mount_key(const struct mount_spec *m)
+{
+	if (m->kind == MOUNT_TMPFS)
+		return "TemporaryFileSystem";
+	return m->readonly ? "BindReadOnlyPaths" : "BindPaths";
+}
+
 static void finish(struct parse *p, const char *file)
 {
 	struct spec *s = p->s;
@@ -1560,8 +1567,8 @@ static void finish(struct parse *p, const char *file)
 		diag_at(p->d, s->root_loc.file, s->root_loc.line, "Sandbox", "RootDirectory",
 			"needs the mount namespace (see Namespaces=)");
 	if (s->n_mounts && !(s->namespaces & NS_BIT(NS_MOUNT)))
-		diag_at(p->d, s->mounts[0].loc.file, s->mounts[0].loc.line, "Sandbox", "BindPaths",
-			"mounts need the mount namespace (see Namespaces=)");
+		diag_at(p->d, s->mounts[0].loc.file, s->mounts[0].loc.line, "Sandbox",
+			mount_key(&s->mounts[0]), "mounts need the mount namespace (see Namespaces=)");
 	bool pidns = s->namespaces & NS_BIT(NS_PID);
 	if (s->init < 0)
 		s->init = pidns && s->type != SERVICE_ONESHOT;
@@ -1572,7 +1579,7 @@ static void finish(struct parse *p, const char *file)
 		for (size_t j = 0; j < i; j++)
 			if (strcmp(s->mounts[i].destination, s->mounts[j].destination) == 0)
 				diag_at(p->d, s->mounts[i].loc.file, s->mounts[i].loc.line, "Sandbox",
-					s->mounts[i].kind == MOUNT_TMPFS ? "TemporaryFileSystem" : "BindPaths",
+					mount_key(&s->mounts[i]),
 					"%s is already a mount destination (%s:%d)",
 					s->mounts[i].destination, s->mounts[j].loc.file, s->mounts[j].loc.line);
 	if (p->cpu_weight_loc.line && p->cpu_shares_loc.line)

@@ -188,30 +188,30 @@ void units_check_deps(struct unit_set *set, struct diag *d)
 {
 	bool changed = true;
 
-	/* Unknown and bad dependencies; dropping a unit can break another,
-	 * so look again from the start after each drop. */
+	/* Unknown and bad dependencies, every one reported; dropping a unit
+	 * can break another, so look again from the start after each drop. */
 	while (changed) {
 		changed = false;
 		for (size_t i = 0; i < set->n && !changed; i++) {
 			struct spec *s = set->units[i];
 
-			for (int l = 0; l < 2 && !changed; l++) {
+			for (int l = 0; l < 2; l++) {
 				const struct strv *list = l ? &s->requires : &s->after;
+				const struct loc *at = l ? &s->requires_loc : &s->after_loc;
 
 				for (size_t j = 0; j < list->n; j++) {
 					const char *dep = list->v[j];
-					const struct loc *at = l ? &s->requires_loc : &s->after_loc;
 
 					if (units_find(set, dep))
 						continue;
 					diag_at(d, at->file, at->line, "Unit", l ? "Requires" : "After",
 						is_bad(set, dep) ? "unit \"%s\" has errors" :
 						"no unit named \"%s\"", dep);
-					drop(set, i);   /* frees s: leave its lists now */
 					changed = true;
-					break;
 				}
 			}
+			if (changed)
+				drop(set, i);   /* frees s */
 		}
 	}
 	/* A cycle is reported once and its members dropped; then the units

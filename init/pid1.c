@@ -107,7 +107,7 @@ int pid1_main(int argc, char **argv)
 	sv.console_fd = STDERR_FILENO;
 	sv.pid1 = getpid() == 1;
 	for (int i = 1; i < argc; i++) {
-		if (strcmp(argv[i], "--help") == 0 || strcmp(argv[i], "-h") == 0) {
+		if (!sv.pid1 && (strcmp(argv[i], "--help") == 0 || strcmp(argv[i], "-h") == 0)) {
 			fputs(usage, stdout);
 			return 0;
 		} else if (strcmp(argv[i], "--units") == 0 && i + 1 < argc) {

@@ -318,6 +318,8 @@ static void test_errors(void)
 #endif
 	rejects("self dependency", "[Unit]\nAfter=web.unit\n[Service]\nExecStart=/bin/true\n",
 		"web.unit:2: [Unit] After: a unit cannot depend on itself (unit names)");
+	rejects("duplicate read-only bind destination names its key", "[Service]\nExecStart=/bin/true\n[Sandbox]\nBindPaths=/a:/x\nBindReadOnlyPaths=/b:/x\n",
+		"web.unit:5: [Sandbox] BindReadOnlyPaths: /x is already a mount destination (web.unit:4)");
 	rejects("duplicate mount destination", "[Service]\nExecStart=/bin/true\n[Sandbox]\nBindPaths=/a:/x\nTemporaryFileSystem=/x\n",
 		"web.unit:5: [Sandbox] TemporaryFileSystem: /x is already a mount destination (web.unit:4)");
 	rejects("unknown tmpfs option", "[Service]\nExecStart=/bin/true\n[Sandbox]\nTemporaryFileSystem=/tmp:size=1m,huge=yes\n",
@@ -423,7 +425,7 @@ static void test_files(void)
 	snprintf(p, sizeof p, "%s/units/needs-c.unit", dir);
 	write_file(p, "[Unit]\nRequires=c\n[Service]\nExecStart=/bin/x\n");
 	snprintf(p, sizeof p, "%s/units/typo.unit", dir);
-	write_file(p, "[Unit]\nAfter=dbb\n[Service]\nExecStart=/bin/x\n");
+	write_file(p, "[Unit]\nAfter=dbb\nRequires=nope\n[Service]\nExecStart=/bin/x\n");
 	snprintf(p, sizeof p, "%s/units/broken.unit", dir);
 	write_file(p, "[Service\nExecStart=/bin/x\n");
 	snprintf(p, sizeof p, "%s/units/uses-broken.unit", dir);
@@ -458,6 +460,8 @@ static void test_files(void)
 	CHECK("an unknown user is reported with the file it was looked up in", strstr(msgs, want) != NULL);
 	snprintf(want, sizeof want, "%s/units/typo.unit:2: [Unit] After: no unit named \"dbb\"", dir);
 	CHECK("an unknown dependency is named", strstr(msgs, want) != NULL);
+	snprintf(want, sizeof want, "%s/units/typo.unit:3: [Unit] Requires: no unit named \"nope\"", dir);
+	CHECK("every unknown dependency of a unit is named", strstr(msgs, want) != NULL);
 	snprintf(want, sizeof want, "%s/units/uses-broken.unit:2: [Unit] Requires: unit \"broken\" has errors", dir);
 	CHECK("a dependency on a bad unit is named", strstr(msgs, want) != NULL);
 	CHECK("the cycle is named", strstr(msgs, "dependency cycle: a -> b -> c -> a") != NULL);
