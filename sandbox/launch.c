@@ -9,6 +9,7 @@
 #include <string.h>
 #include <sys/socket.h>
 #include <sys/syscall.h>
+#include <sys/time.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -236,6 +237,10 @@ int sbx_launch(const struct spec *s, const struct sbx_launch_opts *o, struct sbx
 		goto kill;
 	if (s->oom_score_adj_set && write_oom_score(pid, s->oom_score_adj, e) < 0)
 		goto kill;
+	/* A setup step stuck in the kernel (a bind source on a hung network
+	 * file system, say) must not hold the caller, PID 1, forever. */
+	struct timeval limit = { .tv_sec = SBX_SETUP_TIMEOUT_S };
+	setsockopt(sv[0], SOL_SOCKET, SO_RCVTIMEO, &limit, sizeof limit);
 	if (send(sv[0], "g", 1, MSG_NOSIGNAL) != 1) {
 		err_set(e, errno, "start the launch child");
 		goto kill;
@@ -258,7 +263,11 @@ int sbx_launch(const struct spec *s, const struct sbx_launch_opts *o, struct sbx
 		c->exit_code = rep.exit_code;
 		goto reaped;
 	}
-	err_set(e, n < 0 ? errno : EPROTO, "read the launch child's report");
+	if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK))
+		err_set(e, ETIMEDOUT, "the sandbox setup did not finish within %d s",
+			SBX_SETUP_TIMEOUT_S);
+	else
+		err_set(e, n < 0 ? errno : EPROTO, "read the launch child's report");
 kill:
 	err_wrap(e, "%s: ", s->name);
 	syscall(SYS_pidfd_send_signal, c->pidfd, SIGKILL, NULL, 0);

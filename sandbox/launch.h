@@ -26,6 +26,9 @@
 /* flags */
 #define SBX_DIE_WITH_PARENT 0x1u /* SIGKILL the sandbox if the caller dies */
 
+/* How long the caller waits for the child's setup before killing it. */
+#define SBX_SETUP_TIMEOUT_S 30
+
 /* Exit statuses of a launch child that never reached the service. */
 #define SBX_EXIT_SETUP 125       /* a setup step failed */
 #define SBX_EXIT_NOEXEC 126      /* the program is not executable */
