@@ -1,20 +1,7 @@
 #!/bin/sh
 # 22-cgroup-pids.t: TasksMax=16 stops a fork loop at 16 tasks in the unit's group.
-ctl=${SANDBOXCTL:-/bin/sandboxctl}
-probe=${PROBE:-/bin/probe}
-cgroot=/sys/fs/cgroup/${CGROUP_ROOT:-sandboxd}
-units=/tmp/units
-
-ok() { echo "ok $1"; }
-nok() { echo "not ok $1: $2"; }
-oneline() { tr '\n' ' ' < "$1" | cut -c1-300; }
-
-# These write to /sys/fs/cgroup: only in the QEMU tier's guest, never on a host.
-if [ ! -e /tests/guest-init ] || ! grep -q '^[^ ]* /sys/fs/cgroup cgroup2 ' /proc/mounts; then
-	nok 22-cgroup-pids.t "not in the QEMU guest with a cgroup2 /sys/fs/cgroup; refusing to run"
-	exit 1
-fi
-mkdir -p $units
+. /tests/cglib.sh
+cg_guard 22-cgroup-pids.t
 
 # The shell counts the tasks already in its group (itself, and the sandbox's
 # reaper under Init=yes) with builtins only, so that the count is exact; the
