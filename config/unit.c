@@ -674,6 +674,10 @@ static void set_oom_score(struct parse *p, const struct key_def *k, const char *
 
 static void set_root(struct parse *p, const struct key_def *k, const char *v)
 {
+	if (strcmp(v, "/") == 0) {
+		bad(p, k, "\"/\" is the system's root: leave RootDirectory= unset to run there");
+		return;
+	}
 	set_path(p, k, v);
 	p->s->root_loc = *v ? here(p) : (struct loc){ 0 };
 }

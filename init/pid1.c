@@ -8,6 +8,7 @@
 #include "pid1.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -130,8 +131,11 @@ int pid1_main(int argc, char **argv)
 		if (boot_leave_initramfs(&e) < 0)
 			log_err("leaving the initramfs", &e);
 		int fd = boot_console(&e);
-		if (fd >= 0)
+		if (fd >= 0) {
+			/* never stall on the console: sup.c waits a bounded time */
+			fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) | O_NONBLOCK);
 			sv.console_fd = fd;
+		}
 		else
 			log_err("opening /dev/console", &e);
 		snprintf(bo.units_dir, sizeof bo.units_dir, "%s", units_dir);

@@ -11,6 +11,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <poll.h>
 #include <sys/epoll.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
@@ -46,6 +47,36 @@ static int64_t real_ms(void)
 	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
 
+/* PID 1's console is non-blocking (pid1.c): a slow serial line, or a unit
+ * flooding it through StandardOutput=console, may hold PID 1 for at most
+ * CONSOLE_WAIT_MS per write; what does not fit then is dropped (the unit's
+ * ring keeps its lines). Regular files never say EAGAIN. */
+#define CONSOLE_WAIT_MS 100
+
+static void write_bounded(int fd, const char *p, size_t n)
+{
+	int64_t deadline = mono_ms() + CONSOLE_WAIT_MS;
+
+	while (n) {
+		ssize_t w = write(fd, p, n);
+
+		if (w < 0 && errno == EINTR)
+			continue;
+		if (w < 0 && errno == EAGAIN) {
+			struct pollfd pfd = { .fd = fd, .events = POLLOUT };
+			int64_t left = deadline - mono_ms();
+
+			if (left <= 0 || poll(&pfd, 1, (int)left) <= 0)
+				return;
+			continue;
+		}
+		if (w <= 0)
+			return;
+		p += w;
+		n -= (size_t)w;
+	}
+}
+
 void sup_log(struct sup *sv, const char *fmt, ...)
 {
 	char buf[1024];
@@ -57,9 +88,7 @@ void sup_log(struct sup *sv, const char *fmt, ...)
 	va_end(ap);
 	size_t len = strlen(buf);
 	buf[len++] = '\n';
-	/* the console may be a slow serial line: never wait for it */
-	if (write(sv->console_fd, buf, len) < 0 && errno != EAGAIN)
-		(void)0;
+	write_bounded(sv->console_fd, buf, len);
 }
 
 struct svc *sup_find(struct sup *sv, const char *name)
@@ -213,19 +242,6 @@ struct tee_ctx {
 	struct svc *s;
 };
 
-static void write_all_nonblock(int fd, const char *p, size_t n)
-{
-	while (n) {
-		ssize_t w = write(fd, p, n);
-
-		if (w < 0 && errno == EINTR)
-			continue;
-		if (w <= 0)
-			return;   /* a full console drops the rest; the ring keeps it */
-		p += w;
-		n -= (size_t)w;
-	}
-}
 
 /* Copy new output to the console (prefixed by the unit's name) or file. */
 static void tee_output(struct sup *sv, struct svc *s, int stream, const char *buf, size_t n)
@@ -242,14 +258,14 @@ static void tee_output(struct sup *sv, struct svc *s, int stream, const char *bu
 					int len = snprintf(line, sizeof line, "[%s] %.*s\n", s->name,
 							   (int)(i - start), buf + start);
 					if (len > 0)
-						write_all_nonblock(sv->console_fd, line,
+						write_bounded(sv->console_fd, line,
 								   (size_t)len < sizeof line ? (size_t)len : sizeof line - 1);
 				}
 				start = i + 1;
 			}
 		}
 	} else if ((o->kind == OUTPUT_FILE || o->kind == OUTPUT_APPEND) && s->file_fd[stream - 1] >= 0) {
-		write_all_nonblock(s->file_fd[stream - 1], buf, n);
+		write_bounded(s->file_fd[stream - 1], buf, n);
 	}
 }
 

@@ -285,6 +285,8 @@ static void test_errors(void)
 		"web.unit:4: [Resources] CPUShares: \"262145\" is out of range (2 to 262144)");
 	rejects("bad duration", "[Service]\nExecStart=/bin/true\nRestartSec=5 parsecs\n",
 		"web.unit:3: [Service] RestartSec: \"5 parsecs\" is not a duration (a duration such as 500ms, 2s, 1min, 1h or bare seconds)");
+	rejects("RootDirectory=/", "[Service]\nExecStart=/bin/true\n[Sandbox]\nRootDirectory=/\n",
+		"web.unit:4: [Sandbox] RootDirectory: \"/\" is the system's root: leave RootDirectory= unset to run there (an absolute path)");
 	rejects("relative path", "[Service]\nExecStart=/bin/true\nWorkingDirectory=srv\n",
 		"web.unit:3: [Service] WorkingDirectory: \"srv\": not an absolute path (an absolute path)");
 	rejects("dot-dot in a path", "[Service]\nExecStart=/bin/true\n[Sandbox]\nBindPaths=/a:/b/../etc\n",
