@@ -1,20 +1,6 @@
 /* What a unit's group reports: OOM kills, memory use, whether anyone is
  * left in it. Read per call, into stack buffers: PID 1 asks these under
  * memory pressure too. */
-#ifndef _GNU_SOURCE
-#define _GNU_SOURCE
-
-int cg_events_fd(int dirfd, struct err *e)
-{
-	char name[ERR_MSG_MAX];
-	int fd = openat(dirfd, "cgroup.events", O_RDONLY | O_CLOEXEC);
-
-	if (fd < 0)
-		return err_set(e, errno, "cgroup: opening %s",
-			       cgf_name(dirfd, NULL, "cgroup.events", name, sizeof name));
-	return fd;
-}
-#endif
 #include "cgroup.h"
 
 #if CONFIG_CGROUPS

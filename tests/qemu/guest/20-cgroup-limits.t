@@ -2,20 +2,8 @@
 # 20-cgroup-limits.t: `sandboxctl run` of units with [Resources] writes exactly the
 # asked values into the unit's cgroup, seen from the guest and from inside the
 # service (its cgroup namespace), and removes the group when the run ends.
-ctl=${SANDBOXCTL:-/bin/sandboxctl}
-cgroot=/sys/fs/cgroup/${CGROUP_ROOT:-sandboxd}
-units=/tmp/units
-
-ok() { echo "ok $1"; }
-nok() { echo "not ok $1: $2"; }
-oneline() { tr '\n' ' ' < "$1" | cut -c1-300; }
-
-# These write to /sys/fs/cgroup: only in the QEMU tier's guest, never on a host.
-if [ ! -e /tests/guest-init ] || ! grep -q '^[^ ]* /sys/fs/cgroup cgroup2 ' /proc/mounts; then
-	nok 20-cgroup-limits.t "not in the QEMU guest with a cgroup2 /sys/fs/cgroup; refusing to run"
-	exit 1
-fi
-mkdir -p $units
+. /tests/cglib.sh
+cg_guard 20-cgroup-limits.t
 
 # The service prints its own view of the files it is asked about, says
 # "in ready", then sleeps until the test stops it.
@@ -37,11 +25,7 @@ start() {
 	out=/tmp/$1.out
 	"$ctl" run $units/$1.unit > "$out" 2>&1 &
 	run=$!
-	i=0
-	while ! grep -q '^in ready' "$out" && kill -0 $run 2>/dev/null && [ $i -lt 600 ]; do
-		sleep 0.1
-		i=$((i + 1))
-	done
+	wait_ready "$out" $run
 	grep -q '^in ready' "$out"
 }
 

@@ -57,11 +57,7 @@ MemorySwapMax=0
 EOF
 "$ctl" run $units/cgoomev.unit > /tmp/cgoomev.out 2>&1 &
 run=$!
-i=0
-while ! grep -q '^in ready' /tmp/cgoomev.out && kill -0 $run 2>/dev/null && [ $i -lt 600 ]; do
-	sleep 0.1
-	i=$((i + 1))
-done
+wait_ready /tmp/cgoomev.out $run
 if grep -q '^in ready' /tmp/cgoomev.out; then
 	kills=$(sed -n 's/^oom_kill //p' $cgroot/cgoomev/memory.events)
 	if grep -q '^memhog exit 137$' /tmp/cgoomev.out && [ "${kills:-0}" -ge 1 ]; then

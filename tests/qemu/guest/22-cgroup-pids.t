@@ -29,11 +29,7 @@ TasksMax=16
 EOF
 "$ctl" run $units/cgpids.unit > /tmp/cgpids.out 2>&1 &
 run=$!
-i=0
-while ! grep -q '^in ready' /tmp/cgpids.out && kill -0 $run 2>/dev/null && [ $i -lt 600 ]; do
-	sleep 0.1
-	i=$((i + 1))
-done
+wait_ready /tmp/cgpids.out $run
 if grep -q '^in ready' /tmp/cgpids.out; then
 	d=$cgroot/cgpids
 	forked=$(sed -n 's/^forkbomb: forked=\([0-9]*\) .*/\1/p' /tmp/cgpids.out)

@@ -2,21 +2,9 @@
 # 23-cgroup-errors.t: cgroup failures of `sandboxctl run` are clear and leave
 # nothing behind: a controller the kernel does not offer, a write the kernel
 # refuses, a leftover group still in use; an empty leftover is replaced.
-ctl=${SANDBOXCTL:-/bin/sandboxctl}
+. /tests/cglib.sh
 cg=/sys/fs/cgroup
-cgroot=$cg/${CGROUP_ROOT:-sandboxd}
-units=/tmp/units
-
-ok() { echo "ok $1"; }
-nok() { echo "not ok $1: $2"; }
-oneline() { tr '\n' ' ' < "$1" | cut -c1-300; }
-
-# These write to /sys/fs/cgroup: only in the QEMU tier's guest, never on a host.
-if [ ! -e /tests/guest-init ] || ! grep -q '^[^ ]* /sys/fs/cgroup cgroup2 ' /proc/mounts; then
-	nok 23-cgroup-errors.t "not in the QEMU guest with a cgroup2 /sys/fs/cgroup; refusing to run"
-	exit 1
-fi
-mkdir -p $units
+cg_guard 23-cgroup-errors.t
 
 # --- A cgroup2 /sys/fs/cgroup without the memory controller: a group whose
 # parent did not enable it, bound over /sys/fs/cgroup in a private mount
@@ -112,11 +100,7 @@ mkdir $cgroot/cgleft $cgroot/cgleft/old-child
 echo 5 > $cgroot/cgleft/pids.max
 "$ctl" run $units/cgleft.unit > /tmp/cgleft.out 2>&1 &
 run=$!
-i=0
-while ! grep -q '^in ready' /tmp/cgleft.out && kill -0 $run 2>/dev/null && [ $i -lt 600 ]; do
-	sleep 0.1
-	i=$((i + 1))
-done
+wait_ready /tmp/cgleft.out $run
 if grep -q '^in ready' /tmp/cgleft.out; then
 	got=$(cat $cgroot/cgleft/pids.max)
 	if [ "$got" = max ] && [ ! -e $cgroot/cgleft/old-child ]; then

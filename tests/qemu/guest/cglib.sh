@@ -17,3 +17,13 @@ cg_guard() {
 	fi
 	mkdir -p "$units"
 }
+
+# wait_ready OUT PID: until the service wrote "in ready" to OUT, its run
+# (PID) ended, or 60 s passed.
+wait_ready() {
+	_i=0
+	while ! grep -q '^in ready' "$1" && kill -0 "$2" 2>/dev/null && [ $_i -lt 600 ]; do
+		sleep 0.1
+		_i=$((_i + 1))
+	done
+}
