@@ -86,8 +86,9 @@ run basic -- /bin/hostname
 check launch-hostname box1 "$out"
 run basic -- /bin/sh -c 'echo $$'
 check launch-pid1-init-no 1 "$out"
-run basic -- /bin/sh -c 'ls /proc | grep -c "^[0-9]"'
-check launch-no-host-processes 3 "$out"     # sh, ls and grep
+# the shell counts with its own glob, so it is the only process there can be
+run basic -- /bin/sh -c 'n=0; for p in /proc/[0-9]*; do n=$((n + 1)); done; echo $n'
+check launch-no-host-processes 1 "$out"
 
 unit withinit "Init=yes"
 run withinit -- /bin/sh -c 'echo $$'
