@@ -444,6 +444,8 @@ int oci_write_spec(const struct spec *s, int fd, struct err *e)
 	json_kv_str(&j, "org.sandboxd.unit", s->name);
 	if (s->description)
 		json_kv_str(&j, "org.sandboxd.description", s->description);
+	if (s->control_access)
+		json_kv_str(&j, "org.sandboxd.controlAccess", "true");
 	json_obj_end(&j);
 
 	write_linux(&j, s);

@@ -151,6 +151,7 @@ struct spec {
 	const char *hostname;               /* NULL without a UTS namespace */
 	uint64_t caps;                      /* bit n = capability n */
 	bool no_new_privs;
+	bool control_access;                /* ControlAccess=: may talk to PID 1's socket */
 	int init;                           /* Init=: 1 yes, 0 no */
 	struct mount_spec *mounts;
 	size_t n_mounts;

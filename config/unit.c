@@ -1127,6 +1127,7 @@ static const struct key_def keys[] = {
 	{ "Sandbox", "Hostname", set_hostname, NOFIELD, 0, 0, "letters, digits, '-' and '.', at most 64", false },
 	{ "Sandbox", "Capabilities", set_caps, NOFIELD, 0, 0, "CAP_* names", true },
 	{ "Sandbox", "NoNewPrivileges", set_nnp, FIELD(no_new_privs), 0, 0, ACC_BOOL, false },
+	{ "Sandbox", "ControlAccess", set_bool, FIELD(control_access), 0, 0, ACC_BOOL, false },
 	{ "Sandbox", "Init", set_init, NOFIELD, 0, 0, ACC_BOOL, false },
 	{ "Sandbox", "BindPaths", set_binds, NOFIELD, 0, 0, "SRC[:DST] absolute paths", true },
 	{ "Sandbox", "BindReadOnlyPaths", set_binds, NOFIELD, 1, 0, "SRC[:DST] absolute paths", true },

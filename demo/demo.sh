@@ -2,7 +2,7 @@
 # demo.sh - build the demo appliance and boot it in QEMU (sandboxd as PID 1).
 #
 # usage: demo/demo.sh [--script FILE] [--timeout S] [--mem MB] [--append ARGS]
-#                     [--units-extra DIR] [--image-only]
+#                     [--units-extra DIR] [--add SRC:DST] [--image-only]
 #
 #   (no option)     interactive: the guest's serial console on this terminal, a
 #                   root shell on it (console.unit); `sandboxctl poweroff` (or
@@ -15,6 +15,8 @@
 #   --append ARGS   more kernel command line, e.g. sandboxd.debug
 #   --units-extra DIR  also put DIR's files in /etc/sandboxd (the PID-1 test
 #                   tier adds its test units this way)
+#   --add SRC:DST   also put SRC (a file or folder) at DST in the image
+#                   (repeatable; the PID-1 tier adds its attack scripts)
 #   --image-only    build the image, print its path, do not boot
 #
 # The image (build/demo/demo.cpio.gz, or in $DEMO_WORK): build/sandboxd (or
@@ -39,6 +41,7 @@ mem=256
 append=(--append loglevel=3)
 image_only=
 units_extra=
+extra_adds=()
 need_arg() { [ "$2" -ge 2 ] || die_usage "option $1 needs an argument"; }
 while [ $# -gt 0 ]; do
 	case $1 in
@@ -47,6 +50,7 @@ while [ $# -gt 0 ]; do
 	--mem) need_arg "$1" $#; mem=$2; shift 2 ;;
 	--append) need_arg "$1" $#; append+=(--append "$2"); shift 2 ;;
 	--units-extra) need_arg "$1" $#; units_extra=$2; shift 2 ;;
+	--add) need_arg "$1" $#; extra_adds+=(--add "$2"); shift 2 ;;
 	--image-only) image_only=1; shift ;;
 	--*=*) k=${1%%=*}; v=${1#*=}; shift; set -- "$k" "$v" "$@" ;;
 	-h|--help) usage; exit 0 ;;
@@ -127,6 +131,7 @@ args=(-o "$image" --units "$work/units"
 	--add "demo/rootfs/etc:/etc" --add "demo/rootfs/usr:/usr"
 	--add "$work/web:/srv/web" --add "$probe:/bin/probe")
 [ -z "$script" ] || args+=(--add "$script:/usr/libexec/demo-script")
+args+=(${extra_adds[@]+"${extra_adds[@]}"})
 "${image_cmd[@]}" "${args[@]}" || die "building the image failed"
 if [ -n "$image_only" ]; then
 	echo "$image"

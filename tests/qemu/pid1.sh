@@ -37,6 +37,13 @@ checks="pid1-boot-states pid1-bad-units pid1-nonroot-refused pid1-nonroot-peercr
 	pid1-memhog-oom pid1-memhog-backoff pid1-crashloop-start-limit
 	pid1-crashloop-revive pid1-rss pid1-reload-added pid1-reload-removed
 	pid1-reload-changed pid1-reload-kept-bad pid1-reload-no-leak"
+# The attack scripts (tests/qemu/pid1/attacks/*.sh, see its README) each name
+# their checks on a line "# checks: NAME ...".
+attacks=$here/pid1/attacks
+for f in "$attacks"/*.sh; do
+	[ -f "$f" ] || continue
+	checks="$checks $(sed -n 's/^# checks: *//p' "$f" | tr '\n' ' ')"
+done
 # The longest TimeoutStopSec= of the image's units (the default 5 s), and
 # the shutdown's own 1 s + 2 s grace + 1 s: "longest TimeoutStopSec + 4 s".
 shutdown_bound_ms=9000
@@ -50,9 +57,19 @@ clean=$work/console.clean
 [ -f "$sandboxd" ] || { echo "not ok pid1-boot: no sandboxd binary at $sandboxd"; exit 1; }
 sandboxd=$(cd "$(dirname "$sandboxd")" && pwd)/$(basename "$sandboxd")
 
+# One file in the guest: every attack script, each in a subshell of check.sh
+# so that one cannot end the others.
+attack_all=$work/attacks.sh
+: > "$attack_all"
+for f in "$attacks"/*.sh; do
+	[ -f "$f" ] || continue
+	{ printf '\n# ---- %s\n(\n' "$(basename "$f")"; cat "$f"; printf '\n)\n'; } >> "$attack_all"
+done
+
 start=$(date +%s)
 demo=(env SANDBOXD="$sandboxd" DEMO_WORK="$work/demo" "$TOP/demo/demo.sh"
 	--script "$here/pid1/check.sh" --units-extra "$here/pid1/units"
+	--add "$attack_all:/usr/libexec/pid1-attacks"
 	--timeout "$timeout" --mem "$mem")
 if [ "${QEMU_VERBOSE:-0}" = 1 ]; then
 	"${demo[@]}" < /dev/null 2>&1 | tee "$log" | sed -u 's/^/console: /' >&2

@@ -324,6 +324,12 @@ else
 		/run/pid1-maps.boot - | head -n 8
 fi
 
+# ---- 13. the attacks (tests/qemu/pid1/attacks/*.sh, each in a subshell) ---------------
+
+note "attacks: start at $(now_ms) ms"
+[ -f /usr/libexec/pid1-attacks ] && . /usr/libexec/pid1-attacks
+note "attacks: done at $(now_ms) ms"
+
 # ---- 8. reload: an added, a removed and a changed unit -----------------------------------
 
 why=
