@@ -111,6 +111,8 @@ Restart=no
 Namespaces=~pid ~net ~ipc ~uts ~mount ~cgroup
 Capabilities=CAP_CHOWN CAP_DAC_OVERRIDE CAP_DAC_READ_SEARCH CAP_FOWNER CAP_FSETID CAP_KILL CAP_SETGID CAP_SETUID CAP_SETPCAP CAP_NET_BIND_SERVICE CAP_NET_ADMIN CAP_NET_RAW CAP_IPC_LOCK CAP_IPC_OWNER CAP_SYS_CHROOT CAP_SYS_PTRACE CAP_SYS_ADMIN CAP_SYS_BOOT CAP_SYS_NICE CAP_SYS_RESOURCE CAP_MKNOD CAP_AUDIT_WRITE CAP_SETFCAP
 NoNewPrivileges=no
+# the admin's door: it may stop, reload and power off the appliance
+ControlAccess=yes
 SeccompProfile=none
 MaskedPaths=
 ReadOnlyPaths=
