@@ -11,7 +11,8 @@
  *   probe caps                 capability, NoNewPrivs and Seccomp lines of status
  *   probe ids                  uids, gids, groups
  *   probe rlimit NAME          soft and hard limit
- *   probe exit N | sleep S | ignore-term | i386-syscall | write PATH | exe-write
+ *   probe exit N | sleep S | ignore-term | i386-syscall | x32-syscall
+ *   probe write PATH | exe-write
  *   probe sock [--euid N] [--repeat N] PATH DATA
  *                              one request on a unix stream socket, reply printed
  */
@@ -133,7 +134,7 @@ static int usage(void)
 		"usage: probe VERB [ARGS]\n"
 		"  memhog MB | forkbomb N | zombies N [--orphan] | syscall NAME|all|list\n"
 		"  fds | caps | ids | rlimit NAME | exit N | sleep S | ignore-term\n"
-		"  i386-syscall | write PATH | exe-write\n"
+		"  i386-syscall | x32-syscall | write PATH | exe-write\n"
 		"  sock [--euid N] [--repeat N] PATH DATA\n";
 
 	if (write(STDERR_FILENO, text, sizeof(text) - 1) < 0)
@@ -772,6 +773,42 @@ static int do_i386(void)
 	return WEXITSTATUS(st);
 }
 
+/* getpid through the x32 ABI (the number with bit 30 set): a filter that
+ * ignores that bit lets it through; a kernel without CONFIG_X86_X32_ABI
+ * answers ENOSYS when nothing filters it. */
+static int do_x32(void)
+{
+	int st;
+	pid_t pid = fork();
+
+	if (pid == 0) {
+#if defined(__x86_64__)
+		long r = syscall(0x40000000L | SYS_getpid);
+
+		if (r < 0) {
+			out("x32-syscall: errno %s\n", ename(errno));
+			_exit(1);
+		}
+		out("x32-syscall: getpid=%ld\n", r);
+		_exit(0);
+#else
+		out("x32-syscall: errno ENOSYS\n");
+		_exit(1);
+#endif
+	}
+	if (pid < 0) {
+		out("x32-syscall: fork errno %s\n", ename(errno));
+		return 1;
+	}
+	while (waitpid(pid, &st, 0) < 0 && errno == EINTR)
+		;
+	if (WIFSIGNALED(st)) {
+		out("x32-syscall: killed by %s\n", signame(WTERMSIG(st)));
+		return 1;
+	}
+	return WEXITSTATUS(st);
+}
+
 static int do_write(const char *path)
 {
 	static const char text[] = "probe\n";
@@ -1025,6 +1062,8 @@ int main(int argc, char **argv)
 		return do_ignore_term();
 	if (argc == 2 && strcmp(verb, "i386-syscall") == 0)
 		return do_i386();
+	if (argc == 2 && strcmp(verb, "x32-syscall") == 0)
+		return do_x32();
 	if (argc == 3 && strcmp(verb, "write") == 0)
 		return do_write(argv[2]);
 	if (argc == 2 && strcmp(verb, "exe-write") == 0)

@@ -95,7 +95,8 @@ static void test_seccomp_compile(void)
 }
 
 #if CONFIG_SECCOMP
-/* Load the filter in a child, make one call, report how the child ended. */
+/* Load the filter (none: b NULL) in a child, make one call, report how
+ * the child ended. */
 static int filtered_call(const struct sbx_bpf *b, long nr, bool i386)
 {
 	int st;
@@ -104,7 +105,7 @@ static int filtered_call(const struct sbx_bpf *b, long nr, bool i386)
 	if (pid == 0) {
 		long r = nr;
 
-		if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0 || sbx_seccomp_load(b) < 0)
+		if (b && (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0 || sbx_seccomp_load(b) < 0))
 			_exit(100);
 		if (i386)
 			__asm__ volatile("int $0x80" : "+a"(r) : : "r8", "r9", "r10", "r11", "memory");
@@ -131,7 +132,13 @@ static void test_seccomp_archs(void)
 	/* getpid through the x32 ABI (nr | 0x40000000) and through int 0x80 */
 	CHECK_INT("seccomp-x32-killed", filtered_call(&b, 0x40000000L | SYS_getpid, false),
 		  128 + SIGSYS);
-	CHECK_INT("seccomp-i386-killed", filtered_call(&b, 20, true), 128 + SIGSYS);
+	/* Without IA32 emulation int 0x80 is a SIGSEGV, filter or not: the
+	 * check says nothing there (the QEMU tier's kernel has it). */
+	if (filtered_call(NULL, 20, true) == 128 + SIGSEGV)
+		t_skip("seccomp-i386-killed",
+		       "this kernel has no IA32 emulation (the QEMU tier checks it)");
+	else
+		CHECK_INT("seccomp-i386-killed", filtered_call(&b, 20, true), 128 + SIGSYS);
 	sbx_bpf_free(&b);
 }
 #endif
