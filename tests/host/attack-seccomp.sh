@@ -120,6 +120,18 @@ fi
 run dflt /bin/sh -c '/bin/probe exit 7; echo $?'
 check attack-seccomp-fork-allowed 7 "$out"
 
+# glibc (2.34+) makes threads and posix_spawn children with clone3 and falls
+# back to clone on ENOSYS only: the host's python3, on the system's root.
+if [ -x /usr/bin/python3 ]; then
+	printf '[Service]\nExecStart=/bin/true\n[Sandbox]\nInit=no\n' >"$units/sysroot.unit"
+	run sysroot /usr/bin/python3 -c 'import os, threading
+t = threading.Thread(target=print, args=("thread-ok",), kwargs={"flush": True}); t.start(); t.join()
+os.waitpid(os.posix_spawn("/bin/echo", ["echo", "spawn-ok"], os.environ), 0)'
+	check attack-seccomp-glibc-clone3-fallback "$(printf 'thread-ok\nspawn-ok')" "$out"
+else
+	skip attack-seccomp-glibc-clone3-fallback "no /usr/bin/python3 (a glibc program with threads) here"
+fi
+
 # With CAP_SYS_ADMIN only the filter can refuse: every type, every way.
 unit sysadm "Capabilities=CAP_SYS_ADMIN"
 for t in mnt cgroup uts ipc user pid net; do
@@ -170,6 +182,17 @@ ns_try attack-seccomp-allowlist-clone-net allowed clone net "errno EPERM"
 ns_try attack-seccomp-allowlist-clone3 allowed clone3 net "errno ENOSYS"
 run allowed /bin/probe exit 5
 check attack-seccomp-allowlist-fork-allowed "5" "$rc"
+
+# A bad value is a clear error naming the key, and the unit does not run.
+unit badrestrict "RestrictNamespaces=net bogus"
+out=$("$SANDBOXCTL" check "$units/badrestrict.unit" 2>&1)
+rc=$?
+err=
+if [ "$rc" = 1 ] && printf '%s' "$out" | grep -q 'badrestrict.unit:6: \[Sandbox\] RestrictNamespaces: unknown namespace "bogus"'; then
+	ok attack-seccomp-restrict-bad-value
+else
+	nok attack-seccomp-restrict-bad-value "rc $rc: $(oneline "$out")"
+fi
 
 # ---- 4. a planted filter. A strict unit: its denied calls answer EACCES,
 # which no capability check gives (without the filter, unshare answers
