@@ -73,6 +73,7 @@ struct parse {
 	struct loc nnp_loc, masked_loc;
 	bool restrict_set, restrict_ns;  /* RestrictNamespaces= */
 	unsigned ns_allowed;
+	struct loc restrict_loc;
 };
 
 #define FIELD(f) offsetof(struct spec, f), sizeof(((struct spec *)0)->f)
@@ -1032,6 +1033,7 @@ static void set_restrict_ns(struct parse *p, const struct key_def *k, const char
 	unsigned types = 0;
 
 	p->restrict_set = *v != '\0';
+	p->restrict_loc = here(p);
 	p->restrict_ns = false;
 	p->ns_allowed = 0;
 	if (!*v)
@@ -1563,7 +1565,8 @@ static void finish_seccomp(struct parse *p, const char *file)
 		return;
 	}
 	if (!CONFIG_SECCOMP && r->restrict_ns) {
-		diag_at(p->d, file, 0, "Sandbox", "RestrictNamespaces",
+		diag_at(p->d, p->restrict_loc.file ? p->restrict_loc.file : file,
+			p->restrict_loc.line, "Sandbox", "RestrictNamespaces",
 			"this build has no seccomp support (CONFIG_SECCOMP)");
 		return;
 	}
