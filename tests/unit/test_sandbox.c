@@ -145,6 +145,7 @@ static void test_seccomp_archs(void)
 }
 #endif
 
+#if CONFIG_SECCOMP
 /* clone(flags) (fork-like) or clone3 under b in a child: 0 when the call
  * made a process, else the errno it got (or 128+signal). */
 static int filtered_clone(const struct sbx_bpf *b, bool three, unsigned long flags)
@@ -209,6 +210,7 @@ static void test_seccomp_ns(void)
 		CHECK_INT("seccomp-ns-user-allowed", filtered_clone(&b, false, CLONE_NEWUSER), 0);
 	sbx_bpf_free(&b);
 }
+#endif
 
 /* A spec as the parser would leave it, without a rootfs. */
 static void base_spec(struct spec *s, const char **argv, size_t argc)
