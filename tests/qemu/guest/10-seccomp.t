@@ -40,19 +40,19 @@ case $got in
 esac
 
 unit ""
-want seccomp-i386-killed "i386-syscall: killed by SIGSYS" $probe i386-syscall
-want seccomp-x32-killed "x32-syscall: killed by SIGSYS" $probe x32-syscall
+want guest-seccomp-i386-killed "i386-syscall: killed by SIGSYS" $probe i386-syscall
+want guest-seccomp-x32-killed "x32-syscall: killed by SIGSYS" $probe x32-syscall
 
 # Issue #9 item 5 on this kernel (6.1): no new user or network namespace
 # under the default profile, by any entry point; the i386 clone is killed
 # by the architecture check (SystemCallArchitectures=native) before its
 # flags are even looked at.
-want seccomp-clone-userns-net "clone user+net: errno EPERM" $probe ns clone user+net
-want seccomp-clone3-enosys "clone3 user+net: errno ENOSYS" $probe ns clone3 user+net
-want seccomp-thread-clone-userns "thread-clone user+net: errno EPERM" $probe ns thread-clone user+net
-want seccomp-i386-clone-userns "i386-clone user+net: killed by SIGSYS" $probe ns i386-clone user+net
+want guest-seccomp-clone-userns-net "clone user+net: errno EPERM" $probe ns clone user+net
+want guest-seccomp-clone3-enosys "clone3 user+net: errno ENOSYS" $probe ns clone3 user+net
+want guest-seccomp-thread-clone-userns "thread-clone user+net: errno EPERM" $probe ns thread-clone user+net
+want guest-seccomp-i386-clone-userns "i386-clone user+net: killed by SIGSYS" $probe ns i386-clone user+net
 
 # RestrictNamespaces=no opens it
 unit "RestrictNamespaces=no"
-want seccomp-optout-clone-userns-net "clone user+net: new namespace" $probe ns clone user+net
+want guest-seccomp-optout-clone-userns-net "clone user+net: new namespace" $probe ns clone user+net
 exit 0
