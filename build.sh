@@ -465,19 +465,20 @@ run_test() {
 	rt_rc=$TESTLOG/rc.$$
 	if [ -n "$rt_prefix" ]; then
 		{ r=0; timeout -k 10 "$rt_timeout" "$@" 2>&3 </dev/null || r=$?; echo "$r" >"$rt_rc"; } 3>&2 |
-			sed -e "s/^ok /ok $rt_prefix/" -e "s/^not ok /not ok $rt_prefix/" |
+			sed -e "s/^ok /ok $rt_prefix/" -e "s/^not ok /not ok $rt_prefix/" \
+				-e "s/^skip /skip $rt_prefix/" |
 			tee "$rt_out"
 	else
 		{ r=0; timeout -k 10 "$rt_timeout" "$@" 2>&3 </dev/null || r=$?; echo "$r" >"$rt_rc"; } 3>&2 |
 			tee "$rt_out"
 	fi
-	grep -E '^(not )?ok ' "$rt_out" >>"$RESULTS" || true
+	grep -E '^((not )?ok|skip) ' "$rt_out" >>"$RESULTS" || true
 	rc=$(cat "$rt_rc")
 	if [ "$rc" = 124 ] || [ "$rc" = 137 ]; then
 		result "not ok $rt_prefix$rt_name: timed out after ${rt_timeout}s"
 	elif [ "$rc" != 0 ] && ! grep -q '^not ok ' "$rt_out"; then
 		result "not ok $rt_prefix$rt_name: exited $rc"
-	elif ! grep -qE '^(not )?ok ' "$rt_out"; then
+	elif ! grep -qE '^((not )?ok|skip) ' "$rt_out"; then
 		# e.g. a test guarded whole by `#if CONFIG_X` in allnoconfig
 		printf '%s\n' "$rt_prefix$rt_name" >>"$TESTLOG/silent"
 		msg "# $rt_prefix$rt_name: exited 0 without a test line (not counted)"
@@ -699,6 +700,13 @@ cmd_test() {
 	done
 	passed=$(grep -c '^ok ' "$RESULTS" || true)
 	failed=$(grep -c '^not ok ' "$RESULTS" || true)
+	# checks this machine cannot make (no IA32 emulation, no user
+	# namespaces): `skip NAME: why`, neither passed nor failed
+	skipped=$(grep -c '^skip ' "$RESULTS" || true)
+	if [ "$skipped" -gt 0 ]; then
+		printf '\nskipped:\n'
+		grep '^skip ' "$RESULTS"
+	fi
 	if [ "$failed" -gt 0 ]; then
 		printf '\nfailures:\n'
 		grep '^not ok ' "$RESULTS"
@@ -707,7 +715,7 @@ cmd_test() {
 		printf '\nran but printed no test line (not counted):\n'
 		cat "$TESTLOG/silent"
 	fi
-	printf '\n%s passed, %s failed\n' "$passed" "$failed"
+	printf '\n%s passed, %s failed, %s skipped\n' "$passed" "$failed" "$skipped"
 	unlock 7
 	[ "$failed" -eq 0 ]
 }

@@ -8,6 +8,7 @@
 
 #include "caps_names.h"
 #include "json.h"
+#include "seccomp_rules.h"
 
 /* Debian 12's crun 1.8.1 refuses 1.2.x ("unknown version specified"). */
 #define OCI_VERSION "1.1.0"
@@ -330,6 +331,48 @@ static void write_resources(struct json *j, const struct resources *r)
 	json_obj_end(j);
 }
 
+/* RestrictNamespaces=: the same rules the launcher compiles. */
+static void write_ns_rules(struct json *j, const struct seccomp_rules *sc, const char *action)
+{
+	struct seccomp_arg_rule v[SECCOMP_NS_RULES_MAX];
+	size_t n = seccomp_ns_rules(sc, v);
+
+	for (size_t i = 0; i < n; i++) {
+		json_obj_begin(j);
+		json_key(j, "names");
+		json_arr_begin(j);
+		json_str(j, v[i].name);
+		json_arr_end(j);
+		if (v[i].action == SECCOMP_ARG_ALLOW) {
+			json_kv_str(j, "action", "SCMP_ACT_ALLOW");
+		} else if (v[i].action == SECCOMP_ARG_ENOSYS) {
+			json_kv_str(j, "action", "SCMP_ACT_ERRNO");
+			json_kv_int(j, "errnoRet", 38);   /* ENOSYS */
+		} else {
+			json_kv_str(j, "action", action);
+			if (!sc->kill)
+				json_kv_int(j, "errnoRet", sc->errnum);
+		}
+		if (v[i].op != SECCOMP_OP_NONE) {
+			json_key(j, "args");
+			json_arr_begin(j);
+			json_obj_begin(j);
+			json_kv_uint(j, "index", v[i].arg);
+			if (v[i].op == SECCOMP_OP_EQ) {
+				json_kv_uint(j, "value", v[i].value);
+				json_kv_str(j, "op", "SCMP_CMP_EQ");
+			} else {
+				json_kv_uint(j, "value", v[i].mask);
+				json_kv_uint(j, "valueTwo", v[i].value);
+				json_kv_str(j, "op", "SCMP_CMP_MASKED_EQ");
+			}
+			json_obj_end(j);
+			json_arr_end(j);
+		}
+		json_obj_end(j);
+	}
+}
+
 static void write_seccomp(struct json *j, const struct seccomp_rules *sc)
 {
 	const char *action = sc->kill ? "SCMP_ACT_KILL_PROCESS" : "SCMP_ACT_ERRNO";
@@ -352,7 +395,12 @@ static void write_seccomp(struct json *j, const struct seccomp_rules *sc)
 	json_arr_begin(j);
 	if (sc->names.n > 0) {
 		json_obj_begin(j);
-		kv_strv(j, "names", &sc->names);
+		json_key(j, "names");
+		json_arr_begin(j);
+		for (size_t i = 0; i < sc->names.n; i++)
+			if (!seccomp_ns_conditional(sc, sc->names.v[i]))
+				json_str(j, sc->names.v[i]);
+		json_arr_end(j);
 		if (sc->allow_list) {
 			json_kv_str(j, "action", "SCMP_ACT_ALLOW");
 		} else {
@@ -362,6 +410,7 @@ static void write_seccomp(struct json *j, const struct seccomp_rules *sc)
 		}
 		json_obj_end(j);
 	}
+	write_ns_rules(j, sc, action);
 	json_arr_end(j);
 	json_obj_end(j);
 }

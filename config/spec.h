@@ -85,6 +85,12 @@ struct seccomp_rules {
 	bool kill;                 /* action: kill the process instead of errno */
 	int errnum;                /* action's errno when !kill */
 	struct strv names;         /* sorted, unique */
+	/* RestrictNamespaces= (SeccompProfile=default: all restricted):
+	 * clone, unshare and setns are filtered by their flags so that only
+	 * the ns_allowed types (NS_BIT) can be made or entered, and clone3,
+	 * whose flags sit in memory, answers ENOSYS. */
+	bool restrict_ns;
+	unsigned ns_allowed;
 };
 
 struct u64_opt {

@@ -71,6 +71,9 @@ struct parse {
 	bool init_set, ro_root_set, profile_set;
 	bool exec_tried;            /* an ExecStart= line was there, valid or not */
 	struct loc nnp_loc, masked_loc;
+	bool restrict_set, restrict_ns;  /* RestrictNamespaces= */
+	unsigned ns_allowed;
+	struct loc restrict_loc;
 };
 
 #define FIELD(f) offsetof(struct spec, f), sizeof(((struct spec *)0)->f)
@@ -1020,6 +1023,44 @@ static void set_syscall_errno(struct parse *p, const struct key_def *k, const ch
 		r->kill = false;
 }
 
+/* systemd's RestrictNamespaces=: yes (none may be made or entered), no,
+ * the types allowed, or ~the types forbidden. Unset, SeccompProfile=default
+ * means yes. */
+static void set_restrict_ns(struct parse *p, const struct key_def *k, const char *v)
+{
+	struct strv words = { 0 };
+	bool yes, inverted = v[0] == '~';
+	unsigned types = 0;
+
+	p->restrict_set = *v != '\0';
+	p->restrict_loc = here(p);
+	p->restrict_ns = false;
+	p->ns_allowed = 0;
+	if (!*v)
+		return;
+	if (parse_bool(v, &yes) == 0) {
+		p->restrict_ns = yes;
+		return;
+	}
+	if (!split_words(p, k, v + inverted, &words))
+		return;
+	for (size_t i = 0; i < words.n; i++) {
+		const char *w = strcmp(words.v[i], "mnt") == 0 ? "mount" : words.v[i];
+		int t;
+
+		for (t = 0; t < NS_COUNT; t++)
+			if (strcmp(w, ns_type_keyword((enum ns_type)t)) == 0)
+				break;
+		if (t == NS_COUNT) {
+			bad(p, k, "unknown namespace \"%s\"", words.v[i]);
+			return;
+		}
+		types |= NS_BIT(t);
+	}
+	p->restrict_ns = true;
+	p->ns_allowed = inverted ? ((1u << NS_COUNT) - 1) & ~types : types;
+}
+
 static void set_syscall_archs(struct parse *p, const struct key_def *k, const char *v)
 {
 	if (*v && strcmp(v, "native") != 0)
@@ -1137,6 +1178,7 @@ static const struct key_def keys[] = {
 	{ "Sandbox", "SeccompProfile", set_profile, NOFIELD, 0, 0, "default or none", false },
 	{ "Sandbox", "SystemCallFilter", set_syscall_filter, NOFIELD, 0, 0, "system call names, or ~names to deny", true },
 	{ "Sandbox", "SystemCallErrorNumber", set_syscall_errno, NOFIELD, 0, 0, "an errno name such as EPERM, or kill", false },
+	{ "Sandbox", "RestrictNamespaces", set_restrict_ns, NOFIELD, 0, 0, "yes, no, or the types a process may make or enter: cgroup ipc net mnt pid user uts; ~types for all but these", false },
 	{ "Sandbox", "SystemCallArchitectures", set_syscall_archs, NOFIELD, 0, 0, "native", false },
 
 	{ "Resources", "MemoryMax", set_res_size, RES(memory_max), 0, 0, ACC_SIZE, false },
@@ -1495,11 +1537,24 @@ static bool in_list(const char *const *list, const char *name)
 	return false;
 }
 
+/* With namespaces opened by RestrictNamespaces=, the profile leaves
+ * unshare and setns to the flag rules (config/seccomp_rules.c). */
+static bool profile_denies(const struct parse *p, const char *name)
+{
+	if (p->restrict_set && (!p->restrict_ns || p->ns_allowed) &&
+	    (strcmp(name, "unshare") == 0 || strcmp(name, "setns") == 0))
+		return false;
+	return in_list(seccomp_default_deny, name);
+}
+
 static void finish_seccomp(struct parse *p, const char *file)
 {
 	struct spec *s = p->s;
 	struct seccomp_rules *r = &s->seccomp;
 	bool profile = s->seccomp_profile == SECCOMP_PROFILE_DEFAULT;
+
+	r->restrict_ns = p->restrict_set ? p->restrict_ns : profile;
+	r->ns_allowed = p->restrict_set ? p->ns_allowed : 0;
 
 	if (!CONFIG_SECCOMP && (p->filter_mode != FILTER_UNSET || profile)) {
 		struct loc at = p->filter_mode != FILTER_UNSET ? p->filter_loc : p->profile_loc;
@@ -1509,14 +1564,20 @@ static void finish_seccomp(struct parse *p, const char *file)
 			"this build has no seccomp support (CONFIG_SECCOMP)");
 		return;
 	}
-	r->enabled = profile || p->filter_mode != FILTER_UNSET;
+	if (!CONFIG_SECCOMP && r->restrict_ns) {
+		diag_at(p->d, p->restrict_loc.file ? p->restrict_loc.file : file,
+			p->restrict_loc.line, "Sandbox", "RestrictNamespaces",
+			"this build has no seccomp support (CONFIG_SECCOMP)");
+		return;
+	}
+	r->enabled = profile || p->filter_mode != FILTER_UNSET || r->restrict_ns;
 	r->allow_list = p->filter_mode == FILTER_ALLOW;
 	strv_clear(&r->names);
 	if (!r->enabled)
 		return;
 	if (r->allow_list) {
 		for (size_t i = 0; i < p->filter.n; i++) {
-			if (profile && in_list(seccomp_default_deny, p->filter.v[i])) {
+			if (profile && profile_denies(p, p->filter.v[i])) {
 				diag_at(p->d, p->filter_loc.file, p->filter_loc.line, "Sandbox",
 					"SystemCallFilter",
 					"%s is denied by SeccompProfile=default (set SeccompProfile=none to allow it)",
@@ -1532,7 +1593,8 @@ static void finish_seccomp(struct parse *p, const char *file)
 	} else {
 		if (profile)
 			for (const char *const *n = seccomp_default_deny; *n; n++)
-				if (seccomp_syscall_known(*n) && strv_push(&s->arena, &r->names, *n) < 0)
+				if (profile_denies(p, *n) && seccomp_syscall_known(*n) &&
+				    strv_push(&s->arena, &r->names, *n) < 0)
 					out_of_memory(p);
 		for (size_t i = 0; i < p->filter.n; i++)
 			if (strv_push(&s->arena, &r->names, p->filter.v[i]) < 0)

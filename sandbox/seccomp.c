@@ -15,6 +15,8 @@
 #include <linux/filter.h>
 #include <linux/seccomp.h>
 
+#include "../config/seccomp_rules.h"
+
 #if CONFIG_SECCOMP
 #include <seccomp.h>
 
@@ -32,6 +34,36 @@ static int add_rule(scmp_filter_ctx ctx, uint32_t action, const char *name, stru
 	if (r == 0 || r == -EEXIST || (nr < 0 && r == -EDOM))
 		return 0;
 	return err_set(e, -r, "seccomp: add a rule for %s", name);
+}
+
+/* RestrictNamespaces=: config/seccomp_rules.c says which rules. */
+static int add_ns_rules(scmp_filter_ctx ctx, const struct seccomp_rules *r, uint32_t action,
+			struct err *e)
+{
+	struct seccomp_arg_rule v[SECCOMP_NS_RULES_MAX];
+	size_t n = seccomp_ns_rules(r, v);
+
+	for (size_t i = 0; i < n; i++) {
+		int nr = seccomp_syscall_resolve_name(v[i].name), rc;
+		uint32_t a = v[i].action == SECCOMP_ARG_ALLOW ? SCMP_ACT_ALLOW :
+			     v[i].action == SECCOMP_ARG_ENOSYS ? SCMP_ACT_ERRNO(ENOSYS) : action;
+		struct scmp_arg_cmp cmp = {
+			.arg = v[i].arg,
+			.op = v[i].op == SECCOMP_OP_EQ ? SCMP_CMP_EQ : SCMP_CMP_MASKED_EQ,
+			.datum_a = v[i].op == SECCOMP_OP_EQ ? v[i].value : v[i].mask,
+			.datum_b = v[i].value,
+		};
+
+		if (nr == __NR_SCMP_ERROR)
+			return err_set(e, 0, "seccomp: unknown system call %s", v[i].name);
+		rc = v[i].op == SECCOMP_OP_NONE ? seccomp_rule_add(ctx, a, nr, 0)
+						: seccomp_rule_add_array(ctx, a, nr, 1, &cmp);
+		/* -EACCES: the action is the default one (an allow list whose
+		 * errno is ENOSYS already answers clone3 so) */
+		if (rc < 0 && rc != -EEXIST && rc != -EACCES)
+			return err_set(e, -rc, "seccomp: add the namespace rule for %s", v[i].name);
+	}
+	return 0;
 }
 
 int sbx_seccomp_compile(const struct seccomp_rules *r, struct sbx_bpf *out, struct err *e)
@@ -55,8 +87,11 @@ int sbx_seccomp_compile(const struct seccomp_rules *r, struct sbx_bpf *out, stru
 		goto out;
 	}
 	for (size_t i = 0; i < r->names.n; i++)
-		if (add_rule(ctx, r->allow_list ? SCMP_ACT_ALLOW : action, r->names.v[i], e) < 0)
+		if (!seccomp_ns_conditional(r, r->names.v[i]) &&
+		    add_rule(ctx, r->allow_list ? SCMP_ACT_ALLOW : action, r->names.v[i], e) < 0)
 			goto out;
+	if (add_ns_rules(ctx, r, action, e) < 0)
+		goto out;
 	if (r->allow_list)
 		for (size_t i = 0; i < sizeof always_allow / sizeof always_allow[0]; i++)
 			if (add_rule(ctx, SCMP_ACT_ALLOW, always_allow[i], e) < 0)
@@ -111,153 +146,6 @@ int sbx_seccomp_compile(const struct seccomp_rules *r, struct sbx_bpf *out, stru
 }
 
 #endif
-
-/* ---- the on-disk cache ---- */
-
-#define CACHE_TEXT_MAX 65536
-
-/* The rules as text, the cache key: everything the filter depends on. */
-static char *rules_text(const struct seccomp_rules *r, size_t *len)
-{
-	size_t n = 128;
-	char *t, *p;
-	int k;
-
-	for (size_t i = 0; i < r->names.n; i++)
-		n += strlen(r->names.v[i]) + 1;
-	if (n > CACHE_TEXT_MAX || !(t = malloc(n)))
-		return NULL;
-#if CONFIG_SECCOMP
-	const struct scmp_version *v = seccomp_version();
-
-	k = snprintf(t, n, "sandboxd-bpf 1 x86_64 libseccomp %u.%u.%u allow=%d kill=%d errno=%d\n",
-		     v ? v->major : 0, v ? v->minor : 0, v ? v->micro : 0, r->allow_list, r->kill,
-		     r->errnum);
-#else
-	k = snprintf(t, n, "sandboxd-bpf 1 none\n");
-#endif
-	p = t + k;
-	for (size_t i = 0; i < r->names.n; i++) {
-		size_t l = strlen(r->names.v[i]);
-
-		memcpy(p, r->names.v[i], l);
-		p[l] = '\n';
-		p += l + 1;
-	}
-	*p = '\0';
-	*len = (size_t)(p - t);
-	return t;
-}
-
-static bool private_to_us(const struct stat *st)
-{
-	return st->st_uid == geteuid() && !(st->st_mode & 022);
-}
-
-static int cache_load(int dfd, const char *name, const char *text, size_t tlen,
-		      struct sbx_bpf *out)
-{
-	struct stat st;
-	size_t blen;
-	char *buf;
-	int fd = openat(dfd, name, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
-
-	if (fd < 0)
-		return -1;
-	if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode) || !private_to_us(&st) ||
-	    (size_t)st.st_size <= tlen + 1 ||
-	    (size_t)st.st_size > tlen + 1 + BPF_MAXINSNS * sizeof(struct sock_filter)) {
-		close(fd);
-		return -1;
-	}
-	blen = (size_t)st.st_size - tlen - 1;
-	buf = malloc((size_t)st.st_size);
-	if (!buf || read(fd, buf, (size_t)st.st_size) != st.st_size ||
-	    memcmp(buf, text, tlen + 1) != 0 || blen % sizeof(struct sock_filter)) {
-		free(buf);
-		close(fd);
-		return -1;
-	}
-	close(fd);
-	memmove(buf, buf + tlen + 1, blen);
-	out->insns = (struct sock_filter *)(void *)buf;
-	out->len = (unsigned short)(blen / sizeof(struct sock_filter));
-	return 0;
-}
-
-static void cache_store(int dfd, const char *name, const char *text, size_t tlen,
-			const struct sbx_bpf *b)
-{
-	char tmp[64];
-	size_t blen = b->len * sizeof(struct sock_filter);
-	int fd;
-
-	snprintf(tmp, sizeof tmp, ".%s.%d", name, (int)getpid());
-	fd = openat(dfd, tmp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
-	if (fd < 0)
-		return;
-	if (write(fd, text, tlen + 1) != (ssize_t)(tlen + 1) ||
-	    write(fd, b->insns, blen) != (ssize_t)blen || close(fd) < 0 ||
-	    renameat(dfd, tmp, dfd, name) < 0)
-		unlinkat(dfd, tmp, 0);
-}
-
-/* dir, made (0700) when missing, if it and its parent are ours alone. */
-static int cache_dir(const char *dir)
-{
-	char parent[256];
-	struct stat st;
-	const char *slash = strrchr(dir, '/');
-	int fd;
-
-	if (!slash || slash == dir || (size_t)(slash - dir) >= sizeof parent)
-		return -1;
-	memcpy(parent, dir, (size_t)(slash - dir));
-	parent[slash - dir] = '\0';
-	fd = open(dir, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
-	if (fd < 0 && errno == ENOENT) {
-		if (mkdir(parent, 0755) < 0 && errno != EEXIST)
-			return -1;
-		if (mkdir(dir, 0700) < 0 && errno != EEXIST)
-			return -1;
-		fd = open(dir, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
-	}
-	if (fd < 0)
-		return -1;
-	if (fstat(fd, &st) < 0 || !private_to_us(&st) || lstat(parent, &st) < 0 ||
-	    !S_ISDIR(st.st_mode) || !private_to_us(&st)) {
-		close(fd);
-		return -1;
-	}
-	return fd;
-}
-
-int sbx_seccomp_compile_cached(const struct seccomp_rules *r, const char *dir,
-			       struct sbx_bpf *out, struct err *e)
-{
-	uint64_t h = 0xcbf29ce484222325ull;   /* FNV-1a: only names the file */
-	char name[32];
-	size_t tlen = 0;
-	char *text = rules_text(r, &tlen);
-	int dfd = text ? cache_dir(dir) : -1, rc;
-
-	if (dfd < 0) {
-		free(text);
-		return sbx_seccomp_compile(r, out, e);
-	}
-	for (size_t i = 0; i < tlen; i++)
-		h = (h ^ (unsigned char)text[i]) * 0x100000001b3ull;
-	snprintf(name, sizeof name, "%016llx.bpf", (unsigned long long)h);
-	rc = cache_load(dfd, name, text, tlen, out);
-	if (rc < 0) {
-		rc = sbx_seccomp_compile(r, out, e);
-		if (rc == 0)
-			cache_store(dfd, name, text, tlen, out);
-	}
-	close(dfd);
-	free(text);
-	return rc;
-}
 
 void sbx_bpf_free(struct sbx_bpf *b)
 {

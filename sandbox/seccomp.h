@@ -1,6 +1,8 @@
-/* Seccomp: the filter is compiled with libseccomp in the parent (PID 1 can
- * compile once per unit and reuse it for every start); the launch child
- * only hands the finished BPF program to seccomp(2). */
+/* Seccomp: the filter is compiled with libseccomp in the parent (PID 1
+ * compiles once per unit and keeps it in memory; `sandboxctl run` compiles
+ * on every start, about 0.5 ms); the launch child only hands the finished
+ * BPF program to seccomp(2). No compiled filter is ever read from a file:
+ * a file is something a unit might write. */
 #ifndef SBX_SECCOMP_H
 #define SBX_SECCOMP_H
 
@@ -17,20 +19,12 @@ struct sbx_bpf {
 /* Build the filter of r (r->enabled must be set) for the native
  * architecture only: x86-64 syscalls are checked against the rules; i386
  * (int 0x80) and x32 calls kill the process. With an allow list, execve,
- * exit, exit_group and rt_sigreturn are always allowed. Fails with a clear
- * message in builds without CONFIG_SECCOMP. */
+ * exit, exit_group and rt_sigreturn are always allowed. With
+ * r->restrict_ns, clone, unshare and setns are filtered by their
+ * namespace flags and clone3 answers ENOSYS (config/seccomp_rules.h).
+ * Fails with a clear message in builds without CONFIG_SECCOMP. */
 int sbx_seccomp_compile(const struct seccomp_rules *r, struct sbx_bpf *out, struct err *e);
 void sbx_bpf_free(struct sbx_bpf *b);
-
-/* sbx_seccomp_compile through a cache in dir (for `sandboxctl run`, which
- * cannot keep a filter in memory across starts as PID 1 does; compiling
- * costs libseccomp about 0.5 ms, a sixth of a start). A cache file holds
- * the canonical text of the rules and the libseccomp version it was built
- * with, and is used only when that text matches exactly and the file and
- * dir belong to us and are writable by no one else. Any cache failure
- * falls back to compiling; storing is best effort. */
-int sbx_seccomp_compile_cached(const struct seccomp_rules *r, const char *dir,
-			       struct sbx_bpf *out, struct err *e);
 
 /* Child side: install the filter. 0, or -1 with errno. */
 int sbx_seccomp_load(const struct sbx_bpf *b);

@@ -11,7 +11,14 @@
  *   probe caps                 capability, NoNewPrivs and Seccomp lines of status
  *   probe ids                  uids, gids, groups
  *   probe rlimit NAME          soft and hard limit
- *   probe exit N | sleep S | ignore-term | i386-syscall | write PATH | exe-write
+ *   probe exit N | sleep S | ignore-term | i386-syscall | x32-syscall
+ *   probe write PATH | exe-write
+ *   probe ns OP TYPE[+TYPE...]  try to make (or enter) namespaces; OP is clone,
+ *                              clone-vfork, clone3, thread-clone, i386-clone,
+ *                              unshare, setns, setns-pidfd, setns-any; TYPE is
+ *                              mnt cgroup uts ipc user pid net time. Prints
+ *                              OP TYPES: errno E | new namespace | same namespace
+ *                              | ok | killed by SIG
  *   probe sock [--euid N] [--repeat N] PATH DATA
  *                              one request on a unix stream socket, reply printed
  */
@@ -29,6 +36,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <pthread.h>
 #include <sys/mman.h>
 #include <sys/mount.h>
 #include <sys/prctl.h>
@@ -133,7 +141,9 @@ static int usage(void)
 		"usage: probe VERB [ARGS]\n"
 		"  memhog MB | forkbomb N | zombies N [--orphan] | syscall NAME|all|list\n"
 		"  fds | caps | ids | rlimit NAME | exit N | sleep S | ignore-term\n"
-		"  i386-syscall | write PATH | exe-write\n"
+		"  i386-syscall | x32-syscall | write PATH | exe-write\n"
+		"  ns clone|clone-vfork|clone3|thread-clone|i386-clone|unshare|setns|\n"
+		"     setns-pidfd|setns-any mnt|cgroup|uts|ipc|user|pid|net|time[+...]\n"
 		"  sock [--euid N] [--repeat N] PATH DATA\n";
 
 	if (write(STDERR_FILENO, text, sizeof(text) - 1) < 0)
@@ -772,6 +782,275 @@ static int do_i386(void)
 	return WEXITSTATUS(st);
 }
 
+/* getpid through the x32 ABI (the number with bit 30 set): a filter that
+ * ignores that bit lets it through; a kernel without CONFIG_X86_X32_ABI
+ * answers ENOSYS when nothing filters it. */
+static int do_x32(void)
+{
+	int st;
+	pid_t pid = fork();
+
+	if (pid == 0) {
+#if defined(__x86_64__)
+		long r = syscall(0x40000000L | SYS_getpid);
+
+		if (r < 0) {
+			out("x32-syscall: errno %s\n", ename(errno));
+			_exit(1);
+		}
+		out("x32-syscall: getpid=%ld\n", r);
+		_exit(0);
+#else
+		out("x32-syscall: errno ENOSYS\n");
+		_exit(1);
+#endif
+	}
+	if (pid < 0) {
+		out("x32-syscall: fork errno %s\n", ename(errno));
+		return 1;
+	}
+	while (waitpid(pid, &st, 0) < 0 && errno == EINTR)
+		;
+	if (WIFSIGNALED(st)) {
+		out("x32-syscall: killed by %s\n", signame(WTERMSIG(st)));
+		return 1;
+	}
+	return WEXITSTATUS(st);
+}
+
+/* ---- namespaces: can this process make or enter one? ---- */
+
+static const struct nstype {
+	const char *name;
+	const char *child_file;    /* /proc/self/ns/ of a clone child */
+	const char *self_file;     /* /proc/self/ns/ after unshare */
+	unsigned long flag;
+} nstypes[] = {
+	{ "mnt", "mnt", "mnt", CLONE_NEWNS },
+	{ "cgroup", "cgroup", "cgroup", CLONE_NEWCGROUP },
+	{ "uts", "uts", "uts", CLONE_NEWUTS },
+	{ "ipc", "ipc", "ipc", CLONE_NEWIPC },
+	{ "user", "user", "user", CLONE_NEWUSER },
+	{ "pid", "pid", "pid_for_children", CLONE_NEWPID },
+	{ "net", "net", "net", CLONE_NEWNET },
+	{ "time", "time", "time_for_children", CLONE_NEWTIME },
+};
+
+struct nsreq {
+	const char *op, *types;
+	unsigned long flags;
+	const struct nstype *last;   /* the one whose id is compared */
+	char before[64];             /* its id in this process */
+};
+
+static void ns_id(const char *file, char *buf, size_t len)
+{
+	char path[64];
+	ssize_t n;
+
+	snprintf(path, sizeof(path), "/proc/self/ns/%s", file);
+	n = readlink(path, buf, len - 1);
+	buf[n < 0 ? 0 : n] = '\0';
+}
+
+/* In a clone child: 0 when its namespace differs from the parent's. */
+static _Noreturn void ns_child(const struct nsreq *q)
+{
+	char now[64];
+
+	ns_id(q->last->child_file, now, sizeof(now));
+	_exit(now[0] && strcmp(now, q->before) != 0 ? 0 : 3);
+}
+
+/* Waits for a clone child and prints what it found. */
+static int ns_reap(const struct nsreq *q, long pid)
+{
+	int st;
+
+	if (pid < 0) {
+		out("%s %s: errno %s\n", q->op, q->types, ename(errno));
+		return 1;
+	}
+	while (waitpid((pid_t)pid, &st, __WALL) < 0) {
+		if (errno != EINTR) {
+			out("%s %s: waitpid errno %s\n", q->op, q->types, ename(errno));
+			return 1;
+		}
+	}
+	if (WIFSIGNALED(st))
+		out("%s %s: child killed by %s\n", q->op, q->types, signame(WTERMSIG(st)));
+	else
+		out("%s %s: %s namespace\n", q->op, q->types,
+		    WEXITSTATUS(st) == 0 ? "new" : "same");
+	return 0;
+}
+
+static void *ns_thread(void *arg)
+{
+	const struct nsreq *q = arg;
+	long pid = syscall(SYS_clone, q->flags | SIGCHLD, 0UL, NULL, NULL, 0UL);
+
+	if (pid == 0)
+		ns_child(q);
+	if (pid < 0)
+		pid = -errno;
+	return (void *)pid;
+}
+
+/* struct clone_args of <linux/sched.h>, version 0 (64 bytes) */
+struct probe_clone_args {
+	uint64_t flags, pidfd, child_tid, parent_tid, exit_signal, stack, stack_size, tls;
+};
+
+static int ns_op(struct nsreq *q)
+{
+	long pid = -1;
+	int fd, r;
+
+	if (strcmp(q->op, "clone") == 0 || strcmp(q->op, "clone-vfork") == 0) {
+		/* clone(2) as fork does it: no new stack, the copy returns here */
+		unsigned long f = q->flags | SIGCHLD;
+
+		if (q->op[5])
+			f |= CLONE_VFORK;
+		pid = syscall(SYS_clone, f, 0UL, NULL, NULL, 0UL);
+		if (pid == 0)
+			ns_child(q);
+		return ns_reap(q, pid);
+	}
+	if (strcmp(q->op, "clone3") == 0) {
+		struct probe_clone_args a = { .flags = q->flags, .exit_signal = SIGCHLD };
+
+		pid = syscall(SYS_clone3, &a, sizeof(a));
+		if (pid == 0)
+			ns_child(q);
+		return ns_reap(q, pid);
+	}
+	if (strcmp(q->op, "thread-clone") == 0) {
+		/* the filter is per thread: one made after it must carry it */
+		pthread_t t;
+		void *res;
+
+		if ((r = pthread_create(&t, NULL, ns_thread, q)) != 0) {
+			out("%s %s: pthread_create errno %s\n", q->op, q->types, ename(r));
+			return 1;
+		}
+		pthread_join(t, &res);
+		pid = (long)res;
+		if (pid < 0)
+			errno = (int)-pid;
+		return ns_reap(q, pid < 0 ? -1 : pid);
+	}
+	if (strcmp(q->op, "i386-clone") == 0) {
+#if defined(__x86_64__)
+		long ret = 120;   /* __NR_clone on i386: flags, stack, ptid, tls, ctid */
+
+		__asm__ volatile("int $0x80"
+				 : "+a"(ret)
+				 : "b"(q->flags | SIGCHLD), "c"(0L), "d"(0L), "S"(0L), "D"(0L)
+				 : "r8", "r9", "r10", "r11", "memory");
+		if (ret == 0)
+			ns_child(q);
+		if (ret < 0 && ret > -4096) {
+			errno = (int)-ret;
+			ret = -1;
+		}
+		return ns_reap(q, ret);
+#else
+		out("%s %s: errno ENOSYS\n", q->op, q->types);
+		return 1;
+#endif
+	}
+	if (strcmp(q->op, "unshare") == 0) {
+		char now[64];
+
+		if (unshare((int)q->flags) < 0) {
+			out("%s %s: errno %s\n", q->op, q->types, ename(errno));
+			return 1;
+		}
+		/* pid_for_children reads empty until the new namespace has
+		 * its first process: that is a new one too */
+		ns_id(q->last->self_file, now, sizeof(now));
+		out("%s %s: %s namespace\n", q->op, q->types,
+		    strcmp(now, q->before) ? "new" : "same");
+		return 0;
+	}
+	if (strncmp(q->op, "setns", 5) == 0) {
+		/* This process's own namespace: nothing changes when it is
+		 * allowed, so what is checked is whether the call is refused. */
+		char path[64];
+		int type = strcmp(q->op, "setns-any") == 0 ? 0 : (int)q->flags;
+
+		if (strcmp(q->op, "setns-pidfd") == 0) {
+			fd = (int)syscall(SYS_pidfd_open, getpid(), 0u);
+		} else {
+			snprintf(path, sizeof(path), "/proc/self/ns/%s", q->last->self_file);
+			fd = open(path, O_RDONLY | O_CLOEXEC);
+		}
+		if (fd < 0) {
+			out("%s %s: open errno %s\n", q->op, q->types, ename(errno));
+			return 1;
+		}
+		r = setns(fd, type);
+		if (r < 0)
+			out("%s %s: errno %s\n", q->op, q->types, ename(errno));
+		else
+			out("%s %s: ok\n", q->op, q->types);
+		close(fd);
+		return r < 0;
+	}
+	return usage();
+}
+
+/* Runs the attempt in a child, so that a kill is reported and whatever
+ * it changed dies with it; then checks that this process's namespaces
+ * did not change. */
+static int do_ns(const char *op, const char *types)
+{
+	static const char *const own[] = { "mnt", "cgroup", "uts", "ipc", "user", "pid", "net" };
+	struct nsreq q = { .op = op, .types = types };
+	char list[128], before[7][64], after[64], *save = NULL;
+	int st, bad = 0;
+	pid_t pid;
+
+	snprintf(list, sizeof(list), "%s", types);
+	for (char *w = strtok_r(list, "+", &save); w; w = strtok_r(NULL, "+", &save)) {
+		size_t i = 0;
+
+		while (i < sizeof(nstypes) / sizeof(nstypes[0]) && strcmp(nstypes[i].name, w))
+			i++;
+		if (i == sizeof(nstypes) / sizeof(nstypes[0]))
+			return usage();
+		q.flags |= nstypes[i].flag;
+		q.last = &nstypes[i];
+	}
+	if (!q.last)
+		return usage();
+	ns_id(strcmp(op, "unshare") == 0 ? q.last->self_file : q.last->child_file,
+	      q.before, sizeof(q.before));
+	for (size_t i = 0; i < 7; i++)
+		ns_id(own[i], before[i], sizeof(before[i]));
+	pid = fork();
+	if (pid == 0)
+		_exit(ns_op(&q));
+	if (pid < 0) {
+		out("%s %s: fork errno %s\n", op, types, ename(errno));
+		return 1;
+	}
+	while (waitpid(pid, &st, 0) < 0 && errno == EINTR)
+		;
+	if (WIFSIGNALED(st))
+		out("%s %s: killed by %s\n", op, types, signame(WTERMSIG(st)));
+	for (size_t i = 0; i < 7; i++) {
+		ns_id(own[i], after, sizeof(after));
+		if (strcmp(after, before[i]) != 0) {
+			out("%s %s: this process's %s namespace changed\n", op, types, own[i]);
+			bad = 1;
+		}
+	}
+	return bad || WIFSIGNALED(st) ? 1 : WEXITSTATUS(st);
+}
+
 static int do_write(const char *path)
 {
 	static const char text[] = "probe\n";
@@ -1025,6 +1304,10 @@ int main(int argc, char **argv)
 		return do_ignore_term();
 	if (argc == 2 && strcmp(verb, "i386-syscall") == 0)
 		return do_i386();
+	if (argc == 2 && strcmp(verb, "x32-syscall") == 0)
+		return do_x32();
+	if (argc == 4 && strcmp(verb, "ns") == 0)
+		return do_ns(argv[2], argv[3]);
 	if (argc == 3 && strcmp(verb, "write") == 0)
 		return do_write(argv[2]);
 	if (argc == 2 && strcmp(verb, "exe-write") == 0)
