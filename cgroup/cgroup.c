@@ -208,6 +208,142 @@ static int write_limits(int fd, const char *path, const struct resources *r, str
 	return 0;
 }
 
+/* ---- the task cap: pids.max on CONFIG_CGROUP_ROOT and each unit's group ---- */
+
+#define PIDS_RESERVE_MIN 64
+
+static uint64_t read_proc_u64(const char *path)
+{
+	char buf[64];
+	unsigned long long v;
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	ssize_t n;
+
+	if (fd < 0)
+		return 0;
+	n = read(fd, buf, sizeof buf - 1);
+	close(fd);
+	if (n <= 0)
+		return 0;
+	buf[n] = '\0';
+	return sscanf(buf, "%llu", &v) == 1 ? (uint64_t)v : 0;
+}
+
+/* The kernel's task limit: every clone needs a task (threads-max) and a
+ * pid (pid_max; the highest pid is pid_max - 1). 0 when unknown. */
+static uint64_t kernel_tasks(void)
+{
+	uint64_t t = read_proc_u64("/proc/sys/kernel/threads-max");
+	uint64_t p = read_proc_u64("/proc/sys/kernel/pid_max");
+
+	if (p > 1 && (t == 0 || p - 1 < t))
+		t = p - 1;
+	return t;
+}
+
+static uint64_t pids_reserve(uint64_t total)
+{
+	uint64_t r = total / 100 * CONFIG_PIDS_RESERVE_PERCENT;
+
+	return r < PIDS_RESERVE_MIN ? PIDS_RESERVE_MIN : r;
+}
+
+/* Tasks that exist now, kernel threads included (/proc/loadavg "R/TOTAL"). */
+static uint64_t tasks_now(void)
+{
+	char buf[128];
+	unsigned long long run, all;
+	int fd = open("/proc/loadavg", O_RDONLY | O_CLOEXEC);
+	ssize_t n;
+
+	if (fd < 0)
+		return 0;
+	n = read(fd, buf, sizeof buf - 1);
+	close(fd);
+	if (n <= 0)
+		return 0;
+	buf[n] = '\0';
+	if (sscanf(buf, "%*s %*s %*s %llu/%llu", &run, &all) != 2)
+		return 0;
+	return (uint64_t)all;
+}
+
+int cg_cap_units(uint64_t *cap, struct err *e)
+{
+	static const struct need pids = { "pids", "the units' task cap (CONFIG_PIDS_RESERVE_PERCENT)" };
+	char path[CG_PATH_MAX], ctl[256], val[24];
+	uint64_t total, now, reserve;
+	int fd, rc;
+
+	*cap = 0;
+	if (CONFIG_PIDS_RESERVE_PERCENT == 0)
+		return 0;
+	if (!cg_available(e))
+		return -1;
+	total = kernel_tasks();
+	if (total == 0)
+		return err_set(e, errno, "cgroup: reading kernel.threads-max and kernel.pid_max");
+	fd = open(CG_MOUNT, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (fd < 0)
+		return err_set(e, errno, "cgroup: opening " CG_MOUNT);
+	rc = cgf_read(fd, CG_MOUNT, "cgroup.controllers", ctl, sizeof ctl, e);
+	close(fd);
+	if (rc < 0)
+		return -1;
+	if (!cgf_has_word(ctl, "pids"))
+		return err_set(e, 0, "cgroup: the pids controller is not available in " CG_MOUNT
+			       ": the units' tasks are not capped");
+	/* everything that runs now (kernel threads, PID 1) is outside the units */
+	now = tasks_now();
+	reserve = pids_reserve(total);
+	if (total <= now + 2 * reserve)
+		return err_set(e, 0, "cgroup: the kernel allows %llu tasks, %llu exist: too few "
+			       "to keep %llu from the units", (unsigned long long)total,
+			       (unsigned long long)now, (unsigned long long)reserve);
+	/* creates the group, with pids on in every subtree_control down to
+	 * its own, so that each unit's group has a pids.max */
+	if (make_parents(path, sizeof path, &pids, 1, e) < 0)
+		return -1;
+	fd = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (fd < 0)
+		return err_set(e, errno, "cgroup: opening %s", path);
+	snprintf(val, sizeof val, "%llu", (unsigned long long)(total - now - reserve));
+	rc = cgf_write(fd, path, "pids.max", val, e);
+	close(fd);
+	if (rc == 0)
+		*cap = total - now - reserve;
+	return rc;
+}
+
+/* The pids.max of a unit's group: its TasksMax=, but never more than the
+ * cap of the units' group (when PID 1 set one) less the reserve, so that
+ * one unit leaves tasks to the others and to the admin's console; 0 = write
+ * nothing (no cap above: `sandboxctl run` where PID 1 is not sandboxd). */
+static uint64_t unit_pids_max(const char *parent, const struct resources *r)
+{
+	char buf[32];
+	uint64_t cap, ceiling, want;
+	unsigned long long v;
+	struct err e;
+	int fd;
+
+	want = r->tasks_max.set ? r->tasks_max.v : LIMIT_INFINITY;
+	if (CONFIG_PIDS_RESERVE_PERCENT == 0)
+		return r->tasks_max.set ? want : 0;
+	fd = open(parent, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (fd < 0)
+		return r->tasks_max.set ? want : 0;
+	if (cgf_read(fd, parent, "pids.max", buf, sizeof buf, &e) < 0 ||
+	    sscanf(buf, "%llu", &v) != 1) {
+		close(fd);
+		return r->tasks_max.set ? want : 0;   /* "max", or no pids controller */
+	}
+	close(fd);
+	cap = (uint64_t)v;
+	ceiling = cap > 2 * pids_reserve(cap) ? cap - pids_reserve(cap) : cap;
+	return want < ceiling ? want : ceiling;
+}
+
 /* The unit's group may be left over from a run whose launcher died. An
  * empty one is removed and made anew, so that no limit of the old unit
  * file survives; one with processes is someone else's run. */
@@ -244,7 +380,9 @@ static int make_unit_dir(const char *path, const char *unit, struct err *e)
 int cg_create(const struct spec *s, char *path, size_t len, int *dirfd, struct err *e)
 {
 	struct need need[5];
+	struct resources res;
 	char ctl[256] = "";
+	uint64_t pids;
 	size_t n, at;
 	int fd;
 
@@ -273,6 +411,16 @@ int cg_create(const struct spec *s, char *path, size_t len, int *dirfd, struct e
 
 	if (make_parents(path, len, need, n, e) < 0)
 		return -1;
+	res = s->res;
+	pids = unit_pids_max(path, &s->res);
+	if (pids) {
+		static const struct need p = { "pids", "TasksMax= (the units' task cap)" };
+
+		if (!s->res.tasks_max.set && enable(path, &p, 1, e) < 0)
+			return -1;
+		res.tasks_max.set = true;
+		res.tasks_max.v = pids;
+	}
 	at = strlen(path);
 	if (at + 1 + strlen(s->name) >= len)
 		return err_set(e, ENAMETOOLONG, "cgroup: path for %s/%s", path, s->name);
@@ -286,7 +434,7 @@ int cg_create(const struct spec *s, char *path, size_t len, int *dirfd, struct e
 		rmdir(path);
 		return -1;
 	}
-	if (write_limits(fd, path, &s->res, e) < 0) {
+	if (write_limits(fd, path, &res, e) < 0) {
 		close(fd);
 		rmdir(path);
 		return -1;

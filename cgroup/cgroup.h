@@ -50,6 +50,18 @@ bool cg_available(struct err *e);
  * behind but the (empty) parents. */
 int cg_create(const struct spec *s, char *path, size_t len, int *dirfd, struct err *e);
 
+/* PID 1 at boot, before any unit: pids.max on the units' group
+ * CG_MOUNT/CONFIG_CGROUP_ROOT = the kernel's task limit (the smaller of
+ * threads-max and pid_max) less the tasks that exist now (kernel threads,
+ * PID 1) less a reserve (CONFIG_PIDS_RESERVE_PERCENT of it, at least 64),
+ * with the pids controller on down to the units' groups; *cap = the value
+ * written. From then on cg_create() gives each unit's group at most that
+ * cap less the reserve (its TasksMax= when lower), so that no unit can take
+ * the last tasks of PID 1, of a shell outside the units, or (the same
+ * reserve again) of the other units and the admin's console. 0 and *cap 0
+ * when CONFIG_PIDS_RESERVE_PERCENT is 0. */
+int cg_cap_units(uint64_t *cap, struct err *e);
+
 /* Move pid into the group (cgroup.procs): the fallback where clone3 with
  * CLONE_INTO_CGROUP is missing (kernels before 5.7). */
 int cg_attach(int dirfd, pid_t pid, struct err *e);
@@ -94,6 +106,12 @@ static inline int cg_create(const struct spec *s, char *path, size_t len, int *d
 	(void)path;
 	(void)len;
 	(void)dirfd;
+	return err_set(e, 0, "this build has no cgroup support (CONFIG_CGROUPS)");
+}
+
+static inline int cg_cap_units(uint64_t *cap, struct err *e)
+{
+	*cap = 0;
 	return err_set(e, 0, "this build has no cgroup support (CONFIG_CGROUPS)");
 }
 

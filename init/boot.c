@@ -11,10 +11,12 @@
 #include <sys/mount.h>
 #include <sys/stat.h>
 #include <sys/sysmacros.h>
+#include <sys/vfs.h>
 #include <time.h>
 #include <unistd.h>
 
 #include "config.h"
+#include "seal.h"
 
 extern char **environ;
 
@@ -123,8 +125,10 @@ static const struct api_mount api_mounts[] = {
 	{ "devtmpfs", "/dev", "devtmpfs", MS_NOSUID, "mode=0755", 0755 },
 	{ "devpts", "/dev/pts", "devpts", MS_NOSUID | MS_NOEXEC,
 	  "gid=5,mode=0620,ptmxmode=0666", 0755 },
-	{ "shm", "/dev/shm", "tmpfs", MS_NOSUID | MS_NODEV, "mode=1777", 01777 },
-	{ "tmpfs", "/run", "tmpfs", MS_NOSUID | MS_NODEV, "mode=0755", 0755 },
+	/* sized: tmpfs pages are in no process's RSS, and the kernel's default
+	 * (half of RAM each) lets one writer take what every unit needs */
+	{ "shm", "/dev/shm", "tmpfs", MS_NOSUID | MS_NODEV, "mode=1777,size=" CONFIG_SHM_SIZE, 01777 },
+	{ "tmpfs", "/run", "tmpfs", MS_NOSUID | MS_NODEV, "mode=0755,size=" CONFIG_RUN_SIZE, 0755 },
 	{ "cgroup2", "/sys/fs/cgroup", "cgroup2", MS_NOSUID | MS_NODEV | MS_NOEXEC, NULL, 0755 },
 };
 
@@ -501,6 +505,27 @@ static int own_argv(char *buf, size_t size, char **argv, size_t max, struct err 
 	return 0;
 }
 
+/* The tmpfs root holds what the initramfs held plus CONFIG_ROOT_SPARE_MB:
+ * its default size (half of RAM) would let one writer take the memory of
+ * every unit, for good, as tmpfs pages belong to no process. Best effort:
+ * unsized, it still works. */
+static void size_root(int rootfd)
+{
+	struct statfs sf;
+	char opt[64];
+	uint64_t used;
+
+	if (fstatfs(rootfd, &sf) < 0)
+		return;
+	used = (uint64_t)(sf.f_blocks - sf.f_bfree) * (uint64_t)sf.f_bsize;
+	snprintf(opt, sizeof opt, "size=%llu",
+		 (unsigned long long)(used + (uint64_t)CONFIG_ROOT_SPARE_MB * 1024 * 1024));
+	/* only size= changes on a tmpfs remount; the rest stays as mounted */
+	if (mount(NULL, BOOT_NEW_ROOT, NULL, MS_REMOUNT, opt) < 0)
+		dprintf(STDERR_FILENO, "sandboxd: sizing the tmpfs root (%s): %s\n", opt,
+			strerror(errno));
+}
+
 int boot_leave_initramfs(struct err *e)
 {
 	static struct top_mounts top;
@@ -556,6 +581,7 @@ int boot_leave_initramfs(struct err *e)
 		err_wrap(e, "copy the initramfs to a tmpfs: /");
 		goto fail_umount;
 	}
+	size_root(newroot);
 
 	/* /proc, /sys, /dev, /run ... follow to the new root. */
 	for (size_t i = 0; i < top.n; i++) {
@@ -587,12 +613,25 @@ int boot_leave_initramfs(struct err *e)
 
 	while (environ && environ[ne])
 		ne++;
-	char **envp = calloc(ne + 2, sizeof *envp);
+	char **envp = calloc(ne + 3, sizeof *envp);
 
 	if (!envp)
 		return err_set(e, ENOMEM, "re-exec %s on the new root", exe);
 	memcpy(envp, environ, ne * sizeof *envp);
 	envp[ne] = BOOT_SWITCHED_ENV "=1";
+	/* The re-exec is also the one that makes our binary read-only for
+	 * good (seal.h): one exec at boot, not two. */
+	if (CONFIG_SEAL_BINARY) {
+		struct err se;
+		int xfd = open(exe, O_PATH | O_CLOEXEC);
+
+		envp[ne + 1] = SEAL_DONE_ENV "=1";
+		if (xfd >= 0) {
+			seal_exec(xfd, argv, envp, &se);
+			close(xfd);
+		}
+		envp[ne + 1] = NULL;   /* unsealed: seal_binary() tries again */
+	}
 	execve(exe, argv, envp);
 	if (strcmp(exe, "/sbin/init") != 0)
 		execve("/sbin/init", argv, envp);

@@ -21,6 +21,7 @@
 
 #include "boot.h"
 #include "control.h"
+#include "seal.h"
 #include "shutdown.h"
 #include "sup.h"
 #include "../cgroup/cgroup.h"
@@ -130,6 +131,8 @@ int pid1_main(int argc, char **argv)
 		 * first (this re-executes us there and does not return on success) */
 		if (boot_leave_initramfs(&e) < 0)
 			log_err("leaving the initramfs", &e);
+		if (seal_binary(argv, &e) < 0)   /* re-executes us from a read-only mount */
+			log_err("making our binary read-only (CVE-2019-5736)", &e);
 		int fd = boot_console(&e);
 		if (fd >= 0) {
 			/* never stall on the console: sup.c waits a bounded time */
@@ -159,6 +162,9 @@ int pid1_main(int argc, char **argv)
 	sv.use_cgroups = CONFIG_CGROUPS && cg_available(&e);
 	if (!sv.use_cgroups && sv.debug)
 		log_err("cgroups", &e);
+	uint64_t cap;
+	if (sv.pid1 && sv.use_cgroups && cg_cap_units(&cap, &e) < 0)
+		log_err("capping the units' tasks", &e);
 	if (loop_init(&sv.loop, &e) < 0 || setup_signals(&e) < 0) {
 		log_err("setting up the event loop", &e);
 		/* nothing can be supervised without it; stay alive for the kernel */

@@ -4,7 +4,8 @@
  * errors are printed by errno name (EPERM), never by number.
  *
  *   probe memhog MB            allocate and touch MB MiB, 1 MiB at a time
- *   probe forkbomb N           fork N sleeping children; forked=K wanted=N errno=E
+ *   probe forkbomb N [--hold]  fork N sleeping children; forked=K wanted=N errno=E;
+ *                              --hold: then keep them (and sleep) instead of ending them
  *   probe zombies N [--orphan] leave N unreaped zombies (or orphans for the reaper)
  *   probe syscall NAME|all     try a privileged syscall with harmless arguments
  *   probe fds                  open fd numbers
@@ -189,7 +190,7 @@ static int do_memhog(long mb)
 	return 0;
 }
 
-static int do_forkbomb(long n)
+static int do_forkbomb(long n, int hold)
 {
 	pid_t *kids = calloc((size_t)n + 1, sizeof(*kids));
 	long forked = 0;
@@ -215,6 +216,8 @@ static int do_forkbomb(long n)
 	}
 	out("forkbomb: forked=%ld wanted=%ld errno=%s\n", forked, n,
 	    first ? ename(first) : "none");
+	if (hold)
+		sleep_forever();
 	for (long i = 0; i < forked; i++)
 		kill(kids[i], SIGKILL);
 	for (long i = 0; i < forked; i++)
@@ -1271,7 +1274,13 @@ int main(int argc, char **argv)
 	const char *verb = argc > 1 ? argv[1] : "";
 	long v = 0;
 
-	if (argc == 3 && (strcmp(verb, "memhog") == 0 || strcmp(verb, "forkbomb") == 0 ||
+	if ((argc == 3 || (argc == 4 && strcmp(argv[3], "--hold") == 0)) &&
+	    strcmp(verb, "forkbomb") == 0) {
+		if (number(argv[2], &v) < 0)
+			return usage();
+		return do_forkbomb(v, argc == 4);
+	}
+	if (argc == 3 && (strcmp(verb, "memhog") == 0 ||
 			  strcmp(verb, "exit") == 0 || strcmp(verb, "sleep") == 0) &&
 	    number(argv[2], &v) < 0) {
 		out("probe: %s: not a number: %s\n", verb, argv[2]);
@@ -1279,8 +1288,6 @@ int main(int argc, char **argv)
 	}
 	if (argc == 3 && strcmp(verb, "memhog") == 0)
 		return do_memhog(v);
-	if (argc == 3 && strcmp(verb, "forkbomb") == 0)
-		return do_forkbomb(v);
 	if ((argc == 3 || argc == 4) && strcmp(verb, "zombies") == 0) {
 		if (number(argv[2], &v) < 0 || (argc == 4 && strcmp(argv[3], "--orphan")))
 			return usage();

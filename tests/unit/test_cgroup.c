@@ -412,6 +412,94 @@ static void test_live_pids(void)
 	CHECK("pids group removed after kill", cg_remove(path, &e) == 0);
 }
 
+/* PID 1's task cap on the units' group, and the ceiling every unit's group
+ * gets below it (issue 9, item 17). Puts "max" back at the end, so that the
+ * other tests of the tier see the group as they found it. */
+static void test_live_pids_cap(void)
+{
+	const char *root = CG_MOUNT "/" CONFIG_CGROUP_ROOT;
+	const char *dir = CG_MOUNT "/" CONFIG_CGROUP_ROOT "/cgt-ceiling";
+	char path[CG_PATH_MAX], want[32];
+	unsigned long long tmax = 0, pmax = 0;
+	struct err e = { 0 };
+	uint64_t cap = 0, reserve, limit;
+	FILE *f;
+	int fd = -1;
+
+	if (CONFIG_PIDS_RESERVE_PERCENT == 0) {
+		CHECK("no cap with CONFIG_PIDS_RESERVE_PERCENT 0", cg_cap_units(&cap, &e) == 0 && !cap);
+		return;
+	}
+	if ((f = fopen("/proc/sys/kernel/threads-max", "r"))) {
+		if (fscanf(f, "%llu", &tmax) != 1)
+			tmax = 0;
+		fclose(f);
+	}
+	if ((f = fopen("/proc/sys/kernel/pid_max", "r"))) {
+		if (fscanf(f, "%llu", &pmax) != 1)
+			pmax = 0;
+		fclose(f);
+	}
+	limit = pmax - 1 < tmax ? pmax - 1 : tmax;
+	if (!t_report("cg_cap_units", cg_cap_units(&cap, &e) == 0, "%s (errno %d)", e.msg, e.errnum))
+		return;
+	snprintf(want, sizeof want, "%llu", (unsigned long long)cap);
+	CHECK_STR("the cap is in the units' pids.max", slurp(root, "pids.max"), want);
+	CHECK("the cap leaves at least 64 tasks and 5 % of the kernel's limit",
+	      cap + 64 <= limit && cap <= limit - limit / 100 * CONFIG_PIDS_RESERVE_PERCENT);
+	CHECK("pids on in the units' subtree_control",
+	      strstr(slurp(root, "cgroup.subtree_control"), "pids") != NULL);
+	reserve = cap / 100 * CONFIG_PIDS_RESERVE_PERCENT;
+	if (reserve < 64)
+		reserve = 64;
+
+	/* no TasksMax=: the ceiling */
+	reset_spec("cgt-ceiling");
+	if (cg_create(&spec, path, sizeof path, &fd, &e) == 0) {
+		snprintf(want, sizeof want, "%llu", (unsigned long long)(cap - reserve));
+		CHECK_STR("a unit without TasksMax= gets the cap less the reserve",
+			  slurp(dir, "pids.max"), want);
+		close(fd);
+		cg_remove(path, &e);
+	} else {
+		t_report("ceiling: create", false, "%s", e.msg);
+	}
+	/* TasksMax=infinity: the ceiling too */
+	reset_spec("cgt-ceiling");
+	set(&spec.res.tasks_max, LIMIT_INFINITY);
+	if (cg_create(&spec, path, sizeof path, &fd, &e) == 0) {
+		CHECK_STR("TasksMax=infinity gets the ceiling", slurp(dir, "pids.max"), want);
+		close(fd);
+		cg_remove(path, &e);
+	} else {
+		t_report("ceiling infinity: create", false, "%s", e.msg);
+	}
+	/* below the ceiling: the unit's own */
+	reset_spec("cgt-ceiling");
+	set(&spec.res.tasks_max, 16);
+	if (cg_create(&spec, path, sizeof path, &fd, &e) == 0) {
+		CHECK_STR("TasksMax=16 stays 16 under the cap", slurp(dir, "pids.max"), "16");
+		close(fd);
+		cg_remove(path, &e);
+	} else {
+		t_report("ceiling 16: create", false, "%s", e.msg);
+	}
+
+	/* as before PID 1 capped anything (sandboxctl run elsewhere): no ceiling */
+	fd = open(root, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	CHECK("units' pids.max back to max", fd >= 0 && cgf_write(fd, root, "pids.max", "max", &e) == 0);
+	if (fd >= 0)
+		close(fd);
+	reset_spec("cgt-ceiling");
+	if (cg_create(&spec, path, sizeof path, &fd, &e) == 0) {
+		CHECK_STR("no cap above: a unit without TasksMax= gets max", slurp(dir, "pids.max"), "max");
+		close(fd);
+		cg_remove(path, &e);
+	} else {
+		t_report("no cap: create", false, "%s", e.msg);
+	}
+}
+
 /* The pre-5.7 way in: a plain fork moved by cg_attach(). */
 static void test_live_attach(void)
 {
@@ -560,6 +648,7 @@ int main(int argc, char **argv)
 		test_live_leftover();
 		test_live_oom();
 		test_live_pids();
+		test_live_pids_cap();
 		test_live_attach();
 		test_live_kill_fallback();
 		test_live_missing_controller();
