@@ -21,6 +21,7 @@
 #include <unistd.h>
 
 #include "control.h"
+#include "outfile.h"
 #include "../cgroup/cgroup.h"
 #include "../config/oci.h"
 #include "../config/unit.h"
@@ -348,12 +349,31 @@ static void note_start(struct svc *s)
 	s->n_starts++;
 }
 
-static int open_output_file(const struct output *o)
+/* StandardOutput=/StandardError= file:/append: (outfile.c): 0 with *fd
+ * set (-1 when the stream goes elsewhere), or -1 with the reason in msg. */
+static int open_output_file(const struct svc *s, const struct output *o, const char *key, int *fd,
+			    char *msg, size_t len)
 {
+	char why[200];
+
+	*fd = -1;
 	if (o->kind != OUTPUT_FILE && o->kind != OUTPUT_APPEND)
-		return -1;
-	return open(o->path, O_WRONLY | O_CREAT | O_CLOEXEC | O_NONBLOCK | O_NOCTTY |
-		    (o->kind == OUTPUT_APPEND ? O_APPEND : O_TRUNC), 0640);
+		return 0;
+	*fd = outfile_open(o->path, o->kind == OUTPUT_APPEND, why, sizeof why);
+	if (*fd >= 0)
+		return 0;
+	(void)s;
+	snprintf(msg, len, "%s=%s:%s: %s", key, o->kind == OUTPUT_APPEND ? "append" : "file", o->path, why);
+	return -1;
+}
+
+static void close_output_files(struct svc *s)
+{
+	for (int i = 0; i < 2; i++) {
+		if (s->file_fd[i] >= 0)
+			close(s->file_fd[i]);
+		s->file_fd[i] = -1;
+	}
 }
 
 static void release_cgroup(struct sup *sv, struct svc *s)
@@ -425,7 +445,18 @@ static void launch(struct sup *sv, struct svc *s)
 	o.stdio[1] = s->spec->std_out.kind == OUTPUT_NULL ? SBX_STDIO_NULL : SBX_STDIO_PIPE;
 	o.stdio[2] = s->spec->std_err.kind == OUTPUT_NULL ? SBX_STDIO_NULL : SBX_STDIO_PIPE;
 	o.cgroup_fd = s->cgroup_fd;
+	/* before the launch: a refused output file fails the start */
+	if (open_output_file(s, &s->spec->std_out, "StandardOutput", &s->file_fd[0], msg,
+			     sizeof msg) < 0 ||
+	    open_output_file(s, &s->spec->std_err, "StandardError", &s->file_fd[1], msg,
+			     sizeof msg) < 0) {
+		close_output_files(s);
+		release_cgroup(sv, s);
+		fail_start(sv, s, msg);
+		return;
+	}
 	if (sbx_launch(s->spec, &o, &c, &e) < 0) {
+		close_output_files(s);
 		release_cgroup(sv, s);
 		fail_start(sv, s, err_str(&e, msg, sizeof msg));
 		return;
@@ -433,8 +464,6 @@ static void launch(struct sup *sv, struct svc *s)
 	s->pid = c.pid;
 	s->pidfd = c.pidfd;
 	s->started_mono_ms = mono_ms();
-	s->file_fd[0] = open_output_file(&s->spec->std_out);
-	s->file_fd[1] = open_output_file(&s->spec->std_err);
 	s->out_fd = c.stdio[1];
 	s->err_fd = c.stdio[2];
 	s->out_watch = (struct loop_watch){ .fd = s->out_fd, .fn = on_output, .ctx = s };
@@ -1072,6 +1101,7 @@ int sup_reload(struct sup *sv, char *msg, size_t len)
 			continue;
 		s->removed = true;
 		removed++;
+		control_unit_gone(sv, s);
 		stop_now(sv, s);
 	}
 	add_bad_units(sv, &set, c.all);

@@ -884,8 +884,8 @@ static void test_socket(void)
 		rc = serve_child(run_nobody, NULL, NULL);
 		chmod(sock, 0600);
 		slurp(out_file, out, sizeof out);
-		CHECK_STR("socket: non-root peer refused", out,
-			  "1\npermission denied: the control socket serves root only\n");
+		CHECK_STR("socket: non-root peer refused, code 4", out,
+			  "4\npermission denied: the control socket serves root only\n");
 	}
 
 	rc = serve_child(run_flood, NULL, NULL);
