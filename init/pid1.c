@@ -21,6 +21,7 @@
 #include <unistd.h>
 
 #include "boot.h"
+#include "console.h"
 #include "control.h"
 #include "peer.h"
 #include "shutdown.h"
@@ -179,8 +180,8 @@ int pid1_main(int argc, char **argv)
 			log_err("leaving the initramfs", &e);
 		int fd = boot_console(&e);
 		if (fd >= 0) {
-			/* never stall on the console: sup.c waits a bounded time */
-			fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) | O_NONBLOCK);
+			/* never stall on the console: console.c queues */
+			console_init(fd, true);
 			sv.console_fd = fd;
 		}
 		else
@@ -191,9 +192,13 @@ int pid1_main(int argc, char **argv)
 		boot_hostname();
 		/* ctrl-alt-del becomes SIGINT to us instead of an instant reboot */
 		reboot(RB_DISABLE_CAD);
-	} else if (prctl(PR_SET_CHILD_SUBREAPER, 1) < 0) {
-		fprintf(stderr, "sandboxd: cannot become a child subreaper: %s\n", strerror(errno));
-		return 1;
+	} else {
+		console_init(STDERR_FILENO, false);
+		if (prctl(PR_SET_CHILD_SUBREAPER, 1) < 0) {
+			fprintf(stderr, "sandboxd: cannot become a child subreaper: %s\n",
+				strerror(errno));
+			return 1;
+		}
 	}
 
 	/* ---- from now on we must not die ---- */
@@ -212,6 +217,7 @@ int pid1_main(int argc, char **argv)
 		for (;;)
 			pause();
 	}
+	console_attach(&sv.loop);
 	char sock[512];
 	snprintf(sock, sizeof sock, "%s/control.sock", sv.run_dir);
 	if (control_open(&sv, sock, &e) < 0)
@@ -226,5 +232,6 @@ int pid1_main(int argc, char **argv)
 	}
 	shutdown_run(&sv, sv.shutdown);
 	/* not PID 1: the units are stopped and we leave */
+	console_flush(500);
 	return 0;
 }

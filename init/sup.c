@@ -20,6 +20,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "console.h"
 #include "control.h"
 #include "outfile.h"
 #include "../cgroup/cgroup.h"
@@ -48,29 +49,15 @@ static int64_t real_ms(void)
 	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
 
-/* PID 1's console is non-blocking (pid1.c): a slow serial line, or a unit
- * flooding it through StandardOutput=console, may hold PID 1 for at most
- * CONSOLE_WAIT_MS per write; what does not fit then is dropped (the unit's
- * ring keeps its lines). Regular files never say EAGAIN. */
-#define CONSOLE_WAIT_MS 100
-
-static void write_bounded(int fd, const char *p, size_t n)
+/* An output file: a regular file (outfile.c checked it), which never says
+ * EAGAIN; a write error drops the rest (the unit's ring keeps its lines). */
+static void write_file(int fd, const char *p, size_t n)
 {
-	int64_t deadline = mono_ms() + CONSOLE_WAIT_MS;
-
 	while (n) {
 		ssize_t w = write(fd, p, n);
 
 		if (w < 0 && errno == EINTR)
 			continue;
-		if (w < 0 && errno == EAGAIN) {
-			struct pollfd pfd = { .fd = fd, .events = POLLOUT };
-			int64_t left = deadline - mono_ms();
-
-			if (left <= 0 || poll(&pfd, 1, (int)left) <= 0)
-				return;
-			continue;
-		}
 		if (w <= 0)
 			return;
 		p += w;
@@ -82,14 +69,13 @@ void sup_log(struct sup *sv, const char *fmt, ...)
 {
 	char buf[1024];
 	va_list ap;
-	int n = snprintf(buf, sizeof buf, "sandboxd: ");
 
+	(void)sv;
 	va_start(ap, fmt);
-	vsnprintf(buf + n, sizeof buf - (size_t)n - 1, fmt, ap);
+	vsnprintf(buf, sizeof buf, fmt, ap);
 	va_end(ap);
-	size_t len = strlen(buf);
-	buf[len++] = '\n';
-	write_bounded(sv->console_fd, buf, len);
+	/* queued, never waited for: console.c */
+	console_line("sandboxd: ", buf, strlen(buf));
 }
 
 struct svc *sup_find(struct sup *sv, const char *name)
@@ -249,24 +235,23 @@ static void tee_output(struct sup *sv, struct svc *s, int stream, const char *bu
 {
 	const struct output *o = stream == 1 ? &s->spec->std_out : &s->spec->std_err;
 
+	(void)sv;
 	if (o->kind == OUTPUT_CONSOLE) {
-		char line[LOG_LINE_MAX + UNIT_NAME_MAX + 8];
+		char prefix[UNIT_NAME_MAX + 4];
 		size_t start = 0;
 
+		snprintf(prefix, sizeof prefix, "[%s] ", s->name);
 		for (size_t i = 0; i <= n; i++) {
 			if (i == n || buf[i] == '\n') {
-				if (i > start || i < n) {
-					int len = snprintf(line, sizeof line, "[%s] %.*s\n", s->name,
-							   (int)(i - start), buf + start);
-					if (len > 0)
-						write_bounded(sv->console_fd, line,
-								   (size_t)len < sizeof line ? (size_t)len : sizeof line - 1);
-				}
+				/* escaped and queued: a unit's bytes never reach the
+				 * console raw, nor stall PID 1 (console.c) */
+				if (i > start || i < n)
+					console_line(prefix, buf + start, i - start);
 				start = i + 1;
 			}
 		}
 	} else if ((o->kind == OUTPUT_FILE || o->kind == OUTPUT_APPEND) && s->file_fd[stream - 1] >= 0) {
-		write_bounded(s->file_fd[stream - 1], buf, n);
+		write_file(s->file_fd[stream - 1], buf, n);
 	}
 }
 
