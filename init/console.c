@@ -141,7 +141,7 @@ void console_attach(struct loop *l)
 		drain(CONSOLE_BUDGET);
 }
 
-void console_line(const char *prefix, const char *text, size_t len)
+void console_line(const char *prefix, const char *text, size_t len, bool own)
 {
 	char line[128 + 4 * CONSOLE_TEXT_MAX + 2];
 	size_t p = strlen(prefix), k;
@@ -154,7 +154,7 @@ void console_line(const char *prefix, const char *text, size_t len)
 	k = p + sf_escape(text, len, line + p);
 	line[k++] = '\n';
 	note_drops();
-	if (k > room()) {
+	if (k > room() || (!own && k + CONSOLE_RESERVE > room())) {
 		con.pending_drop += k;
 		con.dropped += k;
 		return;

@@ -19,6 +19,7 @@
 #define CONSOLE_QUEUE (64 * 1024)    /* bytes waiting for the console */
 #define CONSOLE_BUDGET (16 * 1024)   /* bytes written per call or wake-up */
 #define CONSOLE_TEXT_MAX 1024        /* text bytes per line; longer is cut */
+#define CONSOLE_RESERVE (8 * 1024)   /* of the queue, for PID 1's own lines */
 
 /* Write to fd from now on. own_fd: fd is ours alone (PID 1's
  * /dev/console): made non-blocking. Otherwise (stderr of `sandboxd
@@ -28,8 +29,10 @@ void console_init(int fd, bool own_fd);
 /* Drain on EPOLLOUT from now on (before: at each new line only). */
 void console_attach(struct loop *l);
 /* One line: prefix (ours, as is), text (escaped, cut at
- * CONSOLE_TEXT_MAX), then '\n'. Never blocks. */
-void console_line(const char *prefix, const char *text, size_t len);
+ * CONSOLE_TEXT_MAX), then '\n'. Never blocks. A unit's line (own false)
+ * may not take the last CONSOLE_RESERVE bytes of the queue: a flooding
+ * unit cannot silence PID 1's own messages. */
+void console_line(const char *prefix, const char *text, size_t len, bool own);
 /* Shutdown: write what is queued, waiting at most max_ms in all. */
 void console_flush(int max_ms);
 /* Bytes dropped since the start (tests, status). */

@@ -75,7 +75,7 @@ void sup_log(struct sup *sv, const char *fmt, ...)
 	vsnprintf(buf, sizeof buf, fmt, ap);
 	va_end(ap);
 	/* queued, never waited for: console.c */
-	console_line("sandboxd: ", buf, strlen(buf));
+	console_line("sandboxd: ", buf, strlen(buf), true);
 }
 
 struct svc *sup_find(struct sup *sv, const char *name)
@@ -246,7 +246,7 @@ static void tee_output(struct sup *sv, struct svc *s, int stream, const char *bu
 				/* escaped and queued: a unit's bytes never reach the
 				 * console raw, nor stall PID 1 (console.c) */
 				if (i > start || i < n)
-					console_line(prefix, buf + start, i - start);
+					console_line(prefix, buf + start, i - start, false);
 				start = i + 1;
 			}
 		}

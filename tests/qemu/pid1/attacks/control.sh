@@ -46,11 +46,13 @@ while [ $i -lt 10 ]; do
 	usleep 300000
 	i=$((i + 1))
 done
+rm -f "$UNITS/atk-control-flood.unit"
+$CTL reload >/dev/null 2>&1
+# our own lines go to the same console: report once the flood has drained
+sleep 5
 note "control: status during a console flood: worst ${worst} ms of 10"
 if [ "$fails" = 0 ] && [ "$worst" -lt 2000 ]; then
 	ok atk-control-console-flood
 else
 	nok atk-control-console-flood "status failed $fails times, worst ${worst} ms during the flood"
 fi
-rm -f "$UNITS/atk-control-flood.unit"
-$CTL reload >/dev/null 2>&1
