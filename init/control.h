@@ -32,7 +32,9 @@ struct svc;
 #define CONTROL_MAX_CONN 16
 /* `logs -f` connections at once: the rest of the slots stay for short
  * requests, so that a flood of followers never locks the admin out */
-#define CONTROL_MAX_FOLLOW (CONTROL_MAX_CONN / 2)
+#define CONTROL_MAX_FOLLOW 8
+#define CONTROL_MAX_FOLLOW_STR "8"   /* for help texts */
+_Static_assert(CONTROL_MAX_FOLLOW < CONTROL_MAX_CONN, "followers leave slots for requests");
 #define CONTROL_IDLE_MS 5000           /* no request (or no progress) -> dropped */
 #define CONTROL_REPLY_MAX (1u << 20)   /* reply bytes held per connection */
 

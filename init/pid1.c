@@ -80,10 +80,15 @@ static bool trusted_sender(const struct signalfd_siginfo *si)
 		return false;
 	}
 	last_ms = now;
-	sup_log(&sv, "signal %s from pid %d ignored: %s%s (%u more ignored before)",
-		strsignal((int)si->ssi_signo), (int)si->ssi_pid,
+	const char *name = si->ssi_signo == SIGTERM ? "SIGTERM" : si->ssi_signo == SIGINT ? "SIGINT" :
+			   si->ssi_signo == SIGUSR1 ? "SIGUSR1" : "SIGUSR2";
+	char more[80] = "";
+	if (quiet)
+		snprintf(more, sizeof more, " (and %u more since the last such message)", quiet);
+	sup_log(&sv, "%s from pid %d ignored: %s%s%s; shut down with sandboxctl", name,
+		(int)si->ssi_pid,
 		p.kind == PEER_UNIT ? "it runs inside unit " : "", p.kind == PEER_UNIT ? p.unit : p.how,
-		quiet);
+		more);
 	quiet = 0;
 	return false;
 }
