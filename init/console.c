@@ -65,8 +65,9 @@ static void enqueue(const char *p, size_t n)
 	con.len += n;
 }
 
-/* Say what was dropped, once there is room to say it. */
-static void note_drops(void)
+/* Say what was dropped, once there is room to say it (before a line of
+ * PID 1's own, in the reserve too). */
+static void note_drops(bool own)
 {
 	char m[64];
 	int n;
@@ -75,7 +76,7 @@ static void note_drops(void)
 		return;
 	n = snprintf(m, sizeof m, "[sandboxd: %llu bytes dropped]\n",
 		     (unsigned long long)con.pending_drop);
-	if (n > 0 && (size_t)n <= room()) {
+	if (n > 0 && (size_t)n + (own ? 0 : CONSOLE_RESERVE) <= room()) {
 		enqueue(m, (size_t)n);
 		con.pending_drop = 0;
 	}
@@ -119,7 +120,7 @@ static int drain(size_t budget)
 		con.len -= (size_t)w;
 		budget -= (size_t)w;
 	}
-	note_drops();
+	note_drops(false);
 	if (!con.len)
 		con.head = 0;
 	watch(con.len != 0);
@@ -153,7 +154,7 @@ void console_line(const char *prefix, const char *text, size_t len, bool own)
 	memcpy(line, prefix, p);
 	k = p + sf_escape(text, len, line + p);
 	line[k++] = '\n';
-	note_drops();
+	note_drops(own);
 	if (k > room() || (!own && k + CONSOLE_RESERVE > room())) {
 		con.pending_drop += k;
 		con.dropped += k;

@@ -712,8 +712,23 @@ static bool peer_allowed(int fd, char *msg, size_t msglen)
 		close(pidfd);
 	if (peer_may_control(ctl.sv, &p, msg, msglen))
 		return true;
-	sup_log(ctl.sv, "control socket: refused pid %d: %s", (int)cred.pid,
-		p.kind == PEER_UNIT ? p.unit : p.how);
+	/* on the console at most once a second: a unit looping on connect()
+	 * must not flood it (the caller gets the whole message anyway) */
+	static struct timespec last;
+	static unsigned quiet;
+	struct timespec now;
+
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	if (last.tv_sec && now.tv_sec - last.tv_sec < 1 &&
+	    (now.tv_sec - last.tv_sec) * 1000000000L + (now.tv_nsec - last.tv_nsec) < 1000000000L) {
+		quiet++;
+		return false;
+	}
+	last = now;
+	sup_log(ctl.sv, "control socket: refused pid %d: %s%s (%u more refused since the last such "
+		"message)", (int)cred.pid, p.kind == PEER_UNIT ? "inside unit " : "",
+		p.kind == PEER_UNIT ? p.unit : p.how, quiet);
+	quiet = 0;
 	return false;
 }
 
