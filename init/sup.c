@@ -27,6 +27,7 @@
 #include "../config/unit.h"
 #include "../config/units.h"
 #include "../config/values.h"
+#include "../rootfs/mountapi.h"
 #include "../sandbox/launch.h"
 
 #define READ_CHUNK 4096
@@ -91,21 +92,55 @@ struct svc *sup_find(struct sup *sv, const char *name)
 
 /* ---- runtime state files: RUN_DIR/units/NAME/{status,pid,config.json} ---- */
 
+/* RUN_DIR/units/NAME as a dirfd, reached below RUN_DIR (the admin's)
+ * without following any symlink: should a unit ever see the run folder
+ * (issue #9 item 12 rewrote it from inside one), a link planted there
+ * cannot make PID 1 write anywhere else. -1: no state files this time. */
+static int state_dirfd(struct sup *sv, const struct svc *s)
+{
+	char sub[UNIT_NAME_MAX + 8];
+	struct open_how how = {
+		.flags = O_PATH | O_DIRECTORY | O_CLOEXEC | O_NOFOLLOW,
+		.resolve = RESOLVE_BENEATH | RESOLVE_NO_SYMLINKS | RESOLVE_NO_MAGICLINKS,
+	};
+	int run = open(sv->run_dir, O_PATH | O_DIRECTORY | O_CLOEXEC), fd;
+
+	if (run < 0)
+		return -1;
+	snprintf(sub, sizeof sub, "units/%s", s->name);
+	fd = sys_openat2(run, sub, &how);
+	if (fd < 0 && errno == ENOSYS)   /* before Linux 5.6: the last component only */
+		fd = openat(run, sub, O_PATH | O_DIRECTORY | O_CLOEXEC | O_NOFOLLOW);
+	close(run);
+	return fd;
+}
+
+/* A fresh temp file (O_EXCL: never an existing file or link) of dfd. */
+static int open_tmp(int dfd, const char *tmp)
+{
+	unlinkat(dfd, tmp, 0);
+	return openat(dfd, tmp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC,
+		      0644);
+}
+
 static void write_atomic(struct sup *sv, const struct svc *s, const char *file,
 			 const char *data, size_t len)
 {
-	char dir[512], tmp[600], dst[600];
+	char tmp[64];
+	int dfd = state_dirfd(sv, s);
 
-	snprintf(dir, sizeof dir, "%s/units/%s", sv->run_dir, s->name);
-	snprintf(tmp, sizeof tmp, "%s/.%s.tmp", dir, file);
-	snprintf(dst, sizeof dst, "%s/%s", dir, file);
-	int fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
-	if (fd < 0)
+	if (dfd < 0)
 		return;   /* inspection files only: the unit runs without them */
-	bool ok = write(fd, data, len) == (ssize_t)len;
-	close(fd);
-	if (!ok || rename(tmp, dst) < 0)
-		unlink(tmp);
+	snprintf(tmp, sizeof tmp, ".%s.tmp", file);
+	int fd = open_tmp(dfd, tmp);
+	if (fd >= 0) {
+		bool ok = write(fd, data, len) == (ssize_t)len;
+
+		close(fd);
+		if (!ok || renameat(dfd, tmp, dfd, file) < 0)
+			unlinkat(dfd, tmp, 0);
+	}
+	close(dfd);
 }
 
 static void state_dir(struct sup *sv, const struct svc *s)
@@ -137,20 +172,20 @@ static void write_status_file(struct sup *sv, const struct svc *s)
 
 static void write_config_json(struct sup *sv, const struct svc *s)
 {
-	char path[600], tmp[600];
 	struct err e;
+	int dfd, fd;
 
-	if (!CONFIG_OCI_SPEC || !s->spec)
+	if (!CONFIG_OCI_SPEC || !s->spec || (dfd = state_dirfd(sv, s)) < 0)
 		return;
-	snprintf(tmp, sizeof tmp, "%s/units/%s/.config.json.tmp", sv->run_dir, s->name);
-	snprintf(path, sizeof path, "%s/units/%s/config.json", sv->run_dir, s->name);
-	int fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
-	if (fd < 0)
-		return;
-	int rc = oci_write_spec(s->spec, fd, &e);
-	close(fd);
-	if (rc < 0 || rename(tmp, path) < 0)
-		unlink(tmp);
+	fd = open_tmp(dfd, ".config.json.tmp");
+	if (fd >= 0) {
+		int rc = oci_write_spec(s->spec, fd, &e);
+
+		close(fd);
+		if (rc < 0 || renameat(dfd, ".config.json.tmp", dfd, "config.json") < 0)
+			unlinkat(dfd, ".config.json.tmp", 0);
+	}
+	close(dfd);
 }
 
 /* ---- the one state setter -------------------------------------------------- */

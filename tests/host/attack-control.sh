@@ -203,6 +203,21 @@ else
 	nok control-console-escapes "the console got: $(grep -a before "$work/console" | od -c | head -3 | tr -s ' ' | tr '\n' ' ')"
 fi
 
+# ---- the run folder's state files, should a unit see them: a symlink
+# planted there must not make PID 1 write a host file
+in_unit atk "rm -rf \$SANDBOXD_RUN_DIR/units/victim && ln -s $hostdir \$SANDBOXD_RUN_DIR/units/victim &&
+ln -sf $hostdir/precious \$SANDBOXD_RUN_DIR/units/admin/.status.tmp"
+"$CTL" restart victim >/dev/null 2>&1
+"$CTL" restart admin >/dev/null 2>&1
+wait_for 5 is_state victim running
+wait_for 5 is_state admin running
+if [ "$(ls "$hostdir")" = precious ] && [ "$(cat "$hostdir/precious")" = "host data, keep" ]; then
+	ok control-state-files-no-follow
+else
+	nok control-state-files-no-follow "after restarts through planted links, the host folder holds: $(ls "$hostdir" | tr '\n' ' '), precious: $(oneline "$(cat "$hostdir/precious")")"
+fi
+rm -f "$run/units/victim" "$run/units/admin/.status.tmp"
+
 # ---- item 11 and item 3's worst: shutdown from a unit, by signal and by socket
 in_unit sig "kill -USR2 $sbx_pid; kill -TERM $sbx_pid; kill -INT $sbx_pid; kill -USR1 $sbx_pid; sleep 1"
 sleep 1
