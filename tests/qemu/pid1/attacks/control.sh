@@ -50,6 +50,16 @@ rm -f "$UNITS/atk-control-sig.unit" "$UNITS/atk-control-sock.unit"
 $CTL reload >/dev/null 2>&1
 
 # item 9: a unit floods StandardOutput=console; status must still answer
+# (before the fix, PID 1 waited up to 100 ms per console write: 3190 ms
+# here, over 20 s with a slower console; after it about 1000 ms under TCG,
+# mostly the flood's share of the one guest CPU: the baseline is noted)
+base=0
+for i in 1 2 3; do
+	t0=$(now_ms)
+	$CTL status >/dev/null 2>&1
+	d=$(($(now_ms) - t0))
+	[ "$d" -gt "$base" ] && base=$d
+done
 cat >"$UNITS/atk-control-flood.unit" <<'UNIT'
 [Service]
 ExecStart=/bin/sh -c 'yes flood-flood-flood-flood-flood-flood-flood & sleep 6; kill $!; exec sleep 1000'
@@ -73,7 +83,7 @@ rm -f "$UNITS/atk-control-flood.unit"
 $CTL reload >/dev/null 2>&1
 # our own lines go to the same console: report once the flood has drained
 sleep 5
-note "control: status during a console flood: worst ${worst} ms of 10"
+note "control: status during a console flood: worst ${worst} ms of 10 (${base} ms without it)"
 if [ "$fails" = 0 ] && [ "$worst" -lt 2000 ]; then
 	ok atk-control-console-flood
 else
