@@ -19,6 +19,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "peer.h"
 #include "status_fmt.h"
 #include "sup.h"
 #include "../config/unit.h"
@@ -193,7 +194,8 @@ enum phase {
 struct conn {
 	struct loop_watch w, tw;   /* socket, idle timer */
 	bool used;
-	bool denied;               /* not root: the request gets only a refusal */
+	bool denied;               /* the request gets only a refusal: deny_msg */
+	char deny_msg[400];
 	bool armed;                /* the idle timer runs */
 	uint32_t events;           /* what the loop watches for now */
 	unsigned gen;              /* bumped on close: callers detect reuse */
@@ -376,10 +378,28 @@ static void log_emit(void *ctx, const struct log_line *l)
 	sf_log_line(o->b, l);
 }
 
+static int followers(void)
+{
+	int n = 0;
+
+	for (int i = 0; i < CONTROL_MAX_CONN; i++)
+		n += ctl.c[i].used && ctl.c[i].phase == PH_FOLLOWING;
+	return n;
+}
+
 static void do_logs(struct conn *c, struct svc *s, const struct control_req *r)
 {
 	struct log_out o = { .b = &c->out };
 	size_t budget = CONTROL_REPLY_MAX - 4096;
+
+	if (r->follow && followers() >= CONTROL_MAX_FOLLOW) {
+		char msg[160];
+
+		snprintf(msg, sizeof msg, "logs -f: %d followers already (the limit); the other "
+			 "connections are kept for short requests", CONTROL_MAX_FOLLOW);
+		reply_text(c, CONTROL_FAILED, msg);
+		return;
+	}
 
 	reply_begin(c, CONTROL_OK);
 	logbuf_tail(&s->log, r->lines, log_measure, &o);
@@ -432,6 +452,27 @@ void control_log_appended(struct sup *sv, struct svc *s)
 	}
 }
 
+void control_unit_gone(struct sup *sv, struct svc *s)
+{
+	(void)sv;
+	if (!ctl.open)
+		return;
+	for (int i = 0; i < CONTROL_MAX_CONN; i++) {
+		struct conn *c = &ctl.c[i];
+
+		if (!c->used || c->phase != PH_FOLLOWING ||
+		    (c->follow_svc != s && strcmp(c->follow, s->name) != 0))
+			continue;
+		/* what is queued still goes out, then the connection closes */
+		sf_buf_printf(&c->out, "(unit %s removed by reload)\n", s->name);
+		c->phase = PH_WRITING;
+		c->follow_svc = NULL;
+		c->follow[0] = '\0';
+		arm(c, CONTROL_IDLE_MS);
+		flush(c);
+	}
+}
+
 /* ---- requests ---- */
 
 static bool alive(const struct conn *c, unsigned gen)
@@ -449,8 +490,7 @@ static void handle(struct conn *c, const char *line, size_t len)
 	int rc = 0;
 
 	if (c->denied) {
-		reply_text(c, CONTROL_FAILED,
-			   "permission denied: the control socket serves root only");
+		reply_text(c, CONTROL_REFUSED, c->deny_msg);
 		return;
 	}
 	int code = control_parse(line, len, &r, msg, sizeof msg);
@@ -642,10 +682,58 @@ static void refuse(int fd, const char *msg)
 	close(fd);
 }
 
-static void accept_one(int fd)
+#ifndef SO_PEERPIDFD
+#define SO_PEERPIDFD 77   /* Linux 6.5 */
+#endif
+
+/* Root, and outside every unit or in a unit with ControlAccess=yes: a
+ * unit's root is root too, so uid 0 alone proves nothing (issue #9). */
+static bool peer_allowed(int fd, char *msg, size_t msglen)
 {
 	struct ucred cred;
 	socklen_t len = sizeof cred;
+	int pidfd = -1;
+	socklen_t plen = sizeof pidfd;
+	struct peer p;
+
+	if (getsockopt(fd, SOL_SOCKET, SO_PEERCRED, &cred, &len) < 0 || len != sizeof cred) {
+		snprintf(msg, msglen, "permission denied: the caller's credentials cannot be read");
+		return false;
+	}
+	if (cred.uid != 0) {
+		snprintf(msg, msglen, "permission denied: the control socket serves root only");
+		return false;
+	}
+	/* a pidfd of the peer closes pid reuse where the kernel has one */
+	if (getsockopt(fd, SOL_SOCKET, SO_PEERPIDFD, &pidfd, &plen) < 0 || plen != sizeof pidfd)
+		pidfd = -1;
+	peer_classify(ctl.sv, cred.pid, pidfd, &p);
+	if (pidfd >= 0)
+		close(pidfd);
+	if (peer_may_control(ctl.sv, &p, msg, msglen))
+		return true;
+	/* on the console at most once a second: a unit looping on connect()
+	 * must not flood it (the caller gets the whole message anyway) */
+	static struct timespec last;
+	static unsigned quiet;
+	struct timespec now;
+
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	if (last.tv_sec && now.tv_sec - last.tv_sec < 1 &&
+	    (now.tv_sec - last.tv_sec) * 1000000000L + (now.tv_nsec - last.tv_nsec) < 1000000000L) {
+		quiet++;
+		return false;
+	}
+	last = now;
+	sup_log(ctl.sv, "control socket: refused pid %d: %s%s (%u more refused since the last such "
+		"message)", (int)cred.pid, p.kind == PEER_UNIT ? "inside unit " : "",
+		p.kind == PEER_UNIT ? p.unit : p.how, quiet);
+	quiet = 0;
+	return false;
+}
+
+static void accept_one(int fd)
+{
 	struct conn *c = NULL;
 	struct err e;
 
@@ -672,8 +760,7 @@ static void accept_one(int fd)
 	arm(c, CONTROL_IDLE_MS);
 	/* refused when its request comes, so that the client, still
 	 * sending, does not lose the reply to a broken pipe */
-	c->denied = getsockopt(fd, SOL_SOCKET, SO_PEERCRED, &cred, &len) < 0 ||
-		    len != sizeof cred || cred.uid != 0;
+	c->denied = !peer_allowed(fd, c->deny_msg, sizeof c->deny_msg);
 }
 
 static void on_listen(struct loop_watch *w, uint32_t events)
@@ -696,7 +783,7 @@ static void on_listen(struct loop_watch *w, uint32_t events)
 			fd = accept4(w->fd, NULL, NULL, SOCK_NONBLOCK | SOCK_CLOEXEC);
 			if (fd >= 0)
 				refuse(fd, "1\nPID 1 is out of file descriptors\n");
-			ctl.spare_fd = open("/", O_PATH | O_CLOEXEC);
+			ctl.spare_fd = open("/dev/null", O_RDONLY | O_CLOEXEC);
 			if (fd >= 0)
 				continue;
 		}
@@ -842,7 +929,9 @@ int control_open(struct sup *sv, const char *path, struct err *e)
 			goto fail;
 		}
 	}
-	ctl.spare_fd = open("/", O_PATH | O_CLOEXEC);
+	/* the spare: /dev/null, not a directory, so that even a leaked copy
+	 * gives a launch child no path anywhere (issue #9 item 1) */
+	ctl.spare_fd = open("/dev/null", O_RDONLY | O_CLOEXEC);
 	if (loop_add(&sv->loop, &ctl.lw, EPOLLIN, e) < 0)
 		goto fail;
 	snprintf(ctl.path, sizeof ctl.path, "%s", path);
@@ -880,6 +969,12 @@ int control_open(struct sup *sv, const char *path, struct err *e)
 }
 
 void control_log_appended(struct sup *sv, struct svc *s)
+{
+	(void)sv;
+	(void)s;
+}
+
+void control_unit_gone(struct sup *sv, struct svc *s)
 {
 	(void)sv;
 	(void)s;

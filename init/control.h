@@ -1,5 +1,7 @@
 /* PID 1's side of sandboxctl: a unix socket at <run dir>/control.sock
- * (mode 0600, root peers only), one request line per connection, replies
+ * (mode 0600, root peers only, and of those only the ones outside every
+ * unit or in a unit with ControlAccess=yes: peer.h), one request line per
+ * connection, replies
  * buffered and written as the socket allows so that PID 1 never blocks on
  * a client. The protocol and the parser are pure and exposed for tests.
  *
@@ -28,6 +30,11 @@ struct svc;
 #define CONTROL_SOCK_NAME "control.sock"
 #define CONTROL_REQ_MAX 4096           /* one request line, its '\n' included */
 #define CONTROL_MAX_CONN 16
+/* `logs -f` connections at once: the rest of the slots stay for short
+ * requests, so that a flood of followers never locks the admin out */
+#define CONTROL_MAX_FOLLOW 8
+#define CONTROL_MAX_FOLLOW_STR "8"   /* for help texts */
+_Static_assert(CONTROL_MAX_FOLLOW < CONTROL_MAX_CONN, "followers leave slots for requests");
 #define CONTROL_IDLE_MS 5000           /* no request (or no progress) -> dropped */
 #define CONTROL_REPLY_MAX (1u << 20)   /* reply bytes held per connection */
 
@@ -37,7 +44,8 @@ enum {
 	CONTROL_FAILED = 1,
 	CONTROL_BAD_REQUEST = 2,
 	CONTROL_NOT_FOUND = 3,
-	CONTROL_UNREACHABLE = 4,   /* client side only */
+	CONTROL_UNREACHABLE = 4,   /* cannot reach PID 1 (client side) ... */
+	CONTROL_REFUSED = 4,       /* ... or PID 1 refuses this caller */
 };
 
 enum control_verb {
@@ -76,6 +84,10 @@ int control_socket_path(char *buf, size_t len);
 int control_open(struct sup *sv, const char *path, struct err *e);
 /* The unit's log got lines: push them to its `logs -f` followers. */
 void control_log_appended(struct sup *sv, struct svc *s);
+/* Reload removed the unit (it is about to be freed): its followers get
+ * a last line and are closed; those of a unit replaced under the same
+ * name follow the new one. */
+void control_unit_gone(struct sup *sv, struct svc *s);
 /* Shutdown: drop every connection, close and unlink the socket. */
 void control_close_all(struct sup *sv);
 

@@ -27,10 +27,11 @@ const char ctl_remote_usage[] =
 #define EXIT_CODES \
 	"\n" \
 	"Talks to the running sandboxd (PID 1) over " CONFIG_RUN_DIR "/" CONTROL_SOCK_NAME "\n" \
-	"($SANDBOXD_RUN_DIR overrides the folder); root only.\n" \
+	"($SANDBOXD_RUN_DIR overrides the folder); root only, and from inside a unit\n" \
+	"only with ControlAccess=yes.\n" \
 	"\n" \
 	"Exit status: 0 ok, 1 the operation failed, 2 usage error, 3 no such unit,\n" \
-	"4 cannot reach PID 1.\n"
+	"4 cannot reach PID 1, or PID 1 refuses this caller.\n"
 
 static const char status_help[] =
 	"usage: sandboxctl status [--json] [UNIT]\n"
@@ -71,7 +72,9 @@ static const char logs_help[] =
 	"Prints the unit's output kept by PID 1 (stdout and stderr, one line each,\n"
 	"with its UTC time), oldest first: all that is kept, or the last N lines.\n"
 	"  -n, --lines N   only the last N lines (0: all)\n"
-	"  -f, --follow    then keep printing new lines until interrupted\n" EXIT_CODES;
+	"  -f, --follow    then keep printing new lines until interrupted; at most\n"
+	"                  " CONTROL_MAX_FOLLOW_STR " followers at once, and a follower of a unit\n"
+	"                  that reload removes ends\n" EXIT_CODES;
 
 static const char reload_help[] =
 	"usage: sandboxctl reload\n"

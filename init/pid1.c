@@ -17,10 +17,13 @@
 #include <sys/prctl.h>
 #include <sys/reboot.h>
 #include <sys/signalfd.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "boot.h"
+#include "console.h"
 #include "control.h"
+#include "peer.h"
 #include "seal.h"
 #include "shutdown.h"
 #include "sup.h"
@@ -37,12 +40,59 @@ static const char usage[] =
 	"for development and tests; SIGTERM or SIGINT then stops the units and exits.\n"
 	"\n"
 	"Signals to PID 1 (busybox init's convention): SIGTERM or SIGINT (ctrl-alt-del)\n"
-	"reboot, SIGUSR1 halts, SIGUSR2 powers off.\n"
+	"reboot, SIGUSR1 halts, SIGUSR2 powers off. They are obeyed only from the\n"
+	"kernel or from a process outside every unit; a sender that has already\n"
+	"exited cannot be told apart and is ignored (use `sandboxctl poweroff`).\n"
 	"The control socket for sandboxctl is " CONFIG_RUN_DIR "/control.sock\n"
 	"($SANDBOXD_RUN_DIR overrides the folder).\n";
 
 static struct sup sv;
 static struct loop_watch signal_watch;
+
+static int64_t mono_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+/* A shutdown signal counts from the kernel (ctrl-alt-del is SI_KERNEL,
+ * with no sender pid) or from a process outside every unit: a unit that
+ * shares our pid namespace must not power the appliance off (issue #9
+ * item 11). A sender that is gone cannot be classified: fail closed. */
+static bool trusted_sender(const struct signalfd_siginfo *si)
+{
+	static int64_t last_ms;
+	static unsigned quiet;   /* refusals not logged since the last line */
+	struct peer p;
+	char msg[400];
+
+	if (si->ssi_code == SI_KERNEL || si->ssi_pid == 0)
+		return true;
+	peer_classify(&sv, (pid_t)si->ssi_pid, -1, &p);
+	if (peer_may_control(&sv, &p, msg, sizeof msg) && p.kind == PEER_OUTSIDE)
+		return true;
+	/* logged once per second at most: a unit looping on kill(1) must not
+	 * flood the console */
+	int64_t now = mono_ms();
+	if (last_ms && now - last_ms < 1000) {
+		quiet++;
+		return false;
+	}
+	last_ms = now;
+	const char *name = si->ssi_signo == SIGTERM ? "SIGTERM" : si->ssi_signo == SIGINT ? "SIGINT" :
+			   si->ssi_signo == SIGUSR1 ? "SIGUSR1" : "SIGUSR2";
+	char more[80] = "";
+	if (quiet)
+		snprintf(more, sizeof more, " (and %u more since the last such message)", quiet);
+	sup_log(&sv, "%s from pid %d ignored: %s%s%s; shut down with sandboxctl", name,
+		(int)si->ssi_pid,
+		p.kind == PEER_UNIT ? "it runs inside unit " : "", p.kind == PEER_UNIT ? p.unit : p.how,
+		more);
+	quiet = 0;
+	return false;
+}
 
 static void on_signal(struct loop_watch *w, uint32_t events)
 {
@@ -56,13 +106,16 @@ static void on_signal(struct loop_watch *w, uint32_t events)
 			break;
 		case SIGTERM:
 		case SIGINT:
-			sup_request_shutdown(&sv, sv.pid1 ? SHUTDOWN_REBOOT : SHUTDOWN_HALT);
-			break;
 		case SIGUSR1:
-			sup_request_shutdown(&sv, SHUTDOWN_HALT);
-			break;
 		case SIGUSR2:
-			sup_request_shutdown(&sv, SHUTDOWN_POWEROFF);
+			if (!trusted_sender(&si))
+				break;
+			if (si.ssi_signo == SIGUSR1)
+				sup_request_shutdown(&sv, SHUTDOWN_HALT);
+			else if (si.ssi_signo == SIGUSR2)
+				sup_request_shutdown(&sv, SHUTDOWN_POWEROFF);
+			else
+				sup_request_shutdown(&sv, sv.pid1 ? SHUTDOWN_REBOOT : SHUTDOWN_HALT);
 			break;
 		default:
 			break;
@@ -135,8 +188,8 @@ int pid1_main(int argc, char **argv)
 			log_err("making our binary read-only (CVE-2019-5736)", &e);
 		int fd = boot_console(&e);
 		if (fd >= 0) {
-			/* never stall on the console: sup.c waits a bounded time */
-			fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) | O_NONBLOCK);
+			/* never stall on the console: console.c queues */
+			console_init(fd, true);
 			sv.console_fd = fd;
 		}
 		else
@@ -147,9 +200,13 @@ int pid1_main(int argc, char **argv)
 		boot_hostname();
 		/* ctrl-alt-del becomes SIGINT to us instead of an instant reboot */
 		reboot(RB_DISABLE_CAD);
-	} else if (prctl(PR_SET_CHILD_SUBREAPER, 1) < 0) {
-		fprintf(stderr, "sandboxd: cannot become a child subreaper: %s\n", strerror(errno));
-		return 1;
+	} else {
+		console_init(STDERR_FILENO, false);
+		if (prctl(PR_SET_CHILD_SUBREAPER, 1) < 0) {
+			fprintf(stderr, "sandboxd: cannot become a child subreaper: %s\n",
+				strerror(errno));
+			return 1;
+		}
 	}
 
 	/* ---- from now on we must not die ---- */
@@ -171,6 +228,7 @@ int pid1_main(int argc, char **argv)
 		for (;;)
 			pause();
 	}
+	console_attach(&sv.loop);
 	char sock[512];
 	snprintf(sock, sizeof sock, "%s/control.sock", sv.run_dir);
 	if (control_open(&sv, sock, &e) < 0)
@@ -185,5 +243,6 @@ int pid1_main(int argc, char **argv)
 	}
 	shutdown_run(&sv, sv.shutdown);
 	/* not PID 1: the units are stopped and we leave */
+	console_flush(500);
 	return 0;
 }

@@ -16,6 +16,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "console.h"
 #include "control.h"
 
 #define UNMOUNT_MAX 256
@@ -200,6 +201,7 @@ void shutdown_run(struct sup *sv, enum shutdown_kind how)
 		what = "halting";
 	}
 	sup_log(sv, "%s (shutdown took %lld ms)", what, (long long)(mono_ms() - t0));
+	console_flush(500);   /* what console.c still queues */
 	drain_console(sv->console_fd);
 	reboot(cmd);
 	sup_log(sv, "reboot(2) failed: %s; halted here", strerror(errno));

@@ -422,7 +422,7 @@ static void limits(struct sf_buf *b, const struct spec *sp)
 
 /* Control characters other than tab become \xHH: log text goes to an
  * operator's terminal. A trailing CR (CRLF output) is dropped. */
-static size_t escaped(const char *s, size_t n, char *out)
+size_t sf_escape(const char *s, size_t n, char *out)
 {
 	static const char hex[] = "0123456789abcdef";
 	size_t k = 0;
@@ -453,7 +453,7 @@ static size_t escaped(const char *s, size_t n, char *out)
 
 size_t sf_log_line_len(const struct log_line *l)
 {
-	return TS_LEN + 1 + escaped(l->text, l->len, NULL) + 1;
+	return TS_LEN + 1 + sf_escape(l->text, l->len, NULL) + 1;
 }
 
 void sf_log_line(struct sf_buf *b, const struct log_line *l)
@@ -465,7 +465,7 @@ void sf_log_line(struct sf_buf *b, const struct log_line *l)
 	sf_iso8601(ts, sizeof ts, l->ts_ms, true);
 	k = (size_t)snprintf(line, sizeof line, "%s ", ts);
 	if (l->len <= LOG_LINE_MAX) {
-		k += escaped(l->text, l->len, line + k);
+		k += sf_escape(l->text, l->len, line + k);
 		line[k++] = '\n';
 		sf_buf_add(b, line, k);
 	}

@@ -78,5 +78,10 @@ void sf_json_list(struct sf_buf *b, struct svc *const *svcs, size_t n, sf_facts_
 void sf_log_line(struct sf_buf *b, const struct log_line *l);
 /* Its length, without rendering. */
 size_t sf_log_line_len(const struct log_line *l);
+/* Log text made safe for a terminal, the one escaping for `logs` and the
+ * console: control bytes other than tab become \xHH, a trailing CR is
+ * dropped. Writes to out (room for 4 * n) unless NULL; returns the
+ * length. */
+size_t sf_escape(const char *s, size_t n, char *out);
 
 #endif

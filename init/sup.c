@@ -11,7 +11,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <poll.h>
 #include <sys/epoll.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
@@ -20,12 +19,15 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "console.h"
 #include "control.h"
+#include "outfile.h"
 #include "../cgroup/cgroup.h"
 #include "../config/oci.h"
 #include "../config/unit.h"
 #include "../config/units.h"
 #include "../config/values.h"
+#include "../rootfs/mountapi.h"
 #include "../sandbox/launch.h"
 
 #define READ_CHUNK 4096
@@ -47,29 +49,15 @@ static int64_t real_ms(void)
 	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
 
-/* PID 1's console is non-blocking (pid1.c): a slow serial line, or a unit
- * flooding it through StandardOutput=console, may hold PID 1 for at most
- * CONSOLE_WAIT_MS per write; what does not fit then is dropped (the unit's
- * ring keeps its lines). Regular files never say EAGAIN. */
-#define CONSOLE_WAIT_MS 100
-
-static void write_bounded(int fd, const char *p, size_t n)
+/* An output file: a regular file (outfile.c checked it), which never says
+ * EAGAIN; a write error drops the rest (the unit's ring keeps its lines). */
+static void write_file(int fd, const char *p, size_t n)
 {
-	int64_t deadline = mono_ms() + CONSOLE_WAIT_MS;
-
 	while (n) {
 		ssize_t w = write(fd, p, n);
 
 		if (w < 0 && errno == EINTR)
 			continue;
-		if (w < 0 && errno == EAGAIN) {
-			struct pollfd pfd = { .fd = fd, .events = POLLOUT };
-			int64_t left = deadline - mono_ms();
-
-			if (left <= 0 || poll(&pfd, 1, (int)left) <= 0)
-				return;
-			continue;
-		}
 		if (w <= 0)
 			return;
 		p += w;
@@ -81,14 +69,13 @@ void sup_log(struct sup *sv, const char *fmt, ...)
 {
 	char buf[1024];
 	va_list ap;
-	int n = snprintf(buf, sizeof buf, "sandboxd: ");
 
+	(void)sv;
 	va_start(ap, fmt);
-	vsnprintf(buf + n, sizeof buf - (size_t)n - 1, fmt, ap);
+	vsnprintf(buf, sizeof buf, fmt, ap);
 	va_end(ap);
-	size_t len = strlen(buf);
-	buf[len++] = '\n';
-	write_bounded(sv->console_fd, buf, len);
+	/* queued, never waited for: console.c */
+	console_line("sandboxd: ", buf, strlen(buf), true);
 }
 
 struct svc *sup_find(struct sup *sv, const char *name)
@@ -105,21 +92,55 @@ struct svc *sup_find(struct sup *sv, const char *name)
 
 /* ---- runtime state files: RUN_DIR/units/NAME/{status,pid,config.json} ---- */
 
+/* RUN_DIR/units/NAME as a dirfd, reached below RUN_DIR (the admin's)
+ * without following any symlink: should a unit ever see the run folder
+ * (issue #9 item 12 rewrote it from inside one), a link planted there
+ * cannot make PID 1 write anywhere else. -1: no state files this time. */
+static int state_dirfd(struct sup *sv, const struct svc *s)
+{
+	char sub[UNIT_NAME_MAX + 8];
+	struct open_how how = {
+		.flags = O_PATH | O_DIRECTORY | O_CLOEXEC | O_NOFOLLOW,
+		.resolve = RESOLVE_BENEATH | RESOLVE_NO_SYMLINKS | RESOLVE_NO_MAGICLINKS,
+	};
+	int run = open(sv->run_dir, O_PATH | O_DIRECTORY | O_CLOEXEC), fd;
+
+	if (run < 0)
+		return -1;
+	snprintf(sub, sizeof sub, "units/%s", s->name);
+	fd = sys_openat2(run, sub, &how);
+	if (fd < 0 && errno == ENOSYS)   /* before Linux 5.6: the last component only */
+		fd = openat(run, sub, O_PATH | O_DIRECTORY | O_CLOEXEC | O_NOFOLLOW);
+	close(run);
+	return fd;
+}
+
+/* A fresh temp file (O_EXCL: never an existing file or link) of dfd. */
+static int open_tmp(int dfd, const char *tmp)
+{
+	unlinkat(dfd, tmp, 0);
+	return openat(dfd, tmp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC,
+		      0644);
+}
+
 static void write_atomic(struct sup *sv, const struct svc *s, const char *file,
 			 const char *data, size_t len)
 {
-	char dir[512], tmp[600], dst[600];
+	char tmp[64];
+	int dfd = state_dirfd(sv, s);
 
-	snprintf(dir, sizeof dir, "%s/units/%s", sv->run_dir, s->name);
-	snprintf(tmp, sizeof tmp, "%s/.%s.tmp", dir, file);
-	snprintf(dst, sizeof dst, "%s/%s", dir, file);
-	int fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
-	if (fd < 0)
+	if (dfd < 0)
 		return;   /* inspection files only: the unit runs without them */
-	bool ok = write(fd, data, len) == (ssize_t)len;
-	close(fd);
-	if (!ok || rename(tmp, dst) < 0)
-		unlink(tmp);
+	snprintf(tmp, sizeof tmp, ".%s.tmp", file);
+	int fd = open_tmp(dfd, tmp);
+	if (fd >= 0) {
+		bool ok = write(fd, data, len) == (ssize_t)len;
+
+		close(fd);
+		if (!ok || renameat(dfd, tmp, dfd, file) < 0)
+			unlinkat(dfd, tmp, 0);
+	}
+	close(dfd);
 }
 
 static void state_dir(struct sup *sv, const struct svc *s)
@@ -151,20 +172,20 @@ static void write_status_file(struct sup *sv, const struct svc *s)
 
 static void write_config_json(struct sup *sv, const struct svc *s)
 {
-	char path[600], tmp[600];
 	struct err e;
+	int dfd, fd;
 
-	if (!CONFIG_OCI_SPEC || !s->spec)
+	if (!CONFIG_OCI_SPEC || !s->spec || (dfd = state_dirfd(sv, s)) < 0)
 		return;
-	snprintf(tmp, sizeof tmp, "%s/units/%s/.config.json.tmp", sv->run_dir, s->name);
-	snprintf(path, sizeof path, "%s/units/%s/config.json", sv->run_dir, s->name);
-	int fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
-	if (fd < 0)
-		return;
-	int rc = oci_write_spec(s->spec, fd, &e);
-	close(fd);
-	if (rc < 0 || rename(tmp, path) < 0)
-		unlink(tmp);
+	fd = open_tmp(dfd, ".config.json.tmp");
+	if (fd >= 0) {
+		int rc = oci_write_spec(s->spec, fd, &e);
+
+		close(fd);
+		if (rc < 0 || renameat(dfd, ".config.json.tmp", dfd, "config.json") < 0)
+			unlinkat(dfd, ".config.json.tmp", 0);
+	}
+	close(dfd);
 }
 
 /* ---- the one state setter -------------------------------------------------- */
@@ -248,24 +269,23 @@ static void tee_output(struct sup *sv, struct svc *s, int stream, const char *bu
 {
 	const struct output *o = stream == 1 ? &s->spec->std_out : &s->spec->std_err;
 
+	(void)sv;
 	if (o->kind == OUTPUT_CONSOLE) {
-		char line[LOG_LINE_MAX + UNIT_NAME_MAX + 8];
+		char prefix[UNIT_NAME_MAX + 4];
 		size_t start = 0;
 
+		snprintf(prefix, sizeof prefix, "[%s] ", s->name);
 		for (size_t i = 0; i <= n; i++) {
 			if (i == n || buf[i] == '\n') {
-				if (i > start || i < n) {
-					int len = snprintf(line, sizeof line, "[%s] %.*s\n", s->name,
-							   (int)(i - start), buf + start);
-					if (len > 0)
-						write_bounded(sv->console_fd, line,
-								   (size_t)len < sizeof line ? (size_t)len : sizeof line - 1);
-				}
+				/* escaped and queued: a unit's bytes never reach the
+				 * console raw, nor stall PID 1 (console.c) */
+				if (i > start || i < n)
+					console_line(prefix, buf + start, i - start, false);
 				start = i + 1;
 			}
 		}
 	} else if ((o->kind == OUTPUT_FILE || o->kind == OUTPUT_APPEND) && s->file_fd[stream - 1] >= 0) {
-		write_bounded(s->file_fd[stream - 1], buf, n);
+		write_file(s->file_fd[stream - 1], buf, n);
 	}
 }
 
@@ -348,12 +368,31 @@ static void note_start(struct svc *s)
 	s->n_starts++;
 }
 
-static int open_output_file(const struct output *o)
+/* StandardOutput=/StandardError= file:/append: (outfile.c): 0 with *fd
+ * set (-1 when the stream goes elsewhere), or -1 with the reason in msg. */
+static int open_output_file(const struct svc *s, const struct output *o, const char *key, int *fd,
+			    char *msg, size_t len)
 {
+	char why[200];
+
+	*fd = -1;
 	if (o->kind != OUTPUT_FILE && o->kind != OUTPUT_APPEND)
-		return -1;
-	return open(o->path, O_WRONLY | O_CREAT | O_CLOEXEC | O_NONBLOCK | O_NOCTTY |
-		    (o->kind == OUTPUT_APPEND ? O_APPEND : O_TRUNC), 0640);
+		return 0;
+	*fd = outfile_open(o->path, o->kind == OUTPUT_APPEND, why, sizeof why);
+	if (*fd >= 0)
+		return 0;
+	(void)s;
+	snprintf(msg, len, "%s=%s:%s: %s", key, o->kind == OUTPUT_APPEND ? "append" : "file", o->path, why);
+	return -1;
+}
+
+static void close_output_files(struct svc *s)
+{
+	for (int i = 0; i < 2; i++) {
+		if (s->file_fd[i] >= 0)
+			close(s->file_fd[i]);
+		s->file_fd[i] = -1;
+	}
 }
 
 static void release_cgroup(struct sup *sv, struct svc *s)
@@ -425,7 +464,18 @@ static void launch(struct sup *sv, struct svc *s)
 	o.stdio[1] = s->spec->std_out.kind == OUTPUT_NULL ? SBX_STDIO_NULL : SBX_STDIO_PIPE;
 	o.stdio[2] = s->spec->std_err.kind == OUTPUT_NULL ? SBX_STDIO_NULL : SBX_STDIO_PIPE;
 	o.cgroup_fd = s->cgroup_fd;
+	/* before the launch: a refused output file fails the start */
+	if (open_output_file(s, &s->spec->std_out, "StandardOutput", &s->file_fd[0], msg,
+			     sizeof msg) < 0 ||
+	    open_output_file(s, &s->spec->std_err, "StandardError", &s->file_fd[1], msg,
+			     sizeof msg) < 0) {
+		close_output_files(s);
+		release_cgroup(sv, s);
+		fail_start(sv, s, msg);
+		return;
+	}
 	if (sbx_launch(s->spec, &o, &c, &e) < 0) {
+		close_output_files(s);
 		release_cgroup(sv, s);
 		fail_start(sv, s, err_str(&e, msg, sizeof msg));
 		return;
@@ -433,8 +483,6 @@ static void launch(struct sup *sv, struct svc *s)
 	s->pid = c.pid;
 	s->pidfd = c.pidfd;
 	s->started_mono_ms = mono_ms();
-	s->file_fd[0] = open_output_file(&s->spec->std_out);
-	s->file_fd[1] = open_output_file(&s->spec->std_err);
 	s->out_fd = c.stdio[1];
 	s->err_fd = c.stdio[2];
 	s->out_watch = (struct loop_watch){ .fd = s->out_fd, .fn = on_output, .ctx = s };
@@ -1072,6 +1120,7 @@ int sup_reload(struct sup *sv, char *msg, size_t len)
 			continue;
 		s->removed = true;
 		removed++;
+		control_unit_gone(sv, s);
 		stop_now(sv, s);
 	}
 	add_bad_units(sv, &set, c.all);

@@ -50,6 +50,7 @@
 #include <sys/types.h>
 #include <sys/un.h>
 #include <sys/wait.h>
+#include <termios.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -142,7 +143,7 @@ static int usage(void)
 		"usage: probe VERB [ARGS]\n"
 		"  memhog MB | forkbomb N | zombies N [--orphan] | syscall NAME|all|list\n"
 		"  fds | caps | ids | rlimit NAME | exit N | sleep S | ignore-term\n"
-		"  i386-syscall | x32-syscall | write PATH | exe-write\n"
+		"  i386-syscall | x32-syscall | write PATH | exe-write | tcflow off|on TTY\n"
 		"  ns clone|clone-vfork|clone3|thread-clone|i386-clone|unshare|setns|\n"
 		"     setns-pidfd|setns-any mnt|cgroup|uts|ipc|user|pid|net|time[+...]\n"
 		"  sock [--euid N] [--repeat N] PATH DATA\n";
@@ -1096,6 +1097,26 @@ static int exe_report(const char *what, int fd)
 
 /* CVE-2019-5736: a process in the sandbox must not get a writable fd on the binary
  * of the runtime that put it there, by name or by reopening an fd through /proc. */
+/* Stop (off) or restart (on) a terminal's output, as XOFF from the far
+ * end would: a console that does not drain, for PID 1's console tests. */
+static int do_tcflow(const char *how, const char *path)
+{
+	int fd = open(path, O_WRONLY | O_NOCTTY | O_NONBLOCK | O_CLOEXEC);
+
+	if (fd < 0) {
+		out("tcflow: %s: errno %s\n", path, ename(errno));
+		return 1;
+	}
+	if (tcflow(fd, strcmp(how, "off") == 0 ? TCOOFF : TCOON) < 0) {
+		out("tcflow: %s %s: errno %s\n", how, path, ename(errno));
+		close(fd);
+		return 1;
+	}
+	close(fd);
+	out("tcflow: %s %s\n", how, path);
+	return 0;
+}
+
 static int do_exe_write(void)
 {
 	static const char *const targets[] = { "/proc/self/exe", "/proc/1/exe" };
@@ -1317,6 +1338,9 @@ int main(int argc, char **argv)
 		return do_ns(argv[2], argv[3]);
 	if (argc == 3 && strcmp(verb, "write") == 0)
 		return do_write(argv[2]);
+	if (argc == 4 && strcmp(verb, "tcflow") == 0 &&
+	    (strcmp(argv[2], "off") == 0 || strcmp(argv[2], "on") == 0))
+		return do_tcflow(argv[2], argv[3]);
 	if (argc == 2 && strcmp(verb, "exe-write") == 0)
 		return do_exe_write();
 	if (argc >= 4 && strcmp(verb, "sock") == 0)

@@ -18,6 +18,7 @@
 #include "check.h"
 #include "init/control.h"
 #include "init/ctl_remote.h"
+#include "init/peer.h"
 #include "init/status_fmt.h"
 #include "init/sup.h"
 
@@ -884,8 +885,8 @@ static void test_socket(void)
 		rc = serve_child(run_nobody, NULL, NULL);
 		chmod(sock, 0600);
 		slurp(out_file, out, sizeof out);
-		CHECK_STR("socket: non-root peer refused", out,
-			  "1\npermission denied: the control socket serves root only\n");
+		CHECK_STR("socket: non-root peer refused, code 4", out,
+			  "4\npermission denied: the control socket serves root only\n");
 	}
 
 	rc = serve_child(run_flood, NULL, NULL);
@@ -930,6 +931,69 @@ static void test_socket(void)
 	rmdir(rundir);
 }
 
+/* peer.c: who is inside a unit. The test process plays PID 1; a child it
+ * forks plays a unit's main process, a grandchild that unit's worker. */
+static void test_peer(void)
+{
+	static struct sup psv;
+	struct spec sp = { 0 };
+	struct svc *u = new_svc("peerunit", &sp, SVC_RUNNING);
+	struct peer p;
+	char msg[512];
+	int fds[2];
+
+	psv.svcs[0] = u;
+	psv.n = 1;
+	peer_classify(&psv, getpid(), -1, &p);
+	CHECK("peer: PID 1 itself is outside every unit", p.kind == PEER_OUTSIDE);
+	CHECK("peer: outside may control", peer_may_control(&psv, &p, msg, sizeof msg));
+
+	if (pipe(fds) < 0)
+		return;
+	pid_t child = fork();
+	if (child == 0) {
+		/* the unit's main process: a worker below it, then wait */
+		pid_t w = fork();
+		if (w == 0) {
+			pause();
+			_exit(0);
+		}
+		char b[16];
+		int n = snprintf(b, sizeof b, "%d", (int)w);
+		if (write(fds[1], b, (size_t)n) != n)
+			_exit(1);
+		pause();
+		_exit(0);
+	}
+	char b[16] = "";
+	close(fds[1]);
+	ssize_t n = read(fds[0], b, sizeof b - 1);
+	close(fds[0]);
+	pid_t worker = n > 0 ? (pid_t)atoi(b) : -1;
+	u->pid = child;
+
+	peer_classify(&psv, worker, -1, &p);
+	CHECK("peer: a unit's worker is inside the unit (parent chain)",
+	      p.kind == PEER_UNIT && strcmp(p.unit, "peerunit") == 0);
+	CHECK("peer: refused without ControlAccess=yes",
+	      !peer_may_control(&psv, &p, msg, sizeof msg) && contains(msg, "ControlAccess=yes") &&
+		      contains(msg, "\"peerunit\""));
+	sp.control_access = true;
+	CHECK("peer: allowed with ControlAccess=yes", peer_may_control(&psv, &p, msg, sizeof msg));
+	sp.control_access = false;
+
+	kill(worker, SIGKILL);
+	kill(child, SIGKILL);
+	waitpid(child, NULL, 0);
+	peer_classify(&psv, child, -1, &p);
+	CHECK("peer: a vanished process is refused", p.kind == PEER_GONE &&
+	      !peer_may_control(&psv, &p, msg, sizeof msg));
+	peer_classify(&psv, 0, -1, &p);
+	CHECK("peer: pid 0 (not visible) is refused", p.kind == PEER_GONE);
+	logbuf_free(&u->log);
+	free(u);
+}
+
 #endif
 
 int main(void)
@@ -943,6 +1007,7 @@ int main(void)
 	test_buf_limit();
 	test_parser();
 #if CONFIG_CONTROL_SOCKET
+	test_peer();
 	test_socket();
 #endif
 	for (struct svc **s = (struct svc *[]){ web, hog, crash, killed, broken, NULL }; *s; s++) {

@@ -131,7 +131,7 @@ fi
 # Past the 0600 socket (CAP_DAC_OVERRIDE kept, effective uid 1000): the
 # server's own SO_PEERCRED check must refuse, and a poweroff above all.
 out=$($PROBE sock --euid 1000 "$SOCK" 'poweroff\n' 2>&1)
-if echo "$out" | grep -q '^sock: reply 1\\npermission denied' &&
+if echo "$out" | grep -q '^sock: reply 4\\npermission denied' &&
 	$CTL status >/dev/null 2>&1; then
 	ok pid1-nonroot-peercred
 else
