@@ -9,6 +9,7 @@
 #include <errno.h>
 #include <signal.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/prctl.h>
 #include <sys/syscall.h>
@@ -202,12 +203,30 @@ int ctl_run(int argc, char **argv)
 	}
 	o.argv = cmd;
 	o.cgroup_fd = cgfd;
+	/* issue #9: the run folder and the unit file's folder are never
+	 * visible to the unit; the socket only with ControlAccess=yes */
+	const char *run_dir = getenv("SANDBOXD_RUN_DIR");
+	char *unit_dir = realpath(path, NULL), *slash;
+	const char *hide[] = { NULL, NULL, NULL };
+	char sock[256];
+
+	if (!run_dir || !*run_dir)
+		run_dir = CONFIG_RUN_DIR;
+	hide[0] = run_dir;
+	if (unit_dir && (slash = strrchr(unit_dir, '/')) && slash != unit_dir) {
+		*slash = '\0';
+		hide[1] = unit_dir;
+	}
+	o.hide = hide;
+	if (snprintf(sock, sizeof sock, "%s/control.sock", run_dir) < (int)sizeof sock)
+		o.control_sock = sock;
 	o.flags = SBX_DIE_WITH_PARENT;
 	if (s->seccomp.enabled) {
 		if (sbx_seccomp_compile_cached(&s->seccomp, CONFIG_RUN_DIR "/seccomp", &bpf, &e) < 0) {
 			err_wrap(&e, "%s: ", s->name);
 			err_print("sandboxctl", &e);
 			close_cgroup(s, cgpath, cgfd, SBX_EXIT_SETUP);
+			free(unit_dir);
 			spec_free(s);
 			return SBX_EXIT_SETUP;
 		}
@@ -220,6 +239,7 @@ int ctl_run(int argc, char **argv)
 		rc = wait_service(&c, &set);
 		close(c.pidfd);
 	}
+	free(unit_dir);
 	close_cgroup(s, cgpath, cgfd, rc);
 	sbx_bpf_free(&bpf);
 	spec_free(s);

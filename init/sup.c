@@ -425,6 +425,14 @@ static void launch(struct sup *sv, struct svc *s)
 	o.stdio[1] = s->spec->std_out.kind == OUTPUT_NULL ? SBX_STDIO_NULL : SBX_STDIO_PIPE;
 	o.stdio[2] = s->spec->std_err.kind == OUTPUT_NULL ? SBX_STDIO_NULL : SBX_STDIO_PIPE;
 	o.cgroup_fd = s->cgroup_fd;
+	/* issue #9: the run and unit folders are never visible to a unit;
+	 * the control socket only to one with ControlAccess=yes */
+	const char *hide[] = { sv->run_dir, sv->units_dir, NULL };
+	char sock[256];
+
+	o.hide = hide;
+	if (snprintf(sock, sizeof sock, "%s/" CONTROL_SOCK_NAME, sv->run_dir) < (int)sizeof sock)
+		o.control_sock = sock;
 	if (sbx_launch(s->spec, &o, &c, &e) < 0) {
 		release_cgroup(sv, s);
 		fail_start(sv, s, err_str(&e, msg, sizeof msg));

@@ -94,7 +94,8 @@ out:
 int rootfs_hide(const char *const *hide, const char *sock, struct step_fail *f)
 {
 	for (size_t i = 0; hide && hide[i]; i++)
-		if (cover(hide[i], sock, f) < 0)
+		/* "/" (a unit file at the top) would hide the whole system */
+		if (hide[i][0] && strcmp(hide[i], "/") != 0 && cover(hide[i], sock, f) < 0)
 			return -1;
 	return 0;
 }
