@@ -100,6 +100,46 @@ fds=$(printf '%s' "$out" | tr '\n' ' ')
 if [ "$fds" = "0 1 2" ]; then ok attack-fd-none-inherited
 else nok attack-fd-none-inherited "the service has fds: $fds"; fi
 
+# The same against the supervisor (`sandboxd --units`, not PID 1), whose
+# fds are those of PID 1 (control socket, its spare O_PATH fd on "/",
+# epoll, signalfd, pidfds, log pipes), across restarts: between two starts
+# the unit's cwd becomes a symlink to /proc/self/fd/N, N = 3..64. A start
+# that lands in the host's root prints the host folder's marker.
+sd_units=$work/sd-units
+mkdir -p "$sd_units" "$work/out/wd" "$work/sd-run"
+cat >"$sd_units/leak.unit" <<UNIT
+[Service]
+ExecStart=/bin/sh -c "cat ${hostdir#/}/host-marker >>/out/seen 2>/dev/null; exit 1"
+WorkingDirectory=/out/wd
+Restart=always
+RestartSec=10ms
+RestartMaxSec=20ms
+StartLimitBurst=0
+[Sandbox]
+RootDirectory=$root
+BindPaths=$work/out:/out
+Init=no
+UNIT
+SANDBOXD_RUN_DIR=$work/sd-run bash -c 'exec -a sandboxd "$0" --units "$1"' \
+	"$SANDBOXCTL" "$sd_units" >"$work/sd.log" 2>&1 &
+sd=$!
+sleep 0.3
+for n in $(seq 3 64); do
+	ln -sfn "/proc/self/fd/$n" "$work/out/wd.new" && mv -T "$work/out/wd.new" "$work/out/wd" 2>/dev/null ||
+		{ rm -rf "$work/out/wd"; ln -s "/proc/self/fd/$n" "$work/out/wd"; }
+	sleep 0.08
+done
+kill "$sd" 2>/dev/null
+wait "$sd" 2>/dev/null
+starts=$(grep -c . "$work/sd.log")
+if grep -q host-secret "$work/out/seen" 2>/dev/null; then
+	nok attack-fd-cwd-supervisor-restart "a restart of the unit had the host's root as its cwd"
+elif [ "$starts" -lt 10 ]; then
+	nok attack-fd-cwd-supervisor-restart "the supervisor did not restart the unit ($(oneline "$(tail -3 "$work/sd.log")"))"
+else
+	ok attack-fd-cwd-supervisor-restart
+fi
+
 # ---- item 2: procfs moved away by a rename race (CVE-2019-19921 class) --
 # Another process (here: the test, as another unit with a bind of this
 # rootfs would) renames ROOT/proc back and forth while the unit starts.
