@@ -175,10 +175,20 @@ static int keep_fds(struct sbx_ctx *c)
 	tmp[3] = fcntl(c->sock, F_DUPFD_CLOEXEC, CHILD_SOCK_FD + 1);
 	if (tmp[3] < 0)
 		return -1;
-	for (int i = 0; i < 3; i++)
+	for (int i = 0; i < 3; i++) {
 		/* dup2 clears O_CLOEXEC: these are the service's */
 		if (tmp[i] >= 0 && dup2(tmp[i], i) < 0)
 			return -1;
+		/* An inherited 0..2 that the caller left closed is free, or
+		 * holds one of its own O_CLOEXEC fds (a cgroup folder, say):
+		 * the service gets the host's /dev/null there instead. */
+		if (tmp[i] < 0 && (fcntl(i, F_GETFD) & FD_CLOEXEC)) {
+			int null = open("/dev/null", O_RDWR | O_NOFOLLOW);
+
+			if (null < 0 || (null != i && (dup2(null, i) < 0 || close(null) < 0)))
+				return -1;
+		}
+	}
 	if (dup3(tmp[3], CHILD_SOCK_FD, O_CLOEXEC) < 0)
 		return -1;
 	if (syscall(SYS_close_range, (unsigned)CHILD_SOCK_FD + 1, ~0u, 0u) < 0)

@@ -15,7 +15,7 @@ echo host-secret > /atk-launch-marker
 # prints memory.max and raises it.
 cat > $UNITS/atk-launch-fdcwd.unit <<UNIT
 [Service]
-ExecStart=/bin/sh -c "{ cat atk-launch-marker memory.max; echo max > memory.max && echo WROTE; } >>/w/seen 2>/dev/null; exit 1"
+ExecStart=/bin/sh -c "{ cat atk-launch-marker memory.max; [ -f memory.max ] && echo max > memory.max && echo WROTE; } >>/w/seen 2>/dev/null; exit 1"
 WorkingDirectory=/w/wd
 Restart=always
 RestartSec=50ms
@@ -33,7 +33,7 @@ UNIT
 cat > $UNITS/atk-launch-look.unit <<UNIT
 [Service]
 Type=oneshot
-ExecStart=/bin/sh -c "ls -A /run/sandboxd $UNITS > $A/look.out 2>&1; cat /proc/timer_list /proc/sys/kernel/core_pattern > $A/proc.out 2>&1; echo x > /proc/sys/kernel/core_pattern 2>/dev/null && echo WROTE >> $A/proc.out; touch $A/look.done"
+ExecStart=/bin/sh -c "ls -A /run/sandboxd > $A/look.out 2>&1; ls -A $UNITS >> $A/look.out 2>&1; cat /proc/timer_list /proc/sys/kernel/core_pattern > $A/proc.out 2>&1; echo x > /proc/sys/kernel/core_pattern 2>/dev/null && echo WROTE >> $A/proc.out; touch $A/look.done"
 Restart=no
 [Sandbox]
 BindPaths=$A:$A
@@ -53,13 +53,17 @@ wait_for 20 exists atk-launch-fdcwd
 usleep 500000
 n=3
 while [ $n -le 64 ]; do
-	ln -sfn /proc/self/fd/$n $A/w/wd.new && mv -f $A/w/wd.new $A/w/wd 2>/dev/null ||
-		{ rm -rf $A/w/wd; ln -s /proc/self/fd/$n $A/w/wd; }
+	# never mv onto it: the old link resolves in this shell's fds
+	rm -rf $A/w/wd
+	ln -s /proc/self/fd/$n $A/w/wd
+	# a refused start may leave it failed: every N gets its start
+	state_is atk-launch-fdcwd failed inactive && $CTL start atk-launch-fdcwd >/dev/null 2>&1
 	usleep 250000
 	n=$((n + 1))
 done
 cg=$(jget atk-launch-fdcwd cgroup)
 starts=$(jget atk-launch-fdcwd restarts)
+fails=$($CTL logs atk-launch-fdcwd 2>/dev/null | grep -c chdir)
 case $cg in /sys/fs/cgroup/*) ;; ?*) cg=/sys/fs/cgroup/${cg#/} ;; esac
 mem=
 [ -n "$cg" ] && [ -f "$cg/memory.max" ] && mem=$(cat "$cg/memory.max")
@@ -70,7 +74,7 @@ elif [ -n "$mem" ] && [ "$mem" != 67108864 ]; then
 	nok atk-launch-fd-cwd "memory.max is now $mem"
 else
 	ok atk-launch-fd-cwd
-	note "atk-launch-fd-cwd: restarts ${starts:-?}, memory.max ${mem:-?}"
+	note "atk-launch-fd-cwd: restarts ${starts:-?}, refused chdir ${fails:-?}, memory.max ${mem:-?}"
 fi
 
 $CTL start atk-launch-look >/dev/null 2>&1
