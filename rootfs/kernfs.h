@@ -12,6 +12,7 @@
 
 #define ROOTFS_PROC_MAGIC 0x9fa0ul
 #define ROOTFS_SYSFS_MAGIC 0x62656572ul
+#define ROOTFS_TMPFS_MAGIC 0x01021994ul
 
 /* The mounts we made: their fds (the root of each mount), -1 when none. */
 struct rootfs_kern {

@@ -394,7 +394,7 @@ static void close_fd(int *fd)
 int rootfs_setup(const struct rootfs_plan *p, struct step_fail *f)
 {
 	struct rootfs_kern k = { .proc = -1, .sys = -1 };
-	int srcroot = -1, rootfd = -1, nullfd = -1, r = -1;
+	int srcroot = -1, rootfd = -1, nullfd = -1, devmnt = -1, r = -1;
 
 	/* Nothing we mount may propagate back to the host's namespace. */
 	if (mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) < 0)
@@ -426,7 +426,8 @@ int rootfs_setup(const struct rootfs_plan *p, struct step_fail *f)
 	if (k.proc < 0)
 		goto out;
 	if (p->root) {
-		if (rootfs_dev_setup(rootfd, p->namespaces & NS_BIT(NS_IPC), &nullfd, f) < 0)
+		if (rootfs_dev_setup(rootfd, p->namespaces & NS_BIT(NS_IPC), &nullfd, &devmnt,
+				     f) < 0)
 			goto out;
 	} else if (p->n_masked && (nullfd = rootfs_host_dev(DEV_NULL, f)) < 0) {
 		goto out;
@@ -456,15 +457,17 @@ int rootfs_setup(const struct rootfs_plan *p, struct step_fail *f)
 	for (size_t i = 0; i < p->n_readonly; i++)
 		if (rootfs_make_readonly(rootfd, &k, p->readonly[i], f) < 0)
 			goto out;
-	/* CVE-2019-19921: /proc and /sys of the service's root must be the
-	 * mounts we made (and masked), not a directory renamed into their
+	/* CVE-2019-19921: /proc, /sys and /dev of the service's root must be
+	 * the mounts we made (and masked), not a directory renamed into their
 	 * place meanwhile. */
 	if (rootfs_verify_mount(rootfd, "/proc", k.proc, ROOTFS_PROC_MAGIC, f) < 0 ||
-	    rootfs_verify_mount(rootfd, "/sys", k.sys, ROOTFS_SYSFS_MAGIC, f) < 0)
+	    rootfs_verify_mount(rootfd, "/sys", k.sys, ROOTFS_SYSFS_MAGIC, f) < 0 ||
+	    (devmnt >= 0 && rootfs_verify_mount(rootfd, "/dev", devmnt, ROOTFS_TMPFS_MAGIC, f) < 0))
 		goto out;
 	r = 0;
 out:
 	close_fd(&nullfd);
+	close_fd(&devmnt);
 	close_fd(&k.proc);
 	close_fd(&k.sys);
 	close_fd(&srcroot);

@@ -142,20 +142,25 @@ fi
 
 # ---- item 2: procfs moved away by a rename race (CVE-2019-19921 class) --
 # Another process (here: the test, as another unit with a bind of this
-# rootfs would) renames ROOT/proc back and forth while the unit starts.
-# Whatever happens, no procfs anywhere in the sandbox may show timer_list.
+# rootfs would) renames ROOT/proc and ROOT/dev back and forth while the
+# unit starts. Whatever happens, no procfs anywhere in the sandbox may show
+# timer_list (the masks travel with the procfs; /proc and /dev are checked
+# to be the sandbox's own mounts after pivot_root, else the start fails).
+# The renames go on while the service runs: where its /proc is named then
+# is not the point, that it is masked is.
 unit procrace "RootDirectory=$root
 Init=no"
 python3 - "$root" <<'PY' &
 import os, sys
 r = sys.argv[1]
-a, b = os.path.join(r, "proc"), os.path.join(r, "proc.x")
+pairs = [(os.path.join(r, n), os.path.join(r, n + ".x")) for n in ("proc", "dev")]
 while True:
-    try:
-        os.rename(a, b)
-        os.rename(b, a)
-    except OSError:
-        pass
+    for a, b in pairs:
+        try:
+            os.rename(a, b)
+            os.rename(b, a)
+        except OSError:
+            pass
 PY
 renamer=$!
 bad=0 started=0
@@ -169,6 +174,7 @@ kill "$renamer" 2>/dev/null
 wait "$renamer" 2>/dev/null
 renamer=
 [ -d "$root/proc" ] || mv "$root/proc.x" "$root/proc" 2>/dev/null
+[ -d "$root/dev" ] || mv "$root/dev.x" "$root/dev" 2>/dev/null
 if [ "$bad" = 0 ]; then ok "attack-procfs-rename-race ($started of 150 started, masks held)"
 else nok attack-procfs-rename-race "try $bad: an unmasked /proc/timer_list (out: $(oneline "$out"))"; fi
 
