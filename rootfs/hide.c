@@ -8,6 +8,7 @@
 
 #include "mountapi.h"
 #include "mounts.h"
+#include "resolve.h"
 
 /* The socket's file name when sock sits directly in dir, else NULL. */
 static const char *sock_in(const char *sock, const char *dir)
@@ -46,7 +47,7 @@ static int expose_sock(int cover, int sockfd, const char *name, const char *path
 	return 0;
 }
 
-static int cover(const char *dir, const char *sock, struct step_fail *f)
+static int cover(const char *dir, const char *sock, int *sock_out, struct step_fail *f)
 {
 	static const struct rootfs_kv opts[] = {
 		{ "size", "4k" }, { "nr_inodes", "8" }, { "mode", "0755" },
@@ -84,6 +85,10 @@ static int cover(const char *dir, const char *sock, struct step_fail *f)
 	}
 	close(m);
 	r = 0;
+	if (sockfd >= 0 && *sock_out < 0) {
+		*sock_out = sockfd;
+		sockfd = -1;
+	}
 out:
 	if (sockfd >= 0)
 		close(sockfd);
@@ -91,11 +96,37 @@ out:
 	return r;
 }
 
-int rootfs_hide(const char *const *hide, const char *sock, struct step_fail *f)
+int rootfs_hide(const char *const *hide, const char *sock, int *sockfd, struct step_fail *f)
 {
+	*sockfd = -1;
 	for (size_t i = 0; hide && hide[i]; i++)
 		/* "/" (a unit file at the top) would hide the whole system */
-		if (hide[i][0] && strcmp(hide[i], "/") != 0 && cover(hide[i], sock, f) < 0)
+		if (hide[i][0] && strcmp(hide[i], "/") != 0 && cover(hide[i], sock, sockfd, f) < 0)
 			return -1;
+	return 0;
+}
+
+int rootfs_expose_sock(int rootfd, const char *sock, int sockfd, struct step_fail *f)
+{
+	int t, m;
+
+	t = rootfs_open(rootfd, sock, 0, f);
+	if (t >= 0) {
+		/* the socket itself, through the cover; or something the
+		 * unit's own mounts put there, which is its choice */
+		close(t);
+		return 0;
+	}
+	if (errno != ENOENT)
+		return -1;
+	t = rootfs_mkpath(rootfd, sock, ROOTFS_FILE, f);
+	if (t < 0)
+		return -1;
+	m = rootfs_bind_fd(sockfd, false, SBX_MOUNT_ATTR_NOSUID | SBX_MOUNT_ATTR_NODEV |
+			   SBX_MOUNT_ATTR_NOEXEC, t, "bind-mount the control socket onto", sock, f);
+	close(t);
+	if (m < 0)
+		return -1;
+	close(m);
 	return 0;
 }

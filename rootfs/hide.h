@@ -11,7 +11,14 @@
 #include "fail.h"
 
 /* hide: NULL-ended host paths (missing ones are skipped); sock: NULL or
- * the socket to re-expose when it sits directly in one of them. */
-int rootfs_hide(const char *const *hide, const char *sock, struct step_fail *f);
+ * the socket to re-expose when it sits directly in one of them. *sockfd
+ * gets an O_PATH fd of that socket (opened before the cover), or -1. */
+int rootfs_hide(const char *const *hide, const char *sock, int *sockfd, struct step_fail *f);
+
+/* After the unit's own mounts, without a RootDirectory: if one of them
+ * (a private /run, say) covered the socket's path, bind sockfd there
+ * again, inside the unit's mount. Nothing when the path already is the
+ * socket. */
+int rootfs_expose_sock(int rootfd, const char *sock, int sockfd, struct step_fail *f);
 
 #endif

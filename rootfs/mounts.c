@@ -394,7 +394,7 @@ static void close_fd(int *fd)
 int rootfs_setup(const struct rootfs_plan *p, struct step_fail *f)
 {
 	struct rootfs_kern k = { .proc = -1, .sys = -1 };
-	int srcroot = -1, rootfd = -1, nullfd = -1, devmnt = -1, r = -1;
+	int srcroot = -1, rootfd = -1, nullfd = -1, devmnt = -1, sockfd = -1, r = -1;
 
 	/* Nothing we mount may propagate back to the host's namespace. */
 	if (mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) < 0)
@@ -415,7 +415,7 @@ int rootfs_setup(const struct rootfs_plan *p, struct step_fail *f)
 		r = -1;
 	}
 	/* PID 1's folders, covered before anything is bound from the tree. */
-	if (rootfs_hide(p->hide, p->control_sock, f) < 0)
+	if (rootfs_hide(p->hide, p->control_sock, &sockfd, f) < 0)
 		goto out;
 	rootfd = open_root(p, srcroot, f);
 	if (rootfd < 0)
@@ -438,6 +438,12 @@ int rootfs_setup(const struct rootfs_plan *p, struct step_fail *f)
 	for (size_t i = 0; i < p->n_ops; i++)
 		if (apply_op(rootfd, &p->ops[i], f) < 0)
 			goto out;
+	/* ControlAccess= in the system's root whose /run the unit made its
+	 * own: the socket at its usual path all the same. With a root, the
+	 * unit's binds of the run folder carry the cover with the socket. */
+	if (!p->root && sockfd >= 0 && p->n_ops &&
+	    rootfs_expose_sock(rootfd, p->control_sock, sockfd, f) < 0)
+		goto out;
 
 	if (p->root) {
 		if (rootfs_pivot(rootfd, p->root, f) < 0)
@@ -468,6 +474,7 @@ int rootfs_setup(const struct rootfs_plan *p, struct step_fail *f)
 out:
 	close_fd(&nullfd);
 	close_fd(&devmnt);
+	close_fd(&sockfd);
 	close_fd(&k.proc);
 	close_fd(&k.sys);
 	close_fd(&srcroot);

@@ -246,6 +246,21 @@ ControlAccess=yes"
 run hide-control -- /bin/sh -c "ls -A $SANDBOXD_RUN_DIR; ls -A $units; exit 0"
 if [ "$out" = control.sock ]; then ok attack-hide-control-access-only-socket
 else nok attack-hide-control-access-only-socket "want only control.sock, got '$(oneline "$out")' (rc $rc: $(oneline "$err"))"; fi
+# a ControlAccess unit whose own tmpfs covers the run folder's parent (a
+# private /run, as the defaults give) still finds the socket, and only it
+unit hide-control-tmp "Init=no
+ControlAccess=yes
+TemporaryFileSystem=$work"
+run hide-control-tmp -- /bin/sh -c "ls -A $SANDBOXD_RUN_DIR; python3 -c 'import socket, sys
+s = socket.socket(socket.AF_UNIX)
+try:
+    s.connect(sys.argv[1])
+except ConnectionRefusedError:
+    print(\"reached\")
+except OSError as e:
+    print(e)' $SANDBOXD_RUN_DIR/control.sock; exit 0"
+if [ "$(printf '%s' "$out" | tr '\n' ' ')" = "control.sock reached" ]; then ok attack-hide-control-access-private-run
+else nok attack-hide-control-access-private-run "want the socket alone, reachable; got '$(oneline "$out")' (rc $rc: $(oneline "$err"))"; fi
 run hide-noroot -- /bin/ls -A "$SANDBOXD_RUN_DIR"
 if [ -z "$out" ]; then ok attack-hide-no-socket-without-access
 else nok attack-hide-no-socket-without-access "the run folder shows '$(oneline "$out")'"; fi
