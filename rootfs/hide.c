@@ -68,9 +68,10 @@ static int cover(const char *dir, const char *sock, int *sock_out, struct step_f
 			goto out;
 		}
 	}
+	/* Read-only from the start unless the socket goes in first. */
 	m = rootfs_mount_fs("tmpfs", opts, sizeof opts / sizeof opts[0],
-			    SBX_MOUNT_ATTR_NOSUID | SBX_MOUNT_ATTR_NODEV | SBX_MOUNT_ATTR_NOEXEC, t,
-			    "hide", dir, f);
+			    SBX_MOUNT_ATTR_NOSUID | SBX_MOUNT_ATTR_NODEV | SBX_MOUNT_ATTR_NOEXEC |
+			    (sockfd >= 0 ? 0 : SBX_MOUNT_ATTR_RDONLY), t, "hide", dir, f);
 	if (m < 0)
 		goto out;
 	if (sockfd >= 0 && expose_sock(m, sockfd, name, sock, f) < 0) {
@@ -78,7 +79,7 @@ static int cover(const char *dir, const char *sock, int *sock_out, struct step_f
 		goto out;
 	}
 	/* Not recursive: the socket's own bind stays read-write. */
-	if (sys_mount_setattr(m, "", AT_EMPTY_PATH, &ro) < 0) {
+	if (sockfd >= 0 && sys_mount_setattr(m, "", AT_EMPTY_PATH, &ro) < 0) {
 		step_failed(f, "make read-only", dir, errno);
 		close(m);
 		goto out;
