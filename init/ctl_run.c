@@ -9,6 +9,7 @@
 #include <errno.h>
 #include <signal.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/prctl.h>
 #include <sys/syscall.h>
@@ -202,6 +203,20 @@ int ctl_run(int argc, char **argv)
 	}
 	o.argv = cmd;
 	o.cgroup_fd = cgfd;
+	/* issue #9: PID 1's folders, its run folder and the system's unit
+	 * folder, are never visible to the unit; the socket only with
+	 * ControlAccess=yes. A unit file given here may sit anywhere (/tmp,
+	 * say): its own folder is the admin's business, not PID 1's. */
+	const char *run_dir = getenv("SANDBOXD_RUN_DIR");
+	const char *hide[] = { NULL, CONFIG_UNIT_DIR, NULL };
+	char sock[256];
+
+	if (!run_dir || !*run_dir)
+		run_dir = CONFIG_RUN_DIR;
+	hide[0] = run_dir;
+	o.hide = hide;
+	if (snprintf(sock, sizeof sock, "%s/control.sock", run_dir) < (int)sizeof sock)
+		o.control_sock = sock;
 	o.flags = SBX_DIE_WITH_PARENT;
 	if (s->seccomp.enabled) {
 		/* Compiled on every start (about 0.5 ms): a compiled filter

@@ -474,6 +474,14 @@ static void launch(struct sup *sv, struct svc *s)
 		fail_start(sv, s, msg);
 		return;
 	}
+	/* issue #9: the run and unit folders are never visible to a unit;
+	 * the control socket only to one with ControlAccess=yes */
+	const char *hide[] = { sv->run_dir, sv->units_dir, NULL };
+	char sock[256];
+
+	o.hide = hide;
+	if (snprintf(sock, sizeof sock, "%s/" CONTROL_SOCK_NAME, sv->run_dir) < (int)sizeof sock)
+		o.control_sock = sock;
 	if (sbx_launch(s->spec, &o, &c, &e) < 0) {
 		close_output_files(s);
 		release_cgroup(sv, s);

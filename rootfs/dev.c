@@ -85,7 +85,7 @@ static int fs_in_dev(int devfd, const char *name, const char *path, const char *
 	return 0;
 }
 
-int rootfs_dev_setup(int rootfd, bool ipc_ns, int *nullfd, struct step_fail *f)
+int rootfs_dev_setup(int rootfd, bool ipc_ns, int *nullfd, int *devmnt, struct step_fail *f)
 {
 	static const struct rootfs_kv dev_opts[] = { { "mode", "755" }, { "size", "4m" } };
 	static const struct rootfs_kv pts_opts[] = { { "ptmxmode", "0666" }, { "mode", "0620" } };
@@ -145,7 +145,10 @@ int rootfs_dev_setup(int rootfd, bool ipc_ns, int *nullfd, struct step_fail *f)
 			goto out;
 		}
 	r = 0;
+	*devmnt = devfd;   /* kept: /dev is checked after pivot_root */
+	devfd = -1;
 out:
-	close(devfd);
+	if (devfd >= 0)
+		close(devfd);
 	return r;
 }

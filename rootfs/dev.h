@@ -18,7 +18,8 @@ int rootfs_host_dev(enum rootfs_dev d, struct step_fail *f);
 /* Build /dev inside rootfd (child side, before pivot_root); /dev/mqueue
  * only with an IPC namespace. *nullfd gets
  * the sandbox's /dev/null mount (a bind of the checked host node), the
- * source for masking files later. */
-int rootfs_dev_setup(int rootfd, bool ipc_ns, int *nullfd, struct step_fail *f);
+ * source for masking files later; *devmnt the /dev tmpfs mount, which
+ * must still be the root's /dev after pivot_root. */
+int rootfs_dev_setup(int rootfd, bool ipc_ns, int *nullfd, int *devmnt, struct step_fail *f);
 
 #endif

@@ -9,6 +9,8 @@
 #include <unistd.h>
 
 #include "dev.h"
+#include "hide.h"
+#include "kernfs.h"
 #include "mountapi.h"
 #include "pivot.h"
 
@@ -97,18 +99,16 @@ static int norm_list(struct rootfs_plan *p, const struct strv *in, const char **
 	return 0;
 }
 
+/* PID 1 touches no path of the unit here: the root and the bind sources
+ * are opened, checked and typed by the launch child (open_host). */
 int rootfs_plan_build(const struct spec *s, struct rootfs_plan *p, struct err *e)
 {
-	struct stat st;
-
 	memset(p, 0, sizeof *p);
 	p->namespaces = s->namespaces;
 	p->root_readonly = s->root_readonly;
 	if (s->root) {
-		if (stat(s->root, &st) < 0)
-			return err_set(e, errno, "root %s", s->root);
-		if (!S_ISDIR(st.st_mode))
-			return err_set(e, ENOTDIR, "root %s", s->root);
+		if (s->root[0] != '/')
+			return err_set(e, 0, "root %s: not an absolute path", s->root);
 		p->root = s->root;
 	}
 	if (s->n_mounts) {
@@ -127,12 +127,11 @@ int rootfs_plan_build(const struct spec *s, struct rootfs_plan *p, struct err *e
 		if (m->kind == MOUNT_BIND) {
 			op->kind = ROOTFS_OP_BIND;
 			op->source = m->source;
-			if (!m->source || stat(m->source, &st) < 0) {
-				err_set(e, m->source ? errno : EINVAL, "bind %s",
+			if (!m->source || m->source[0] != '/') {
+				err_set(e, 0, "bind %s: not an absolute path",
 					m->source ? m->source : "(none)");
 				goto fail;
 			}
-			op->dest_kind = S_ISDIR(st.st_mode) ? ROOTFS_DIR : ROOTFS_FILE;
 		} else {
 			op->kind = ROOTFS_OP_TMPFS;
 			op->dest_kind = ROOTFS_DIR;
@@ -227,28 +226,44 @@ fail:
 	return step_failed(f, step, path, err);
 }
 
-/* Mount a new filesystem at path (created inside the root when missing). */
-static int fs_at(int rootfd, const char *path, const char *fstype, const struct rootfs_kv *opts,
-		 size_t n_opts, unsigned attrs, const char *step, struct step_fail *f)
+#define ATTRS_SAFE (SBX_MOUNT_ATTR_NOSUID | SBX_MOUNT_ATTR_NODEV | SBX_MOUNT_ATTR_NOEXEC)
+
+/* A host path the unit names (RootDirectory=, a BindPaths= source),
+ * opened in the child, in its own copy of the host's tree (after the
+ * covers), with no symlink in any component and no magic link
+ * (/proc/PID/root/...): a unit that swaps a component for a symlink gets
+ * an error, never the host's "/" or what a cover hides. */
+static int open_host(const char *path, int oflags, const char *step, struct step_fail *f)
 {
-	int t = rootfs_mkpath(rootfd, path, ROOTFS_DIR, f), m;
+	struct open_how how = {
+		.flags = (uint64_t)(O_PATH | O_CLOEXEC | oflags),
+		.resolve = RESOLVE_NO_SYMLINKS | RESOLVE_NO_MAGICLINKS,
+	};
+	int fd = sys_openat2(AT_FDCWD, path, &how);
+
+	if (fd < 0)
+		return step_failed(f, step, path, errno);
+	return fd;
+}
+
+/* A new procfs on ROOT/proc; its mount fd is kept: masks and the check
+ * after pivot_root go through it, never through the name. */
+static int mount_proc(int rootfd, struct step_fail *f)
+{
+	int t = rootfs_mkpath(rootfd, "/proc", ROOTFS_DIR, f), m;
 
 	if (t < 0)
 		return -1;
-	m = rootfs_mount_fs(fstype, opts, n_opts, attrs, t, step, path, f);
+	m = rootfs_mount_fs("proc", NULL, 0, ATTRS_SAFE, t, "mount proc on", "/proc", f);
 	close(t);
-	if (m < 0)
-		return -1;
-	close(m);
-	return 0;
+	return m;
 }
 
-#define ATTRS_SAFE (SBX_MOUNT_ATTR_NOSUID | SBX_MOUNT_ATTR_NODEV | SBX_MOUNT_ATTR_NOEXEC)
-
-/* A read-only cgroup2 over /sys/fs/cgroup: with a cgroup namespace its root
- * is the unit's own group, so the service sees its limits and nothing of
- * the host's hierarchy. Mounting an instance writes nothing to it. */
-static int mount_cgroup(int rootfd, unsigned ns, struct step_fail *f)
+/* A read-only cgroup2 over /sys/fs/cgroup (found in our own sysfs mount):
+ * with a cgroup namespace its root is the unit's own group, so the service
+ * sees its limits and nothing of the host's hierarchy. Mounting an
+ * instance writes nothing to it. */
+static int mount_cgroup(int sysfd, unsigned ns, struct step_fail *f)
 {
 	int t, m;
 
@@ -256,7 +271,7 @@ static int mount_cgroup(int rootfd, unsigned ns, struct step_fail *f)
 	 * its own; without, the bind of the host's /sys keeps its view. */
 	if ((ns & NS_BIT(NS_USER)) && !(ns & NS_BIT(NS_CGROUP)))
 		return 0;
-	t = rootfs_open(rootfd, "/sys/fs/cgroup", O_DIRECTORY, f);
+	t = rootfs_open(sysfd, "/fs/cgroup", O_DIRECTORY, f);
 	if (t < 0)
 		return errno == ENOENT ? 0 : -1;
 	m = rootfs_mount_fs("cgroup2", NULL, 0, ATTRS_SAFE | SBX_MOUNT_ATTR_RDONLY, t,
@@ -272,9 +287,8 @@ static int mount_cgroup(int rootfd, unsigned ns, struct step_fail *f)
  * needs the network namespace; without one, a read-only bind of the host's
  * /sys, without what is mounted below it (debugfs, tracefs, securityfs ...)
  * unless a user namespace forces a recursive one (the kernel refuses to
- * uncover what locked child mounts hide). Then a read-only cgroup2 over /sys/fs/cgroup, whose root
- * is the unit's own cgroup when it has a cgroup namespace. Mounting a
- * cgroup2 instance writes nothing to the hierarchy. */
+ * uncover what locked child mounts hide). Then the cgroup2 above. Returns
+ * the /sys mount's fd. */
 static int setup_sys(int rootfd, unsigned ns, struct step_fail *f)
 {
 	int t, m;
@@ -286,7 +300,7 @@ static int setup_sys(int rootfd, unsigned ns, struct step_fail *f)
 		m = rootfs_mount_fs("sysfs", NULL, 0, ATTRS_SAFE | SBX_MOUNT_ATTR_RDONLY, t,
 				    "mount sysfs on", "/sys", f);
 	} else {
-		int host = open("/sys", O_PATH | O_DIRECTORY | O_CLOEXEC);
+		int host = open("/sys", O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
 
 		if (host < 0) {
 			close(t);
@@ -299,31 +313,43 @@ static int setup_sys(int rootfd, unsigned ns, struct step_fail *f)
 	close(t);
 	if (m < 0)
 		return -1;
-	close(m);
-
-	return mount_cgroup(rootfd, ns, f);
+	if (mount_cgroup(m, ns, f) < 0) {
+		close(m);
+		return -1;
+	}
+	return m;
 }
 
 static int apply_op(int rootfd, const struct rootfs_op *op, struct step_fail *f)
 {
-	int t = rootfs_mkpath(rootfd, op->dest, op->dest_kind, f), m;
+	enum rootfs_kind kind = op->dest_kind;
+	int src = -1, t, m;
 
-	if (t < 0)
+	if (op->kind == ROOTFS_OP_BIND) {
+		struct stat st;
+
+		/* in our copy of the host's tree, before pivot_root */
+		src = open_host(op->source, 0, "bind", f);
+		if (src < 0)
+			return -1;
+		if (fstat(src, &st) < 0) {
+			close(src);
+			return step_failed(f, "bind", op->source, errno);
+		}
+		kind = S_ISDIR(st.st_mode) ? ROOTFS_DIR : ROOTFS_FILE;
+	}
+	t = rootfs_mkpath(rootfd, op->dest, kind, f);
+	if (t < 0) {
+		if (src >= 0)
+			close(src);
 		return -1;
+	}
 	if (op->kind == ROOTFS_OP_TMPFS) {
 		m = rootfs_mount_fs("tmpfs", op->opts, op->n_opts, op->attrs, t,
 				    "mount tmpfs on", op->dest, f);
 	} else {
-		/* The source is the unit's host path, opened here, before
-		 * pivot_root, in our own copy of the host's mount tree. */
-		int src = open(op->source, O_PATH | O_CLOEXEC);
-
-		if (src < 0) {
-			m = step_failed(f, "bind", op->source, errno);
-		} else {
-			m = rootfs_bind_fd(src, true, op->attrs, t, "bind-mount onto", op->dest, f);
-			close(src);
-		}
+		m = rootfs_bind_fd(src, true, op->attrs, t, "bind-mount onto", op->dest, f);
+		close(src);
 	}
 	close(t);
 	if (m < 0)
@@ -332,83 +358,92 @@ static int apply_op(int rootfd, const struct rootfs_op *op, struct step_fail *f)
 	return 0;
 }
 
-/* Files get the host's /dev/null (checked to be 1:3 when it was opened),
- * directories an empty read-only tmpfs. A path the rootfs does not have is
- * nothing to hide. */
-static int mask(int rootfd, const char *path, int nullfd, struct step_fail *f)
+static int set_readonly(int fd, bool recursive, const char *path, struct step_fail *f)
 {
-	struct stat st;
-	int t = rootfs_open(rootfd, path, 0, f), m;
+	struct sbx_mount_attr a = { .attr_set = SBX_MOUNT_ATTR_RDONLY };
 
-	if (t < 0)
-		return errno == ENOENT ? 0 : -1;
-	if (fstat(t, &st) < 0) {
-		close(t);
-		return step_failed(f, "mask", path, errno);
-	}
-	if (S_ISDIR(st.st_mode))
-		m = rootfs_mount_fs("tmpfs", NULL, 0, ATTRS_SAFE | SBX_MOUNT_ATTR_RDONLY, t,
-				    "mask", path, f);
-	else
-		/* read-only: a chmod through the mask would change the host's /dev/null */
-		m = rootfs_bind_fd(nullfd, false, SBX_MOUNT_ATTR_RDONLY | SBX_MOUNT_ATTR_NOSUID |
-				   SBX_MOUNT_ATTR_NOEXEC, t, "mask", path, f);
-	close(t);
-	if (m < 0)
-		return -1;
-	close(m);
+	if (sys_mount_setattr(fd, "", AT_EMPTY_PATH | (recursive ? AT_RECURSIVE : 0), &a) < 0)
+		return step_failed(f, "make read-only", path, errno);
 	return 0;
 }
 
-static int make_readonly(int rootfd, const char *path, struct step_fail *f)
+/* The root, before anything is mounted into it: a clone of RootDirectory=
+ * (opened before the covers, so a root kept inside a hidden folder still
+ * works) bound onto itself, as pivot_root wants a mount point; or the
+ * system's root, read-only with everything below it when asked, so that
+ * only the unit's own mounts, made later, are writable. */
+static int open_root(const struct rootfs_plan *p, int srcroot, struct step_fail *f)
 {
-	int t = rootfs_open(rootfd, path, 0, f), m;
+	int fd;
 
-	if (t < 0)
-		return errno == ENOENT ? 0 : -1;
-	m = rootfs_bind_fd(t, true, SBX_MOUNT_ATTR_RDONLY, t, "make read-only", path, f);
-	close(t);
-	if (m < 0)
-		return -1;
-	close(m);
-	return 0;
+	if (p->root)
+		return rootfs_bind_fd(srcroot, true, 0, srcroot, "bind-mount the root", p->root, f);
+	fd = open("/", O_PATH | O_DIRECTORY | O_CLOEXEC);
+	if (fd < 0)
+		return step_failed(f, "open", "/", errno);
+	return fd;
+}
+
+static void close_fd(int *fd)
+{
+	if (*fd >= 0)
+		close(*fd);
+	*fd = -1;
 }
 
 int rootfs_setup(const struct rootfs_plan *p, struct step_fail *f)
 {
-	int rootfd = -1, nullfd = -1, r = -1;
+	struct rootfs_kern k = { .proc = -1, .sys = -1 };
+	int srcroot = -1, rootfd = -1, nullfd = -1, devmnt = -1, sockfd = -1, r = -1;
 
 	/* Nothing we mount may propagate back to the host's namespace. */
 	if (mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) < 0)
 		return step_failed(f, "make / private", NULL, errno);
-	if (p->root) {
-		/* A mount point of its own, as pivot_root wants. */
-		if (mount(p->root, p->root, NULL, MS_BIND | MS_REC, NULL) < 0)
-			return step_failed(f, "bind-mount the root", p->root, errno);
-		rootfd = open(p->root, O_PATH | O_DIRECTORY | O_CLOEXEC);
-	} else {
-		rootfd = open("/", O_PATH | O_DIRECTORY | O_CLOEXEC);
-	}
-	if (rootfd < 0)
-		return step_failed(f, "open", p->root ? p->root : "/", errno);
+	if (p->root && (srcroot = open_host(p->root, O_DIRECTORY, "root", f)) < 0)
+		return -1;
+	if (!p->root && p->root_readonly) {
+		int host = open("/", O_PATH | O_DIRECTORY | O_CLOEXEC);
 
-	if (fs_at(rootfd, "/proc", "proc", NULL, 0, ATTRS_SAFE, "mount proc on", f) < 0)
+		if (host < 0) {
+			step_failed(f, "open", "/", errno);
+			goto out;
+		}
+		r = set_readonly(host, true, "/", f);
+		close(host);
+		if (r < 0)
+			goto out;
+		r = -1;
+	}
+	/* PID 1's folders, covered before anything is bound from the tree. */
+	if (rootfs_hide(p->hide, p->control_sock, &sockfd, f) < 0)
+		goto out;
+	rootfd = open_root(p, srcroot, f);
+	if (rootfd < 0)
+		goto out;
+	close_fd(&srcroot);
+
+	k.proc = mount_proc(rootfd, f);
+	if (k.proc < 0)
 		goto out;
 	if (p->root) {
-		if (rootfs_dev_setup(rootfd, p->namespaces & NS_BIT(NS_IPC), &nullfd, f) < 0 ||
-		    setup_sys(rootfd, p->namespaces, f) < 0)
+		if (rootfs_dev_setup(rootfd, p->namespaces & NS_BIT(NS_IPC), &nullfd, &devmnt,
+				     f) < 0)
 			goto out;
-	} else {
-		/* The system's root: its /sys stays, but not a view of the
-		 * host's cgroup hierarchy, writable to a root service. */
-		if ((p->namespaces & NS_BIT(NS_CGROUP)) && mount_cgroup(rootfd, p->namespaces, f) < 0)
-			goto out;
-		if (p->n_masked && (nullfd = rootfs_host_dev(DEV_NULL, f)) < 0)
-			goto out;
+	} else if (p->n_masked && (nullfd = rootfs_host_dev(DEV_NULL, f)) < 0) {
+		goto out;
 	}
+	k.sys = setup_sys(rootfd, p->namespaces, f);
+	if (k.sys < 0)
+		goto out;
 	for (size_t i = 0; i < p->n_ops; i++)
 		if (apply_op(rootfd, &p->ops[i], f) < 0)
 			goto out;
+	/* ControlAccess= in the system's root whose /run the unit made its
+	 * own: the socket at its usual path all the same. With a root, the
+	 * unit's binds of the run folder carry the cover with the socket. */
+	if (!p->root && sockfd >= 0 && p->n_ops &&
+	    rootfs_expose_sock(rootfd, p->control_sock, sockfd, f) < 0)
+		goto out;
 
 	if (p->root) {
 		if (rootfs_pivot(rootfd, p->root, f) < 0)
@@ -419,25 +454,30 @@ int rootfs_setup(const struct rootfs_plan *p, struct step_fail *f)
 			step_failed(f, "open", "/", errno);
 			goto out;
 		}
-	}
-	if (p->root_readonly) {
-		struct sbx_mount_attr a = { .attr_set = SBX_MOUNT_ATTR_RDONLY };
-
-		if (sys_mount_setattr(rootfd, "", AT_EMPTY_PATH, &a) < 0) {
-			step_failed(f, "make read-only", "/", errno);
+		if (p->root_readonly && set_readonly(rootfd, false, "/", f) < 0)
 			goto out;
-		}
 	}
 	for (size_t i = 0; i < p->n_masked; i++)
-		if (mask(rootfd, p->masked[i], nullfd, f) < 0)
+		if (rootfs_mask(rootfd, &k, p->masked[i], nullfd, f) < 0)
 			goto out;
 	for (size_t i = 0; i < p->n_readonly; i++)
-		if (make_readonly(rootfd, p->readonly[i], f) < 0)
+		if (rootfs_make_readonly(rootfd, &k, p->readonly[i], f) < 0)
 			goto out;
+	/* CVE-2019-19921: /proc, /sys and /dev of the service's root must be
+	 * the mounts we made (and masked), not a directory renamed into their
+	 * place meanwhile. */
+	if (rootfs_verify_mount(rootfd, "/proc", k.proc, ROOTFS_PROC_MAGIC, f) < 0 ||
+	    rootfs_verify_mount(rootfd, "/sys", k.sys, ROOTFS_SYSFS_MAGIC, f) < 0 ||
+	    (devmnt >= 0 && rootfs_verify_mount(rootfd, "/dev", devmnt, ROOTFS_TMPFS_MAGIC, f) < 0))
+		goto out;
 	r = 0;
 out:
-	if (nullfd >= 0)
-		close(nullfd);
-	close(rootfd);
+	close_fd(&nullfd);
+	close_fd(&devmnt);
+	close_fd(&sockfd);
+	close_fd(&k.proc);
+	close_fd(&k.sys);
+	close_fd(&srcroot);
+	close_fd(&rootfd);
 	return r;
 }

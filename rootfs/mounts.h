@@ -1,11 +1,18 @@
 /* The mount plan of one sandbox: built in the parent from the spec (paths
- * normalized, bind sources checked, tmpfs options split), carried out by
- * the launch child in its new mount namespace in a fixed order:
- *   / recursively private; the rootfs bound onto itself; /proc; /dev; /sys
- *   and /sys/fs/cgroup; the unit's own mounts; pivot_root; the root made
- *   read-only when asked; masked paths; read-only paths.
+ * normalized, tmpfs options split; no path of the unit is touched there),
+ * carried out by the launch child in its new mount namespace in a fixed
+ * order:
+ *   / recursively private; RootDirectory= opened (no symlink in it); the
+ *   system's root made read-only with its submounts (no RootDirectory,
+ *   when asked); PID 1's folders covered (hide.h); the root bound from its
+ *   fd onto itself; /proc (its fd kept); /dev; /sys and /sys/fs/cgroup; the
+ *   unit's own mounts (sources opened with no symlink); pivot_root; the
+ *   rootfs made read-only when asked; masked and read-only paths (under
+ *   /proc and /sys relative to those mounts, kernfs.h); /proc and /sys
+ *   checked to be our mounts.
  * Without a RootDirectory the unit keeps the system's root (no pivot_root)
- * but still gets its own /proc, mounts, masked and read-only paths. */
+ * but still gets its own /proc and /sys, mounts, masked and read-only
+ * paths. */
 #ifndef SBX_ROOTFS_MOUNTS_H
 #define SBX_ROOTFS_MOUNTS_H
 
@@ -29,7 +36,8 @@ struct rootfs_op {
 	enum rootfs_op_kind kind;
 	const char *source;         /* host path (bind) */
 	const char *dest;           /* normalized, inside the root */
-	enum rootfs_kind dest_kind; /* what to create when dest is missing */
+	enum rootfs_kind dest_kind; /* tmpfs: what to create when dest is
+				     * missing; a bind takes its source's */
 	unsigned attrs;             /* SBX_MOUNT_ATTR_* */
 	const struct rootfs_kv *opts;
 	size_t n_opts;
@@ -40,6 +48,8 @@ struct rootfs_plan {
 	const char *root;           /* NULL: keep the system's root */
 	unsigned namespaces;        /* NS_BIT() set of the sandbox */
 	bool root_readonly;
+	const char *const *hide;    /* host folders to cover; NULL-ended or NULL */
+	const char *control_sock;   /* re-exposed inside its cover; NULL: none */
 	struct rootfs_op *ops;
 	size_t n_ops;
 	const char **masked;
@@ -48,8 +58,9 @@ struct rootfs_plan {
 	size_t n_readonly;
 };
 
-/* Parent side. Errors name the unit's path: "root /srv/web", "bind
- * /data" (a missing source), "mount destination x" (not absolute). */
+/* Parent side, no file system access. Errors name the unit's path:
+ * "mount destination x: not an absolute path". A missing root or bind
+ * source is the child's error: "root /srv/web: No such file or directory". */
 int rootfs_plan_build(const struct spec *s, struct rootfs_plan *p, struct err *e);
 void rootfs_plan_free(struct rootfs_plan *p);
 

@@ -4,11 +4,14 @@
  * _exit. The order of the steps is the sandbox's security, see launch.h
  * and docs: mounts before credentials (they need CAP_SYS_ADMIN), the
  * bounding set before setuid, seccomp last so that no setup call is
- * filtered, and only 0 1 2 (plus this record's socket, O_CLOEXEC) alive at
- * execve. */
+ * filtered. CVE-2024-21626: before the first path lookup the child keeps
+ * only the service's stdio (0 1 2) and this record's socket (3, O_CLOEXEC);
+ * every other fd of PID 1 or sandboxctl is closed, so no lookup (mount
+ * source, /proc/self/fd/N, the cwd) can reach through one. */
 #include "child.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <signal.h>
 #include <string.h>
 #include <sys/prctl.h>
@@ -18,11 +21,15 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 
+#include "../rootfs/mountapi.h"
 #include "../rootfs/mounts.h"
 #include "caps.h"
 #include "launch.h"
 #include "ns.h"
 #include "reaper.h"
+
+/* The report socket's fd in the child, right above stdio. */
+#define CHILD_SOCK_FD 3
 
 static void copy_str(char *dst, size_t n, const char *src)
 {
@@ -77,9 +84,6 @@ static int setup(const struct sbx_ctx *c, struct step_fail *f)
 	umask(0);
 	if (sbx_ns_child_cgroup(s->namespaces, f) < 0)
 		return -1;
-	for (int i = 0; i < 3; i++)
-		if (c->stdio[i] >= 0 && dup2(c->stdio[i], i) < 0)
-			return step_failed(f, "set up standard input/output", NULL, errno);
 	if (c->plan && rootfs_setup(c->plan, f) < 0)
 		return -1;
 	if (sbx_ns_hostname(s->namespaces, s->hostname, f) < 0 || set_rlimits(s, f) < 0)
@@ -101,9 +105,30 @@ static int finish(const struct sbx_ctx *c, struct step_fail *f)
 	struct sigaction dfl = { .sa_handler = SIG_DFL };
 	sigset_t none;
 	const char *cwd = c->s->cwd ? c->s->cwd : "/";
+	/* The cwd is a path the unit or its rootfs can shape: resolved
+	 * inside the (new) root, never through a magic link such as
+	 * /proc/self/fd/N, and entered by fd. As the service's uid, so
+	 * that its search permissions apply. */
+	struct open_how how = {
+		.flags = O_PATH | O_DIRECTORY | O_CLOEXEC,
+		.resolve = RESOLVE_IN_ROOT | RESOLVE_NO_MAGICLINKS,
+	};
+	int root, dir;
 
-	if (chdir(cwd) < 0)
+	root = open("/", O_PATH | O_DIRECTORY | O_CLOEXEC);
+	if (root < 0)
+		return step_failed(f, "open", "/", errno);
+	dir = sys_openat2(root, cwd, &how);
+	close(root);
+	if (dir < 0)
 		return step_failed(f, "chdir", cwd, errno);
+	if (fchdir(dir) < 0) {
+		int err = errno;
+
+		close(dir);
+		return step_failed(f, "chdir", cwd, err);
+	}
+	close(dir);
 	/* A service starts with default signal handling, whatever the
 	 * launcher (or PID 1) blocked or ignored. */
 	for (int sig = 1; sig < _NSIG; sig++)
@@ -111,11 +136,9 @@ static int finish(const struct sbx_ctx *c, struct step_fail *f)
 			sigaction(sig, &dfl, NULL);
 	sigemptyset(&none);
 	sigprocmask(SIG_SETMASK, &none, NULL);
-	/* CVE-2024-21626: no fd of ours reaches the service. The report
-	 * socket is O_CLOEXEC and goes at execve. */
-	if (c->sock > 3)
-		syscall(SYS_close_range, 3u, (unsigned)c->sock - 1, 0u);
-	syscall(SYS_close_range, (unsigned)c->sock + 1, ~0u, 0u);
+	/* Only 0 1 2 and the report socket (3, O_CLOEXEC: it goes at
+	 * execve) are open since keep_fds; what the setup opened is closed. */
+	syscall(SYS_close_range, (unsigned)CHILD_SOCK_FD + 1, ~0u, 0u);
 	if (c->bpf) {
 		/* Once filtered, even the report of a failed execve may be
 		 * refused (an allow list without write): check the program
@@ -133,15 +156,63 @@ static int exec_code(int err)
 	return err == ENOENT || err == ENOTDIR ? SBX_EXIT_NOTFOUND : SBX_EXIT_NOEXEC;
 }
 
-_Noreturn void sbx_child_main(const struct sbx_ctx *c)
+/* Renumber what the child needs to fixed fds (the service's stdio onto
+ * 0 1 2, the report socket onto CHILD_SOCK_FD) and close everything else:
+ * the parent's control socket, its O_PATH fd on "/", cgroup directories,
+ * epoll, signalfd, pidfds and log pipes. Runs before any path lookup. The
+ * copies are taken above CHILD_SOCK_FD first so that no dup2 can clobber
+ * a source still to be copied. */
+static int keep_fds(struct sbx_ctx *c)
 {
+	int tmp[4];
+
+	for (int i = 0; i < 3; i++) {
+		tmp[i] = -1;
+		if (c->stdio[i] >= 0 &&
+		    (tmp[i] = fcntl(c->stdio[i], F_DUPFD_CLOEXEC, CHILD_SOCK_FD + 1)) < 0)
+			return -1;
+	}
+	tmp[3] = fcntl(c->sock, F_DUPFD_CLOEXEC, CHILD_SOCK_FD + 1);
+	if (tmp[3] < 0)
+		return -1;
+	for (int i = 0; i < 3; i++) {
+		/* dup2 clears O_CLOEXEC: these are the service's */
+		if (tmp[i] >= 0 && dup2(tmp[i], i) < 0)
+			return -1;
+		/* An inherited 0..2 that the caller left closed is free, or
+		 * holds one of its own O_CLOEXEC fds (a cgroup folder, say):
+		 * the service gets the host's /dev/null there instead. */
+		if (tmp[i] < 0 && (fcntl(i, F_GETFD) & FD_CLOEXEC)) {
+			int null = open("/dev/null", O_RDWR | O_NOFOLLOW);
+
+			if (null < 0 || (null != i && (dup2(null, i) < 0 || close(null) < 0)))
+				return -1;
+		}
+	}
+	if (dup3(tmp[3], CHILD_SOCK_FD, O_CLOEXEC) < 0)
+		return -1;
+	if (syscall(SYS_close_range, (unsigned)CHILD_SOCK_FD + 1, ~0u, 0u) < 0)
+		return -1;
+	c->sock = CHILD_SOCK_FD;
+	c->parent_sock = -1;
+	c->stdio[0] = c->stdio[1] = c->stdio[2] = -1;
+	return 0;
+}
+
+_Noreturn void sbx_child_main(const struct sbx_ctx *parent_ctx)
+{
+	struct sbx_ctx ctx = *parent_ctx;
+	const struct sbx_ctx *c = &ctx;
 	struct step_fail f = { 0 };
 	char go;
 
 	/* Until execve replaces it, this process is the host's sandboxd:
 	 * keep its /proc/PID/exe out of reach (see reaper.h). */
 	prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
-	close(c->parent_sock);
+	if (keep_fds(&ctx) < 0) {
+		step_failed(&f, "close the launcher's fds", NULL, errno);
+		fail(parent_ctx, &f, SBX_EXIT_SETUP);
+	}
 	/* Wait for the parent: id maps written, cgroup joined. EOF means it
 	 * gave up on us. */
 	if (recv(c->sock, &go, 1, 0) != 1)

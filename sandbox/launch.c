@@ -198,6 +198,8 @@ int sbx_launch(const struct spec *s, const struct sbx_launch_opts *o, struct sbx
 			goto out;
 		}
 		have_plan = true;
+		plan.hide = o->hide;
+		plan.control_sock = s->control_access ? o->control_sock : NULL;
 		ctx.plan = &plan;
 	} else if (needs_mounts(s)) {
 		err_set(e, 0, "%s: RootDirectory=, mounts, masked and read-only paths need the "

@@ -40,6 +40,14 @@ struct sbx_launch_opts {
 	int cgroup_fd;             /* the unit's cgroup (O_DIRECTORY), -1: none */
 	const struct sbx_bpf *bpf; /* s->seccomp compiled beforehand; NULL: here */
 	unsigned flags;
+	/* Host folders no unit may see (the run folder, the unit folder):
+	 * covered with an empty read-only tmpfs in the sandbox's copy of the
+	 * host's mount tree, before anything is bound from it. NULL-ended;
+	 * NULL: none. Needs the mount namespace. */
+	const char *const *hide;
+	/* PID 1's control socket: bound back, alone, into its covered
+	 * folder for a unit with ControlAccess=yes. NULL: none. */
+	const char *control_sock;
 };
 
 #define SBX_LAUNCH_OPTS_INIT { \

@@ -4,12 +4,14 @@
 #include "config.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <sched.h>
 #include <stdint.h>
 #include <signal.h>
 #include <sys/prctl.h>
 #include <sys/syscall.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -325,6 +327,52 @@ static void test_launch(void)
 #endif
 }
 
+/* Issue #9: no fd of the launcher reaches a path lookup of the child, and
+ * the folders to hide are empty inside. */
+static void test_launch_fds_hide(void)
+{
+	static char dir[] = "/tmp/sbx-test-hide.XXXXXX";
+	static char cwd[64], marker[96], look[160];
+	const char *sh[] = { "/bin/sh", "-c", look, NULL };
+	const char *hide[] = { dir, NULL };
+	struct sbx_launch_opts o = SBX_LAUNCH_OPTS_INIT;
+	struct sbx_child c;
+	struct spec s;
+	struct err e = { 0 };
+	int fd, st, code = -1;
+
+	if (geteuid() != 0 || !mkdtemp(dir)) {
+		printf("ok launch-fds-hide # skip: not root or no /tmp\n");
+		return;
+	}
+	snprintf(marker, sizeof marker, "%s/marker", dir);
+	close(open(marker, O_WRONLY | O_CREAT | O_CLOEXEC, 0600));
+	/* an fd the launcher holds without O_CLOEXEC, as a cwd */
+	fd = open(dir, O_PATH | O_DIRECTORY);
+	snprintf(cwd, sizeof cwd, "/proc/self/fd/%d", fd);
+	snprintf(look, sizeof look, "test ! -e marker && test ! -e %s", marker);
+	base_spec(&s, sh, 3);
+	s.cwd = cwd;
+	t_report("launch-cwd-magic-link-refused", run(&s, &e, &code) < 0 &&
+		 code == SBX_EXIT_SETUP && strstr(e.msg, "chdir"), "code %d: %s", code, e.msg);
+
+	s.cwd = "/";
+	o.stdio[0] = SBX_STDIO_NULL;
+	o.hide = hide;
+	code = -1;
+	if (sbx_launch(&s, &o, &c, &e) == 0) {
+		while (waitpid(c.pid, &st, 0) < 0 && errno == EINTR)
+			;
+		close(c.pidfd);
+		code = sbx_exit_code(st);
+	}
+	t_report("launch-hidden-folder-empty", code == 0, "code %d: %s", code, e.msg);
+	t_report("launch-hide-leaves-host", access(marker, F_OK) == 0, "marker gone");
+	close(fd);
+	unlink(marker);
+	rmdir(dir);
+}
+
 int main(void)
 {
 	test_exit_codes();
@@ -335,5 +383,6 @@ int main(void)
 	test_seccomp_ns();
 #endif
 	test_launch();
+	test_launch_fds_hide();
 	return t_exit();
 }

@@ -7,7 +7,7 @@ cg_guard 20-cgroup-limits.t
 
 # The service prints its own view of the files it is asked about, says
 # "in ready", then sleeps until the test stops it.
-cat > $units/cg-report.sh <<'EOF'
+cat > $scripts/cg-report.sh <<'EOF'
 cg=/sys/fs/cgroup$(sed -n 's/^0:://p' /proc/self/cgroup)
 # The hierarchy's real root has no cgroup.type: then /sys/fs/cgroup is not
 # the unit's own group as its cgroup namespace should show it.
@@ -61,7 +61,7 @@ want() {
 files="memory.max memory.high memory.swap.max cpu.weight cpu.max pids.max io.weight cpuset.cpus cpuset.mems"
 cat > $units/cglimits.unit <<EOF
 [Service]
-ExecStart=/bin/sh $units/cg-report.sh $files
+ExecStart=/bin/sh $scripts/cg-report.sh $files
 
 [Resources]
 MemoryMax=64M
@@ -95,7 +95,7 @@ fi
 # limit means memory.max stays "max" even where the controller is on.
 cat > $units/cgweight.unit <<EOF
 [Service]
-ExecStart=/bin/sh $units/cg-report.sh cpu.weight cpu.max
+ExecStart=/bin/sh $scripts/cg-report.sh cpu.weight cpu.max
 
 [Resources]
 CPUWeight=300
@@ -115,7 +115,7 @@ fi
 # A unit without [Resources] still gets its own (limit-free) group.
 cat > $units/cgplain.unit <<EOF
 [Service]
-ExecStart=/bin/sh $units/cg-report.sh cgroup.type
+ExecStart=/bin/sh $scripts/cg-report.sh cgroup.type
 EOF
 if start cgplain; then
 	if [ -d "$cgroot/cgplain" ]; then

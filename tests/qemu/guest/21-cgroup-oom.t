@@ -39,7 +39,7 @@ fi
 # biggest task), prints its own group's file (cgroup namespace: the group is
 # /sys/fs/cgroup inside), says "in ready" and waits for the guest to read
 # the file from outside too.
-cat > $units/cgoomev.sh <<EOF
+cat > $scripts/cgoomev.sh <<EOF
 $probe memhog 128 > /dev/null
 echo "memhog exit \$?"
 cg=/sys/fs/cgroup\$(sed -n 's/^0:://p' /proc/self/cgroup)
@@ -49,7 +49,7 @@ exec sleep 60
 EOF
 cat > $units/cgoomev.unit <<EOF
 [Service]
-ExecStart=/bin/sh $units/cgoomev.sh
+ExecStart=/bin/sh $scripts/cgoomev.sh
 
 [Resources]
 MemoryMax=32M

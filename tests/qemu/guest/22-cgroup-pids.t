@@ -7,7 +7,7 @@ cg_guard 22-cgroup-pids.t
 # reaper under Init=yes) with builtins only, so that the count is exact; the
 # probe then adds itself and as many children as pids.max lets it. After
 # "in ready" the guest reads the group's counters from outside.
-cat > $units/cgpids.sh <<EOF
+cat > $scripts/cgpids.sh <<EOF
 cg=/sys/fs/cgroup\$(sed -n 's/^0:://p' /proc/self/cgroup)
 if [ -f "\$cg/cgroup.type" ]; then
 	n=0
@@ -22,7 +22,7 @@ exec sleep 60
 EOF
 cat > $units/cgpids.unit <<EOF
 [Service]
-ExecStart=/bin/sh $units/cgpids.sh
+ExecStart=/bin/sh $scripts/cgpids.sh
 
 [Resources]
 TasksMax=16

@@ -4,6 +4,9 @@ ctl=${SANDBOXCTL:-/bin/sandboxctl}
 probe=${PROBE:-/bin/probe}
 cgroot=/sys/fs/cgroup/${CGROUP_ROOT:-sandboxd}
 units=/tmp/units
+# helper scripts live outside the unit folder: no unit sees that folder
+# (issue #9, rootfs/hide.c)
+scripts=/tmp/unit-scripts
 
 ok() { echo "ok $1"; }
 nok() { echo "not ok $1: $2"; }
@@ -15,7 +18,7 @@ cg_guard() {
 		nok "$1" "not in the QEMU guest with a cgroup2 /sys/fs/cgroup; refusing to run"
 		exit 1
 	fi
-	mkdir -p "$units"
+	mkdir -p "$units" "$scripts"
 }
 
 # wait_ready OUT PID: until the service wrote "in ready" to OUT, its run
