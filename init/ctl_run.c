@@ -36,6 +36,11 @@ static const char run_usage[] =
 	"  --no-cgroup         run without a cgroup: [Resources] is not applied\n"
 	"  --units DIR         the unit folder NAME is looked up in\n"
 	"\n"
+	"The unit never sees the run folder (" CONFIG_RUN_DIR ", or $SANDBOXD_RUN_DIR),\n"
+	CONFIG_UNIT_DIR " or the --units folder: they are covered with an empty\n"
+	"tmpfs in its mount namespace (the control socket is bound back for a unit\n"
+	"with ControlAccess=yes).\n"
+	"\n"
 	"The unit gets the cgroup /sys/fs/cgroup/" CONFIG_CGROUP_ROOT "/NAME, removed when it\n"
 	"ends, when /sys/fs/cgroup is a cgroup2 mount. Without one, a unit with\n"
 	"[Resources] fails to start (unless --no-cgroup) and the others run without.\n"
@@ -204,11 +209,11 @@ int ctl_run(int argc, char **argv)
 	o.argv = cmd;
 	o.cgroup_fd = cgfd;
 	/* issue #9: PID 1's folders, its run folder and the system's unit
-	 * folder, are never visible to the unit; the socket only with
-	 * ControlAccess=yes. A unit file given here may sit anywhere (/tmp,
-	 * say): its own folder is the admin's business, not PID 1's. */
+	 * folder (and --units DIR), are never visible to the unit; the
+	 * socket only with ControlAccess=yes. A unit FILE given here may
+	 * sit anywhere (/tmp, say): its own folder is not hidden. */
 	const char *run_dir = getenv("SANDBOXD_RUN_DIR");
-	const char *hide[] = { NULL, CONFIG_UNIT_DIR, NULL };
+	const char *hide[] = { NULL, CONFIG_UNIT_DIR, units_dir, NULL };
 	char sock[256];
 
 	if (!run_dir || !*run_dir)
