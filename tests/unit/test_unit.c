@@ -169,7 +169,8 @@ static __attribute__((unused)) void test_full_unit(void)
 	CHECK("bind ro", s->mounts[1].readonly && s->mounts[1].kind == MOUNT_BIND &&
 	      strcmp(s->mounts[1].destination, "/etc/ssl") == 0);
 	CHECK_STR("tmpfs data", s->mounts[2].data, "size=8m,mode=1777");
-	CHECK_STR("tmpfs options text", s->mounts[2].options_text, "size=8m,mode=1777,noexec");
+	CHECK_STR("tmpfs options text: flags and data as applied", s->mounts[2].options_text,
+		  "nosuid,nodev,noexec,size=8m,mode=1777");
 	CHECK("masked paths keep the defaults and add", s->masked_paths.n == 12 &&
 	      strv_contains(&s->masked_paths, "/proc/kcore") &&
 	      strv_contains(&s->masked_paths, "/proc/cpuinfo"));
@@ -213,7 +214,7 @@ static void test_defaults(void)
 	CHECK_U64("default caps as runc spec", s->caps, (1ull << 29) | (1ull << 5) | (1ull << 10));
 	CHECK("default no_new_privs", s->no_new_privs);
 	CHECK_INT("default Init=yes with a pid namespace", s->init, 1);
-	CHECK("no root: system root, not read-only", !s->root && !s->root_readonly);
+	CHECK("no root: the system's root, read-only by default", !s->root && s->root_readonly);
 	CHECK_STR("default cwd", s->cwd, "/");
 	CHECK_INT("default masked paths", s->masked_paths.n, 11);
 	CHECK_INT("default read-only paths", s->readonly_paths.n, 5);
@@ -326,8 +327,8 @@ static void test_errors(void)
 		"web.unit:5: [Sandbox] TemporaryFileSystem: /x is already a mount destination (web.unit:4)");
 	rejects("unknown tmpfs option", "[Service]\nExecStart=/bin/true\n[Sandbox]\nTemporaryFileSystem=/tmp:size=1m,huge=yes\n",
 		"web.unit:4: [Sandbox] TemporaryFileSystem: unknown tmpfs option \"huge=yes\" (DST[:OPTIONS]; options ro, nosuid, nodev, noexec, size=, mode=, nr_inodes=, uid=, gid=)");
-	rejects("read-only root needs a root", "[Service]\nExecStart=/bin/true\n[Sandbox]\nReadOnlyRoot=yes\n",
-		"web.unit:4: [Sandbox] ReadOnlyRoot: needs RootDirectory=");
+	rejects("read-only root needs a mount namespace", "[Service]\nExecStart=/bin/true\n[Sandbox]\nNamespaces=~mount\nReadOnlyRoot=yes\n",
+		"web.unit:5: [Sandbox] ReadOnlyRoot: needs the mount namespace (see Namespaces=)");
 	rejects("masked paths need a mount namespace", "[Service]\nExecStart=/bin/true\n[Sandbox]\nNamespaces=~mount\nMaskedPaths=/etc/x\n",
 		"web.unit:5: [Sandbox]: MaskedPaths= and ReadOnlyPaths= need the mount namespace (see Namespaces=)");
 	rejects("Init needs a pid namespace", "[Service]\nExecStart=/bin/true\n[Sandbox]\nNamespaces=~pid\nInit=yes\n",
