@@ -279,4 +279,61 @@ else
 	ok attack-config-dropins-total
 	echo "# 200 drop-ins: $ms ms, max RSS $kb KiB"
 fi
+# ---- safe defaults (items 3, 18, 19): a unit on the system's root, run
+# with `sandboxctl run`, tries to write the root, to read the system's /run
+# and to fill its /tmp
+defs=$work/defaults
+mkdir -p "$defs"
+marker=atk-config-$$
+mkdir -p /run/$marker
+cat >"$defs/onroot.unit" <<EOF
+[Service]
+ExecStart=/bin/busybox sh -c 'touch /etc/$marker 2>/dev/null && echo root-writable; [ -e /run/$marker ] && echo sees-system-run; /bin/busybox dd if=/dev/zero of=/tmp/$marker bs=1M count=64 2>/dev/null; echo tmp-kb \$(/bin/busybox du -k /tmp/$marker | /bin/busybox cut -f1); echo run-kb \$(/bin/busybox df -k /run | /bin/busybox awk "NR==2 {print \\\$2}")'
+[Sandbox]
+Init=no
+EOF
+out=$(timeout 20 "$SANDBOXCTL" run "$defs/onroot.unit" 2>&1)
+rc=$?
+if [ -e /etc/$marker ] || printf '%s' "$out" | grep -q root-writable; then
+	nok attack-config-default-ro-root "the unit wrote the system's /etc (rc $rc): $(oneline "$out")"
+	rm -f /etc/$marker
+elif ! printf '%s' "$out" | grep -q '^tmp-kb'; then
+	nok attack-config-default-ro-root "the unit did not run (rc $rc): $(oneline "$out")"
+else
+	ok attack-config-default-ro-root
+fi
+if printf '%s' "$out" | grep -q sees-system-run; then
+	nok attack-config-default-private-run "the unit sees the system's /run: $(oneline "$out")"
+elif printf '%s' "$out" | grep -q '^tmp-kb'; then
+	ok attack-config-default-private-run
+else
+	nok attack-config-default-private-run "the unit did not run (rc $rc): $(oneline "$out")"
+fi
+kb=$(printf '%s' "$out" | sed -n 's/^tmp-kb //p')
+if [ -e /tmp/$marker ]; then
+	nok attack-config-default-private-tmp "the unit's file is in the system's /tmp"
+	rm -f /tmp/$marker
+elif [ -n "$kb" ] && [ "$kb" -le 20480 ]; then
+	ok attack-config-default-private-tmp
+	echo "# the unit filled its /tmp to $kb KiB of the 64 MiB it wrote"
+else
+	nok attack-config-default-private-tmp "the unit wrote ${kb:-?} KiB into /tmp (want <= 16 MiB): $(oneline "$out")"
+fi
+rkb=$(printf '%s' "$out" | sed -n 's/^run-kb //p')
+if [ -n "$rkb" ] && [ "$rkb" -le 20480 ]; then
+	ok attack-config-default-run-sized
+else
+	nok attack-config-default-run-sized "the unit's /run is ${rkb:-?} KiB (want a sized tmpfs): $(oneline "$out")"
+fi
+rmdir /run/$marker
+
+# an unsized tmpfs without MemoryMax= is refused before anything runs
+cat >"$defs/unsized.unit" <<EOF
+[Service]
+ExecStart=/bin/true
+[Sandbox]
+TemporaryFileSystem=/data:size=0
+EOF
+chk unsized 10 check "$defs/unsized.unit"
+expect_prompt attack-config-unsized-tmpfs "size=0 or nr_inodes=0 \(no limit\) needs MemoryMax="
 exit 0
