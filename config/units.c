@@ -210,8 +210,10 @@ static void graph_free(struct graph *g)
  * or bad dependency is bad. */
 static int graph_build(const struct unit_set *set, struct graph *g, struct diag *d)
 {
-	size_t n = set->n, edges = 0;
+	size_t n = set->n, names = 0, e = 0;
 
+	for (size_t u = 0; u < n; u++)
+		names += set->units[u]->after.n + set->units[u]->requires.n;
 	g->off = calloc(n + 1, sizeof *g->off);
 	g->roff = calloc(n + 2, sizeof *g->roff);
 	g->bad = calloc(n + 1, 1);
@@ -219,21 +221,27 @@ static int graph_build(const struct unit_set *set, struct graph *g, struct diag 
 	g->low = calloc(n + 1, sizeof *g->low);
 	g->stack = calloc(n + 1, sizeof *g->stack);
 	g->on_stack = calloc(n + 1, 1);
-	if (!g->off || !g->roff || !g->bad || !g->index || !g->low || !g->stack || !g->on_stack)
+	g->to = malloc((names + 1) * sizeof *g->to);
+	g->kind = malloc(names + 1);
+	if (!g->off || !g->roff || !g->bad || !g->index || !g->low || !g->stack ||
+	    !g->on_stack || !g->to || !g->kind)
 		return -1;
 	for (size_t u = 0; u < n; u++) {
 		const struct spec *s = set->units[u];
 		size_t missing = 0;
 
+		g->off[u] = e;
 		for (int k = 0; k < 2; k++) {
 			const struct strv *l = dep_list(s, k);
 
 			for (size_t i = 0; i < l->n; i++) {
 				bool found;
+				struct spec **t = find_slot(set, l->v[i], &found);
 
-				find_slot(set, l->v[i], &found);
 				if (found) {
-					edges++;
+					g->to[e] = (uint32_t)(t - set->units);
+					g->kind[e++] = (unsigned char)k;
+					g->roff[g->to[e - 1] + 2]++;
 					continue;
 				}
 				g->bad[u] = 1;
@@ -247,31 +255,11 @@ static int graph_build(const struct unit_set *set, struct graph *g, struct diag 
 			diag_at(d, s->path, 0, "Unit", NULL, "%zu more unknown dependencies",
 				missing - DEP_REPORTS_MAX);
 	}
-	g->to = malloc((edges + 1) * sizeof *g->to);
-	g->from = malloc((edges + 1) * sizeof *g->from);
-	g->kind = malloc(edges + 1);
-	g->rkind = malloc(edges + 1);
-	if (!g->to || !g->from || !g->kind || !g->rkind)
-		return -1;
-	size_t e = 0;
-	for (size_t u = 0; u < n; u++) {
-		g->off[u] = e;
-		for (int k = 0; k < 2; k++) {
-			const struct strv *l = dep_list(set->units[u], k);
-
-			for (size_t i = 0; i < l->n; i++) {
-				bool found;
-				struct spec **t = find_slot(set, l->v[i], &found);
-
-				if (found) {
-					g->to[e] = (uint32_t)(t - set->units);
-					g->kind[e++] = (unsigned char)k;
-					g->roff[g->to[e - 1] + 2]++;
-				}
-			}
-		}
-	}
 	g->off[n] = e;
+	g->from = malloc((e + 1) * sizeof *g->from);
+	g->rkind = malloc(e + 1);
+	if (!g->from || !g->rkind)
+		return -1;
 	/* reverse edges: counting sort by target */
 	for (size_t v = 0; v < n; v++)
 		g->roff[v + 2] += g->roff[v + 1];
