@@ -57,8 +57,10 @@ static bool mount_room(struct parse *p, const struct key_def *k)
 {
 	if (p->s->n_mounts < UNIT_MOUNTS_MAX)
 		return true;
-	unit_bad(p, k, "more than %d mounts (BindPaths=, BindReadOnlyPaths= and "
-		 "TemporaryFileSystem= together)", UNIT_MOUNTS_MAX);
+	if (!p->mounts_capped)   /* once per unit, not once per line past it */
+		unit_bad(p, k, "more than %d mounts (BindPaths=, BindReadOnlyPaths= and "
+			 "TemporaryFileSystem= together)", UNIT_MOUNTS_MAX);
+	p->mounts_capped = true;
 	return false;
 }
 

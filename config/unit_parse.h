@@ -68,6 +68,7 @@ struct parse {
 	/* what has been read so far, against the caps */
 	size_t bytes;               /* of the unit file and its drop-ins */
 	size_t mounts_cap;          /* s->mounts has room for this many */
+	bool mounts_capped;         /* "more than N mounts" said */
 	size_t env_live;            /* Environment= variables (s->env has holes) */
 	bool gave_up;               /* too many problems: the rest is not read */
 	/* membership of each list, so that a word costs O(1) and not a scan
