@@ -3,7 +3,8 @@
 ctl=${SANDBOXCTL:-/bin/sandboxctl}
 probe=${PROBE:-/bin/probe}
 cgroot=/sys/fs/cgroup/${CGROUP_ROOT:-sandboxd}
-units=/tmp/units
+# not under /tmp or /run: a unit on the system's root gets its own of those
+units=/var/lib/sbx-test-units
 
 ok() { echo "ok $1"; }
 nok() { echo "not ok $1: $2"; }
