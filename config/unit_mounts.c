@@ -74,6 +74,8 @@ void unit_set_binds(struct parse *p, const struct key_def *k, const char *v)
 		drop_mounts(p->s, MOUNT_BIND, k->arg);
 		return;
 	}
+	if (p->mounts_capped)   /* the unit is bad already: no more work on mounts */
+		return;
 	if (!unit_split(p, k, v, &words))
 		return;
 	for (size_t i = 0; i < words.n; i++) {
@@ -193,6 +195,8 @@ void unit_set_tmpfs(struct parse *p, const struct key_def *k, const char *v)
 		drop_mounts(p->s, MOUNT_TMPFS, true);
 		return;
 	}
+	if (p->mounts_capped)
+		return;
 	if (!unit_split(p, k, v, &words))
 		return;
 	for (size_t i = 0; i < words.n; i++) {
