@@ -129,7 +129,7 @@ static bool tmpfs_number(const char *v, bool percent, bool *zero)
 		nonzero |= *c++ != '0';
 	if (c == v || c - v > 19)
 		return false;
-	if (*c && strchr("kKmMgGtTpPeE", *c) && *c != '\0')
+	if (*c && strchr("kKmMgGtTpPeE", *c))
 		c++;
 	else if (percent && *c == '%')
 		c++;
