@@ -9,90 +9,64 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 
+#include "rfile.h"
+#include "strset.h"
+
 #define DB_MAX (4u << 20)
 
 struct db {
 	char *text;             /* NUL-terminated; NULL if unreadable */
 	int errnum;
+	const char *why;        /* when errnum is 0: what was wrong with the file */
 	const char *path;       /* for messages */
 };
 
-static int open_in_root(const char *root, const char *rel)
-{
-	struct open_how how = {
-		.flags = O_RDONLY | O_CLOEXEC | O_NOCTTY,
-		.resolve = RESOLVE_IN_ROOT | RESOLVE_NO_MAGICLINKS,
-	};
-	int rootfd = open(root, O_PATH | O_DIRECTORY | O_CLOEXEC);
-
-	if (rootfd < 0)
-		return -1;
-	int fd = (int)syscall(SYS_openat2, rootfd, rel, &how, sizeof how);
-	int saved = errno;
-	close(rootfd);
-	errno = saved;
-	return fd;
-}
-
+/* The root itself is opened without following a symlink anywhere on its
+ * path, as the launcher opens it; then the file is resolved inside it,
+ * never leaving it (RESOLVE_IN_ROOT: "/" and ".." stop at the root, an
+ * absolute symlink is taken relative to it; no /proc magic links). */
 static void db_load(struct db *db, struct spec *s, const char *rel)
 {
+	struct open_how how = {
+		.flags = O_PATH | O_DIRECTORY | O_CLOEXEC,
+		.resolve = RESOLVE_NO_SYMLINKS | RESOLVE_NO_MAGICLINKS,
+	};
 	const char *root = s->root ? s->root : "/";
-	int fd = open_in_root(root, rel);
-	size_t n = 0, cap = 4096;
+	struct rfile f;
+	int rootfd;
 
-	db->text = NULL;
-	db->path = arena_printf(&s->arena, "%s%s%s", s->root ? s->root : "",
-				"/", rel);
+	*db = (struct db){ 0 };
+	db->path = arena_printf(&s->arena, "%s/%s", s->root ? s->root : "", rel);
 	if (!db->path)
 		db->path = rel;
-	if (fd < 0) {
+	rootfd = (int)syscall(SYS_openat2, AT_FDCWD, root, &how, sizeof how);
+	if (rootfd < 0) {
 		db->errnum = errno;
+		db->path = root;
 		return;
 	}
-	char *buf = malloc(cap);
-	while (buf) {
-		ssize_t got;
-
-		if (n + 1 >= cap) {
-			char *b = cap < DB_MAX ? realloc(buf, cap * 2) : NULL;
-			if (!b) {
-				free(buf);
-				buf = NULL;
-				errno = EFBIG;
-				break;
-			}
-			buf = b;
-			cap *= 2;
-		}
-		got = read(fd, buf + n, cap - n - 1);
-		if (got < 0 && errno == EINTR)
-			continue;
-		if (got <= 0) {
-			if (got < 0) {
-				free(buf);
-				buf = NULL;
-			}
-			break;
-		}
-		n += (size_t)got;
+	if (rfile_read(rootfd, rel, RESOLVE_IN_ROOT | RESOLVE_NO_MAGICLINKS, DB_MAX, &f) < 0) {
+		db->errnum = f.errnum;
+		db->why = f.why;
+	} else {
+		db->text = f.text;
 	}
-	db->errnum = buf ? 0 : (errno ? errno : ENOMEM);
-	close(fd);
-	if (buf)
-		buf[n] = '\0';
-	db->text = buf;
+	close(rootfd);
 }
 
-/* Find the line whose field `match_field` equals key (a name or a number
- * as text) and copy field `want` out as a number. */
-static int db_lookup(const struct db *db, const char *key, int match_field, int want,
-		     unsigned long *out)
+/* One pass over the file for every key of `keys` (names or numbers as
+ * text, each inserted with its index i): the line whose field
+ * `match_field` equals key i gives field `want` as a number in out[i], and
+ * found[i] is set; the first such line wins. O(file + keys), however many
+ * keys a unit asks for. */
+static void db_lookup(const struct db *db, const struct strset *keys, int match_field, int want,
+		      unsigned long *out, bool *found)
 {
 	for (const char *line = db->text; line && *line;) {
 		const char *eol = strchr(line, '\n');
 		size_t len = eol ? (size_t)(eol - line) : strlen(line);
 		const char *f[4] = { line, NULL, NULL, NULL };
-		size_t flen[4] = { 0 };
+		size_t flen[4] = { 0 }, i;
 		int nf = 0;
 
 		for (const char *c = line; nf < 4 && c <= line + len; c++) {
@@ -102,19 +76,32 @@ static int db_lookup(const struct db *db, const char *key, int match_field, int 
 					f[nf] = c + 1;
 			}
 		}
-		if (nf >= 3 && line[0] != '#' && strlen(key) == flen[match_field] &&
-		    strncmp(f[match_field], key, flen[match_field]) == 0) {
+		if (nf > want && line[0] != '#' &&
+		    strset_get(keys, f[match_field], flen[match_field], &i) && !found[i]) {
 			char *end;
 			unsigned long v = strtoul(f[want], &end, 10);
 
 			if (end != f[want] && end == f[want] + flen[want]) {
-				*out = v;
-				return 0;
+				out[i] = v;
+				found[i] = true;
 			}
 		}
 		line = eol ? eol + 1 : line + len;
 	}
-	return -1;
+}
+
+/* One key: 0 and *out, or -1. */
+static int db_lookup_one(const struct db *db, const char *key, int match_field, int want,
+			 unsigned long *out)
+{
+	struct strset keys = { 0 };
+	bool found = false;
+
+	if (strset_put(&keys, key, strlen(key), 0, NULL) < 0)
+		return -1;
+	db_lookup(db, &keys, match_field, want, out, &found);
+	strset_clear(&keys);
+	return found ? 0 : -1;
 }
 
 static void unresolved(struct diag *d, const struct loc *at, const char *key,
@@ -122,7 +109,8 @@ static void unresolved(struct diag *d, const struct loc *at, const char *key,
 {
 	if (!db->text)
 		diag_at(d, at->file, at->line, "Service", key,
-			"cannot resolve %s \"%s\": %s: %s", what, name, db->path, strerror(db->errnum));
+			"cannot resolve %s \"%s\": %s: %s", what, name, db->path,
+			db->errnum ? strerror(db->errnum) : db->why);
 	else
 		diag_at(d, at->file, at->line, "Service", key,
 			"unknown %s \"%s\" (not in %s)", what, name, db->path);
@@ -137,7 +125,7 @@ int ids_resolve(struct spec *s, struct diag *d)
 
 	db_load(&passwd, s, "etc/passwd");
 	if (s->user_name) {
-		if (db_lookup(&passwd, s->user_name, 0, 2, &v) < 0)
+		if (db_lookup_one(&passwd, s->user_name, 0, 2, &v) < 0)
 			unresolved(d, &s->user_loc, "User", "user", s->user_name, &passwd);
 		else
 			s->uid = (uid_t)v;
@@ -146,27 +134,50 @@ int ids_resolve(struct spec *s, struct diag *d)
 	 * passwd entry gets the same number as gid rather than root's group. */
 	if (!s->group_loc.line) {
 		snprintf(num, sizeof num, "%lu", (unsigned long)s->uid);
-		s->gid = db_lookup(&passwd, num, 2, 3, &v) == 0 ? (gid_t)v : (gid_t)s->uid;
+		s->gid = db_lookup_one(&passwd, num, 2, 3, &v) == 0 ? (gid_t)v : (gid_t)s->uid;
 	}
 	if (s->group_name || s->supp_group_names.n)
 		db_load(&group, s, "etc/group");
-	if (s->group_name) {
-		if (db_lookup(&group, s->group_name, 0, 2, &v) < 0)
-			unresolved(d, &s->group_loc, "Group", "group", s->group_name, &group);
-		else
-			s->gid = (gid_t)v;
+	/* Group= and every supplementary name in one pass: index 0 is Group=,
+	 * i + 1 the i-th supplementary name (at most SPEC_MAX_GROUPS). */
+	unsigned long gids[SPEC_MAX_GROUPS + 1];
+	bool found[SPEC_MAX_GROUPS + 1] = { false };
+	struct strset keys = { 0 };
+	size_t n_supp = s->supp_group_names.n < SPEC_MAX_GROUPS ? s->supp_group_names.n
+								 : SPEC_MAX_GROUPS;
+	bool oom = s->group_name &&
+		   strset_put(&keys, s->group_name, strlen(s->group_name), 0, NULL) < 0;
+
+	for (size_t i = 0; i < n_supp && !oom; i++) {
+		const char *g = s->supp_group_names.v[i];
+
+		if (!(g[0] >= '0' && g[0] <= '9') && !strset_get(&keys, g, strlen(g), NULL))
+			oom = strset_put(&keys, g, strlen(g), i + 1, NULL) < 0;
+	}
+	if (oom) {
+		diag_at(d, s->path, 0, NULL, NULL, "out of memory");
+	} else {
+		db_lookup(&group, &keys, 0, 2, gids, found);
+		if (s->group_name) {
+			if (!found[0])
+				unresolved(d, &s->group_loc, "Group", "group", s->group_name, &group);
+			else
+				s->gid = (gid_t)gids[0];
+		}
 	}
 	s->n_groups = 0;
-	for (size_t i = 0; i < s->supp_group_names.n && s->n_groups < SPEC_MAX_GROUPS; i++) {
+	for (size_t i = 0; i < n_supp && !oom; i++) {
 		const char *g = s->supp_group_names.v[i];
+		size_t k = 0;
 
 		if (g[0] >= '0' && g[0] <= '9')
 			s->groups[s->n_groups++] = (gid_t)strtoul(g, NULL, 10);
-		else if (db_lookup(&group, g, 0, 2, &v) == 0)
-			s->groups[s->n_groups++] = (gid_t)v;
+		else if (strset_get(&keys, g, strlen(g), &k) && found[k])
+			s->groups[s->n_groups++] = (gid_t)gids[k];
 		else
 			unresolved(d, &s->supp_loc, "SupplementaryGroups", "group", g, &group);
 	}
+	strset_clear(&keys);
 	free(passwd.text);
 	free(group.text);
 	return d->count == before ? 0 : -1;

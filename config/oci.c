@@ -459,7 +459,8 @@ static void write_linux(struct json *j, const struct spec *s)
 		json_kv_str(j, "cgroupsPath", path);
 	}
 #endif
-	if (spec_has_resources(s))
+	/* with the build's default TasksMax= too: the export shows what runs */
+	if (spec_has_resources(s) || s->res.tasks_max.set)
 		write_resources(j, &s->res);
 
 	kv_strv(j, "maskedPaths", &s->masked_paths);

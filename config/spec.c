@@ -28,13 +28,16 @@ const char *restart_policy_name(enum restart_policy r)
 	return (size_t)r < sizeof restart_names / sizeof *restart_names ? restart_names[r] : "?";
 }
 
+/* What the unit asked for: the build's default TasksMax= alone does not
+ * make a unit need cgroup2 (it is applied wherever the unit has a cgroup). */
 bool spec_has_resources(const struct spec *s)
 {
 	const struct resources *r = &s->res;
 
 	return r->memory_max.set || r->memory_high.set || r->memory_swap_max.set ||
 	       r->cpu_weight.set || r->cpu_shares.set || r->cpu_quota_permyriad.set ||
-	       r->cpus || r->mems || r->tasks_max.set || r->io_weight.set;
+	       r->cpus || r->mems || (r->tasks_max.set && !r->tasks_max_default) ||
+	       r->io_weight.set;
 }
 
 bool spec_is_root_user(const struct spec *s)

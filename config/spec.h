@@ -64,8 +64,9 @@ struct mount_spec {
 	const char *destination;   /* absolute, inside the rootfs */
 	bool readonly;
 	unsigned long flags;       /* MS_NOSUID, MS_NODEV, ... (tmpfs) */
-	const char *data;          /* tmpfs data options ("size=8m,mode=755") or NULL */
-	const char *options_text;  /* the options as written, for the export */
+	const char *data;          /* tmpfs data options ("mode=755,size=8m"); always a size= */
+	const char *options_text;  /* flags and data as applied ("nosuid,nodev,size=8m"), for the export */
+	bool unlimited;            /* tmpfs with size=0 or nr_inodes=0: needs MemoryMax= */
 	struct loc loc;
 };
 
@@ -106,6 +107,7 @@ struct resources {
 	uint64_t cpu_period_us;             /* default 100000 */
 	const char *cpus, *mems;            /* cpuset lists as written, validated */
 	struct u64_opt tasks_max;
+	bool tasks_max_default;             /* tasks_max is the build's default, not the unit's */
 	struct u64_opt io_weight;           /* 1..10000 */
 };
 
@@ -152,7 +154,7 @@ struct spec {
 	/* [Sandbox] */
 	const char *root;                   /* root.path; NULL = system's root */
 	struct loc root_loc;
-	bool root_readonly;
+	bool root_readonly;                 /* default: yes with a mount namespace */
 	unsigned namespaces;                /* NS_BIT() set */
 	const char *hostname;               /* NULL without a UTS namespace */
 	uint64_t caps;                      /* bit n = capability n */

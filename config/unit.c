@@ -1,92 +1,48 @@
-/* Unit files -> struct spec.
+/* Unit files -> struct spec: the key table, each key's setter, and the
+ * checks and defaults after all files. Reading files and lines is in
+ * unit_read.c, the mount keys and default mounts in unit_mounts.c.
  *
- * inih tracks sections and calls us once per key, but it reads lines of at
- * most 200 bytes and takes " ;" inside a value as a comment. So inih is fed
- * through our own reader: it joins systemd's backslash continuations,
- * rejects malformed lines with a precise message, and hands inih each
- * "Key=Value" line as "Key=@" while keeping the real value, untouched and
- * of any length, for the handler. The line number of every message is the
- * line the logical line started on. */
+ * Cost: every list is checked for duplicates through a set (strset.c), so
+ * that n words cost O(n); every list and the unit as a whole have caps
+ * (unit_parse.h), each with its own message (issue #9, items 15, 16). */
 #include "unit.h"
 
-#include <dirent.h>
 #include <errno.h>
-#include <fcntl.h>
-#include <ini.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/resource.h>
-#include <sys/stat.h>
 #include <unistd.h>
 
 #include "config.h"
 #include "caps_names.h"
 #include "ids.h"
 #include "seccomp_rules.h"
+#include "unit_parse.h"
 #include "values.h"
 #include "words.h"
 
-#define UNIT_FILE_MAX (1u << 20)
-#define DROPINS_MAX 256
-#define DEFAULT_PATH "PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"
+void unit_give_up(struct parse *p)
+{
+	if (p->gave_up)
+		return;
+	p->gave_up = true;
+	diag_at(p->d, p->file, p->line, NULL, NULL,
+		"more than %d problems; the rest of the unit is not read", UNIT_PROBLEMS_MAX);
+}
 
-struct parse;
-struct key_def;
-typedef void (*setter_fn)(struct parse *p, const struct key_def *k, const char *v);
-
-struct key_def {
-	const char *section;
-	const char *name;
-	setter_fn set;
-	size_t off, size;        /* the spec field, for generic setters and resets */
-	long arg, arg2;          /* setter-specific: ranges, rlimit number */
-	const char *accepted;
-	bool list;               /* repeatable; each line adds, empty clears */
-};
-
-enum filter_mode { FILTER_UNSET, FILTER_ALLOW, FILTER_DENY };
-
-struct parse {
-	struct spec *s;
-	struct diag *d;
-	unsigned errors_before;
-	const char *file;
-	int line;
-	const char *value;          /* the real value of the current key line */
-	const char *section;        /* current section as read; NULL = none yet */
-	bool section_bad;
-	int seen[128];              /* per file: line a scalar key was set on */
-	bool oom;
-
-	/* state that spans files (drop-ins) */
-	struct loc exec_loc;
-	bool caps_assigned;
-	enum filter_mode filter_mode;
-	struct strv filter;
-	struct loc filter_loc, profile_loc, hostname_loc, init_loc, ro_root_loc;
-	struct loc resources_loc, ns_loc, cpu_weight_loc, cpu_shares_loc;
-	bool init_set, ro_root_set, profile_set;
-	bool exec_tried;            /* an ExecStart= line was there, valid or not */
-	struct loc nnp_loc, masked_loc;
-	bool restrict_set, restrict_ns;  /* RestrictNamespaces= */
-	unsigned ns_allowed;
-	struct loc restrict_loc;
-};
-
-#define FIELD(f) offsetof(struct spec, f), sizeof(((struct spec *)0)->f)
-#define NOFIELD 0, 0
-
-static void bad(struct parse *p, const struct key_def *k, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
-
-static void bad(struct parse *p, const struct key_def *k, const char *fmt, ...)
+void unit_bad(struct parse *p, const struct key_def *k, const char *fmt, ...)
 {
 	char what[DIAG_MSG_MAX];
 	va_list ap;
 
+	/* the unit is already bad: one line about the rest is enough */
+	if (p->d->count - p->errors_before >= UNIT_PROBLEMS_MAX) {
+		unit_give_up(p);
+		return;
+	}
 	va_start(ap, fmt);
 	vsnprintf(what, sizeof what, fmt, ap);
 	va_end(ap);
@@ -96,19 +52,19 @@ static void bad(struct parse *p, const struct key_def *k, const char *fmt, ...)
 		diag_at(p->d, p->file, p->line, k->section, k->name, "%s", what);
 }
 
-static void out_of_memory(struct parse *p)
+void unit_oom(struct parse *p)
 {
 	if (!p->oom)
 		diag_at(p->d, p->file, p->line, NULL, NULL, "out of memory");
 	p->oom = true;
 }
 
-static char *dup_value(struct parse *p, const char *v)
+char *unit_dup(struct parse *p, const char *v)
 {
 	char *c = arena_strdup(&p->s->arena, v);
 
 	if (!c)
-		out_of_memory(p);
+		unit_oom(p);
 	return c;
 }
 
@@ -117,19 +73,21 @@ static void *field(struct parse *p, const struct key_def *k)
 	return (char *)p->s + k->off;
 }
 
-static struct loc here(const struct parse *p)
+struct loc unit_here(const struct parse *p)
 {
 	return (struct loc){ .file = p->file, .line = p->line };
 }
 
-/* The value's words into *out; false (reported) when it does not split. */
-static bool split_words(struct parse *p, const struct key_def *k, const char *v, struct strv *out)
+bool unit_split(struct parse *p, const struct key_def *k, const char *v, struct strv *out)
 {
 	const char *why;
 
-	if (words_split(&p->s->arena, v, out, &why) == 0)
+	if (words_split(&p->s->arena, v, UNIT_WORDS_MAX, out, &why) == 0)
 		return true;
-	bad(p, k, "%s", why);
+	if (strcmp(why, "out of memory") == 0)
+		unit_oom(p);
+	else
+		unit_bad(p, k, "%s", why);
 	return false;
 }
 
@@ -140,7 +98,7 @@ static bool is_abs_path(const char *v)
 
 /* Paths: absolute, no NUL-hostile bytes, no "." or ".." components, so
  * that what is checked is what the launcher resolves. */
-static const char *path_problem(const char *v)
+const char *unit_path_problem(const char *v)
 {
 	if (!is_abs_path(v))
 		return "not an absolute path";
@@ -154,6 +112,44 @@ static const char *path_problem(const char *v)
 			return "control characters are not allowed";
 	}
 	return NULL;
+}
+
+/* Add w to a list without duplicates, at most max entries. The set is
+ * rebuilt from the list when they differ (the list was seeded with
+ * defaults, or cleared), so a word costs O(1), not a scan of the list.
+ * 1 = added, 0 = already there, -1 = reported (cap or memory). */
+static int list_add(struct parse *p, const struct key_def *k, struct strv *sv,
+		    struct strset *set, const char *w, size_t max, const char *what, bool copy)
+{
+	if (set->n != sv->n) {
+		strset_clear(set);
+		for (size_t i = 0; i < sv->n; i++)
+			if (strset_put(set, sv->v[i], strlen(sv->v[i]), i, NULL) < 0) {
+				unit_oom(p);
+				return -1;
+			}
+	}
+	if (strset_get(set, w, strlen(w), NULL))
+		return 0;
+	if (sv->n >= max) {
+		unit_bad(p, k, "more than %zu %s", max, what);
+		return -1;
+	}
+	if (copy && !(w = arena_strdup(&p->s->arena, w))) {
+		unit_oom(p);
+		return -1;
+	}
+	if (strv_push(&p->s->arena, sv, w) < 0 || strset_put(set, w, strlen(w), sv->n - 1, NULL) < 0) {
+		unit_oom(p);
+		return -1;
+	}
+	return 1;
+}
+
+static void list_clear(struct strv *sv, struct strset *set)
+{
+	strv_clear(sv);
+	strset_clear(set);
 }
 
 /* ---- defaults ---------------------------------------------------------- */
@@ -212,7 +208,7 @@ static void set_text(struct parse *p, const struct key_def *k, const char *v)
 {
 	const char **f = field(p, k);
 
-	*f = *v ? dup_value(p, v) : NULL;
+	*f = *v ? unit_dup(p, v) : NULL;
 }
 
 static void set_bool(struct parse *p, const struct key_def *k, const char *v)
@@ -222,7 +218,7 @@ static void set_bool(struct parse *p, const struct key_def *k, const char *v)
 		return;
 	}
 	if (parse_bool(v, field(p, k)) < 0)
-		bad(p, k, "\"%s\" is not a boolean", v);
+		unit_bad(p, k, "\"%s\" is not a boolean", v);
 }
 
 static void set_duration(struct parse *p, const struct key_def *k, const char *v)
@@ -234,9 +230,9 @@ static void set_duration(struct parse *p, const struct key_def *k, const char *v
 		return;
 	}
 	if (parse_duration_ms(v, &ms) < 0)
-		bad(p, k, "\"%s\" is not a duration", v);
+		unit_bad(p, k, "\"%s\" is not a duration", v);
 	else if (ms < (uint64_t)k->arg)
-		bad(p, k, "%s is too short", v);
+		unit_bad(p, k, "%s is too short", v);
 	else
 		*(uint64_t *)field(p, k) = ms;
 }
@@ -244,7 +240,7 @@ static void set_duration(struct parse *p, const struct key_def *k, const char *v
 static void mark_resource(struct parse *p, const struct key_def *k)
 {
 	if (!p->resources_loc.line)
-		p->resources_loc = here(p);
+		p->resources_loc = unit_here(p);
 	(void)k;
 }
 
@@ -259,7 +255,7 @@ static void set_res_size(struct parse *p, const struct key_def *k, const char *v
 		return;
 	}
 	if (parse_size(v, &b) < 0) {
-		bad(p, k, "\"%s\" is not a size", v);
+		unit_bad(p, k, "\"%s\" is not a size", v);
 		return;
 	}
 	mark_resource(p, k);
@@ -280,16 +276,16 @@ static void set_res_range(struct parse *p, const struct key_def *k, const char *
 		n = LIMIT_INFINITY;
 	} else if (parse_u64(v, &n) < 0 || n < (uint64_t)k->arg ||
 		   n > (uint64_t)(k->arg2 < 0 ? -k->arg2 : k->arg2)) {
-		bad(p, k, "\"%s\" is out of range", v);
+		unit_bad(p, k, "\"%s\" is out of range", v);
 		return;
 	}
 	mark_resource(p, k);
 	o->set = true;
 	o->v = n;
 	if (o == &p->s->res.cpu_weight)
-		p->cpu_weight_loc = here(p);
+		p->cpu_weight_loc = unit_here(p);
 	if (o == &p->s->res.cpu_shares)
-		p->cpu_shares_loc = here(p);
+		p->cpu_shares_loc = unit_here(p);
 }
 
 static void set_path(struct parse *p, const struct key_def *k, const char *v)
@@ -300,11 +296,11 @@ static void set_path(struct parse *p, const struct key_def *k, const char *v)
 		reset_field(p, k);
 		return;
 	}
-	if ((why = path_problem(v))) {
-		bad(p, k, "\"%s\": %s", v, why);
+	if ((why = unit_path_problem(v))) {
+		unit_bad(p, k, "\"%s\": %s", v, why);
 		return;
 	}
-	*(const char **)field(p, k) = dup_value(p, v);
+	*(const char **)field(p, k) = unit_dup(p, v);
 }
 
 /* ---- [Unit] ------------------------------------------------------------- */
@@ -312,34 +308,32 @@ static void set_path(struct parse *p, const struct key_def *k, const char *v)
 static void set_deps(struct parse *p, const struct key_def *k, const char *v)
 {
 	struct strv *sv = field(p, k), words = { 0 };
+	struct strset *set = sv == &p->s->after ? &p->after_set : &p->requires_set;
 
 	if (!*v) {
-		strv_clear(sv);
+		list_clear(sv, set);
 		return;
 	}
-	if (!split_words(p, k, v, &words))
+	if (!unit_split(p, k, v, &words))
 		return;
 	for (size_t i = 0; i < words.n; i++) {
 		char name[UNIT_NAME_MAX + 1];
 
 		if (unit_name_normalize(words.v[i], name) < 0) {
-			bad(p, k, "\"%s\" is not a unit name", words.v[i]);
+			unit_bad(p, k, "\"%s\" is not a unit name", words.v[i]);
 			continue;
 		}
 		if (strcmp(name, p->s->name) == 0) {
-			bad(p, k, "a unit cannot depend on itself");
+			unit_bad(p, k, "a unit cannot depend on itself");
 			continue;
 		}
-		if (strv_contains(sv, name))
-			continue;
-		const char *c = dup_value(p, name);
-		if (c && strv_push(&p->s->arena, sv, c) < 0)
-			out_of_memory(p);
+		if (list_add(p, k, sv, set, name, UNIT_LIST_MAX, "units", true) < 0)
+			break;
 	}
 	if (sv == &p->s->after)
-		p->s->after_loc = here(p);
+		p->s->after_loc = unit_here(p);
 	else
-		p->s->requires_loc = here(p);
+		p->s->requires_loc = unit_here(p);
 }
 
 /* ---- [Service] ---------------------------------------------------------- */
@@ -351,7 +345,7 @@ static void set_type(struct parse *p, const struct key_def *k, const char *v)
 	else if (strcmp(v, "oneshot") == 0)
 		p->s->type = SERVICE_ONESHOT;
 	else
-		bad(p, k, "unknown type \"%s\"", v);
+		unit_bad(p, k, "unknown type \"%s\"", v);
 }
 
 static void set_exec(struct parse *p, const struct key_def *k, const char *v)
@@ -365,20 +359,20 @@ static void set_exec(struct parse *p, const struct key_def *k, const char *v)
 		return;
 	}
 	if (p->exec_loc.line) {   /* by an earlier file: a drop-in must reset it */
-		bad(p, k, "already set in %s:%d; reset it first with an empty ExecStart=",
+		unit_bad(p, k, "already set in %s:%d; reset it first with an empty ExecStart=",
 		    p->exec_loc.file, p->exec_loc.line);
 		return;
 	}
 	p->exec_tried = true;
-	if (!split_words(p, k, v, &args))
+	if (!unit_split(p, k, v, &args))
 		return;
 	if (args.n == 0 || !is_abs_path(args.v[0])) {
-		bad(p, k, "\"%s\" is not an absolute path; no shell and no PATH search are used",
+		unit_bad(p, k, "\"%s\" is not an absolute path; no shell and no PATH search are used",
 		    args.n ? args.v[0] : "");
 		return;
 	}
 	s->args = args;
-	s->exec_loc = p->exec_loc = here(p);
+	s->exec_loc = p->exec_loc = unit_here(p);
 }
 
 static bool env_key_ok(const char *w)
@@ -394,6 +388,9 @@ static bool env_key_ok(const char *w)
 	return true;
 }
 
+/* A later assignment of a variable wins, as in systemd: the earlier entry
+ * becomes a hole in s->env (found through env_keys, not by a scan), and
+ * finish() closes the holes once. */
 static void set_env(struct parse *p, const struct key_def *k, const char *v)
 {
 	struct spec *s = p->s;
@@ -401,28 +398,34 @@ static void set_env(struct parse *p, const struct key_def *k, const char *v)
 
 	if (!*v) {
 		strv_clear(&s->env);
+		strset_clear(&p->env_keys);
+		p->env_live = 0;
 		return;
 	}
-	if (!split_words(p, k, v, &words))
+	if (!unit_split(p, k, v, &words))
 		return;
 	for (size_t i = 0; i < words.n; i++) {
 		const char *w = words.v[i];
-		size_t klen = strcspn(w, "=");
+		size_t klen = strcspn(w, "="), old;
+		int r;
 
 		if (!env_key_ok(w)) {
-			bad(p, k, "\"%s\" is not KEY=VALUE", w);
+			unit_bad(p, k, "\"%s\" is not KEY=VALUE", w);
 			continue;
 		}
-		/* a later assignment of the same variable wins, as in systemd */
-		size_t j = 0;
-		for (size_t n = 0; n < s->env.n; n++)
-			if (strncmp(s->env.v[n], w, klen + 1) != 0)
-				s->env.v[j++] = s->env.v[n];
-		s->env.n = j;
-		if (s->env.v)
-			s->env.v[j] = NULL;
-		if (strv_push(&s->arena, &s->env, w) < 0)
-			out_of_memory(p);
+		if (!strset_get(&p->env_keys, w, klen, NULL) && p->env_live >= UNIT_LIST_MAX) {
+			unit_bad(p, k, "more than %d variables", UNIT_LIST_MAX);
+			return;
+		}
+		if (strv_push(&s->arena, &s->env, w) < 0 ||
+		    (r = strset_put(&p->env_keys, w, klen, s->env.n - 1, &old)) < 0) {
+			unit_oom(p);
+			return;
+		}
+		if (r == 0)
+			s->env.v[old] = NULL;
+		else
+			p->env_live++;
 	}
 }
 
@@ -448,18 +451,18 @@ static void set_id(struct parse *p, const struct key_def *k, const char *v)
 
 	if (user) {
 		s->user_name = NULL;
-		s->user_loc = *v ? here(p) : (struct loc){ 0 };
+		s->user_loc = *v ? unit_here(p) : (struct loc){ 0 };
 		s->uid = 0;
 	} else {
 		s->group_name = NULL;
-		s->group_loc = *v ? here(p) : (struct loc){ 0 };
+		s->group_loc = *v ? unit_here(p) : (struct loc){ 0 };
 		s->gid = 0;
 	}
 	if (!*v)
 		return;
 	if (v[0] >= '0' && v[0] <= '9') {
 		if (parse_u64(v, &n) < 0 || n >= 4294967295u) {
-			bad(p, k, "\"%s\" is out of range", v);
+			unit_bad(p, k, "\"%s\" is out of range", v);
 			return;
 		}
 		if (user)
@@ -469,13 +472,13 @@ static void set_id(struct parse *p, const struct key_def *k, const char *v)
 		return;
 	}
 	if (!id_name_ok(v)) {
-		bad(p, k, "\"%s\" is not a valid name", v);
+		unit_bad(p, k, "\"%s\" is not a valid name", v);
 		return;
 	}
 	if (user)
-		s->user_name = dup_value(p, v);
+		s->user_name = unit_dup(p, v);
 	else
-		s->group_name = dup_value(p, v);
+		s->group_name = unit_dup(p, v);
 }
 
 static void set_groups(struct parse *p, const struct key_def *k, const char *v)
@@ -484,10 +487,10 @@ static void set_groups(struct parse *p, const struct key_def *k, const char *v)
 	struct strv words = { 0 };
 
 	if (!*v) {
-		strv_clear(&s->supp_group_names);
+		list_clear(&s->supp_group_names, &p->groups_set);
 		return;
 	}
-	if (!split_words(p, k, v, &words))
+	if (!unit_split(p, k, v, &words))
 		return;
 	for (size_t i = 0; i < words.n; i++) {
 		uint64_t n;
@@ -495,18 +498,14 @@ static void set_groups(struct parse *p, const struct key_def *k, const char *v)
 
 		if (w[0] >= '0' && w[0] <= '9' ? parse_u64(w, &n) < 0 || n >= 4294967295u
 					       : !id_name_ok(w)) {
-			bad(p, k, "\"%s\" is not a group name or number", w);
+			unit_bad(p, k, "\"%s\" is not a group name or number", w);
 			continue;
 		}
-		if (s->supp_group_names.n >= SPEC_MAX_GROUPS) {
-			bad(p, k, "more than %d groups", SPEC_MAX_GROUPS);
+		if (list_add(p, k, &s->supp_group_names, &p->groups_set, w, SPEC_MAX_GROUPS,
+			     "groups", false) < 0)
 			return;
-		}
-		if (!strv_contains(&s->supp_group_names, w) &&
-		    strv_push(&s->arena, &s->supp_group_names, w) < 0)
-			out_of_memory(p);
 	}
-	s->supp_loc = here(p);
+	s->supp_loc = unit_here(p);
 }
 
 static void set_umask(struct parse *p, const struct key_def *k, const char *v)
@@ -517,7 +516,7 @@ static void set_umask(struct parse *p, const struct key_def *k, const char *v)
 		return;
 	}
 	if (parse_octal_mode(v, &p->s->umask) < 0)
-		bad(p, k, "\"%s\" is not an octal mode", v);
+		unit_bad(p, k, "\"%s\" is not an octal mode", v);
 	else
 		p->s->umask_set = true;
 }
@@ -533,7 +532,7 @@ static void set_restart(struct parse *p, const struct key_def *k, const char *v)
 	if (!*v)
 		p->s->restart = RESTART_ON_FAILURE;
 	else
-		bad(p, k, "unknown policy \"%s\"", v);
+		unit_bad(p, k, "unknown policy \"%s\"", v);
 }
 
 static void set_count(struct parse *p, const struct key_def *k, const char *v)
@@ -545,7 +544,7 @@ static void set_count(struct parse *p, const struct key_def *k, const char *v)
 		return;
 	}
 	if (parse_long_range(v, k->arg, k->arg2, &n) < 0)
-		bad(p, k, "\"%s\" is out of range", v);
+		unit_bad(p, k, "\"%s\" is out of range", v);
 	else
 		*(unsigned *)field(p, k) = (unsigned)n;
 }
@@ -557,7 +556,7 @@ static void set_signal(struct parse *p, const struct key_def *k, const char *v)
 		return;
 	}
 	if (parse_signal(v, &p->s->kill_signal) < 0)
-		bad(p, k, "unknown signal \"%s\"", v);
+		unit_bad(p, k, "unknown signal \"%s\"", v);
 }
 
 static void set_oom_policy(struct parse *p, const struct key_def *k, const char *v)
@@ -569,7 +568,7 @@ static void set_oom_policy(struct parse *p, const struct key_def *k, const char 
 	else if (strcmp(v, "reboot") == 0)
 		p->s->oom_policy = OOM_REBOOT;
 	else
-		bad(p, k, "unknown policy \"%s\"", v);
+		unit_bad(p, k, "unknown policy \"%s\"", v);
 }
 
 static void set_output(struct parse *p, const struct key_def *k, const char *v)
@@ -597,14 +596,14 @@ static void set_output(struct parse *p, const struct key_def *k, const char *v)
 		kind = OUTPUT_APPEND;
 		path = v + 7;
 	} else {
-		bad(p, k, "unknown output \"%s\"", v);
+		unit_bad(p, k, "unknown output \"%s\"", v);
 		return;
 	}
-	if ((why = path_problem(path))) {
-		bad(p, k, "\"%s\": %s", path, why);
+	if ((why = unit_path_problem(path))) {
+		unit_bad(p, k, "\"%s\": %s", path, why);
 		return;
 	}
-	*o = (struct output){ .kind = kind, .path = dup_value(p, path) };
+	*o = (struct output){ .kind = kind, .path = unit_dup(p, path) };
 }
 
 /* Byte-valued rlimits take size suffixes; the others plain numbers. */
@@ -636,22 +635,22 @@ static void set_rlimit(struct parse *p, const struct key_def *k, const char *v)
 	}
 	size_t slen = hard ? (size_t)(hard - v) : strlen(v);
 	if (slen >= sizeof soft) {
-		bad(p, k, "\"%s\" is not a limit", v);
+		unit_bad(p, k, "\"%s\" is not a limit", v);
 		return;
 	}
 	memcpy(soft, v, slen);
 	soft[slen] = '\0';
 	if (parse_rlimit_value((int)k->arg, soft, &s) < 0 ||
 	    parse_rlimit_value((int)k->arg, hard ? hard + 1 : soft, &h) < 0) {
-		bad(p, k, "\"%s\" is not a limit", v);
+		unit_bad(p, k, "\"%s\" is not a limit", v);
 		return;
 	}
 	if (s > h) {
-		bad(p, k, "soft limit %s is above the hard limit %s", soft, hard + 1);
+		unit_bad(p, k, "soft limit %s is above the hard limit %s", soft, hard + 1);
 		return;
 	}
 	if (k->arg == RLIMIT_NOFILE && h != LIMIT_INFINITY && h > 1048576) {
-		bad(p, k, "%s is above the kernel's nr_open default of 1048576", v);
+		unit_bad(p, k, "%s is above the kernel's nr_open default of 1048576", v);
 		return;
 	}
 	*rl = (struct rlimit_spec){ .set = true, .soft = s, .hard = h };
@@ -666,7 +665,7 @@ static void set_oom_score(struct parse *p, const struct key_def *k, const char *
 		return;
 	}
 	if (parse_long_range(v, -1000, 1000, &n) < 0) {
-		bad(p, k, "\"%s\" is out of range", v);
+		unit_bad(p, k, "\"%s\" is out of range", v);
 		return;
 	}
 	p->s->oom_score_adj_set = true;
@@ -678,17 +677,17 @@ static void set_oom_score(struct parse *p, const struct key_def *k, const char *
 static void set_root(struct parse *p, const struct key_def *k, const char *v)
 {
 	if (strcmp(v, "/") == 0) {
-		bad(p, k, "\"/\" is the system's root: leave RootDirectory= unset to run there");
+		unit_bad(p, k, "\"/\" is the system's root: leave RootDirectory= unset to run there");
 		return;
 	}
 	set_path(p, k, v);
-	p->s->root_loc = *v ? here(p) : (struct loc){ 0 };
+	p->s->root_loc = *v ? unit_here(p) : (struct loc){ 0 };
 }
 
 static void set_ro_root(struct parse *p, const struct key_def *k, const char *v)
 {
 	p->ro_root_set = *v != '\0';
-	p->ro_root_loc = here(p);
+	p->ro_root_loc = unit_here(p);
 	set_bool(p, k, v);
 }
 
@@ -697,12 +696,12 @@ static void set_namespaces(struct parse *p, const struct key_def *k, const char 
 	struct strv words = { 0 };
 	unsigned set = 0, removed = 0;
 
-	p->ns_loc = here(p);
+	p->ns_loc = unit_here(p);
 	if (!*v) {
 		p->s->namespaces = NS_DEFAULT;
 		return;
 	}
-	if (!split_words(p, k, v, &words))
+	if (!unit_split(p, k, v, &words))
 		return;
 	for (size_t i = 0; i < words.n; i++) {
 		const char *w = words.v[i];
@@ -713,7 +712,7 @@ static void set_namespaces(struct parse *p, const struct key_def *k, const char 
 			if (strcmp(w + minus, ns_type_keyword((enum ns_type)t)) == 0)
 				break;
 		if (t == NS_COUNT) {
-			bad(p, k, "unknown namespace \"%s\"", w + minus);
+			unit_bad(p, k, "unknown namespace \"%s\"", w + minus);
 			return;
 		}
 		if (minus)
@@ -722,7 +721,7 @@ static void set_namespaces(struct parse *p, const struct key_def *k, const char 
 			set |= NS_BIT(t);
 	}
 	if (set && removed) {
-		bad(p, k, "mixes names and ~names; list the namespaces, or ~remove from the default");
+		unit_bad(p, k, "mixes names and ~names; list the namespaces, or ~remove from the default");
 		return;
 	}
 	p->s->namespaces = set ? set : NS_DEFAULT & ~removed;
@@ -732,23 +731,23 @@ static void set_hostname(struct parse *p, const struct key_def *k, const char *v
 {
 	size_t n = strlen(v);
 
-	p->hostname_loc = *v ? here(p) : (struct loc){ 0 };
+	p->hostname_loc = *v ? unit_here(p) : (struct loc){ 0 };
 	if (!*v) {
 		p->s->hostname = NULL;
 		return;
 	}
 	if (n > 64) {
-		bad(p, k, "longer than 64 characters");
+		unit_bad(p, k, "longer than 64 characters");
 		return;
 	}
 	for (const char *c = v; *c; c++) {
 		if (!(*c == '-' || *c == '.' || (*c >= 'a' && *c <= 'z') ||
 		      (*c >= 'A' && *c <= 'Z') || (*c >= '0' && *c <= '9'))) {
-			bad(p, k, "\"%s\" is not a hostname", v);
+			unit_bad(p, k, "\"%s\" is not a hostname", v);
 			return;
 		}
 	}
-	p->s->hostname = dup_value(p, v);
+	p->s->hostname = unit_dup(p, v);
 }
 
 static void set_caps(struct parse *p, const struct key_def *k, const char *v)
@@ -760,13 +759,13 @@ static void set_caps(struct parse *p, const struct key_def *k, const char *v)
 	p->caps_assigned = true;
 	if (!*v)
 		return;
-	if (!split_words(p, k, v, &words))
+	if (!unit_split(p, k, v, &words))
 		return;
 	for (size_t i = 0; i < words.n; i++) {
 		int c = cap_from_name(words.v[i]);
 
 		if (c < 0)
-			bad(p, k, "unknown capability \"%s\"", words.v[i]);
+			unit_bad(p, k, "unknown capability \"%s\"", words.v[i]);
 		else
 			p->s->caps |= 1ull << c;
 	}
@@ -774,7 +773,7 @@ static void set_caps(struct parse *p, const struct key_def *k, const char *v)
 
 static void set_nnp(struct parse *p, const struct key_def *k, const char *v)
 {
-	p->nnp_loc = *v ? here(p) : (struct loc){ 0 };
+	p->nnp_loc = *v ? unit_here(p) : (struct loc){ 0 };
 	set_bool(p, k, v);
 }
 
@@ -783,151 +782,15 @@ static void set_init(struct parse *p, const struct key_def *k, const char *v)
 	bool b;
 
 	p->init_set = *v != '\0';
-	p->init_loc = here(p);
+	p->init_loc = unit_here(p);
 	if (!*v) {
 		p->s->init = -1;
 		return;
 	}
 	if (parse_bool(v, &b) < 0)
-		bad(p, k, "\"%s\" is not a boolean", v);
+		unit_bad(p, k, "\"%s\" is not a boolean", v);
 	else
 		p->s->init = b;
-}
-
-static struct mount_spec *new_mount(struct parse *p)
-{
-	struct spec *s = p->s;
-	struct mount_spec *m = arena_alloc(&s->arena, (s->n_mounts + 1) * sizeof *m);
-
-	if (!m) {
-		out_of_memory(p);
-		return NULL;
-	}
-	if (s->n_mounts)
-		memcpy(m, s->mounts, s->n_mounts * sizeof *m);
-	s->mounts = m;
-	m = &s->mounts[s->n_mounts++];
-	m->loc = here(p);
-	return m;
-}
-
-static void drop_mounts(struct spec *s, enum mount_kind kind, bool readonly)
-{
-	size_t j = 0;
-
-	for (size_t i = 0; i < s->n_mounts; i++)
-		if (s->mounts[i].kind != kind || s->mounts[i].readonly != readonly)
-			s->mounts[j++] = s->mounts[i];
-	s->n_mounts = j;
-}
-
-/* BindPaths=/BindReadOnlyPaths=: SRC[:DST] ... ; arg = read-only. */
-static void set_binds(struct parse *p, const struct key_def *k, const char *v)
-{
-	struct strv words = { 0 };
-	const char *why;
-
-	if (!*v) {
-		drop_mounts(p->s, MOUNT_BIND, k->arg);
-		return;
-	}
-	if (!split_words(p, k, v, &words))
-		return;
-	for (size_t i = 0; i < words.n; i++) {
-		char *src = (char *)words.v[i], *dst = strchr(src, ':');
-
-		if (dst)
-			*dst++ = '\0';
-		if ((why = path_problem(src)) || (dst && (why = path_problem(dst)))) {
-			bad(p, k, "\"%s\": %s", dst && !path_problem(src) ? dst : src, why);
-			continue;
-		}
-		struct mount_spec *m = new_mount(p);
-		if (!m)
-			return;
-		m->kind = MOUNT_BIND;
-		m->source = src;
-		m->destination = dst ? dst : src;
-		m->readonly = k->arg;
-	}
-}
-
-struct mount_opt {
-	const char *name;
-	unsigned long set, clear;
-};
-
-/* MS_* values, spelled out so config/ needs no <sys/mount.h>. */
-static const struct mount_opt tmpfs_flags[] = {
-	{ "ro", 1, 0 }, { "rw", 0, 1 }, { "nosuid", 2, 0 }, { "suid", 0, 2 },
-	{ "nodev", 4, 0 }, { "dev", 0, 4 }, { "noexec", 8, 0 }, { "exec", 0, 8 },
-	{ "noatime", 1024, 0 }, { "strictatime", 1u << 24, 0 }, { "relatime", 1u << 21, 0 },
-};
-static const char *const tmpfs_data_keys[] = { "size=", "nr_inodes=", "mode=", "uid=", "gid=" };
-
-static void set_tmpfs(struct parse *p, const struct key_def *k, const char *v)
-{
-	struct strv words = { 0 };
-	const char *why;
-
-	if (!*v) {
-		drop_mounts(p->s, MOUNT_TMPFS, false);
-		drop_mounts(p->s, MOUNT_TMPFS, true);
-		return;
-	}
-	if (!split_words(p, k, v, &words))
-		return;
-	for (size_t i = 0; i < words.n; i++) {
-		char *dst = (char *)words.v[i], *opts = strchr(dst, ':');
-		unsigned long flags = 2 | 4;   /* nosuid nodev unless asked otherwise */
-		char data[256] = "";
-		bool ok = true;
-
-		if (opts)
-			*opts++ = '\0';
-		if ((why = path_problem(dst))) {
-			bad(p, k, "\"%s\": %s", dst, why);
-			continue;
-		}
-		const char *opts_text = opts && *opts ? dup_value(p, opts) : NULL;
-		for (char *o = opts, *next; o && *o && ok; o = next) {
-			size_t j;
-
-			next = strchr(o, ',');
-			if (next)
-				*next++ = '\0';
-			for (j = 0; j < sizeof tmpfs_flags / sizeof *tmpfs_flags; j++)
-				if (strcmp(o, tmpfs_flags[j].name) == 0)
-					break;
-			if (j < sizeof tmpfs_flags / sizeof *tmpfs_flags) {
-				flags = (flags | tmpfs_flags[j].set) & ~tmpfs_flags[j].clear;
-				continue;
-			}
-			for (j = 0; j < 5; j++)
-				if (strncmp(o, tmpfs_data_keys[j], strlen(tmpfs_data_keys[j])) == 0)
-					break;
-			if (j == 5 || strlen(data) + strlen(o) + 2 > sizeof data) {
-				bad(p, k, "unknown tmpfs option \"%s\"", o);
-				ok = false;
-				break;
-			}
-			if (*data)
-				strcat(data, ",");
-			strcat(data, o);
-		}
-		if (!ok)
-			continue;
-		struct mount_spec *m = new_mount(p);
-		if (!m)
-			return;
-		m->kind = MOUNT_TMPFS;
-		m->source = "tmpfs";
-		m->destination = dst;
-		m->readonly = flags & 1;
-		m->flags = flags & ~1ul;
-		m->data = *data ? dup_value(p, data) : NULL;
-		m->options_text = opts_text;
-	}
 }
 
 static void set_path_list(struct parse *p, const struct key_def *k, const char *v)
@@ -936,26 +799,28 @@ static void set_path_list(struct parse *p, const struct key_def *k, const char *
 	const char *why;
 
 	if (*v)
-		p->masked_loc = here(p);
+		p->masked_loc = unit_here(p);
+
+	struct strset *set = sv == &p->s->masked_paths ? &p->masked_set : &p->readonly_set;
 
 	if (!*v) {
-		strv_clear(sv);
+		list_clear(sv, set);
 		return;
 	}
-	if (!split_words(p, k, v, &words))
+	if (!unit_split(p, k, v, &words))
 		return;
+	/* each is a mount at every start: capped like the mounts */
 	for (size_t i = 0; i < words.n; i++) {
-		if ((why = path_problem(words.v[i])))
-			bad(p, k, "\"%s\": %s", words.v[i], why);
-		else if (!strv_contains(sv, words.v[i]) &&
-			 strv_push(&p->s->arena, sv, words.v[i]) < 0)
-			out_of_memory(p);
+		if ((why = unit_path_problem(words.v[i])))
+			unit_bad(p, k, "\"%s\": %s", words.v[i], why);
+		else if (list_add(p, k, sv, set, words.v[i], UNIT_PATHS_MAX, "paths", false) < 0)
+			return;
 	}
 }
 
 static void set_profile(struct parse *p, const struct key_def *k, const char *v)
 {
-	p->profile_loc = here(p);
+	p->profile_loc = unit_here(p);
 	p->profile_set = *v != '\0';
 	if (!*v)
 		p->s->seccomp_profile = CONFIG_SECCOMP ? SECCOMP_PROFILE_DEFAULT : SECCOMP_PROFILE_NONE;
@@ -964,7 +829,7 @@ static void set_profile(struct parse *p, const struct key_def *k, const char *v)
 	else if (strcmp(v, "none") == 0)
 		p->s->seccomp_profile = SECCOMP_PROFILE_NONE;
 	else
-		bad(p, k, "unknown profile \"%s\"", v);
+		unit_bad(p, k, "unknown profile \"%s\"", v);
 }
 
 /* systemd's semantics: the first assignment picks allow- or deny-listing;
@@ -976,35 +841,44 @@ static void set_syscall_filter(struct parse *p, const struct key_def *k, const c
 
 	if (!*v) {
 		p->filter_mode = FILTER_UNSET;
-		strv_clear(&p->filter);
+		list_clear(&p->filter, &p->filter_set);
 		return;
 	}
-	if (!split_words(p, k, v + deny, &words))
+	if (!unit_split(p, k, v + deny, &words))
 		return;
 	if (!words.n) {
-		bad(p, k, "no system call names");
+		unit_bad(p, k, "no system call names");
 		return;
 	}
 	if (p->filter_mode == FILTER_UNSET) {
 		p->filter_mode = deny ? FILTER_DENY : FILTER_ALLOW;
-		p->filter_loc = here(p);
+		p->filter_loc = unit_here(p);
 	}
 	bool adding = deny == (p->filter_mode == FILTER_DENY);
 	for (size_t i = 0; i < words.n; i++) {
 		const char *w = words.v[i];
 
 		if (w[0] == '@') {
-			bad(p, k, "system call sets such as \"%s\" are not supported; list the names", w);
+			unit_bad(p, k, "system call sets such as \"%s\" are not supported; list the names", w);
 			continue;
 		}
 		if (CONFIG_SECCOMP && !seccomp_syscall_known(w)) {
-			bad(p, k, "unknown system call \"%s\"", w);
+			unit_bad(p, k, "unknown system call \"%s\"", w);
 			continue;
 		}
-		if (!adding)
-			strv_remove(&p->filter, w);
-		else if (!strv_contains(&p->filter, w) && strv_push(&p->s->arena, &p->filter, w) < 0)
-			out_of_memory(p);
+		/* a removed name leaves a hole in p->filter (closed by
+		 * finish_seccomp); the set says where each name is */
+		size_t at;
+
+		if (!adding) {
+			if (strset_del(&p->filter_set, w, strlen(w), &at))
+				p->filter.v[at] = NULL;
+		} else if (!strset_get(&p->filter_set, w, strlen(w), NULL) &&
+			   (strv_push(&p->s->arena, &p->filter, w) < 0 ||
+			    strset_put(&p->filter_set, w, strlen(w), p->filter.n - 1, NULL) < 0)) {
+			unit_oom(p);
+			return;
+		}
 	}
 }
 
@@ -1018,7 +892,7 @@ static void set_syscall_errno(struct parse *p, const struct key_def *k, const ch
 		return;
 	}
 	if (parse_errno_name(v, &r->errnum) < 0)
-		bad(p, k, "unknown errno name \"%s\"", v);
+		unit_bad(p, k, "unknown errno name \"%s\"", v);
 	else
 		r->kill = false;
 }
@@ -1033,7 +907,7 @@ static void set_restrict_ns(struct parse *p, const struct key_def *k, const char
 	unsigned types = 0;
 
 	p->restrict_set = *v != '\0';
-	p->restrict_loc = here(p);
+	p->restrict_loc = unit_here(p);
 	p->restrict_ns = false;
 	p->ns_allowed = 0;
 	if (!*v)
@@ -1042,7 +916,7 @@ static void set_restrict_ns(struct parse *p, const struct key_def *k, const char
 		p->restrict_ns = yes;
 		return;
 	}
-	if (!split_words(p, k, v + inverted, &words))
+	if (!unit_split(p, k, v + inverted, &words))
 		return;
 	for (size_t i = 0; i < words.n; i++) {
 		const char *w = strcmp(words.v[i], "mnt") == 0 ? "mount" : words.v[i];
@@ -1052,7 +926,7 @@ static void set_restrict_ns(struct parse *p, const struct key_def *k, const char
 			if (strcmp(w, ns_type_keyword((enum ns_type)t)) == 0)
 				break;
 		if (t == NS_COUNT) {
-			bad(p, k, "unknown namespace \"%s\"", words.v[i]);
+			unit_bad(p, k, "unknown namespace \"%s\"", words.v[i]);
 			return;
 		}
 		types |= NS_BIT(t);
@@ -1064,7 +938,7 @@ static void set_restrict_ns(struct parse *p, const struct key_def *k, const char
 static void set_syscall_archs(struct parse *p, const struct key_def *k, const char *v)
 {
 	if (*v && strcmp(v, "native") != 0)
-		bad(p, k, "\"%s\" is not supported", v);
+		unit_bad(p, k, "\"%s\" is not supported", v);
 }
 
 /* ---- [Resources] -------------------------------------------------------- */
@@ -1079,7 +953,7 @@ static void set_quota(struct parse *p, const struct key_def *k, const char *v)
 		return;
 	}
 	if (parse_percent_permyriad(v, &q) < 0 || q == 0) {
-		bad(p, k, "\"%s\" is not a positive percentage", v);
+		unit_bad(p, k, "\"%s\" is not a positive percentage", v);
 		return;
 	}
 	mark_resource(p, k);
@@ -1095,7 +969,7 @@ static void set_quota_period(struct parse *p, const struct key_def *k, const cha
 		return;
 	}
 	if (parse_duration_ms(v, &ms) < 0 || ms < 1 || ms > 1000) {
-		bad(p, k, "\"%s\" is not a duration from 1ms to 1s", v);
+		unit_bad(p, k, "\"%s\" is not a duration from 1ms to 1s", v);
 		return;
 	}
 	p->s->res.cpu_period_us = ms * 1000;
@@ -1110,11 +984,11 @@ static void set_cpuset(struct parse *p, const struct key_def *k, const char *v)
 		return;
 	}
 	if (parse_cpu_list(v) < 0) {
-		bad(p, k, "\"%s\" is not a list of numbers and ranges", v);
+		unit_bad(p, k, "\"%s\" is not a list of numbers and ranges", v);
 		return;
 	}
 	mark_resource(p, k);
-	*f = dup_value(p, v);
+	*f = unit_dup(p, v);
 }
 
 /* ---- the key table ------------------------------------------------------ */
@@ -1170,9 +1044,9 @@ static const struct key_def keys[] = {
 	{ "Sandbox", "NoNewPrivileges", set_nnp, FIELD(no_new_privs), 0, 0, ACC_BOOL, false },
 	{ "Sandbox", "ControlAccess", set_bool, FIELD(control_access), 0, 0, ACC_BOOL, false },
 	{ "Sandbox", "Init", set_init, NOFIELD, 0, 0, ACC_BOOL, false },
-	{ "Sandbox", "BindPaths", set_binds, NOFIELD, 0, 0, "SRC[:DST] absolute paths", true },
-	{ "Sandbox", "BindReadOnlyPaths", set_binds, NOFIELD, 1, 0, "SRC[:DST] absolute paths", true },
-	{ "Sandbox", "TemporaryFileSystem", set_tmpfs, NOFIELD, 0, 0, "DST[:OPTIONS]; options ro, nosuid, nodev, noexec, size=, mode=, nr_inodes=, uid=, gid=", true },
+	{ "Sandbox", "BindPaths", unit_set_binds, NOFIELD, 0, 0, "SRC[:DST] absolute paths", true },
+	{ "Sandbox", "BindReadOnlyPaths", unit_set_binds, NOFIELD, 1, 0, "SRC[:DST] absolute paths", true },
+	{ "Sandbox", "TemporaryFileSystem", unit_set_tmpfs, NOFIELD, 0, 0, "DST[:OPTIONS]; options ro, nosuid, nodev, noexec, size=, mode=, nr_inodes=, uid=, gid=", true },
 	{ "Sandbox", "MaskedPaths", set_path_list, FIELD(masked_paths), 0, 0, "absolute paths", true },
 	{ "Sandbox", "ReadOnlyPaths", set_path_list, FIELD(readonly_paths), 0, 0, "absolute paths", true },
 	{ "Sandbox", "SeccompProfile", set_profile, NOFIELD, 0, 0, "default or none", false },
@@ -1197,161 +1071,7 @@ static const struct key_def keys[] = {
 #define N_KEYS (sizeof keys / sizeof *keys)
 _Static_assert(N_KEYS <= sizeof ((struct parse *)0)->seen / sizeof(int), "seen[] too small");
 
-static const char *const sections[] = { "Unit", "Service", "Sandbox", "Resources" };
-
-/* ---- reading ------------------------------------------------------------ */
-
-struct reader {
-	struct parse *p;
-	const char *pos, *end;
-	int next_line;
-	char *logical;             /* the current logical line */
-	size_t logical_cap;
-};
-
-static bool grow(struct reader *r, size_t need)
-{
-	if (need <= r->logical_cap)
-		return true;
-	char *n = realloc(r->logical, need);
-	if (!n)
-		return false;
-	r->logical = n;
-	r->logical_cap = need;
-	return true;
-}
-
-/* Next logical line into r->logical (backslash continuations joined with a
- * blank, as systemd does); false at the end of the text. */
-static bool next_logical(struct reader *r)
-{
-	size_t n = 0;
-	bool more = true;
-
-	if (r->pos >= r->end)
-		return false;
-	r->p->line = r->next_line;
-	while (more && r->pos < r->end) {
-		const char *eol = memchr(r->pos, '\n', (size_t)(r->end - r->pos));
-		size_t len = eol ? (size_t)(eol - r->pos) : (size_t)(r->end - r->pos);
-		const char *line = r->pos;
-
-		r->pos += len + (eol ? 1 : 0);
-		r->next_line++;
-		while (len && (line[len - 1] == '\r' || line[len - 1] == ' ' || line[len - 1] == '\t'))
-			len--;
-		/* a comment line inside a continuation is skipped, as in systemd */
-		if (n && (line[0] == '#' || line[0] == ';'))
-			continue;
-		more = len && line[len - 1] == '\\';
-		if (more)
-			len--;
-		if (!grow(r, n + len + 2)) {
-			out_of_memory(r->p);
-			return false;
-		}
-		memcpy(r->logical + n, line, len);
-		n += len;
-		if (more)
-			r->logical[n++] = ' ';
-	}
-	r->logical[n] = '\0';
-	return true;
-}
-
-static char *trim(char *s)
-{
-	char *e;
-
-	while (*s == ' ' || *s == '\t')
-		s++;
-	e = s + strlen(s);
-	while (e > s && (e[-1] == ' ' || e[-1] == '\t'))
-		*--e = '\0';
-	return s;
-}
-
-static bool known_section(const char *name)
-{
-	for (size_t i = 0; i < sizeof sections / sizeof *sections; i++)
-		if (strcmp(name, sections[i]) == 0)
-			return true;
-	return false;
-}
-
-static bool key_name_ok(const char *k)
-{
-	if (!*k)
-		return false;
-	for (; *k; k++)
-		if (!((*k >= 'A' && *k <= 'Z') || (*k >= 'a' && *k <= 'z') ||
-		      (*k >= '0' && *k <= '9') || *k == '_' || *k == '-' || *k == '.'))
-			return false;
-	return true;
-}
-
-/* inih's ini_reader: hand over one checked, simplified line. */
-static char *feed_inih(char *str, int num, void *stream)
-{
-	struct reader *r = stream;
-	struct parse *p = r->p;
-
-	if (p->oom || !next_logical(r))
-		return NULL;
-	str[0] = '\0';
-	char *l = trim(r->logical);
-
-	if (!*l || *l == '#' || *l == ';')
-		return str;
-	if (*l == '[') {
-		char *close = strchr(l, ']');
-
-		if (!close || close[1]) {
-			diag_at(p->d, p->file, p->line, NULL, NULL,
-				"\"%s\": a section header is [Name] alone on its line", l);
-			p->section_bad = true;
-			return str;
-		}
-		*close = '\0';
-		p->section = NULL;
-		p->section_bad = !known_section(l + 1);
-		if (p->section_bad) {
-			diag_at(p->d, p->file, p->line, l + 1, NULL,
-				"unknown section (Unit, Service, Sandbox or Resources)");
-			return str;
-		}
-		snprintf(str, (size_t)num, "[%s]\n", l + 1);
-		p->section = NULL;
-		for (size_t i = 0; i < sizeof sections / sizeof *sections; i++)
-			if (strcmp(l + 1, sections[i]) == 0)
-				p->section = sections[i];
-		return str;
-	}
-	char *eq = strchr(l, '=');
-	if (!eq) {
-		diag_at(p->d, p->file, p->line, NULL, NULL,
-			"\"%s\": expected Key=Value, [Section] or a # comment", l);
-		return str;
-	}
-	*eq = '\0';
-	char *key = trim(l);
-	if (!key_name_ok(key) || strlen(key) + 4 > (size_t)num) {
-		diag_at(p->d, p->file, p->line, NULL, NULL, "\"%s\" is not a key name", key);
-		return str;
-	}
-	if (p->section_bad)
-		return str;   /* already reported: the section is unknown */
-	if (!p->section) {
-		diag_at(p->d, p->file, p->line, NULL, key,
-			"outside of any section; put it under [Unit], [Service], [Sandbox] or [Resources]");
-		return str;
-	}
-	p->value = trim(eq + 1);
-	snprintf(str, (size_t)num, "%s=@\n", key);
-	return str;
-}
-
-static int on_key(void *user, const char *section, const char *name, const char *value)
+int unit_on_key(void *user, const char *section, const char *name, const char *value)
 {
 	struct parse *p = user;
 	const char *elsewhere = NULL;
@@ -1385,147 +1105,6 @@ static int on_key(void *user, const char *section, const char *name, const char 
 	return 1;
 }
 
-static int parse_text(struct parse *p, const char *file, const char *text, size_t len)
-{
-	struct reader r = { .p = p, .pos = text, .end = text + len, .next_line = 1 };
-
-	p->file = arena_strdup(&p->s->arena, file);
-	if (!p->file) {
-		out_of_memory(p);
-		return -1;
-	}
-	if (memchr(text, '\0', len)) {
-		diag_at(p->d, p->file, 0, NULL, NULL, "contains a NUL byte; not a text file");
-		return -1;
-	}
-	if (len >= 3 && memcmp(text, "\xef\xbb\xbf", 3) == 0)
-		r.pos += 3;
-	/* FNV-1a over names and contents: `reload` restarts a unit only when
-	 * something it was read from changed. */
-	uint64_t h = p->s->source_hash ? p->s->source_hash : 14695981039346656037ull;
-	for (const char *c = file; *c; c++)
-		h = (h ^ (unsigned char)*c) * 1099511628211ull;
-	for (size_t i = 0; i < len; i++)
-		h = (h ^ (unsigned char)text[i]) * 1099511628211ull;
-	p->s->source_hash = h;
-	memset(p->seen, 0, sizeof p->seen);
-	p->section = NULL;
-	p->section_bad = false;
-	/* Our reader reports every malformed line itself, so inih's own
-	 * return value (the first line it disliked) carries nothing new. */
-	ini_parse_stream(feed_inih, &r, on_key, p);
-	free(r.logical);
-	return p->oom ? -1 : 0;
-}
-
-static int read_whole(struct parse *p, const char *path, char **out, size_t *len)
-{
-	int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY);
-	struct stat st;
-	char *buf;
-	size_t n = 0;
-
-	if (fd < 0 || fstat(fd, &st) < 0) {
-		diag_at(p->d, path, 0, NULL, NULL, "cannot read: %s", strerror(errno));
-		if (fd >= 0)
-			close(fd);
-		return -1;
-	}
-	if (!S_ISREG(st.st_mode) || st.st_size > UNIT_FILE_MAX) {
-		diag_at(p->d, path, 0, NULL, NULL, S_ISREG(st.st_mode) ?
-			"larger than 1 MiB" : "not a regular file");
-		close(fd);
-		return -1;
-	}
-	buf = malloc((size_t)st.st_size + 1);
-	if (!buf) {
-		close(fd);
-		out_of_memory(p);
-		return -1;
-	}
-	for (;;) {
-		ssize_t got = read(fd, buf + n, (size_t)st.st_size + 1 - n);
-
-		if (got < 0 && errno == EINTR)
-			continue;
-		if (got < 0) {
-			diag_at(p->d, path, 0, NULL, NULL, "cannot read: %s", strerror(errno));
-			free(buf);
-			close(fd);
-			return -1;
-		}
-		if (got == 0 || (n += (size_t)got) > (size_t)st.st_size)
-			break;
-	}
-	close(fd);
-	if (n > (size_t)st.st_size) {
-		diag_at(p->d, path, 0, NULL, NULL, "changed while being read");
-		free(buf);
-		return -1;
-	}
-	buf[n] = '\0';
-	*out = buf;
-	*len = n;
-	return 0;
-}
-
-static int parse_file(struct parse *p, const char *path)
-{
-	char *text;
-	size_t len;
-	int rc;
-
-	if (read_whole(p, path, &text, &len) < 0)
-		return -1;
-	rc = parse_text(p, path, text, len);
-	free(text);
-	return rc;
-}
-
-static int cmp_name(const void *a, const void *b)
-{
-	return strcmp(*(char *const *)a, *(char *const *)b);
-}
-
-/* NAME.unit.d/ *.conf in lexical order, as systemd applies drop-ins. */
-static void parse_dropins(struct parse *p, const char *unit_path)
-{
-	char dir[4096], path[4096 + 256];
-	char *names[DROPINS_MAX];
-	size_t n = 0;
-	DIR *dp;
-	struct dirent *de;
-
-	if ((size_t)snprintf(dir, sizeof dir, "%s.d", unit_path) >= sizeof dir)
-		return;
-	dp = opendir(dir);
-	if (!dp) {
-		if (errno != ENOENT)
-			diag_at(p->d, dir, 0, NULL, NULL, "cannot read drop-ins: %s", strerror(errno));
-		return;
-	}
-	while ((de = readdir(dp))) {
-		size_t len = strlen(de->d_name);
-
-		if (len <= 5 || strcmp(de->d_name + len - 5, ".conf") != 0 || de->d_name[0] == '.')
-			continue;
-		if (n == DROPINS_MAX) {
-			diag_at(p->d, dir, 0, NULL, NULL, "more than %d drop-ins", DROPINS_MAX);
-			break;
-		}
-		if (!(names[n] = arena_strdup(&p->s->arena, de->d_name))) {
-			out_of_memory(p);
-			break;
-		}
-		n++;
-	}
-	closedir(dp);
-	qsort(names, n, sizeof *names, cmp_name);
-	for (size_t i = 0; i < n && !p->oom; i++) {
-		snprintf(path, sizeof path, "%s/%s", dir, names[i]);
-		parse_file(p, path);
-	}
-}
 
 /* ---- after all files ---------------------------------------------------- */
 
@@ -1577,6 +1156,8 @@ static void finish_seccomp(struct parse *p, const char *file)
 		return;
 	if (r->allow_list) {
 		for (size_t i = 0; i < p->filter.n; i++) {
+			if (!p->filter.v[i])
+				continue;
 			if (profile && profile_denies(p, p->filter.v[i])) {
 				diag_at(p->d, p->filter_loc.file, p->filter_loc.line, "Sandbox",
 					"SystemCallFilter",
@@ -1585,29 +1166,22 @@ static void finish_seccomp(struct parse *p, const char *file)
 				continue;
 			}
 			if (strv_push(&s->arena, &r->names, p->filter.v[i]) < 0)
-				out_of_memory(p);
+				unit_oom(p);
 		}
 		for (const char *const *n = seccomp_always_allow; *n; n++)
 			if (strv_push(&s->arena, &r->names, *n) < 0)
-				out_of_memory(p);
+				unit_oom(p);
 	} else {
 		if (profile)
 			for (const char *const *n = seccomp_default_deny; *n; n++)
 				if (profile_denies(p, *n) && seccomp_syscall_known(*n) &&
 				    strv_push(&s->arena, &r->names, *n) < 0)
-					out_of_memory(p);
+					unit_oom(p);
 		for (size_t i = 0; i < p->filter.n; i++)
-			if (strv_push(&s->arena, &r->names, p->filter.v[i]) < 0)
-				out_of_memory(p);
+			if (p->filter.v[i] && strv_push(&s->arena, &r->names, p->filter.v[i]) < 0)
+				unit_oom(p);
 	}
 	strv_sort_unique(&r->names);
-}
-
-static const char *mount_key(const struct mount_spec *m)
-{
-	if (m->kind == MOUNT_TMPFS)
-		return "TemporaryFileSystem";
-	return m->readonly ? "BindReadOnlyPaths" : "BindPaths";
 }
 
 static void finish(struct parse *p, const char *file)
@@ -1617,11 +1191,15 @@ static void finish(struct parse *p, const char *file)
 	if (!s->args.n && !p->exec_tried)
 		diag_at(p->d, file, 0, "Service", "ExecStart",
 			"missing (an absolute path and arguments)");
-	if (!s->root && p->ro_root_set && s->root_readonly)
+	/* The root is read-only for every unit that can have it so, with or
+	 * without RootDirectory= (item 3): a unit writes where it was given
+	 * a mount. ReadOnlyRoot=no opts out. */
+	bool mountns = s->namespaces & NS_BIT(NS_MOUNT);
+	if (p->ro_root_set && s->root_readonly && !mountns)
 		diag_at(p->d, p->ro_root_loc.file, p->ro_root_loc.line, "Sandbox", "ReadOnlyRoot",
-			"needs RootDirectory=");
-	if (s->root && !p->ro_root_set)
-		s->root_readonly = true;
+			"needs the mount namespace (see Namespaces=)");
+	if (!p->ro_root_set)
+		s->root_readonly = mountns;
 	if (!(s->namespaces & NS_BIT(NS_UTS))) {
 		if (p->hostname_loc.line)
 			diag_at(p->d, p->hostname_loc.file, p->hostname_loc.line, "Sandbox", "Hostname",
@@ -1633,22 +1211,13 @@ static void finish(struct parse *p, const char *file)
 	if (s->root && !(s->namespaces & NS_BIT(NS_MOUNT)))
 		diag_at(p->d, s->root_loc.file, s->root_loc.line, "Sandbox", "RootDirectory",
 			"needs the mount namespace (see Namespaces=)");
-	if (s->n_mounts && !(s->namespaces & NS_BIT(NS_MOUNT)))
-		diag_at(p->d, s->mounts[0].loc.file, s->mounts[0].loc.line, "Sandbox",
-			mount_key(&s->mounts[0]), "mounts need the mount namespace (see Namespaces=)");
 	bool pidns = s->namespaces & NS_BIT(NS_PID);
 	if (s->init < 0)
 		s->init = pidns && s->type != SERVICE_ONESHOT;
 	else if (s->init && !pidns)
 		diag_at(p->d, p->init_loc.file, p->init_loc.line, "Sandbox", "Init",
 			"needs the pid namespace (see Namespaces=)");
-	for (size_t i = 0; i < s->n_mounts; i++)
-		for (size_t j = 0; j < i; j++)
-			if (strcmp(s->mounts[i].destination, s->mounts[j].destination) == 0)
-				diag_at(p->d, s->mounts[i].loc.file, s->mounts[i].loc.line, "Sandbox",
-					mount_key(&s->mounts[i]),
-					"%s is already a mount destination (%s:%d)",
-					s->mounts[i].destination, s->mounts[j].loc.file, s->mounts[j].loc.line);
+	unit_mounts_finish(p);
 	if (p->cpu_weight_loc.line && p->cpu_shares_loc.line)
 		diag_at(p->d, p->cpu_shares_loc.file, p->cpu_shares_loc.line, "Resources",
 			"CPUShares", "conflicts with CPUWeight= (%s:%d); set one",
@@ -1656,6 +1225,16 @@ static void finish(struct parse *p, const char *file)
 	if (!CONFIG_CGROUPS && spec_has_resources(s))
 		diag_at(p->d, p->resources_loc.file, p->resources_loc.line, "Resources", NULL,
 			"this build has no cgroup support (CONFIG_CGROUPS)");
+#if CONFIG_CGROUPS && CONFIG_DEFAULT_TASKS_MAX > 0
+	/* One unit must not take every task of the machine (item 17): the
+	 * build's default unless the unit says (TasksMax=infinity lifts it).
+	 * Marked as a default, so that a unit that asked for no [Resources]
+	 * still runs where there is no cgroup2. */
+	if (!s->res.tasks_max.set) {
+		s->res.tasks_max = (struct u64_opt){ .set = true, .v = CONFIG_DEFAULT_TASKS_MAX };
+		s->res.tasks_max_default = true;
+	}
+#endif
 	finish_seccomp(p, file);
 	/* The kernel installs a seccomp filter for a process without
 	 * CAP_SYS_ADMIN only under no_new_privs. */
@@ -1673,6 +1252,15 @@ static void finish(struct parse *p, const char *file)
 		strv_clear(&s->readonly_paths);
 	}
 
+	/* close the holes Environment= left (later assignments win) */
+	size_t live = 0;
+	for (size_t i = 0; i < s->env.n; i++)
+		if (s->env.v[i])
+			s->env.v[live++] = s->env.v[i];
+	s->env.n = live;
+	if (s->env.v)
+		s->env.v[live] = NULL;
+
 	/* PATH first, as `runc spec` has it, unless the unit sets its own */
 	bool has_path = false;
 	for (size_t i = 0; i < s->env.n; i++)
@@ -1681,10 +1269,10 @@ static void finish(struct parse *p, const char *file)
 		struct strv env = { 0 };
 
 		if (strv_push(&s->arena, &env, DEFAULT_PATH) < 0)
-			out_of_memory(p);
+			unit_oom(p);
 		for (size_t i = 0; i < s->env.n; i++)
 			if (strv_push(&s->arena, &env, s->env.v[i]) < 0)
-				out_of_memory(p);
+				unit_oom(p);
 		s->env = env;
 	}
 }
@@ -1743,6 +1331,11 @@ static struct spec *spec_new(struct parse *p, const char *name, struct diag *d, 
 
 static struct spec *spec_done(struct parse *p)
 {
+	struct strset *sets[] = { &p->env_keys, &p->after_set, &p->requires_set, &p->groups_set,
+				  &p->masked_set, &p->readonly_set, &p->filter_set };
+
+	for (size_t i = 0; i < sizeof sets / sizeof *sets; i++)
+		strset_clear(sets[i]);
 	if (p->d->count != p->errors_before || p->oom) {
 		spec_free(p->s);
 		return NULL;
@@ -1758,7 +1351,10 @@ struct spec *unit_parse_text(const char *name, const char *file, const char *tex
 
 	if (!s)
 		return NULL;
-	if (parse_text(&p, file, text, strlen(text)) == 0)
+	size_t len = strlen(text);
+	if (len > UNIT_BYTES_MAX)
+		diag_at(d, file, 0, NULL, NULL, "larger than 1 MiB");
+	else if (unit_read_text(&p, file, text, len) == 0)
 		finish(&p, s->path);
 	return spec_done(&p);
 }
@@ -1781,9 +1377,9 @@ struct spec *unit_load(const char *path, struct diag *d)
 	struct spec *s = spec_new(&p, name, d, path);
 	if (!s)
 		return NULL;
-	if (parse_file(&p, s->path) == 0) {
-		parse_dropins(&p, s->path);
-		if (!p.oom) {
+	if (unit_read_file(&p, s->path) == 0) {
+		unit_read_dropins(&p, s->path);
+		if (!p.oom && !p.gave_up) {
 			finish(&p, s->path);
 			ids_resolve(s, d);
 		}

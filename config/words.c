@@ -38,8 +38,11 @@ static int unescape(const char **p, char *out)
 	return 0;
 }
 
-int words_split(struct arena *a, const char *text, struct strv *sv, const char **why)
+int words_split(struct arena *a, const char *text, size_t max, struct strv *sv,
+		const char **why)
 {
+	size_t count = 0;
+
 	size_t len = strlen(text);
 	char *buf = arena_alloc(a, len + 1);   /* a word is never longer than the text */
 
@@ -97,6 +100,10 @@ int words_split(struct arena *a, const char *text, struct strv *sv, const char *
 			}
 		}
 		if (in_word) {
+			if (++count > max) {
+				*why = "too many words in one value";
+				return -1;
+			}
 			char *w = arena_strndup(a, buf, n);
 
 			if (!w || strv_push(a, sv, w) < 0) {

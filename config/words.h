@@ -6,8 +6,10 @@
 
 #include "spec.h"
 
-/* Append the words of text to sv. Returns 0, or -1 with *why set to a
+/* Append the words of text to sv, at most max of them (more is an error,
+ * found before they are all copied). Returns 0, or -1 with *why set to a
  * static description of the problem (why == "out of memory" on ENOMEM). */
-int words_split(struct arena *a, const char *text, struct strv *sv, const char **why);
+int words_split(struct arena *a, const char *text, size_t max, struct strv *sv,
+		const char **why);
 
 #endif

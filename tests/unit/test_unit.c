@@ -2,12 +2,14 @@
  * message a user should read. */
 #include <errno.h>
 #include <stdlib.h>
+#include <sys/mman.h>
 #include <sys/resource.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
 #include "check.h"
 #include "config.h"
+#include "../../config/oci.h"
 #include "../../config/unit.h"
 #include "../../config/units.h"
 
@@ -169,7 +171,8 @@ static __attribute__((unused)) void test_full_unit(void)
 	CHECK("bind ro", s->mounts[1].readonly && s->mounts[1].kind == MOUNT_BIND &&
 	      strcmp(s->mounts[1].destination, "/etc/ssl") == 0);
 	CHECK_STR("tmpfs data", s->mounts[2].data, "size=8m,mode=1777");
-	CHECK_STR("tmpfs options text", s->mounts[2].options_text, "size=8m,mode=1777,noexec");
+	CHECK_STR("tmpfs options text: flags and data as applied", s->mounts[2].options_text,
+		  "nosuid,nodev,noexec,size=8m,mode=1777");
 	CHECK("masked paths keep the defaults and add", s->masked_paths.n == 12 &&
 	      strv_contains(&s->masked_paths, "/proc/kcore") &&
 	      strv_contains(&s->masked_paths, "/proc/cpuinfo"));
@@ -213,7 +216,7 @@ static void test_defaults(void)
 	CHECK_U64("default caps as runc spec", s->caps, (1ull << 29) | (1ull << 5) | (1ull << 10));
 	CHECK("default no_new_privs", s->no_new_privs);
 	CHECK_INT("default Init=yes with a pid namespace", s->init, 1);
-	CHECK("no root: system root, not read-only", !s->root && !s->root_readonly);
+	CHECK("no root: the system's root, read-only by default", !s->root && s->root_readonly);
 	CHECK_STR("default cwd", s->cwd, "/");
 	CHECK_INT("default masked paths", s->masked_paths.n, 11);
 	CHECK_INT("default read-only paths", s->readonly_paths.n, 5);
@@ -239,6 +242,147 @@ static void test_defaults(void)
 	CHECK("no mount namespace: no default masked paths", s && s->masked_paths.n == 0 &&
 	      s->readonly_paths.n == 0);
 	spec_free(s);
+}
+
+
+/* The mount of s at dst, or NULL. */
+static const struct mount_spec *mount_at(const struct spec *s, const char *dst)
+{
+	for (size_t i = 0; s && i < s->n_mounts; i++)
+		if (strcmp(s->mounts[i].destination, dst) == 0)
+			return &s->mounts[i];
+	return NULL;
+}
+
+static bool default_tmpfs(const struct mount_spec *m, const char *data)
+{
+	return m && m->kind == MOUNT_TMPFS && !m->readonly && m->flags == (2 | 4) &&
+	       m->data && strcmp(m->data, data) == 0;
+}
+
+#if CONFIG_OCI_SPEC
+/* `sandboxctl spec` of s, for a look at what it shows. */
+static char *export_text(const struct spec *s)
+{
+	static char out[65536];
+	struct err e;
+	int fd = memfd_create("spec", MFD_CLOEXEC);
+	ssize_t n;
+
+	out[0] = '\0';
+	if (fd < 0 || oci_write_spec(s, fd, &e) < 0 ||
+	    (n = pread(fd, out, sizeof out - 1, 0)) < 0)
+		n = 0;
+	out[n] = '\0';
+	if (fd >= 0)
+		close(fd);
+	return out;
+}
+#endif
+
+/* Issue #9's safe defaults: a unit that says nothing about them gets a
+ * read-only root, a private sized /tmp and /run (without RootDirectory=),
+ * a size on every tmpfs and a TasksMax=, and `sandboxctl spec` shows them. */
+static void test_safe_defaults(void)
+{
+	char size[32];
+	char tmp_data[64], run_data[64], want_buf[96];
+	struct spec *s = parse("[Service]\nExecStart=/bin/true\n");
+
+	if (CONFIG_TMPFS_DEFAULT_SIZE_KB % 1024 == 0)
+		snprintf(size, sizeof size, "size=%dm", CONFIG_TMPFS_DEFAULT_SIZE_KB / 1024);
+	else
+		snprintf(size, sizeof size, "size=%dk", CONFIG_TMPFS_DEFAULT_SIZE_KB);
+	snprintf(tmp_data, sizeof tmp_data, "mode=1777,%s", size);
+	snprintf(run_data, sizeof run_data, "mode=755,%s", size);
+	if (!CHECK("default unit parses", s != NULL))
+		return;
+	CHECK("default: the system's root read-only", !s->root && s->root_readonly);
+	CHECK_INT("default: two mounts of its own", s->n_mounts, 2);
+	CHECK("default: a private sized /tmp, nosuid nodev 1777", default_tmpfs(mount_at(s, "/tmp"), tmp_data));
+	CHECK("default: a private sized /run, nosuid nodev 755", default_tmpfs(mount_at(s, "/run"), run_data));
+#if CONFIG_CGROUPS && CONFIG_DEFAULT_TASKS_MAX > 0
+	CHECK("default: TasksMax= from the build", s->res.tasks_max.set &&
+	      s->res.tasks_max.v == CONFIG_DEFAULT_TASKS_MAX && s->res.tasks_max_default);
+#else
+	CHECK("no cgroups: no default TasksMax=", !s->res.tasks_max.set);
+#endif
+	CHECK("a default TasksMax= alone does not need cgroup2", !spec_has_resources(s));
+#if CONFIG_OCI_SPEC
+	const char *j = export_text(s);
+	char want[128];
+
+	CHECK("spec: root read-only", strstr(j, "\"readonly\": true") != NULL);
+	snprintf(want, sizeof want, "\"destination\": \"/tmp\",\n      \"type\": \"tmpfs\"");
+	CHECK("spec: /tmp is a tmpfs", strstr(j, want) != NULL);
+	snprintf(want, sizeof want, "\"%s\"", size);
+	CHECK("spec: the tmpfs size", strstr(j, want) != NULL);
+	CHECK("spec: /run mode", strstr(j, "\"mode=755\"") != NULL);
+#if CONFIG_CGROUPS && CONFIG_DEFAULT_TASKS_MAX > 0
+	snprintf(want, sizeof want, "\"pids\": {\n        \"limit\": %d", CONFIG_DEFAULT_TASKS_MAX);
+	CHECK("spec: the pids limit", strstr(j, want) != NULL);
+#endif
+#endif
+	spec_free(s);
+
+	s = parse("[Service]\nExecStart=/bin/true\n[Sandbox]\nReadOnlyRoot=no\n");
+	CHECK("ReadOnlyRoot=no opts out", s && !s->root_readonly);
+	spec_free(s);
+	s = parse("[Service]\nExecStart=/bin/true\n[Sandbox]\nNamespaces=~mount\n");
+	CHECK("no mount namespace: no read-only root, no mounts", s && !s->root_readonly &&
+	      s->n_mounts == 0);
+	spec_free(s);
+	s = parse("[Service]\nExecStart=/bin/true\n[Sandbox]\nRootDirectory=/srv/r\n");
+	CHECK("RootDirectory=: read-only, its own /tmp and /run", s && s->root_readonly &&
+	      s->n_mounts == 0);
+	spec_free(s);
+	s = parse("[Service]\nExecStart=/bin/true\n[Sandbox]\nBindPaths=/run\n");
+	CHECK("the unit's own /run replaces the default one", s && s->n_mounts == 2 &&
+	      mount_at(s, "/run")->kind == MOUNT_BIND && mount_at(s, "/tmp"));
+	spec_free(s);
+	s = parse("[Service]\nExecStart=/bin/true\n[Sandbox]\nTemporaryFileSystem=/tmp/:size=1m\n");
+	CHECK("the unit's own /tmp/ replaces the default one", s && s->n_mounts == 2 &&
+	      strcmp(s->mounts[1].data, "size=1m") == 0 && !mount_at(s, "/tmp"));
+	spec_free(s);
+	s = parse("[Service]\nExecStart=/bin/true\n[Sandbox]\nControlAccess=yes\n");
+	CHECK("ControlAccess=yes keeps the system's /run (the socket)", s && s->n_mounts == 1 &&
+	      mount_at(s, "/tmp") && !mount_at(s, "/run"));
+	spec_free(s);
+	s = parse("[Service]\nExecStart=/bin/true\n[Sandbox]\nBindPaths=/srv/sock:/run/app\n");
+	CHECK("a bind under /run comes after the default /run", s && s->n_mounts == 3 &&
+	      strcmp(s->mounts[2].destination, "/run/app") == 0 &&
+	      default_tmpfs(mount_at(s, "/run"), run_data));
+	spec_free(s);
+	s = parse("[Service]\nExecStart=/bin/true\n[Sandbox]\nTemporaryFileSystem=/data:mode=700\n");
+	snprintf(want_buf, sizeof want_buf, "mode=700,%s", size);
+	CHECK("a tmpfs without size= gets the default", s && mount_at(s, "/data") &&
+	      strcmp(mount_at(s, "/data")->data, want_buf) == 0);
+	spec_free(s);
+	rejects("an unlimited tmpfs needs MemoryMax=",
+		"[Service]\nExecStart=/bin/true\n[Sandbox]\nTemporaryFileSystem=/data:size=0\n",
+		"web.unit:4: [Sandbox] TemporaryFileSystem: /data: size=0 or nr_inodes=0 (no limit) needs MemoryMax= (tmpfs pages are in no process's memory but in its cgroup's)");
+	rejects("unlimited inodes need MemoryMax=",
+		"[Service]\nExecStart=/bin/true\n[Sandbox]\nTemporaryFileSystem=/data:nr_inodes=0k\n",
+		"web.unit:4: [Sandbox] TemporaryFileSystem: /data: size=0 or nr_inodes=0 (no limit) needs MemoryMax= (tmpfs pages are in no process's memory but in its cgroup's)");
+	rejects("a tmpfs size is a number",
+		"[Service]\nExecStart=/bin/true\n[Sandbox]\nTemporaryFileSystem=/data:size=lots\n",
+		"web.unit:4: [Sandbox] TemporaryFileSystem: \"size=lots\" is not a number with an optional k, m or g suffix (DST[:OPTIONS]; options ro, nosuid, nodev, noexec, size=, mode=, nr_inodes=, uid=, gid=)");
+#if CONFIG_CGROUPS
+	s = parse("[Service]\nExecStart=/bin/true\n[Sandbox]\nTemporaryFileSystem=/data:size=0\n"
+		  "[Resources]\nMemoryMax=64M\n");
+	CHECK("an unlimited tmpfs under MemoryMax= is charged to the unit", s != NULL);
+	spec_free(s);
+	rejects("MemoryMax=infinity does not bound a tmpfs",
+		"[Service]\nExecStart=/bin/true\n[Sandbox]\nTemporaryFileSystem=/data:size=0\n[Resources]\nMemoryMax=infinity\n",
+		"web.unit:4: [Sandbox] TemporaryFileSystem: /data: size=0 or nr_inodes=0 (no limit) needs MemoryMax= (tmpfs pages are in no process's memory but in its cgroup's)");
+	s = parse("[Service]\nExecStart=/bin/true\n[Resources]\nTasksMax=infinity\n");
+	CHECK("TasksMax=infinity lifts the default", s && s->res.tasks_max.v == LIMIT_INFINITY &&
+	      !s->res.tasks_max_default && spec_has_resources(s));
+	spec_free(s);
+	s = parse("[Service]\nExecStart=/bin/true\n[Resources]\nTasksMax=10\nTasksMax=\n");
+	CHECK("an empty TasksMax= is the default again", s && s->res.tasks_max_default);
+	spec_free(s);
+#endif
 }
 
 static void test_lines(void)
@@ -326,8 +470,8 @@ static void test_errors(void)
 		"web.unit:5: [Sandbox] TemporaryFileSystem: /x is already a mount destination (web.unit:4)");
 	rejects("unknown tmpfs option", "[Service]\nExecStart=/bin/true\n[Sandbox]\nTemporaryFileSystem=/tmp:size=1m,huge=yes\n",
 		"web.unit:4: [Sandbox] TemporaryFileSystem: unknown tmpfs option \"huge=yes\" (DST[:OPTIONS]; options ro, nosuid, nodev, noexec, size=, mode=, nr_inodes=, uid=, gid=)");
-	rejects("read-only root needs a root", "[Service]\nExecStart=/bin/true\n[Sandbox]\nReadOnlyRoot=yes\n",
-		"web.unit:4: [Sandbox] ReadOnlyRoot: needs RootDirectory=");
+	rejects("read-only root needs a mount namespace", "[Service]\nExecStart=/bin/true\n[Sandbox]\nNamespaces=~mount\nReadOnlyRoot=yes\n",
+		"web.unit:5: [Sandbox] ReadOnlyRoot: needs the mount namespace (see Namespaces=)");
 	rejects("masked paths need a mount namespace", "[Service]\nExecStart=/bin/true\n[Sandbox]\nNamespaces=~mount\nMaskedPaths=/etc/x\n",
 		"web.unit:5: [Sandbox]: MaskedPaths= and ReadOnlyPaths= need the mount namespace (see Namespaces=)");
 	rejects("Init needs a pid namespace", "[Service]\nExecStart=/bin/true\n[Sandbox]\nNamespaces=~pid\nInit=yes\n",
@@ -488,6 +632,7 @@ int main(void)
 	test_full_unit();
 #endif
 	test_defaults();
+	test_safe_defaults();
 	test_lines();
 	test_errors();
 #if CONFIG_SECCOMP

@@ -68,7 +68,7 @@ static void words(const char *in, int n, const char *w0, const char *wlast)
 	char name[128];
 
 	snprintf(name, sizeof name, "words <%s>", in);
-	if (words_split(&a, in, &sv, &why) < 0) {
+	if (words_split(&a, in, 4096, &sv, &why) < 0) {
 		t_report(name, false, "rejected: %s", why);
 	} else if ((int)sv.n != n) {
 		t_report(name, false, "got %zu words, want %d", sv.n, n);
@@ -88,7 +88,7 @@ static void bad_words(const char *in, const char *want_why)
 	char name[128];
 
 	snprintf(name, sizeof name, "words rejects <%s>", in);
-	if (words_split(&a, in, &sv, &why) == 0)
+	if (words_split(&a, in, 4096, &sv, &why) == 0)
 		t_report(name, false, "accepted");
 	else
 		CHECK_STR(name, why, want_why);

@@ -66,6 +66,9 @@ echo +pids > $cgroot/cgroup.subtree_control
 cat > $units/cgleft.unit <<EOF
 [Service]
 ExecStart=/bin/sh -c 'echo "in ready"; exec sleep 60'
+[Resources]
+# no limit at all, not the build's default: the old pids.max must go
+TasksMax=infinity
 EOF
 
 # Still in use: refused, and the process in it is left alone.

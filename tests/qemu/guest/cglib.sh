@@ -3,10 +3,11 @@
 ctl=${SANDBOXCTL:-/bin/sandboxctl}
 probe=${PROBE:-/bin/probe}
 cgroot=/sys/fs/cgroup/${CGROUP_ROOT:-sandboxd}
-units=/tmp/units
+# not under /tmp or /run: a unit on the system's root gets its own of those
+units=/var/lib/sbx-test-units
 # helper scripts live outside the unit folder: no unit sees that folder
 # (issue #9, rootfs/hide.c)
-scripts=/tmp/unit-scripts
+scripts=/var/lib/sbx-test-scripts
 
 ok() { echo "ok $1"; }
 nok() { echo "not ok $1: $2"; }

@@ -399,16 +399,21 @@ reload_round() {   # reload_round removeme|added: the unit that is back
 	wait_for 15 round_done "$1"
 }
 cp "$UNITS/added.unit" /run/added.unit.saved
+why=
+# one warm-up round first: an attack before this (a 6000-path unit parsed
+# at a reload) can leave the allocator with fewer cached groups than a
+# reload of these units keeps, and the baseline must be the level they keep
+reload_round removeme || why="warm-up: removeme not back"
+reload_round added || why="${why:+$why; }warm-up: added not back"
 set -- $(rss_of_pid1)
 rss_r1=$1 anon_r1=$3
-why=
 for round in 1 2 3 4; do
 	reload_round removeme || why="${why:+$why; }round $round: removeme not back"
 	reload_round added || why="${why:+$why; }round $round: added not back"
 done
 set -- $(rss_of_pid1)
 rss_r2=$1 anon_r2=$3
-note "rss after the first reload $rss_r1 kB, after 8 more $rss_r2 kB (anonymous $anon_r1 -> $anon_r2 kB)"
+note "rss after a warm-up round $rss_r1 kB, after 8 more $rss_r2 kB (anonymous $anon_r1 -> $anon_r2 kB)"
 [ "$rss_r2" -le $((rss_r1 + rss_r1 * 3 / 100)) ] || why="${why:+$why; }Rss $rss_r1 -> $rss_r2 kB"
 [ "$anon_r2" -le $((anon_r1 + anon_r1 * 5 / 100)) ] || why="${why:+$why; }Anonymous $anon_r1 -> $anon_r2 kB"
 if [ -z "$why" ]; then ok pid1-reload-no-leak; else nok pid1-reload-no-leak "$why"; fi
