@@ -1184,6 +1184,25 @@ static void finish_seccomp(struct parse *p, const char *file)
 	strv_sort_unique(&r->names);
 }
 
+/* Whether the unit's filter lets any call through that changes mounts. */
+static bool mount_calls_allowed(const struct seccomp_rules *r)
+{
+	static const char *const calls[] = {
+		"mount", "umount", "umount2", "move_mount", "mount_setattr", "fsmount",
+		"fsopen", "fsconfig", "open_tree", "pivot_root",
+	};
+
+	if (!r->enabled)
+		return true;
+	for (size_t i = 0; i < sizeof calls / sizeof calls[0]; i++) {
+		bool listed = strv_contains(&r->names, calls[i]);
+
+		if (r->allow_list ? listed : !listed && seccomp_syscall_known(calls[i]))
+			return true;
+	}
+	return false;
+}
+
 static void finish(struct parse *p, const char *file)
 {
 	struct spec *s = p->s;
@@ -1242,6 +1261,19 @@ static void finish(struct parse *p, const char *file)
 		diag_at(p->d, p->nnp_loc.file, p->nnp_loc.line, "Sandbox", "NoNewPrivileges",
 			"\"no\" needs CAP_SYS_ADMIN or no seccomp filter (SeccompProfile=none, no "
 			"SystemCallFilter=): the kernel loads a filter only under no_new_privs");
+	/* In a user namespace every mount the launch child makes (the covers
+	 * over PID 1's folders, the masks, the read-only root and /proc/sys)
+	 * belongs to the unit's own namespace, so the kernel does not lock
+	 * them: with CAP_SYS_ADMIN and the mount calls let through, the unit
+	 * could unmount them all (and its uid 0 is the host's, 0-65535 being
+	 * mapped to themselves). Refused until the user namespace comes after
+	 * the mounts (docs/SECURITY.md, known limits). */
+	if ((s->namespaces & NS_BIT(NS_USER)) && (s->caps & (1ull << 21)) &&
+	    mount_calls_allowed(&s->seccomp))
+		diag_at(p->d, p->ns_loc.file ? p->ns_loc.file : file, p->ns_loc.line, "Sandbox",
+			"Namespaces",
+			"user together with CAP_SYS_ADMIN needs a seccomp filter that denies the mount "
+			"calls (the default profile does): the unit could undo its own sandbox's mounts");
 	/* Masking and read-only paths are mounts: without a mount namespace
 	 * they cannot be applied, so the defaults do not apply either. */
 	if (!(s->namespaces & NS_BIT(NS_MOUNT))) {

@@ -65,14 +65,27 @@ static bool trusted_sender(const struct signalfd_siginfo *si)
 {
 	static int64_t last_ms;
 	static unsigned quiet;   /* refusals not logged since the last line */
-	struct peer p;
+	struct peer p = { .kind = PEER_GONE };
 	char msg[400];
+	const char *why;
 
-	if (si->ssi_code == SI_KERNEL || si->ssi_pid == 0)
+	/* The kernel's own (ctrl-alt-del, a kernel shutdown request). */
+	if (si->ssi_code == SI_KERNEL)
 		return true;
-	peer_classify(&sv, (pid_t)si->ssi_pid, -1, &p);
-	if (peer_may_control(&sv, &p, msg, sizeof msg) && p.kind == PEER_OUTSIDE)
-		return true;
+	/* Only kill(2) and tkill(2) have a sender pid the kernel wrote:
+	 * sigqueue and the rest let the sender say whatever it likes
+	 * (rt_sigqueueinfo with si_pid 0 or 1). pid 0 here is a sender in a
+	 * pid namespace we cannot see: inside a unit. */
+	if (si->ssi_code != SI_USER && si->ssi_code != SI_TKILL) {
+		why = "sent with a sender pid of its own choosing (sigqueue)";
+	} else if (si->ssi_pid == 0) {
+		why = "sent from another pid namespace";
+	} else {
+		peer_classify(&sv, (pid_t)si->ssi_pid, -1, &p);
+		if (peer_may_control(&sv, &p, msg, sizeof msg) && p.kind == PEER_OUTSIDE)
+			return true;
+		why = p.kind == PEER_UNIT ? p.unit : p.how;
+	}
 	/* logged once per second at most: a unit looping on kill(1) must not
 	 * flood the console */
 	int64_t now = mono_ms();
@@ -87,9 +100,7 @@ static bool trusted_sender(const struct signalfd_siginfo *si)
 	if (quiet)
 		snprintf(more, sizeof more, " (and %u more since the last such message)", quiet);
 	sup_log(&sv, "%s from pid %d ignored: %s%s%s; shut down with sandboxctl", name,
-		(int)si->ssi_pid,
-		p.kind == PEER_UNIT ? "it runs inside unit " : "", p.kind == PEER_UNIT ? p.unit : p.how,
-		more);
+		(int)si->ssi_pid, p.kind == PEER_UNIT ? "it runs inside unit " : "", why, more);
 	quiet = 0;
 	return false;
 }

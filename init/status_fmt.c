@@ -420,31 +420,75 @@ static void limits(struct sf_buf *b, const struct spec *sp)
 	sf_buf_puts(b, "\n");
 }
 
-/* Control characters other than tab become \xHH: log text goes to an
- * operator's terminal. A trailing CR (CRLF output) is dropped. */
-size_t sf_escape(const char *s, size_t n, char *out)
+/* Length of the valid UTF-8 sequence at s (at most n bytes), 0 if invalid. */
+static size_t utf8_seq(const unsigned char *s, size_t n)
+{
+	size_t k;
+	uint32_t cp;
+
+	if (s[0] < 0x80)
+		return 1;
+	if (s[0] >= 0xc2 && s[0] <= 0xdf) {
+		k = 2;
+		cp = s[0] & 0x1f;
+	} else if (s[0] >= 0xe0 && s[0] <= 0xef) {
+		k = 3;
+		cp = s[0] & 0x0f;
+	} else if (s[0] >= 0xf0 && s[0] <= 0xf4) {
+		k = 4;
+		cp = s[0] & 0x07;
+	} else {
+		return 0;
+	}
+	if (k > n)
+		return 0;
+	for (size_t i = 1; i < k; i++) {
+		if ((s[i] & 0xc0) != 0x80)
+			return 0;
+		cp = cp << 6 | (s[i] & 0x3f);
+	}
+	if ((k == 3 && cp < 0x800) || (k == 4 && (cp < 0x10000 || cp > 0x10ffff)) ||
+	    (cp >= 0xd800 && cp <= 0xdfff))
+		return 0;
+	return k;
+}
+
+/* Log text goes to an operator's terminal and to the console: control
+ * characters other than tab become \xHH, and so do the C1 controls
+ * (U+0080..U+009F: U+009B is a CSI to the Linux console and to 8-bit
+ * terminals) and every byte that is not part of valid UTF-8. Each input
+ * byte gives at most 4 output bytes. A trailing CR (CRLF output) is
+ * dropped. */
+size_t sf_escape(const char *text, size_t n, char *out)
 {
 	static const char hex[] = "0123456789abcdef";
+	const unsigned char *s = (const unsigned char *)text;
 	size_t k = 0;
 
 	if (n && s[n - 1] == '\r')
 		n--;
-	for (size_t i = 0; i < n; i++) {
-		unsigned char c = (unsigned char)s[i];
+	for (size_t i = 0; i < n;) {
+		unsigned char c = s[i];
+		size_t len = utf8_seq(s + i, n - i);
+		bool control = c < 0x80 ? (c < 0x20 && c != '\t') || c == 0x7f
+					: len == 0 || (c == 0xc2 && s[i + 1] < 0xa0);
 
-		if ((c < 0x20 && c != '\t') || c == 0x7f) {
-			if (out) {
-				out[k] = '\\';
-				out[k + 1] = 'x';
-				out[k + 2] = hex[c >> 4];
-				out[k + 3] = hex[c & 15];
-			}
-			k += 4;
+		if (control) {
+			/* an escaped sequence goes byte by byte */
+			len = len ? len : 1;
+			for (size_t j = 0; j < len; j++, k += 4)
+				if (out) {
+					out[k] = '\\';
+					out[k + 1] = 'x';
+					out[k + 2] = hex[s[i + j] >> 4];
+					out[k + 3] = hex[s[i + j] & 15];
+				}
 		} else {
 			if (out)
-				out[k] = (char)c;
-			k++;
+				memcpy(out + k, s + i, len);
+			k += len;
 		}
+		i += len;
 	}
 	return k;
 }
@@ -599,39 +643,6 @@ static void jw_close(struct jw *j, char c)
 		jw_indent(j);
 	sf_buf_add(j->b, &c, 1);
 	j->first = false;
-}
-
-/* Length of the valid UTF-8 sequence at s (at most n bytes), 0 if invalid. */
-static size_t utf8_seq(const unsigned char *s, size_t n)
-{
-	size_t k;
-	uint32_t cp;
-
-	if (s[0] < 0x80)
-		return 1;
-	if (s[0] >= 0xc2 && s[0] <= 0xdf) {
-		k = 2;
-		cp = s[0] & 0x1f;
-	} else if (s[0] >= 0xe0 && s[0] <= 0xef) {
-		k = 3;
-		cp = s[0] & 0x0f;
-	} else if (s[0] >= 0xf0 && s[0] <= 0xf4) {
-		k = 4;
-		cp = s[0] & 0x07;
-	} else {
-		return 0;
-	}
-	if (k > n)
-		return 0;
-	for (size_t i = 1; i < k; i++) {
-		if ((s[i] & 0xc0) != 0x80)
-			return 0;
-		cp = cp << 6 | (s[i] & 0x3f);
-	}
-	if ((k == 3 && cp < 0x800) || (k == 4 && (cp < 0x10000 || cp > 0x10ffff)) ||
-	    (cp >= 0xd800 && cp <= 0xdfff))
-		return 0;
-	return k;
 }
 
 static void jw_string(struct jw *j, const char *str, size_t n)

@@ -37,14 +37,15 @@ int rootfs_host_dev(enum rootfs_dev d, struct step_fail *f)
 	return fd;
 }
 
-/* Bind the checked host node onto an empty file `name` in our fresh /dev. */
-static int bind_dev(int devfd, enum rootfs_dev d, struct step_fail *f)
+/* Bind the checked host node (host, opened before our /dev covered the
+ * host's) onto an empty file `name` in our fresh /dev. */
+static int bind_dev(int devfd, enum rootfs_dev d, int host, struct step_fail *f)
 {
 	struct open_how how = {
 		.flags = O_PATH | O_CLOEXEC,
 		.resolve = RESOLVE_BENEATH | RESOLVE_NO_SYMLINKS,
 	};
-	int host, t, m, fd;
+	int t, m, fd;
 
 	fd = openat(devfd, devs[d].name, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0);
 	if (fd < 0)
@@ -53,16 +54,10 @@ static int bind_dev(int devfd, enum rootfs_dev d, struct step_fail *f)
 	t = sys_openat2(devfd, devs[d].name, &how);
 	if (t < 0)
 		return step_failed(f, "open", devs[d].host, errno);
-	host = rootfs_host_dev(d, f);
-	if (host < 0) {
-		close(t);
-		return -1;
-	}
 	/* Read-only: the device still reads and writes, but its inode (mode,
 	 * owner, times) is the host's and must not be changeable from inside. */
 	m = rootfs_bind_fd(host, false, SBX_MOUNT_ATTR_RDONLY | SBX_MOUNT_ATTR_NOSUID |
 			   SBX_MOUNT_ATTR_NOEXEC, t, "bind-mount onto", devs[d].host, f);
-	close(host);
 	close(t);
 	return m;
 }
@@ -100,19 +95,26 @@ int rootfs_dev_setup(int rootfd, bool ipc_ns, int *nullfd, int *devmnt, struct s
 		{ "/proc/self/fd/2", "stderr" },
 	};
 	const unsigned safe = SBX_MOUNT_ATTR_NOSUID | SBX_MOUNT_ATTR_NODEV | SBX_MOUNT_ATTR_NOEXEC;
-	int t, devfd, r = -1;
+	int t, devfd = -1, r = -1, host[DEV_COUNT];
 
+	/* The host's nodes first: without a RootDirectory= our /dev covers
+	 * the host's own /dev, where they are found. */
+	for (int d = 0; d < DEV_COUNT; d++)
+		host[d] = -1;
+	for (int d = 0; d < DEV_COUNT; d++)
+		if ((host[d] = rootfs_host_dev((enum rootfs_dev)d, f)) < 0)
+			goto out;
 	t = rootfs_mkpath(rootfd, "/dev", ROOTFS_DIR, f);
 	if (t < 0)
-		return -1;
+		goto out;
 	/* Not nodev: the nodes we mknod below must work. */
 	devfd = rootfs_mount_fs("tmpfs", dev_opts, 2, SBX_MOUNT_ATTR_NOSUID, t, "mount tmpfs on",
 				"/dev", f);
 	close(t);
 	if (devfd < 0)
-		return -1;
+		goto out;
 
-	*nullfd = bind_dev(devfd, DEV_NULL, f);
+	*nullfd = bind_dev(devfd, DEV_NULL, host[DEV_NULL], f);
 	if (*nullfd < 0)
 		goto out;
 	for (int d = DEV_NULL + 1; d < DEV_COUNT; d++) {
@@ -125,7 +127,7 @@ int rootfs_dev_setup(int rootfd, bool ipc_ns, int *nullfd, int *devmnt, struct s
 			step_failed(f, "mknod", devs[d].host, errno);
 			goto out;
 		}
-		t = bind_dev(devfd, (enum rootfs_dev)d, f);
+		t = bind_dev(devfd, (enum rootfs_dev)d, host[d], f);
 		if (t < 0)
 			goto out;
 		close(t);
@@ -148,6 +150,9 @@ int rootfs_dev_setup(int rootfd, bool ipc_ns, int *nullfd, int *devmnt, struct s
 	*devmnt = devfd;   /* kept: /dev is checked after pivot_root */
 	devfd = -1;
 out:
+	for (int d = 0; d < DEV_COUNT; d++)
+		if (host[d] >= 0)
+			close(host[d]);
 	if (devfd >= 0)
 		close(devfd);
 	return r;

@@ -320,41 +320,45 @@ static int setup_sys(int rootfd, unsigned ns, struct step_fail *f)
 	return m;
 }
 
-static int apply_op(int rootfd, const struct rootfs_op *op, struct step_fail *f)
+static int apply_op(int rootfd, const struct rootfs_op *op, int src, struct step_fail *f)
 {
 	enum rootfs_kind kind = op->dest_kind;
-	int src = -1, t, m;
+	int t, m;
 
 	if (op->kind == ROOTFS_OP_BIND) {
 		struct stat st;
 
-		/* in our copy of the host's tree, before pivot_root */
-		src = open_host(op->source, 0, "bind", f);
-		if (src < 0)
-			return -1;
-		if (fstat(src, &st) < 0) {
-			close(src);
+		if (fstat(src, &st) < 0)
 			return step_failed(f, "bind", op->source, errno);
-		}
 		kind = S_ISDIR(st.st_mode) ? ROOTFS_DIR : ROOTFS_FILE;
 	}
 	t = rootfs_mkpath(rootfd, op->dest, kind, f);
-	if (t < 0) {
-		if (src >= 0)
-			close(src);
+	if (t < 0)
 		return -1;
-	}
-	if (op->kind == ROOTFS_OP_TMPFS) {
+	if (op->kind == ROOTFS_OP_TMPFS)
 		m = rootfs_mount_fs("tmpfs", op->opts, op->n_opts, op->attrs, t,
 				    "mount tmpfs on", op->dest, f);
-	} else {
+	else
 		m = rootfs_bind_fd(src, true, op->attrs, t, "bind-mount onto", op->dest, f);
-		close(src);
-	}
 	close(t);
 	if (m < 0)
 		return -1;
 	close(m);
+	return 0;
+}
+
+/* Every bind source, opened in our copy of the host's tree once PID 1's
+ * folders are covered and before anything of the sandbox (its /dev, /sys,
+ * /tmp, /run) is mounted over the host's paths: a source names a host
+ * path, never one of the sandbox's own mounts. */
+static int open_sources(const struct rootfs_plan *p, int *src, struct step_fail *f)
+{
+	if (p->n_ops > ROOTFS_MAX_OPS)
+		return step_failed(f, "plan the mounts", NULL, E2BIG);
+	for (size_t i = 0; i < p->n_ops; i++)
+		if (p->ops[i].kind == ROOTFS_OP_BIND &&
+		    (src[i] = open_host(p->ops[i].source, 0, "bind", f)) < 0)
+			return -1;
 	return 0;
 }
 
@@ -395,6 +399,10 @@ int rootfs_setup(const struct rootfs_plan *p, struct step_fail *f)
 {
 	struct rootfs_kern k = { .proc = -1, .sys = -1 };
 	int srcroot = -1, rootfd = -1, nullfd = -1, devmnt = -1, sockfd = -1, r = -1;
+	int src[ROOTFS_MAX_OPS];
+
+	for (size_t i = 0; i < ROOTFS_MAX_OPS; i++)
+		src[i] = -1;
 
 	/* Nothing we mount may propagate back to the host's namespace. */
 	if (mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) < 0)
@@ -415,7 +423,7 @@ int rootfs_setup(const struct rootfs_plan *p, struct step_fail *f)
 		r = -1;
 	}
 	/* PID 1's folders, covered before anything is bound from the tree. */
-	if (rootfs_hide(p->hide, p->control_sock, &sockfd, f) < 0)
+	if (rootfs_hide(p->hide, p->control_sock, &sockfd, f) < 0 || open_sources(p, src, f) < 0)
 		goto out;
 	rootfd = open_root(p, srcroot, f);
 	if (rootfd < 0)
@@ -425,18 +433,17 @@ int rootfs_setup(const struct rootfs_plan *p, struct step_fail *f)
 	k.proc = mount_proc(rootfd, f);
 	if (k.proc < 0)
 		goto out;
-	if (p->root) {
-		if (rootfs_dev_setup(rootfd, p->namespaces & NS_BIT(NS_IPC), &nullfd, &devmnt,
-				     f) < 0)
-			goto out;
-	} else if (p->n_masked && (nullfd = rootfs_host_dev(DEV_NULL, f)) < 0) {
+	/* A /dev of our own with or without a RootDirectory=: the host's
+	 * devtmpfs would hand a uid-0 service every disk, /dev/kmsg and the
+	 * console (read-only mounts do not stop device I/O). A unit that
+	 * needs a device binds it (BindPaths=/dev/ttyS1). */
+	if (rootfs_dev_setup(rootfd, p->namespaces & NS_BIT(NS_IPC), &nullfd, &devmnt, f) < 0)
 		goto out;
-	}
 	k.sys = setup_sys(rootfd, p->namespaces, f);
 	if (k.sys < 0)
 		goto out;
 	for (size_t i = 0; i < p->n_ops; i++)
-		if (apply_op(rootfd, &p->ops[i], f) < 0)
+		if (apply_op(rootfd, &p->ops[i], src[i], f) < 0)
 			goto out;
 	/* ControlAccess= in the system's root whose /run the unit made its
 	 * own: the socket at its usual path all the same. With a root, the
@@ -472,6 +479,8 @@ int rootfs_setup(const struct rootfs_plan *p, struct step_fail *f)
 		goto out;
 	r = 0;
 out:
+	for (size_t i = 0; i < p->n_ops && i < ROOTFS_MAX_OPS; i++)
+		close_fd(&src[i]);
 	close_fd(&nullfd);
 	close_fd(&devmnt);
 	close_fd(&sockfd);

@@ -43,6 +43,10 @@ struct rootfs_op {
 	size_t n_opts;
 };
 
+/* Mounts of one sandbox the child carries out: the parser's cap
+ * (UNIT_MOUNTS_MAX, 256) plus its default /tmp and /run, with room. */
+#define ROOTFS_MAX_OPS 272
+
 struct rootfs_plan {
 	struct arena arena;
 	const char *root;           /* NULL: keep the system's root */

@@ -13,8 +13,11 @@
  * nothing by attacking it. A sandbox given CAP_SYS_PTRACE could still
  * reach it; that capability is not in the default set. ETXTBSY alone is
  * no guarantee (newer kernels no longer deny writes to running binaries),
- * and a memfd copy would cost milliseconds per start. The reaper carries
- * no seccomp filter (a unit's allow list need not allow wait4 or kill). */
+ * and a memfd copy would cost milliseconds per start. The real PID 1 runs
+ * from a read-only bind of its binary (init/seal.c). The reaper carries a
+ * seccomp filter of its own, an allow list of the few calls it makes
+ * (the unit's list need not allow wait4 or kill), so that even a sandbox
+ * given CAP_SYS_PTRACE cannot make it do anything else. */
 #ifndef SBX_REAPER_H
 #define SBX_REAPER_H
 

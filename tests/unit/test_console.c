@@ -48,6 +48,15 @@ int main(void)
 	console_line("[u] ", "a\033]0;x\007b\r", 9, false);
 	slurp();
 	CHECK_STR("escape: control bytes as logs shows them", got, "[u] a\\x1b]0;x\\x07b\n");
+	/* C1 controls: U+009B is a CSI to the Linux console in UTF-8 mode,
+	 * a raw 0x9b to an 8-bit terminal; neither gets through. Other
+	 * UTF-8 (é, U+00A0, a 4-byte emoji) passes as it is. */
+	got_len = 0;
+	console_line("[u] ", "\xc2\x9b" "2J" "\x9b" "5m" "\xc3\xa9\xc2\xa0\xf0\x9f\x98\x80\xed\xa0\x80", 18,
+		     false);
+	slurp();
+	CHECK_STR("escape: C1 controls and invalid UTF-8 escaped, valid UTF-8 kept", got,
+		  "[u] \\xc2\\x9b2J\\x9b5m\xc3\xa9\xc2\xa0\xf0\x9f\x98\x80\\xed\\xa0\\x80\n");
 
 	/* a console that never drains: 20000 lines, no call may wait */
 	char line[200];
