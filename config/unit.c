@@ -1188,7 +1188,7 @@ static void finish_seccomp(struct parse *p, const char *file)
 static bool mount_calls_allowed(const struct seccomp_rules *r)
 {
 	static const char *const calls[] = {
-		"mount", "umount", "umount2", "move_mount", "mount_setattr", "fsmount",
+		"mount", "umount2", "move_mount", "mount_setattr", "fsmount", "fspick",
 		"fsopen", "fsconfig", "open_tree", "pivot_root",
 	};
 
@@ -1274,6 +1274,17 @@ static void finish(struct parse *p, const char *file)
 			"Namespaces",
 			"user together with CAP_SYS_ADMIN needs a seccomp filter that denies the mount "
 			"calls (the default profile does): the unit could undo its own sandbox's mounts");
+	/* Without a mount namespace the unit sees the system's cgroup2 mount,
+	 * and without a cgroup namespace the kernel lets a root service move
+	 * itself out of its cgroup (cgroup.procs of the root): out of its
+	 * limits, and out of what tells PID 1 that it is inside a unit. That
+	 * is the administrator's shape, and must say so. */
+	if (!(s->namespaces & (NS_BIT(NS_MOUNT) | NS_BIT(NS_CGROUP))) && !s->control_access)
+		diag_at(p->d, p->ns_loc.file ? p->ns_loc.file : file, p->ns_loc.line, "Sandbox",
+			"Namespaces",
+			"without both mount and cgroup namespaces a root service can leave its cgroup "
+			"and pass for the administrator: keep one of them, or set ControlAccess=yes "
+			"for the administrator's own unit");
 	/* Masking and read-only paths are mounts: without a mount namespace
 	 * they cannot be applied, so the defaults do not apply either. */
 	if (!(s->namespaces & NS_BIT(NS_MOUNT))) {

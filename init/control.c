@@ -736,10 +736,28 @@ static void accept_one(int fd)
 {
 	struct conn *c = NULL;
 	struct err e;
+	char deny[sizeof c->deny_msg];
+	bool denied = !peer_allowed(fd, deny, sizeof deny);
+	int n_denied = 0;
 
-	for (int i = 0; i < CONTROL_MAX_CONN && !c; i++)
-		if (!ctl.c[i].used)
+	for (int i = 0; i < CONTROL_MAX_CONN; i++) {
+		if (!ctl.c[i].used && !c)
 			c = &ctl.c[i];
+		n_denied += ctl.c[i].used && ctl.c[i].denied;
+	}
+	/* A refused peer gets a slot only while few hold one (its reply then
+	 * waits for its request, so that a client still sending does not lose
+	 * it to a broken pipe); past that it is answered and closed now: a
+	 * unit reconnecting in a loop must not lock the administrator out. */
+	if (denied && n_denied >= CONTROL_MAX_DENIED) {
+		char msg[sizeof deny + 8];
+		size_t n = strlen(deny);
+
+		snprintf(msg, sizeof msg, "%d\n%s%s", CONTROL_REFUSED, deny,
+			 n && deny[n - 1] == '\n' ? "" : "\n");
+		refuse(fd, msg);
+		return;
+	}
 	if (!c) {
 		refuse(fd, "1\ntoo many connections to PID 1 at once; try again\n");
 		return;
@@ -757,10 +775,9 @@ static void accept_one(int fd)
 	c->follow[0] = '\0';
 	c->follow_svc = NULL;
 	sf_buf_init(&c->out, CONTROL_REPLY_MAX);
-	arm(c, CONTROL_IDLE_MS);
-	/* refused when its request comes, so that the client, still
-	 * sending, does not lose the reply to a broken pipe */
-	c->denied = !peer_allowed(fd, c->deny_msg, sizeof c->deny_msg);
+	c->denied = denied;
+	memcpy(c->deny_msg, deny, sizeof deny);
+	arm(c, denied ? CONTROL_DENIED_MS : CONTROL_IDLE_MS);
 }
 
 static void on_listen(struct loop_watch *w, uint32_t events)

@@ -36,6 +36,14 @@ struct svc;
 #define CONTROL_MAX_FOLLOW_STR "8"   /* for help texts */
 _Static_assert(CONTROL_MAX_FOLLOW < CONTROL_MAX_CONN, "followers leave slots for requests");
 #define CONTROL_IDLE_MS 5000           /* no request (or no progress) -> dropped */
+/* Refused peers (a unit without ControlAccess=yes, a non-root caller) hold
+ * at most this many slots, each for at most CONTROL_DENIED_MS, so that they
+ * can never crowd out the administrator; past it they get the refusal and
+ * are closed at once. */
+#define CONTROL_MAX_DENIED 2
+#define CONTROL_DENIED_MS 1000
+_Static_assert(CONTROL_MAX_FOLLOW + CONTROL_MAX_DENIED < CONTROL_MAX_CONN,
+	       "followers and refused peers leave slots for requests");
 #define CONTROL_REPLY_MAX (1u << 20)   /* reply bytes held per connection */
 
 /* Reply codes, also sandboxctl's exit status. */

@@ -335,30 +335,53 @@ static int apply_op(int rootfd, const struct rootfs_op *op, int src, struct step
 	t = rootfs_mkpath(rootfd, op->dest, kind, f);
 	if (t < 0)
 		return -1;
-	if (op->kind == ROOTFS_OP_TMPFS)
+	if (op->kind == ROOTFS_OP_TMPFS) {
 		m = rootfs_mount_fs("tmpfs", op->opts, op->n_opts, op->attrs, t,
 				    "mount tmpfs on", op->dest, f);
-	else
-		m = rootfs_bind_fd(src, true, op->attrs, t, "bind-mount onto", op->dest, f);
+		close(t);
+		if (m < 0)
+			return -1;
+		close(m);
+		return 0;
+	}
+	/* src is already a detached clone (clone_sources): its flags, then
+	 * in place */
+	struct sbx_mount_attr a = { .attr_set = op->attrs };
+
+	m = 0;
+	if (op->attrs && sys_mount_setattr(src, "", AT_EMPTY_PATH | AT_RECURSIVE, &a) < 0)
+		m = step_failed(f, "bind-mount onto", op->dest, errno);
+	else if (sys_move_mount(src, "", t, "",
+				SBX_MOVE_MOUNT_F_EMPTY_PATH | SBX_MOVE_MOUNT_T_EMPTY_PATH) < 0)
+		m = step_failed(f, "bind-mount onto", op->dest, errno);
 	close(t);
-	if (m < 0)
-		return -1;
-	close(m);
-	return 0;
+	return m;
 }
 
-/* Every bind source, opened in our copy of the host's tree once PID 1's
- * folders are covered and before anything of the sandbox (its /dev, /sys,
- * /tmp, /run) is mounted over the host's paths: a source names a host
- * path, never one of the sandbox's own mounts. */
-static int open_sources(const struct rootfs_plan *p, int *src, struct step_fail *f)
+/* Every bind source, taken from our copy of the host's tree once PID 1's
+ * folders are covered and before anything of the sandbox (its read-only
+ * root, /dev, /sys, /tmp, /run) changes it: opened without symlinks and
+ * cloned at once (a detached copy of the source's mounts, as the host has
+ * them), so a source names a host path, never one of the sandbox's own
+ * mounts, and a writable bind is not made read-only by the unit's root. */
+static int clone_sources(const struct rootfs_plan *p, int *src, struct step_fail *f)
 {
 	if (p->n_ops > ROOTFS_MAX_OPS)
 		return step_failed(f, "plan the mounts", NULL, E2BIG);
-	for (size_t i = 0; i < p->n_ops; i++)
-		if (p->ops[i].kind == ROOTFS_OP_BIND &&
-		    (src[i] = open_host(p->ops[i].source, 0, "bind", f)) < 0)
+	for (size_t i = 0; i < p->n_ops; i++) {
+		int fd;
+
+		if (p->ops[i].kind != ROOTFS_OP_BIND)
+			continue;
+		fd = open_host(p->ops[i].source, 0, "bind", f);
+		if (fd < 0)
 			return -1;
+		src[i] = sys_open_tree(fd, "", SBX_OPEN_TREE_CLONE | O_CLOEXEC | AT_EMPTY_PATH |
+				       AT_RECURSIVE);
+		close(fd);
+		if (src[i] < 0)
+			return step_failed(f, "bind", p->ops[i].source, errno);
+	}
 	return 0;
 }
 
@@ -409,6 +432,11 @@ int rootfs_setup(const struct rootfs_plan *p, struct step_fail *f)
 		return step_failed(f, "make / private", NULL, errno);
 	if (p->root && (srcroot = open_host(p->root, O_DIRECTORY, "root", f)) < 0)
 		return -1;
+	/* PID 1's folders, covered before anything is taken from the tree;
+	 * then the bind sources, cloned while the tree is still as the host
+	 * has it (a clone keeps the flags of its source mount). */
+	if (rootfs_hide(p->hide, p->control_sock, &sockfd, f) < 0 || clone_sources(p, src, f) < 0)
+		goto out;
 	if (!p->root && p->root_readonly) {
 		int host = open("/", O_PATH | O_DIRECTORY | O_CLOEXEC);
 
@@ -422,9 +450,6 @@ int rootfs_setup(const struct rootfs_plan *p, struct step_fail *f)
 			goto out;
 		r = -1;
 	}
-	/* PID 1's folders, covered before anything is bound from the tree. */
-	if (rootfs_hide(p->hide, p->control_sock, &sockfd, f) < 0 || open_sources(p, src, f) < 0)
-		goto out;
 	rootfd = open_root(p, srcroot, f);
 	if (rootfd < 0)
 		goto out;
