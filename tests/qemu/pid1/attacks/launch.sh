@@ -79,7 +79,9 @@ fi
 $CTL start atk-launch-look >/dev/null 2>&1
 $CTL start atk-launch-ctl >/dev/null 2>&1
 wait_for 20 test -e $A/look.done -a -s $A/ctl-status.out
-if [ -n "$(cat $A/look.out 2>/dev/null)" ] || [ ! -e $A/look.out ]; then
+# empty, or (a private /run of the unit's own) not there at all
+if grep -v '^ls: /run/sandboxd: No such file or directory$' $A/look.out 2>/dev/null | grep -q . ||
+	[ ! -e $A/look.out ]; then
 	nok atk-launch-hide-folders "a default unit sees: $(tr '\n' ' ' < $A/look.out 2>/dev/null | cut -c1-120)"
 else
 	ok atk-launch-hide-folders
