@@ -1,5 +1,7 @@
 #include "dev.h"
 
+#include "config.h"
+
 #include <errno.h>
 #include <fcntl.h>
 #include <sys/stat.h>
@@ -84,7 +86,8 @@ int rootfs_dev_setup(int rootfd, bool ipc_ns, int *nullfd, int *devmnt, struct s
 {
 	static const struct rootfs_kv dev_opts[] = { { "mode", "755" }, { "size", "4m" } };
 	static const struct rootfs_kv pts_opts[] = { { "ptmxmode", "0666" }, { "mode", "0620" } };
-	static const struct rootfs_kv shm_opts[] = { { "mode", "1777" }, { "size", "64m" } };
+	/* the same size as the system's /dev/shm (init/boot.c) */
+	static const struct rootfs_kv shm_opts[] = { { "mode", "1777" }, { "size", CONFIG_SHM_SIZE } };
 	static const struct {
 		const char *target, *name;
 	} links[] = {
@@ -107,9 +110,13 @@ int rootfs_dev_setup(int rootfd, bool ipc_ns, int *nullfd, int *devmnt, struct s
 	t = rootfs_mkpath(rootfd, "/dev", ROOTFS_DIR, f);
 	if (t < 0)
 		goto out;
-	/* Not nodev: the nodes we mknod below must work. */
-	devfd = rootfs_mount_fs("tmpfs", dev_opts, 2, SBX_MOUNT_ATTR_NOSUID, t, "mount tmpfs on",
-				"/dev", f);
+	/* nodev (and read-only once the unit's own binds are in, see
+	 * rootfs_setup): the only device nodes that work
+	 * in it are the checked host nodes bound in below (each bind a mount
+	 * of its own, devices allowed), so a unit given CAP_MKNOD cannot make
+	 * the console, a disk or /dev/kmsg appear there. */
+	devfd = rootfs_mount_fs("tmpfs", dev_opts, 2, SBX_MOUNT_ATTR_NOSUID | SBX_MOUNT_ATTR_NODEV,
+				t, "mount tmpfs on", "/dev", f);
 	close(t);
 	if (devfd < 0)
 		goto out;
@@ -118,15 +125,6 @@ int rootfs_dev_setup(int rootfd, bool ipc_ns, int *nullfd, int *devmnt, struct s
 	if (*nullfd < 0)
 		goto out;
 	for (int d = DEV_NULL + 1; d < DEV_COUNT; d++) {
-		/* mknod is one syscall; in a user namespace it is refused
-		 * (EPERM) and the checked host node is bound instead. */
-		if (mknodat(devfd, devs[d].name, S_IFCHR | 0666,
-			    makedev(devs[d].major, devs[d].minor)) == 0)
-			continue;
-		if (errno != EPERM) {
-			step_failed(f, "mknod", devs[d].host, errno);
-			goto out;
-		}
 		t = bind_dev(devfd, (enum rootfs_dev)d, host[d], f);
 		if (t < 0)
 			goto out;

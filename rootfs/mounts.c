@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include "dev.h"
+#include "kernbind.h"
 #include "hide.h"
 #include "kernfs.h"
 #include "mountapi.h"
@@ -142,7 +143,7 @@ int rootfs_plan_build(const struct spec *s, struct rootfs_plan *p, struct err *e
 	}
 	if (norm_list(p, &s->masked_paths, &p->masked, &p->n_masked, "masked path", e) < 0 ||
 	    norm_list(p, &s->readonly_paths, &p->readonly, &p->n_readonly, "read-only path",
-		      e) < 0)
+		      e) < 0 || rootfs_check_bind_sources(p, e) < 0)
 		goto fail;
 	return 0;
 fail:
@@ -323,6 +324,7 @@ static int setup_sys(int rootfd, unsigned ns, struct step_fail *f)
 static int apply_op(int rootfd, const struct rootfs_op *op, int src, struct step_fail *f)
 {
 	enum rootfs_kind kind = op->dest_kind;
+	unsigned attrs = op->attrs;
 	int t, m;
 
 	if (op->kind == ROOTFS_OP_BIND) {
@@ -331,6 +333,11 @@ static int apply_op(int rootfd, const struct rootfs_op *op, int src, struct step
 		if (fstat(src, &st) < 0)
 			return step_failed(f, "bind", op->source, errno);
 		kind = S_ISDIR(st.st_mode) ? ROOTFS_DIR : ROOTFS_FILE;
+		/* A folder is bound nodev: a unit given CAP_MKNOD must not
+		 * make a device node that works (or that the host then finds
+		 * in its folder). A device is bound as the file it is. */
+		if (kind == ROOTFS_DIR)
+			attrs |= SBX_MOUNT_ATTR_NODEV;
 	}
 	t = rootfs_mkpath(rootfd, op->dest, kind, f);
 	if (t < 0)
@@ -346,10 +353,10 @@ static int apply_op(int rootfd, const struct rootfs_op *op, int src, struct step
 	}
 	/* src is already a detached clone (clone_sources): its flags, then
 	 * in place */
-	struct sbx_mount_attr a = { .attr_set = op->attrs };
+	struct sbx_mount_attr a = { .attr_set = attrs };
 
 	m = 0;
-	if (op->attrs && sys_mount_setattr(src, "", AT_EMPTY_PATH | AT_RECURSIVE, &a) < 0)
+	if (attrs && sys_mount_setattr(src, "", AT_EMPTY_PATH | AT_RECURSIVE, &a) < 0)
 		m = step_failed(f, "bind-mount onto", op->dest, errno);
 	else if (sys_move_mount(src, "", t, "",
 				SBX_MOVE_MOUNT_F_EMPTY_PATH | SBX_MOVE_MOUNT_T_EMPTY_PATH) < 0)
@@ -404,7 +411,9 @@ static int open_root(const struct rootfs_plan *p, int srcroot, struct step_fail 
 	int fd;
 
 	if (p->root)
-		return rootfs_bind_fd(srcroot, true, 0, srcroot, "bind-mount the root", p->root, f);
+		/* nodev: the sandbox's devices are in its own /dev */
+		return rootfs_bind_fd(srcroot, true, SBX_MOUNT_ATTR_NODEV, srcroot,
+				      "bind-mount the root", p->root, f);
 	fd = open("/", O_PATH | O_DIRECTORY | O_CLOEXEC);
 	if (fd < 0)
 		return step_failed(f, "open", "/", errno);
@@ -475,6 +484,10 @@ int rootfs_setup(const struct rootfs_plan *p, struct step_fail *f)
 	 * unit's binds of the run folder carry the cover with the socket. */
 	if (!p->root && sockfd >= 0 && p->n_ops &&
 	    rootfs_expose_sock(rootfd, p->control_sock, sockfd, f) < 0)
+		goto out;
+	/* /dev is filled (its nodes, the unit's device binds): read-only
+	 * from now on, so nothing of the unit's lands in it */
+	if (set_readonly(devmnt, false, "/dev", f) < 0)
 		goto out;
 
 	if (p->root) {

@@ -68,6 +68,40 @@ unit devbind "BindPaths=/dev/kmsg" "/bin/sh -c 'ls /dev/kmsg'"
 runit devbind
 [ "$rc" = 0 ] && ok review-dev-bind-opt-in || nok review-dev-bind-opt-in "rc $rc: $(oneline "$err")"
 
+# CAP_MKNOD: no device node the unit makes works, in its /dev (nodev and
+# read-only), its private /tmp, or a folder it binds (nodev)
+mkdir -p "$work/bind"
+unit mknod "Capabilities=CAP_MKNOD CAP_DAC_OVERRIDE
+BindPaths=$work/bind" "/bin/sh -c 'for d in /dev/xkm /tmp/xkm $work/bind/xkm; do mknod \$d c 1 11 2>/dev/null; echo R3-KMSG > \$d 2>/dev/null && echo WORKS \$d; done; exit 0'"
+runit mknod
+if [ "$rc" = 0 ] && ! printf '%s' "$out" | grep -q WORKS; then
+	ok review-mknod-devices-dead
+else
+	nok review-mknod-devices-dead "rc $rc: $(oneline "$out") $(oneline "$err")"
+fi
+rm -f "$work/bind/xkm"
+# the unit's /dev/shm is sized as the system's (CONFIG_SHM_SIZE, 16M)
+unit shm "" "/bin/sh -c 'df -k /dev/shm | tail -1'"
+runit shm
+size=$(printf '%s' "$out" | awk '{ print $2 }')
+if [ "$rc" = 0 ] && [ -n "$size" ] && [ "$size" -le 16384 ]; then
+	ok review-dev-shm-sized
+else
+	nok review-dev-shm-sized "rc $rc: /dev/shm of $size KiB: $(oneline "$err")"
+fi
+
+# ---- a kernel file system is never bound in: procfs, sysfs, cgroup2, / --------
+
+for src in /proc /proc/sys /sys /sys/fs/cgroup /; do
+	unit kbind "BindPaths=$src:/tmp/k" "/bin/sh -c 'cat /tmp/k/sys/kernel/core_pattern /tmp/k/kernel/core_pattern 2>/dev/null; ls /tmp/k | head -3'"
+	runit kbind
+	if [ "$rc" = 125 ] && [ -z "$out" ] && printf '%s' "$err" | grep -q "bind $src: holds the kernel's"; then
+		ok "review-kernel-fs-bind-refused $src"
+	else
+		nok "review-kernel-fs-bind-refused $src" "rc $rc: $(oneline "$out") $(oneline "$err")"
+	fi
+done
+
 # ---- the Init= reaper carries a filter of its own ----------------------------
 
 # PID 1 of the sandbox is the reaper: filtered and no_new_privs even when

@@ -1,0 +1,130 @@
+#include "kernbind.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdbool.h>
+#include <string.h>
+#include <unistd.h>
+
+/* File systems that are the kernel's knobs or other units' limits. */
+static const char *const kernel_fs[] = {
+	"proc", "sysfs", "cgroup", "cgroup2", "debugfs", "tracefs", "securityfs", "bpf",
+	"pstore", "efivarfs", "configfs", "binfmt_misc", "fusectl",
+};
+
+static bool is_kernel_fs(const char *type)
+{
+	for (size_t i = 0; i < sizeof kernel_fs / sizeof kernel_fs[0]; i++)
+		if (strcmp(type, kernel_fs[i]) == 0)
+			return true;
+	return false;
+}
+
+/* mountinfo escapes blanks, tabs, newlines and backslashes as \ooo */
+static void unescape(char *s)
+{
+	char *o = s;
+
+	for (; *s; s++) {
+		if (s[0] == '\\' && s[1] >= '0' && s[1] <= '3' && s[2] >= '0' && s[2] <= '7' &&
+		    s[3] >= '0' && s[3] <= '7') {
+			*o++ = (char)((s[1] - '0') << 6 | (s[2] - '0') << 3 | (s[3] - '0'));
+			s += 3;
+		} else {
+			*o++ = *s;
+		}
+	}
+	*o = '\0';
+}
+
+/* Fields 5 (the mount point) and the one after " - " (the type). */
+static bool parse_line(char *line, char **mp, char **type)
+{
+	char *sep = strstr(line, " - "), *save = NULL, *tok;
+	int n = 0;
+
+	if (!sep)
+		return false;
+	*sep = '\0';
+	*mp = NULL;
+	for (tok = strtok_r(line, " ", &save); tok; tok = strtok_r(NULL, " ", &save))
+		if (++n == 5)
+			*mp = tok;
+	*type = strtok_r(sep + 3, " ", &save);
+	if (!*mp || !*type)
+		return false;
+	unescape(*mp);
+	return true;
+}
+
+/* Whether the mount at mp lies at or below src, or src inside it. */
+static bool related(const char *src, size_t slen, const char *mp)
+{
+	size_t mlen = strlen(mp);
+
+	if (slen == 1 || strcmp(src, mp) == 0)   /* "/" holds everything */
+		return true;
+	if (mlen > slen && strncmp(mp, src, slen) == 0 && mp[slen] == '/')
+		return true;   /* below the source: carried by the recursive bind */
+	return mlen == 1 || (slen > mlen && strncmp(src, mp, mlen) == 0 && src[mlen] == '/');
+}
+
+static int check_line(const struct rootfs_plan *p, char *line, struct err *e)
+{
+	char *mp, *type;
+
+	if (!parse_line(line, &mp, &type) || !is_kernel_fs(type))
+		return 0;
+	for (size_t i = 0; i < p->n_ops; i++) {
+		const char *src = p->ops[i].source;
+		size_t slen;
+
+		if (p->ops[i].kind != ROOTFS_OP_BIND)
+			continue;
+		slen = strlen(src);
+		while (slen > 1 && src[slen - 1] == '/')
+			slen--;
+		if (related(src, slen, mp))
+			return err_set(e, EPERM, "bind %s: holds the kernel's %s file system at %s "
+				       "(no kernel file system is ever bound into a unit)",
+				       src, type, mp);
+	}
+	return 0;
+}
+
+int rootfs_check_bind_sources(const struct rootfs_plan *p, struct err *e)
+{
+	char buf[8192], line[4096];
+	size_t ll = 0;
+	bool skip = false, any = false;
+	ssize_t n;
+	int fd, rc = 0;
+
+	for (size_t i = 0; i < p->n_ops; i++)
+		any |= p->ops[i].kind == ROOTFS_OP_BIND;
+	if (!any)
+		return 0;
+	fd = open("/proc/self/mountinfo", O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return err_set(e, errno, "read /proc/self/mountinfo to check the bind sources");
+	while (rc == 0 && (n = read(fd, buf, sizeof buf)) > 0) {
+		for (ssize_t i = 0; i < n && rc == 0; i++) {
+			if (buf[i] != '\n') {
+				if (ll + 1 < sizeof line)
+					line[ll++] = buf[i];
+				else
+					skip = true;   /* a mount point past 4 KiB */
+				continue;
+			}
+			line[ll] = '\0';
+			if (!skip)
+				rc = check_line(p, line, e);
+			ll = 0;
+			skip = false;
+		}
+	}
+	if (rc == 0 && n < 0)
+		rc = err_set(e, errno, "read /proc/self/mountinfo to check the bind sources");
+	close(fd);
+	return rc;
+}
