@@ -129,7 +129,10 @@ static const struct api_mount api_mounts[] = {
 	 * (half of RAM each) lets one writer take what every unit needs */
 	{ "shm", "/dev/shm", "tmpfs", MS_NOSUID | MS_NODEV, "mode=1777,size=" CONFIG_SHM_SIZE, 01777 },
 	{ "tmpfs", "/run", "tmpfs", MS_NOSUID | MS_NODEV, "mode=0755,size=" CONFIG_RUN_SIZE, 0755 },
-	{ "cgroup2", "/sys/fs/cgroup", "cgroup2", MS_NOSUID | MS_NODEV | MS_NOEXEC, NULL, 0755 },
+	/* nsdelegate: a cgroup namespace is a delegation boundary, so a unit
+	 * that sees a cgroup2 mount cannot move itself out of its own group */
+	{ "cgroup2", "/sys/fs/cgroup", "cgroup2", MS_NOSUID | MS_NODEV | MS_NOEXEC, "nsdelegate",
+	  0755 },
 };
 
 /* A mount point is on another device than its parent folder. (A bind
@@ -191,13 +194,20 @@ int boot_mounts(struct err *e)
 		const struct api_mount *m = &api_mounts[i];
 		int mp = is_mount_point(m->target);
 
-		if (mp == 1)
+		if (mp == 1) {
+			/* made by an earlier stage: still a delegation boundary */
+			if (m->data && strcmp(m->data, "nsdelegate") == 0)
+				mount(NULL, m->target, NULL, MS_REMOUNT, m->data);
 			continue;
+		}
 		if (mp < 0 && errno == ENOENT && mkdir(m->target, m->mode) < 0 && errno != EEXIST) {
 			add_failure(e, &failed, errno, "mkdir %s", m->target);
 			continue;
 		}
-		if (mount(m->source, m->target, m->type, m->flags, m->data) < 0) {
+		if (mount(m->source, m->target, m->type, m->flags, m->data) < 0 &&
+		    /* a kernel before 4.13 has no nsdelegate */
+		    (errno != EINVAL || !m->data || strcmp(m->data, "nsdelegate") != 0 ||
+		     mount(m->source, m->target, m->type, m->flags, NULL) < 0)) {
 			add_failure(e, &failed, errno, "mount %s on %s", m->type, m->target);
 			continue;
 		}

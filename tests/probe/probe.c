@@ -144,6 +144,7 @@ static int usage(void)
 		"  memhog MB | forkbomb N | zombies N [--orphan] | syscall NAME|all|list\n"
 		"  fds | caps | ids | rlimit NAME | exit N | sleep S | ignore-term\n"
 		"  i386-syscall | x32-syscall | write PATH | exe-write | tcflow off|on TTY\n"
+		"  sigqueue PID SIG FAKEPID\n"
 		"  ns clone|clone-vfork|clone3|thread-clone|i386-clone|unshare|setns|\n"
 		"     setns-pidfd|setns-any mnt|cgroup|uts|ipc|user|pid|net|time[+...]\n"
 		"  sock [--euid N] [--repeat N] PATH DATA\n";
@@ -1290,6 +1291,31 @@ static int do_sock(int argc, char **argv)
 	return 0;
 }
 
+/* sigqueue PID SIG FAKEPID: rt_sigqueueinfo with SI_QUEUE and a sender
+ * pid of our choosing (the kernel lets a process forge it for a negative
+ * si_code): a shutdown signal that pretends to come from FAKEPID. */
+static int do_sigqueue(const char *pid, const char *sig, const char *fake)
+{
+	long p, s, f;
+	siginfo_t si;
+
+	if (number(pid, &p) < 0 || number(sig, &s) < 0 || number(fake, &f) < 0) {
+		out("probe: sigqueue: not a number\n");
+		return 2;
+	}
+	memset(&si, 0, sizeof si);
+	si.si_signo = (int)s;
+	si.si_code = SI_QUEUE;
+	si.si_pid = (pid_t)f;
+	si.si_uid = 0;
+	if (syscall(SYS_rt_sigqueueinfo, (pid_t)p, (int)s, &si) < 0) {
+		out("sigqueue: %s\n", strerror(errno));
+		return 1;
+	}
+	out("sigqueue: sent\n");
+	return 0;
+}
+
 int main(int argc, char **argv)
 {
 	const char *verb = argc > 1 ? argv[1] : "";
@@ -1343,6 +1369,8 @@ int main(int argc, char **argv)
 		return do_tcflow(argv[2], argv[3]);
 	if (argc == 2 && strcmp(verb, "exe-write") == 0)
 		return do_exe_write();
+	if (argc == 5 && strcmp(verb, "sigqueue") == 0)
+		return do_sigqueue(argv[2], argv[3], argv[4]);
 	if (argc >= 4 && strcmp(verb, "sock") == 0)
 		return do_sock(argc, argv);
 	return usage();
