@@ -41,8 +41,9 @@ static const char usage[] =
 	"\n"
 	"Signals to PID 1 (busybox init's convention): SIGTERM or SIGINT (ctrl-alt-del)\n"
 	"reboot, SIGUSR1 halts, SIGUSR2 powers off. They are obeyed only from the\n"
-	"kernel or from a process outside every unit; a sender that has already\n"
-	"exited cannot be told apart and is ignored (use `sandboxctl poweroff`).\n"
+	"kernel, or by kill(2) from a process outside every unit (sigqueue, whose\n"
+	"sender may say who it is, never); a sender that has already exited cannot\n"
+	"be told apart and is ignored (use `sandboxctl poweroff`).\n"
 	"The control socket for sandboxctl is " CONFIG_RUN_DIR "/control.sock\n"
 	"($SANDBOXD_RUN_DIR overrides the folder).\n";
 
