@@ -82,7 +82,7 @@ static int fs_in_dev(int devfd, const char *name, const char *path, const char *
 	return 0;
 }
 
-int rootfs_dev_setup(int rootfd, bool ipc_ns, int *nullfd, int *devmnt, struct step_fail *f)
+int rootfs_dev_setup(int rootfd, unsigned ns, int *nullfd, int *devmnt, struct step_fail *f)
 {
 	static const struct rootfs_kv dev_opts[] = { { "mode", "755" }, { "size", "4m" } };
 	static const struct rootfs_kv pts_opts[] = { { "ptmxmode", "0666" }, { "mode", "0620" } };
@@ -100,23 +100,25 @@ int rootfs_dev_setup(int rootfd, bool ipc_ns, int *nullfd, int *devmnt, struct s
 	const unsigned safe = SBX_MOUNT_ATTR_NOSUID | SBX_MOUNT_ATTR_NODEV | SBX_MOUNT_ATTR_NOEXEC;
 	int t, devfd = -1, r = -1, host[DEV_COUNT];
 
-	/* The host's nodes first: without a RootDirectory= our /dev covers
-	 * the host's own /dev, where they are found. */
+	/* The host's nodes first (without a RootDirectory= our /dev covers
+	 * the host's own /dev, where they are found): /dev/null, the source
+	 * of every file mask, and in a user namespace, where mknod is refused,
+	 * every node. */
+	bool userns = ns & NS_BIT(NS_USER);
+
 	for (int d = 0; d < DEV_COUNT; d++)
 		host[d] = -1;
-	for (int d = 0; d < DEV_COUNT; d++)
+	for (int d = 0; d < (userns ? DEV_COUNT : DEV_NULL + 1); d++)
 		if ((host[d] = rootfs_host_dev((enum rootfs_dev)d, f)) < 0)
 			goto out;
 	t = rootfs_mkpath(rootfd, "/dev", ROOTFS_DIR, f);
 	if (t < 0)
 		goto out;
-	/* nodev (and read-only once the unit's own binds are in, see
-	 * rootfs_setup): the only device nodes that work
-	 * in it are the checked host nodes bound in below (each bind a mount
-	 * of its own, devices allowed), so a unit given CAP_MKNOD cannot make
-	 * the console, a disk or /dev/kmsg appear there. */
-	devfd = rootfs_mount_fs("tmpfs", dev_opts, 2, SBX_MOUNT_ATTR_NOSUID | SBX_MOUNT_ATTR_NODEV,
-				t, "mount tmpfs on", "/dev", f);
+	/* Not nodev: the nodes we mknod below must work. It is made read-only
+	 * once filled (rootfs_setup, after the unit's own device binds), so a
+	 * unit given CAP_MKNOD cannot add the console, a disk or /dev/kmsg. */
+	devfd = rootfs_mount_fs("tmpfs", dev_opts, 2, SBX_MOUNT_ATTR_NOSUID, t, "mount tmpfs on",
+				"/dev", f);
 	close(t);
 	if (devfd < 0)
 		goto out;
@@ -125,6 +127,15 @@ int rootfs_dev_setup(int rootfd, bool ipc_ns, int *nullfd, int *devmnt, struct s
 	if (*nullfd < 0)
 		goto out;
 	for (int d = DEV_NULL + 1; d < DEV_COUNT; d++) {
+		/* mknod is one syscall; in a user namespace the checked host
+		 * node is bound instead */
+		if (!userns) {
+			if (mknodat(devfd, devs[d].name, S_IFCHR | 0666,
+				    makedev(devs[d].major, devs[d].minor)) == 0)
+				continue;
+			step_failed(f, "mknod", devs[d].host, errno);
+			goto out;
+		}
 		t = bind_dev(devfd, (enum rootfs_dev)d, host[d], f);
 		if (t < 0)
 			goto out;
@@ -137,7 +148,7 @@ int rootfs_dev_setup(int rootfd, bool ipc_ns, int *nullfd, int *devmnt, struct s
 	/* An mqueue instance shows its IPC namespace's queues: without a
 	 * namespace of its own the sandbox gets no view of the host's (and
 	 * in a user namespace the kernel would refuse it anyway). */
-	if (ipc_ns && fs_in_dev(devfd, "mqueue", "/dev/mqueue", "mqueue", NULL, 0, safe, f) < 0)
+	if ((ns & NS_BIT(NS_IPC)) && fs_in_dev(devfd, "mqueue", "/dev/mqueue", "mqueue", NULL, 0, safe, f) < 0)
 		goto out;
 	for (size_t i = 0; i < sizeof links / sizeof links[0]; i++)
 		if (symlinkat(links[i].target, devfd, links[i].name) < 0) {

@@ -15,11 +15,12 @@ enum rootfs_dev { DEV_NULL, DEV_ZERO, DEV_FULL, DEV_RANDOM, DEV_URANDOM, DEV_TTY
  * with fstat to be the expected character device (1:3 for null ...). */
 int rootfs_host_dev(enum rootfs_dev d, struct step_fail *f);
 
-/* Build /dev inside rootfd (child side, before pivot_root); /dev/mqueue
- * only with an IPC namespace. *nullfd gets
+/* Build /dev inside rootfd (child side, before pivot_root); ns is the
+ * sandbox's NS_BIT() set: /dev/mqueue only with an IPC namespace, host
+ * nodes bound instead of made in a user namespace. *nullfd gets
  * the sandbox's /dev/null mount (a bind of the checked host node), the
  * source for masking files later; *devmnt the /dev tmpfs mount, which
  * must still be the root's /dev after pivot_root. */
-int rootfs_dev_setup(int rootfd, bool ipc_ns, int *nullfd, int *devmnt, struct step_fail *f);
+int rootfs_dev_setup(int rootfd, unsigned ns, int *nullfd, int *devmnt, struct step_fail *f);
 
 #endif

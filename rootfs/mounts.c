@@ -471,7 +471,7 @@ int rootfs_setup(const struct rootfs_plan *p, struct step_fail *f)
 	 * devtmpfs would hand a uid-0 service every disk, /dev/kmsg and the
 	 * console (read-only mounts do not stop device I/O). A unit that
 	 * needs a device binds it (BindPaths=/dev/ttyS1). */
-	if (rootfs_dev_setup(rootfd, p->namespaces & NS_BIT(NS_IPC), &nullfd, &devmnt, f) < 0)
+	if (rootfs_dev_setup(rootfd, p->namespaces, &nullfd, &devmnt, f) < 0)
 		goto out;
 	k.sys = setup_sys(rootfd, p->namespaces, f);
 	if (k.sys < 0)
