@@ -212,20 +212,29 @@ static int write_limits(int fd, const char *path, const struct resources *r, str
 
 #define PIDS_RESERVE_MIN 64
 
-static uint64_t read_proc_u64(const char *path)
+/* A small procfs file into buf (NUL-terminated); false when unreadable. */
+static bool read_proc_small(const char *path, char *buf, size_t size)
 {
-	char buf[64];
-	unsigned long long v;
 	int fd = open(path, O_RDONLY | O_CLOEXEC);
 	ssize_t n;
 
 	if (fd < 0)
-		return 0;
-	n = read(fd, buf, sizeof buf - 1);
+		return false;
+	n = read(fd, buf, size - 1);
 	close(fd);
 	if (n <= 0)
-		return 0;
+		return false;
 	buf[n] = '\0';
+	return true;
+}
+
+static uint64_t read_proc_u64(const char *path)
+{
+	char buf[64];
+	unsigned long long v;
+
+	if (!read_proc_small(path, buf, sizeof buf))
+		return 0;
 	return sscanf(buf, "%llu", &v) == 1 ? (uint64_t)v : 0;
 }
 
@@ -253,17 +262,9 @@ static uint64_t tasks_now(void)
 {
 	char buf[128];
 	unsigned long long run, all;
-	int fd = open("/proc/loadavg", O_RDONLY | O_CLOEXEC);
-	ssize_t n;
 
-	if (fd < 0)
-		return 0;
-	n = read(fd, buf, sizeof buf - 1);
-	close(fd);
-	if (n <= 0)
-		return 0;
-	buf[n] = '\0';
-	if (sscanf(buf, "%*s %*s %*s %llu/%llu", &run, &all) != 2)
+	if (!read_proc_small("/proc/loadavg", buf, sizeof buf) ||
+	    sscanf(buf, "%*s %*s %*s %llu/%llu", &run, &all) != 2)
 		return 0;
 	return (uint64_t)all;
 }

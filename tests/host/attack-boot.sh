@@ -14,10 +14,8 @@
 # Env: SANDBOXD (sandboxd to test; default $TOP/build/sandboxd), TOP.
 set -u
 
-ok() { printf 'ok %s\n' "$1"; }
-nok() { printf 'not ok %s: %s\n' "$1" "$2"; }
-skip() { printf 'skip %s: %s\n' "$1" "$2"; }
-oneline() { printf '%s' "$1" | tr '\n' ' ' | cut -c1-300; }
+# shellcheck source=tests/host/lib/report.sh
+. "$(dirname "$0")/lib/report.sh"
 
 TOP=${TOP:-$(cd "$(dirname "$0")/../.." && pwd)}
 BIN=${SANDBOXD:-$TOP/build/sandboxd}

@@ -7,10 +7,8 @@
 # Env: SANDBOXCTL = sandboxctl to test, TOP = repo root, PROBE (unused).
 set -u
 
-ok() { printf 'ok %s\n' "$1"; }
-nok() { printf 'not ok %s: %s\n' "$1" "$2"; }
-skip() { printf 'skip %s: %s\n' "$1" "$2"; }
-oneline() { printf '%s' "$1" | tr '\n' ' ' | cut -c1-300; }
+# shellcheck source=tests/host/lib/report.sh
+. "$(dirname "$0")/lib/report.sh"
 
 if [ -z "${SANDBOXCTL:-}" ] || [ ! -x "$SANDBOXCTL" ]; then
 	nok attack-launch-prereqs "SANDBOXCTL is not set to an executable sandboxctl"

@@ -8,10 +8,8 @@
 # probe (default $TOP/build/probe, else compiled here with musl-gcc).
 set -u
 
-ok() { printf 'ok %s\n' "$1"; }
-nok() { printf 'not ok %s: %s\n' "$1" "$2"; }
-skip() { printf 'skip %s: %s\n' "$1" "$2"; }
-oneline() { printf '%s' "$1" | tr '\n' ' ' | cut -c1-300; }
+# shellcheck source=tests/host/lib/report.sh
+. "$(dirname "$0")/lib/report.sh"
 
 if [ -z "${SANDBOXCTL:-}" ] || [ ! -x "$SANDBOXCTL" ]; then
 	nok launch-prereqs "SANDBOXCTL is not set to an executable sandboxctl"
