@@ -281,10 +281,11 @@ else nok launch-unknown-user "rc $rc, stderr: $(oneline "$err")"; fi
 run basic -- relative/path
 check launch-relative-command-usage 2 "$rc"
 
-# ---- no RootDirectory: the system's root, its own /proc
+# ---- no RootDirectory: the system's root (not its /tmp: the unit has its
+# own, and the tree may be a clone under /tmp), its own /proc
 cat >"$units/sysroot.unit" <<EOT
 [Service]
-ExecStart=/bin/sh -c 'echo \$\$; n=0; for p in /proc/[0-9]*; do n=\$((n + 1)); done; echo \$n; test -e $TOP/build.sh && echo host-root'
+ExecStart=/bin/sh -c 'echo \$\$; n=0; for p in /proc/[0-9]*; do n=\$((n + 1)); done; echo \$n; test -e /etc/os-release && echo host-root'
 [Sandbox]
 Init=no
 EOT
