@@ -69,26 +69,43 @@ static bool related(const char *src, size_t slen, const char *mp)
 	return mlen == 1 || (slen > mlen && strncmp(src, mp, mlen) == 0 && src[mlen] == '/');
 }
 
+static int check_one(const char *what, const char *src, const char *mp, const char *type,
+		     struct err *e)
+{
+	size_t slen = strlen(src);
+
+	while (slen > 1 && src[slen - 1] == '/')
+		slen--;
+	if (!related(src, slen, mp))
+		return 0;
+	return err_set(e, EPERM, "%s %s: holds the kernel's %s file system at %s "
+		       "(no kernel file system is ever bound into a unit)", what, src, type, mp);
+}
+
 static int check_line(const struct rootfs_plan *p, char *line, struct err *e)
 {
 	char *mp, *type;
 
 	if (!parse_line(line, &mp, &type) || !is_kernel_fs(type))
 		return 0;
-	for (size_t i = 0; i < p->n_ops; i++) {
-		const char *src = p->ops[i].source;
-		size_t slen;
+	/* The root is bound recursively too: a kernel mount inside it
+	 * (other than where the sandbox mounts its own /proc and /sys, which
+	 * covers it) would come with it. */
+	if (p->root && check_one("root", p->root, mp, type, e) < 0) {
+		size_t rl = strlen(p->root);
+		const char *in = mp + rl;
 
-		if (p->ops[i].kind != ROOTFS_OP_BIND)
-			continue;
-		slen = strlen(src);
-		while (slen > 1 && src[slen - 1] == '/')
-			slen--;
-		if (related(src, slen, mp))
-			return err_set(e, EPERM, "bind %s: holds the kernel's %s file system at %s "
-				       "(no kernel file system is ever bound into a unit)",
-				       src, type, mp);
+		bool covered = strncmp(mp, p->root, rl) == 0 &&
+			       (strcmp(in, "/proc") == 0 || strcmp(in, "/sys") == 0 ||
+				strncmp(in, "/sys/", 5) == 0);
+
+		if (!covered)
+			return -1;
 	}
+	for (size_t i = 0; i < p->n_ops; i++)
+		if (p->ops[i].kind == ROOTFS_OP_BIND &&
+		    check_one("bind", p->ops[i].source, mp, type, e) < 0)
+			return -1;
 	return 0;
 }
 
@@ -102,7 +119,7 @@ int rootfs_check_bind_sources(const struct rootfs_plan *p, struct err *e)
 
 	for (size_t i = 0; i < p->n_ops; i++)
 		any |= p->ops[i].kind == ROOTFS_OP_BIND;
-	if (!any)
+	if (!any && !p->root)
 		return 0;
 	fd = open("/proc/self/mountinfo", O_RDONLY | O_CLOEXEC);
 	if (fd < 0)

@@ -1,7 +1,9 @@
 /* No kernel file system reaches a unit through a bind: BindPaths=/proc,
  * /sys/fs/cgroup, /sys/kernel/debug, or a folder above one (/, /sys), would
  * hand the unit the host's writable procfs, sysfs or cgroup tree past every
- * mask and namespace. Parent side, before the launch: the bind sources are
+ * mask and namespace. RootDirectory= is bound recursively too: a kernel
+ * mount inside it is refused, but at ROOT/proc and under ROOT/sys, which
+ * the sandbox's own /proc and /sys cover. Parent side, before the launch: the bind sources are
  * compared with the mount table (/proc/self/mountinfo, the kernel's, not a
  * path of the unit's). The launch child opens each source without symlinks,
  * so its path string is what it names. */
@@ -12,7 +14,8 @@
 #include "mounts.h"
 
 /* -1 with e = "bind SRC: holds the kernel's FSTYPE file system at MOUNTPOINT
- * (...)" when a source is on or above a kernel file system's mount. */
+ * (...)" (or "root ROOT: ...") when a source is on, in or above a kernel
+ * file system's mount. */
 int rootfs_check_bind_sources(const struct rootfs_plan *p, struct err *e);
 
 #endif

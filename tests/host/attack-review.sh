@@ -100,6 +100,26 @@ for src in /proc /proc/sys /sys /sys/fs/cgroup /; do
 	fi
 done
 
+# ... nor inside a RootDirectory= (bound recursively): a sysfs mounted in
+# the rootfs is refused, a procfs at ROOT/proc is fine (our own covers it).
+# In a private mount namespace: nothing is mounted on the host.
+kroot=$work/kroot
+mkdir -p "$kroot/bin" "$kroot/k" "$kroot/proc"
+cp /bin/busybox "$kroot/bin/busybox"
+unit kroot "RootDirectory=$kroot
+Init=no" "/bin/busybox true"
+out=$(unshare -m --propagation private sh -c '
+	mount -t sysfs sysfs "$1/k" || exit 9
+	"$2" run --no-cgroup --units "$3" kroot 2>&1; echo "rc=$?"
+	umount "$1/k"; mount -t proc proc "$1/proc" || exit 9
+	"$2" run --no-cgroup --units "$3" kroot 2>&1; echo "rc=$?"' sh "$kroot" "$SANDBOXCTL" "$units" 2>&1)
+if printf '%s' "$out" | head -2 | grep -q "root $kroot: holds the kernel's sysfs" &&
+	printf '%s' "$out" | sed -n 2p | grep -qx 'rc=125' && printf '%s' "$out" | tail -1 | grep -qx 'rc=0'; then
+	ok review-kernel-fs-in-root-refused
+else
+	nok review-kernel-fs-in-root-refused "$(oneline "$out")"
+fi
+
 # ---- the Init= reaper carries a filter of its own ----------------------------
 
 # PID 1 of the sandbox is the reaper: filtered and no_new_privs even when
