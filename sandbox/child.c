@@ -11,6 +11,7 @@
 #include "child.h"
 
 #include <errno.h>
+#include <linux/filter.h>
 #include <fcntl.h>
 #include <signal.h>
 #include <string.h>
@@ -99,6 +100,28 @@ static int setup(const struct sbx_ctx *c, struct step_fail *f)
 	return 0;
 }
 
+/* The program the parent compiled while we set up: one message on the
+ * launch socket, whole (SEQPACKET). In .bss: no allocation here. */
+static struct sock_filter late_insns[BPF_MAXINSNS];
+static struct sbx_bpf late_bpf;
+
+static const struct sbx_bpf *late_filter(const struct sbx_ctx *c, struct step_fail *f)
+{
+	ssize_t n;
+
+	do
+		n = recv(c->sock, late_insns, sizeof late_insns, 0);
+	while (n < 0 && errno == EINTR);
+	if (n <= 0 || n % (ssize_t)sizeof late_insns[0]) {
+		step_failed(f, "receive the seccomp filter", NULL, n < 0 ? errno : EPROTO);
+		errno = EPROTO;
+		return NULL;
+	}
+	late_bpf.insns = late_insns;
+	late_bpf.len = (unsigned short)(n / (ssize_t)sizeof late_insns[0]);
+	return &late_bpf;
+}
+
 /* The service's last steps before execve. */
 static int finish(const struct sbx_ctx *c, struct step_fail *f)
 {
@@ -139,14 +162,14 @@ static int finish(const struct sbx_ctx *c, struct step_fail *f)
 	/* Only 0 1 2 and the report socket (3, O_CLOEXEC: it goes at
 	 * execve) are open since keep_fds; what the setup opened is closed. */
 	syscall(SYS_close_range, (unsigned)CHILD_SOCK_FD + 1, ~0u, 0u);
-	if (c->bpf) {
+	if (c->bpf || c->bpf_late) {
 		/* Once filtered, even the report of a failed execve may be
 		 * refused (an allow list without write): check the program
 		 * now, and load the filter as the very last step. */
 		if (access(c->argv[0], X_OK) < 0)
 			return step_failed(f, "exec", c->argv[0], errno);
-		if (sbx_seccomp_load(c->bpf) < 0)
-			return step_failed(f, "load the seccomp filter", NULL, errno);
+		if (sbx_seccomp_load(c->bpf_late ? late_filter(c, f) : c->bpf) < 0)
+			return f->step[0] ? -1 : step_failed(f, "load the seccomp filter", NULL, errno);
 	}
 	return 0;
 }

@@ -22,7 +22,10 @@ struct sbx_ctx {
 	const char *const *argv;
 	const char *const *envp;
 	const struct rootfs_plan *plan;   /* NULL without a mount namespace */
-	const struct sbx_bpf *bpf;        /* NULL: no filter */
+	const struct sbx_bpf *bpf;        /* NULL: no filter, or bpf_late */
+	bool bpf_late;                    /* the parent sends the program over
+					   * sock after "go": it compiles while
+					   * we set up */
 	bool nnp;                         /* set no_new_privs */
 	bool die_with_parent;
 	int stdio[3];                     /* dup2'ed onto 0 1 2; -1: keep */

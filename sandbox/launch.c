@@ -3,6 +3,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <linux/filter.h>
 #include <sched.h>
 #include <signal.h>
 #include <stdio.h>
@@ -177,19 +178,16 @@ int sbx_launch(const struct spec *s, const struct sbx_launch_opts *o, struct sbx
 		return err_set(e, 0, "%s: exec %s: not an absolute path", s->name, argv[0]);
 	ctx.envp = s->env.v ? s->env.v : no_env;
 
-	if (s->seccomp.enabled) {
-		if (o->bpf) {
-			ctx.bpf = o->bpf;
-		} else {
-			if (sbx_seccomp_compile(&s->seccomp, &own, e) < 0)
-				return err_wrap(e, "%s: ", s->name);
-			ctx.bpf = &own;
-		}
-	}
+	/* Without a compiled filter from the caller (sandboxctl run), it is
+	 * compiled after clone3, while the child builds its sandbox, and sent
+	 * to it: the 0.7 ms of libseccomp overlap the child's setup. */
+	ctx.bpf = s->seccomp.enabled ? o->bpf : NULL;
+	ctx.bpf_late = s->seccomp.enabled && !o->bpf;
 	/* seccomp(2) wants no_new_privs or CAP_SYS_ADMIN; like systemd's
 	 * SystemCallFilter=, a filtered service without CAP_SYS_ADMIN gets
 	 * no_new_privs rather than no filter. */
-	ctx.nnp = s->no_new_privs || (ctx.bpf && !(s->caps & (1ull << CAP_SYS_ADMIN_BIT)));
+	ctx.nnp = s->no_new_privs ||
+		  (s->seccomp.enabled && !(s->caps & (1ull << CAP_SYS_ADMIN_BIT)));
 	ctx.die_with_parent = o->flags & SBX_DIE_WITH_PARENT;
 
 	if (s->namespaces & NS_BIT(NS_MOUNT)) {
@@ -246,6 +244,20 @@ int sbx_launch(const struct spec *s, const struct sbx_launch_opts *o, struct sbx
 	if (send(sv[0], "g", 1, MSG_NOSIGNAL) != 1) {
 		err_set(e, errno, "start the launch child");
 		goto kill;
+	}
+	if (ctx.bpf_late) {
+		size_t len;
+
+		if (sbx_seccomp_compile(&s->seccomp, &own, e) < 0)
+			goto kill;
+		len = (size_t)own.len * sizeof(struct sock_filter);
+		/* A child that already failed has closed its end: its report
+		 * is waiting for us below, and says why. */
+		if (send(sv[0], own.insns, len, MSG_NOSIGNAL) != (ssize_t)len &&
+		    errno != EPIPE && errno != ECONNRESET) {
+			err_set(e, errno, "send the seccomp filter to the launch child");
+			goto kill;
+		}
 	}
 	do
 		n = recv(sv[0], &rep, sizeof rep, 0);

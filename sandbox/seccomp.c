@@ -156,6 +156,8 @@ void sbx_bpf_free(struct sbx_bpf *b)
 
 int sbx_seccomp_load(const struct sbx_bpf *b)
 {
+	if (!b)
+		return -1;   /* errno set by whoever had no program */
 	struct sock_fprog prog = { .len = b->len, .filter = b->insns };
 
 	return (int)syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER, 0, &prog);

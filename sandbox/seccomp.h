@@ -1,6 +1,7 @@
 /* Seccomp: the filter is compiled with libseccomp in the parent (PID 1
  * compiles once per unit and keeps it in memory; `sandboxctl run` compiles
- * on every start, about 0.5 ms); the launch child only hands the finished
+ * on every start, about 0.7 ms, while the launch child sets up, and sends
+ * it over the launch socket); the launch child only hands the finished
  * BPF program to seccomp(2). No compiled filter is ever read from a file:
  * a file is something a unit might write. */
 #ifndef SBX_SECCOMP_H
