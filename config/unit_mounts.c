@@ -104,9 +104,11 @@ struct mount_opt {
 	unsigned long set, clear;
 };
 
+/* No "dev": a unit's tmpfs is always nodev, or a unit given CAP_MKNOD
+ * could make a console or a disk there that works. */
 static const struct mount_opt tmpfs_flags[] = {
 	{ "ro", F_RDONLY, 0 }, { "rw", 0, F_RDONLY }, { "nosuid", F_NOSUID, 0 },
-	{ "suid", 0, F_NOSUID }, { "nodev", F_NODEV, 0 }, { "dev", 0, F_NODEV },
+	{ "suid", 0, F_NOSUID }, { "nodev", F_NODEV, 0 },
 	{ "noexec", 8, 0 }, { "exec", 0, 8 }, { "noatime", 1024, 0 },
 	{ "strictatime", 1u << 24, 0 }, { "relatime", 1u << 21, 0 },
 };

@@ -57,11 +57,32 @@ static int bind_dev(int devfd, enum rootfs_dev d, int host, struct step_fail *f)
 	if (t < 0)
 		return step_failed(f, "open", devs[d].host, errno);
 	/* Read-only: the device still reads and writes, but its inode (mode,
-	 * owner, times) is the host's and must not be changeable from inside. */
-	m = rootfs_bind_fd(host, false, SBX_MOUNT_ATTR_RDONLY | SBX_MOUNT_ATTR_NOSUID |
-			   SBX_MOUNT_ATTR_NOEXEC, t, "bind-mount onto", devs[d].host, f);
+	 * owner, times) is the host's and must not be changeable from inside.
+	 * Devices allowed on this one mount, whatever the host's tree now
+	 * says (the sandbox makes the system's root nodev). */
+	struct sbx_mount_attr a = {
+		.attr_set = SBX_MOUNT_ATTR_RDONLY | SBX_MOUNT_ATTR_NOSUID | SBX_MOUNT_ATTR_NOEXEC,
+		.attr_clr = SBX_MOUNT_ATTR_NODEV,
+	};
+	int err;
+
+	m = sys_open_tree(host, "", SBX_OPEN_TREE_CLONE | O_CLOEXEC | AT_EMPTY_PATH);
+	if (m < 0) {
+		err = errno;
+		goto fail;
+	}
+	if (sys_mount_setattr(m, "", AT_EMPTY_PATH, &a) < 0 ||
+	    sys_move_mount(m, "", t, "", SBX_MOVE_MOUNT_F_EMPTY_PATH |
+			   SBX_MOVE_MOUNT_T_EMPTY_PATH) < 0) {
+		err = errno;
+		close(m);
+		goto fail;
+	}
 	close(t);
 	return m;
+fail:
+	close(t);
+	return step_failed(f, "bind-mount onto", devs[d].host, err);
 }
 
 static int fs_in_dev(int devfd, const char *name, const char *path, const char *fstype,

@@ -4,6 +4,7 @@
 #include <fcntl.h>
 #include <stdbool.h>
 #include <string.h>
+#include <sys/vfs.h>
 #include <unistd.h>
 
 /* File systems that are the kernel's knobs or other units' limits. */
@@ -62,7 +63,7 @@ static bool related(const char *src, size_t slen, const char *mp)
 {
 	size_t mlen = strlen(mp);
 
-	if (slen == 1 || strcmp(src, mp) == 0)   /* "/" holds everything */
+	if (slen == 1 || (mlen == slen && strncmp(src, mp, slen) == 0))   /* "/" holds all */
 		return true;
 	if (mlen > slen && strncmp(mp, src, slen) == 0 && mp[slen] == '/')
 		return true;   /* below the source: carried by the recursive bind */
@@ -144,4 +145,22 @@ int rootfs_check_bind_sources(const struct rootfs_plan *p, struct err *e)
 		rc = err_set(e, errno, "read /proc/self/mountinfo to check the bind sources");
 	close(fd);
 	return rc;
+}
+
+bool rootfs_on_kernel_fs(int fd)
+{
+	/* <linux/magic.h>: proc, sysfs, cgroup, cgroup2, debugfs, tracefs,
+	 * securityfs, bpf, pstore, efivarfs, configfs, binfmt_misc, fusectl */
+	static const unsigned long magic[] = {
+		0x9fa0, 0x62656572, 0x27e0eb, 0x63677270, 0x64626720, 0x74726163, 0x73636673,
+		0xcafe4a11, 0x6165676c, 0xde5e81e4, 0x62656570, 0x42494e4d, 0x65735543,
+	};
+	struct statfs st;
+
+	if (fstatfs(fd, &st) < 0)
+		return true;   /* cannot tell: not bound */
+	for (size_t i = 0; i < sizeof magic / sizeof magic[0]; i++)
+		if ((unsigned long)st.f_type == magic[i])
+			return true;
+	return false;
 }

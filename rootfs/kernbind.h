@@ -10,6 +10,8 @@
 #ifndef SBX_ROOTFS_KERNBIND_H
 #define SBX_ROOTFS_KERNBIND_H
 
+#include <stdbool.h>
+
 #include "../lib/err.h"
 #include "mounts.h"
 
@@ -17,5 +19,9 @@
  * (...)" (or "root ROOT: ...") when a source is on, in or above a kernel
  * file system's mount. */
 int rootfs_check_bind_sources(const struct rootfs_plan *p, struct err *e);
+
+/* Child side, on the opened source itself: whether the file system it is
+ * on (fstatfs f_type) is one of the kernel's. No allocation. */
+bool rootfs_on_kernel_fs(int fd);
 
 #endif

@@ -108,9 +108,9 @@ int rootfs_plan_build(const struct spec *s, struct rootfs_plan *p, struct err *e
 	p->namespaces = s->namespaces;
 	p->root_readonly = s->root_readonly;
 	if (s->root) {
-		if (s->root[0] != '/')
-			return err_set(e, 0, "root %s: not an absolute path", s->root);
-		p->root = s->root;
+		p->root = norm_dup(p, s->root, "root", e);
+		if (!p->root)
+			goto fail;
 	}
 	if (s->n_mounts) {
 		p->ops = arena_alloc(&p->arena, s->n_mounts * sizeof *p->ops);
@@ -127,10 +127,14 @@ int rootfs_plan_build(const struct spec *s, struct rootfs_plan *p, struct err *e
 		op->attrs = ms_to_attrs(m->flags) | (m->readonly ? SBX_MOUNT_ATTR_RDONLY : 0);
 		if (m->kind == MOUNT_BIND) {
 			op->kind = ROOTFS_OP_BIND;
-			op->source = m->source;
-			if (!m->source || m->source[0] != '/') {
-				err_set(e, 0, "bind %s: not an absolute path",
-					m->source ? m->source : "(none)");
+			/* normalized ("//proc/" is /proc), so that the mount
+			 * table check and the child's open name one path */
+			op->source = m->source && m->source[0] == '/'
+				? norm_dup(p, m->source, "bind", e) : NULL;
+			if (!op->source) {
+				if (!m->source || m->source[0] != '/')
+					err_set(e, 0, "bind %s: not an absolute path",
+						m->source ? m->source : "(none)");
 				goto fail;
 			}
 		} else {
@@ -383,6 +387,11 @@ static int clone_sources(const struct rootfs_plan *p, int *src, struct step_fail
 		fd = open_host(p->ops[i].source, 0, "bind", f);
 		if (fd < 0)
 			return -1;
+		/* the parent checked the mount table; this is the file itself */
+		if (rootfs_on_kernel_fs(fd)) {
+			close(fd);
+			return step_failed(f, "bind (a kernel file system)", p->ops[i].source, EPERM);
+		}
 		src[i] = sys_open_tree(fd, "", SBX_OPEN_TREE_CLONE | O_CLOEXEC | AT_EMPTY_PATH |
 				       AT_RECURSIVE);
 		close(fd);
@@ -446,17 +455,28 @@ int rootfs_setup(const struct rootfs_plan *p, struct step_fail *f)
 	 * has it (a clone keeps the flags of its source mount). */
 	if (rootfs_hide(p->hide, p->control_sock, &sockfd, f) < 0 || clone_sources(p, src, f) < 0)
 		goto out;
-	if (!p->root && p->root_readonly) {
+	/* The system's root, every host submount with it: nodev always (a
+	 * unit given CAP_MKNOD must not make a device that works anywhere it
+	 * can write), read-only unless ReadOnlyRoot=no. Before the sandbox's
+	 * own mounts, which carry their own flags. */
+	if (!p->root) {
+		struct sbx_mount_attr a = {
+			.attr_set = SBX_MOUNT_ATTR_NODEV |
+				    (p->root_readonly ? SBX_MOUNT_ATTR_RDONLY : 0),
+		};
 		int host = open("/", O_PATH | O_DIRECTORY | O_CLOEXEC);
 
 		if (host < 0) {
 			step_failed(f, "open", "/", errno);
 			goto out;
 		}
-		r = set_readonly(host, true, "/", f);
+		r = sys_mount_setattr(host, "", AT_EMPTY_PATH | AT_RECURSIVE, &a);
 		close(host);
-		if (r < 0)
+		if (r < 0) {
+			r = -1;
+			step_failed(f, p->root_readonly ? "make read-only" : "make nodev", "/", errno);
 			goto out;
+		}
 		r = -1;
 	}
 	rootfd = open_root(p, srcroot, f);

@@ -90,10 +90,10 @@ fi
 
 # ---- a kernel file system is never bound in: procfs, sysfs, cgroup2, / --------
 
-for src in /proc /proc/sys /sys /sys/fs/cgroup /; do
+for src in /proc /proc/sys /sys /sys/fs/cgroup / //proc /proc/ //sys/fs//cgroup/ //proc/sys/kernel/core_pattern; do
 	unit kbind "BindPaths=$src:/tmp/k" "/bin/sh -c 'cat /tmp/k/sys/kernel/core_pattern /tmp/k/kernel/core_pattern 2>/dev/null; ls /tmp/k | head -3'"
 	runit kbind
-	if [ "$rc" = 125 ] && [ -z "$out" ] && printf '%s' "$err" | grep -q "bind $src: holds the kernel's"; then
+	if [ "$rc" = 125 ] && [ -z "$out" ] && printf '%s' "$err" | grep -q "bind /[^ ]*: holds the kernel's"; then
 		ok "review-kernel-fs-bind-refused $src"
 	else
 		nok "review-kernel-fs-bind-refused $src" "rc $rc: $(oneline "$out") $(oneline "$err")"
@@ -118,6 +118,25 @@ if printf '%s' "$out" | head -2 | grep -q "root $kroot: holds the kernel's sysfs
 	ok review-kernel-fs-in-root-refused
 else
 	nok review-kernel-fs-in-root-refused "$(oneline "$out")"
+fi
+
+# the system's root writable (ReadOnlyRoot=no) is still nodev; a tmpfs
+# cannot be asked for devices
+unit mknodrw "ReadOnlyRoot=no
+Capabilities=CAP_MKNOD CAP_DAC_OVERRIDE" "/bin/sh -c 'mknod $work/rwkm c 1 11 2>/dev/null; echo R4-KMSG > $work/rwkm 2>/dev/null && echo WORKS; exit 0'"
+runit mknodrw
+if [ "$rc" = 0 ] && ! printf '%s' "$out" | grep -q WORKS; then
+	ok review-mknod-system-root-nodev
+else
+	nok review-mknod-system-root-nodev "rc $rc: $(oneline "$out") $(oneline "$err")"
+fi
+rm -f "$work/rwkm"
+unit tmpdev "TemporaryFileSystem=/var/lib/x:dev" "/bin/true"
+msg=$("$SANDBOXCTL" check "$units/tmpdev.unit" 2>&1)
+if [ $? = 1 ] && printf '%s' "$msg" | grep -q 'unknown tmpfs option "dev"'; then
+	ok review-tmpfs-dev-refused
+else
+	nok review-tmpfs-dev-refused "$(oneline "$msg")"
 fi
 
 # ---- the Init= reaper carries a filter of its own ----------------------------
