@@ -94,11 +94,10 @@ static int check_line(const struct rootfs_plan *p, char *line, struct err *e)
 	 * covers it) would come with it. */
 	if (p->root && check_one("root", p->root, mp, type, e) < 0) {
 		size_t rl = strlen(p->root);
-		const char *in = mp + rl;
-
-		bool covered = strncmp(mp, p->root, rl) == 0 &&
-			       (strcmp(in, "/proc") == 0 || strcmp(in, "/sys") == 0 ||
-				strncmp(in, "/sys/", 5) == 0);
+		bool under = strncmp(mp, p->root, rl) == 0;
+		const char *in = under ? mp + rl : "";
+		bool covered = under && (strcmp(in, "/proc") == 0 || strcmp(in, "/sys") == 0 ||
+					 strncmp(in, "/sys/", 5) == 0);
 
 		if (!covered)
 			return -1;
