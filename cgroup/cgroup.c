@@ -2,6 +2,7 @@
 #ifndef _GNU_SOURCE
 #define _GNU_SOURCE
 #endif
+#include "../lib/procfs.h"
 #include "cgroup.h"
 
 #if CONFIG_CGROUPS
@@ -212,28 +213,13 @@ static int write_limits(int fd, const char *path, const struct resources *r, str
 
 #define PIDS_RESERVE_MIN 64
 
-/* A small procfs file into buf (NUL-terminated); false when unreadable. */
-static bool read_proc_small(const char *path, char *buf, size_t size)
-{
-	int fd = open(path, O_RDONLY | O_CLOEXEC);
-	ssize_t n;
-
-	if (fd < 0)
-		return false;
-	n = read(fd, buf, size - 1);
-	close(fd);
-	if (n <= 0)
-		return false;
-	buf[n] = '\0';
-	return true;
-}
 
 static uint64_t read_proc_u64(const char *path)
 {
 	char buf[64];
 	unsigned long long v;
 
-	if (!read_proc_small(path, buf, sizeof buf))
+	if (procfs_read(AT_FDCWD, path, buf, sizeof buf) < 0)
 		return 0;
 	return sscanf(buf, "%llu", &v) == 1 ? (uint64_t)v : 0;
 }
@@ -263,7 +249,7 @@ static uint64_t tasks_now(void)
 	char buf[128];
 	unsigned long long run, all;
 
-	if (!read_proc_small("/proc/loadavg", buf, sizeof buf) ||
+	if (procfs_read(AT_FDCWD, "/proc/loadavg", buf, sizeof buf) < 0 ||
 	    sscanf(buf, "%*s %*s %*s %llu/%llu", &run, &all) != 2)
 		return 0;
 	return (uint64_t)all;

@@ -17,6 +17,7 @@
 
 #include "config.h"
 #include "seal.h"
+#include "../lib/procfs.h"
 
 extern char **environ;
 
@@ -25,40 +26,6 @@ static bool is_space(char c)
 	return c == ' ' || c == '\t' || c == '\n' || c == '\r';
 }
 
-/* Read a small file whole; returns its length, or -1 (errno set) when it
- * cannot be read or does not fit (EFBIG). */
-static ssize_t read_small(const char *path, char *buf, size_t size)
-{
-	int fd = open(path, O_RDONLY | O_CLOEXEC);
-	size_t len = 0;
-
-	if (fd < 0)
-		return -1;
-	for (;;) {
-		ssize_t n = read(fd, buf + len, size - 1 - len);
-
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n < 0) {
-			int saved = errno;
-
-			close(fd);
-			errno = saved;
-			return -1;
-		}
-		if (n == 0)
-			break;
-		len += (size_t)n;
-		if (len == size - 1) {
-			close(fd);
-			errno = EFBIG;
-			return -1;
-		}
-	}
-	close(fd);
-	buf[len] = '\0';
-	return (ssize_t)len;
-}
 
 /* ---- kernel command line ---------------------------------------------------- */
 
@@ -76,7 +43,7 @@ void boot_cmdline(struct boot_opts *o)
 
 	if (!o->units_dir[0])
 		snprintf(o->units_dir, sizeof o->units_dir, "%s", CONFIG_UNIT_DIR);
-	if (read_small("/proc/cmdline", buf, sizeof buf) < 0)
+	if (procfs_read(AT_FDCWD, "/proc/cmdline", buf, sizeof buf) < 0)
 		return;
 	while (*p) {
 		size_t n = 0;
@@ -234,22 +201,6 @@ struct copy_stats {
 
 static char copy_buf[64 * 1024];
 
-/* In place: the octal escapes (\040) of a mountinfo path. */
-static void unescape(char *s)
-{
-	char *d = s;
-
-	for (; *s; s++) {
-		if (s[0] == '\\' && s[1] >= '0' && s[1] <= '3' && s[2] >= '0' && s[2] <= '7' &&
-		    s[3] >= '0' && s[3] <= '7') {
-			*d++ = (char)((s[1] - '0') * 64 + (s[2] - '0') * 8 + (s[3] - '0'));
-			s += 3;
-		} else {
-			*d++ = *s;
-		}
-	}
-	*d = '\0';
-}
 
 struct top_mounts {
 	bool root_is_rootfs;
@@ -272,7 +223,7 @@ static bool next_mount(const char **pos, long *id, long *parent, char mp[256], c
 		dash = strstr(line, " - ");
 		if (dash && sscanf(line, "%ld %ld %*s %*s %255s", id, parent, mp) == 3 &&
 		    sscanf(dash + 3, "%63s", type) == 1) {
-			unescape(mp);
+			mountinfo_unescape(mp);
 			return true;
 		}
 	}
@@ -288,7 +239,7 @@ static int scan_mounts(struct top_mounts *t, struct err *e)
 	const char *pos;
 
 	memset(t, 0, sizeof *t);
-	if (read_small("/proc/self/mountinfo", buf, sizeof buf) < 0)
+	if (procfs_read(AT_FDCWD, "/proc/self/mountinfo", buf, sizeof buf) < 0)
 		return err_set(e, errno, "read /proc/self/mountinfo");
 	/* the mount of "/": the last one listed is the one we see */
 	for (pos = buf; next_mount(&pos, &id, &parent, mp, type);) {
@@ -504,7 +455,7 @@ static int64_t mono_ms(void)
 /* Our argv from /proc/self/cmdline (NUL-separated) into argv[]. */
 static int own_argv(char *buf, size_t size, char **argv, size_t max, struct err *e)
 {
-	ssize_t len = read_small("/proc/self/cmdline", buf, size);
+	ssize_t len = procfs_read(AT_FDCWD, "/proc/self/cmdline", buf, size);
 	size_t n = 0;
 
 	if (len <= 0)
@@ -697,7 +648,7 @@ void boot_hostname(void)
 	char buf[256];
 	char *p, *end;
 
-	if (read_small("/etc/hostname", buf, sizeof buf) < 0)
+	if (procfs_read(AT_FDCWD, "/etc/hostname", buf, sizeof buf) < 0)
 		return;
 	for (p = buf; is_space(*p); p++)
 		;

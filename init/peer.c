@@ -1,6 +1,7 @@
 /* Peer classification: is a process inside a unit, and which (peer.h).
  * Only procfs is read, through fds opened O_NONBLOCK with bounded reads:
  * procfs files are the kernel's, never a unit's FIFO or a slow disk. */
+#include "../lib/procfs.h"
 #include "peer.h"
 
 #include <errno.h>
@@ -46,23 +47,6 @@ const char *peer_kind_name(enum peer_kind k)
 	return "?";
 }
 
-/* One bounded read of a small procfs file below dirfd; -1 when it cannot. */
-static ssize_t read_small(int dirfd, const char *name, char *buf, size_t len)
-{
-	int fd = openat(dirfd, name, O_RDONLY | O_NONBLOCK | O_NOFOLLOW | O_CLOEXEC | O_NOCTTY);
-	ssize_t n;
-
-	if (fd < 0)
-		return -1;
-	do
-		n = read(fd, buf, len - 1);
-	while (n < 0 && errno == EINTR);
-	close(fd);
-	if (n < 0)
-		return -1;
-	buf[n] = '\0';
-	return n;
-}
 
 static void ns_read(int dirfd, struct ns_ids *ids)
 {
@@ -136,7 +120,7 @@ static int by_cgroup(struct sup *sv, int dirfd, struct peer *p)
 
 	if (!sv->use_cgroups)
 		return 0;
-	if (read_small(dirfd, "cgroup", buf, sizeof buf) < 0)
+	if (procfs_read(dirfd, "cgroup", buf, sizeof buf) < 0)
 		return -1;
 	/* cgroup2's line is "0::PATH"; v1 hierarchies have other numbers */
 	for (char *l = buf; l && *l; l = strchr(l, '\n') ? strchr(l, '\n') + 1 : NULL)
@@ -173,7 +157,7 @@ static pid_t ppid_of(int dirfd)
 	char buf[512];
 	char *rp;
 
-	if (read_small(dirfd, "stat", buf, sizeof buf) < 0)
+	if (procfs_read(dirfd, "stat", buf, sizeof buf) < 0)
 		return -1;
 	/* "PID (COMM) S PPID ...": COMM may hold spaces and ')' */
 	rp = strrchr(buf, ')');

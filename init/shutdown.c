@@ -2,6 +2,7 @@
  * units, then every process, sync, unmount, reboot(2). Every wait has a
  * deadline, so that it takes at most the longest TimeoutStopSec + 1 s +
  * SHUTDOWN_GRACE_MS + SHUTDOWN_KILL_WAIT_MS and the unmounting. */
+#include "../lib/procfs.h"
 #include "shutdown.h"
 
 #include <errno.h>
@@ -91,20 +92,11 @@ static size_t list_mounts(char *buf, size_t size, char *mps[], size_t max)
 				f++;
 		}
 		if (f && *f) {
-			char *end = strchr(f, ' '), *d = f;
+			char *end = strchr(f, ' ');
 
 			if (end)
 				*end = '\0';
-			for (char *s = f; *s; s++) {
-				if (s[0] == '\\' && s[1] >= '0' && s[1] <= '3' && s[2] >= '0' &&
-				    s[2] <= '7' && s[3] >= '0' && s[3] <= '7') {
-					*d++ = (char)((s[1] - '0') * 64 + (s[2] - '0') * 8 + (s[3] - '0'));
-					s += 3;
-				} else {
-					*d++ = *s;
-				}
-			}
-			*d = '\0';
+			mountinfo_unescape(f);
 			mps[n++] = f;
 		}
 		line = nl + 1;

@@ -7,6 +7,8 @@
 #include <sys/vfs.h>
 #include <unistd.h>
 
+#include "../lib/procfs.h"
+
 /* File systems that are the kernel's knobs or other units' limits. */
 static const char *const kernel_fs[] = {
 	"proc", "sysfs", "cgroup", "cgroup2", "debugfs", "tracefs", "securityfs", "bpf",
@@ -21,22 +23,6 @@ static bool is_kernel_fs(const char *type)
 	return false;
 }
 
-/* mountinfo escapes blanks, tabs, newlines and backslashes as \ooo */
-static void unescape(char *s)
-{
-	char *o = s;
-
-	for (; *s; s++) {
-		if (s[0] == '\\' && s[1] >= '0' && s[1] <= '3' && s[2] >= '0' && s[2] <= '7' &&
-		    s[3] >= '0' && s[3] <= '7') {
-			*o++ = (char)((s[1] - '0') << 6 | (s[2] - '0') << 3 | (s[3] - '0'));
-			s += 3;
-		} else {
-			*o++ = *s;
-		}
-	}
-	*o = '\0';
-}
 
 /* Fields 5 (the mount point) and the one after " - " (the type). */
 static bool parse_line(char *line, char **mp, char **type)
@@ -54,7 +40,7 @@ static bool parse_line(char *line, char **mp, char **type)
 	*type = strtok_r(sep + 3, " ", &save);
 	if (!*mp || !*type)
 		return false;
-	unescape(*mp);
+	mountinfo_unescape(*mp);
 	return true;
 }
 
