@@ -56,20 +56,38 @@ static bool related(const char *src, size_t slen, const char *mp)
 	return mlen == 1 || (slen > mlen && strncmp(src, mp, mlen) == 0 && src[mlen] == '/');
 }
 
-static int check_one(const char *what, const char *src, const char *mp, const char *type,
-		     struct err *e)
+/* The refusal, as the launch child reports it: step "bind" or "root",
+ * path "SRC: holds the kernel's TYPE file system at MP (...)", EPERM. In
+ * .bss of the child's copy: no allocation, no stdio there. */
+static char refusal[400];
+
+static size_t append(size_t at, const char *str)
 {
-	size_t slen = strlen(src);
+	while (*str && at + 1 < sizeof refusal)
+		refusal[at++] = *str++;
+	refusal[at] = '\0';
+	return at;
+}
+
+static int check_one(const char *what, const char *src, const char *mp, const char *type,
+		     struct step_fail *f)
+{
+	size_t slen = strlen(src), at;
 
 	while (slen > 1 && src[slen - 1] == '/')
 		slen--;
 	if (!related(src, slen, mp))
 		return 0;
-	return err_set(e, EPERM, "%s %s: holds the kernel's %s file system at %s "
-		       "(no kernel file system is ever bound into a unit)", what, src, type, mp);
+	at = append(0, src);
+	at = append(at, ": holds the kernel's ");
+	at = append(at, type);
+	at = append(at, " file system at ");
+	at = append(at, mp);
+	append(at, " (no kernel file system is ever bound into a unit)");
+	return step_failed(f, what, refusal, EPERM);
 }
 
-static int check_line(const struct rootfs_plan *p, char *line, struct err *e)
+static int check_line(const struct rootfs_plan *p, char *line, struct step_fail *f)
 {
 	char *mp, *type;
 
@@ -78,7 +96,7 @@ static int check_line(const struct rootfs_plan *p, char *line, struct err *e)
 	/* The root is bound recursively too: a kernel mount inside it
 	 * (other than where the sandbox mounts its own /proc and /sys, which
 	 * covers it) would come with it. */
-	if (p->root && check_one("root", p->root, mp, type, e) < 0) {
+	if (p->root && check_one("root", p->root, mp, type, f) < 0) {
 		size_t rl = strlen(p->root);
 		bool under = strncmp(mp, p->root, rl) == 0;
 		const char *in = under ? mp + rl : "";
@@ -90,12 +108,12 @@ static int check_line(const struct rootfs_plan *p, char *line, struct err *e)
 	}
 	for (size_t i = 0; i < p->n_ops; i++)
 		if (p->ops[i].kind == ROOTFS_OP_BIND &&
-		    check_one("bind", p->ops[i].source, mp, type, e) < 0)
+		    check_one("bind", p->ops[i].source, mp, type, f) < 0)
 			return -1;
 	return 0;
 }
 
-int rootfs_check_bind_sources(const struct rootfs_plan *p, struct err *e)
+int rootfs_check_bind_sources(const struct rootfs_plan *p, struct step_fail *f)
 {
 	char buf[8192], line[4096];
 	size_t ll = 0;
@@ -109,7 +127,8 @@ int rootfs_check_bind_sources(const struct rootfs_plan *p, struct err *e)
 		return 0;
 	fd = open("/proc/self/mountinfo", O_RDONLY | O_CLOEXEC);
 	if (fd < 0)
-		return err_set(e, errno, "read /proc/self/mountinfo to check the bind sources");
+		return step_failed(f, "read the mount table to check the bind sources",
+				   "/proc/self/mountinfo", errno);
 	while (rc == 0 && (n = read(fd, buf, sizeof buf)) > 0) {
 		for (ssize_t i = 0; i < n && rc == 0; i++) {
 			if (buf[i] != '\n') {
@@ -121,13 +140,14 @@ int rootfs_check_bind_sources(const struct rootfs_plan *p, struct err *e)
 			}
 			line[ll] = '\0';
 			if (!skip)
-				rc = check_line(p, line, e);
+				rc = check_line(p, line, f);
 			ll = 0;
 			skip = false;
 		}
 	}
 	if (rc == 0 && n < 0)
-		rc = err_set(e, errno, "read /proc/self/mountinfo to check the bind sources");
+		rc = step_failed(f, "read the mount table to check the bind sources",
+				 "/proc/self/mountinfo", errno);
 	close(fd);
 	return rc;
 }

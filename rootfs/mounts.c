@@ -147,7 +147,7 @@ int rootfs_plan_build(const struct spec *s, struct rootfs_plan *p, struct err *e
 	}
 	if (norm_list(p, &s->masked_paths, &p->masked, &p->n_masked, "masked path", e) < 0 ||
 	    norm_list(p, &s->readonly_paths, &p->readonly, &p->n_readonly, "read-only path",
-		      e) < 0 || rootfs_check_bind_sources(p, e) < 0)
+		      e) < 0)
 		goto fail;
 	return 0;
 fail:
@@ -445,6 +445,10 @@ int rootfs_setup(const struct rootfs_plan *p, struct step_fail *f)
 	for (size_t i = 0; i < ROOTFS_MAX_OPS; i++)
 		src[i] = -1;
 
+	/* No kernel file system is bound in (kernbind.h): checked here, in
+	 * our copy of the mount table, not by PID 1 for every launch. */
+	if (rootfs_check_bind_sources(p, f) < 0)
+		return -1;
 	/* Nothing we mount may propagate back to the host's namespace. */
 	if (mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) < 0)
 		return step_failed(f, "make / private", NULL, errno);

@@ -2,7 +2,8 @@
  * normalized, tmpfs options split; no path of the unit is touched there),
  * carried out by the launch child in its new mount namespace in a fixed
  * order:
- *   / recursively private; RootDirectory= opened (no symlink in it); the
+ *   the bind sources and the root checked against the mount table
+ *   (kernbind.h); / recursively private; RootDirectory= opened (no symlink in it); the
  *   system's root made read-only with its submounts (no RootDirectory,
  *   when asked); PID 1's folders covered (hide.h); the root bound from its
  *   fd onto itself; /proc (its fd kept); /dev; /sys and /sys/fs/cgroup; the

@@ -29,6 +29,8 @@
 #include "ns.h"
 #include "reaper.h"
 
+void (*sbx_child_test_hook)(void);
+
 /* The report socket's fd in the child, right above stdio. */
 #define CHILD_SOCK_FD 3
 
@@ -240,6 +242,8 @@ _Noreturn void sbx_child_main(const struct sbx_ctx *parent_ctx)
 	 * gave up on us. */
 	if (recv(c->sock, &go, 1, 0) != 1)
 		_exit(SBX_EXIT_SETUP);
+	if (sbx_child_test_hook)
+		sbx_child_test_hook();
 	if (setup(c, &f) < 0)
 		fail(c, &f, SBX_EXIT_SETUP);
 	if (c->s->init && sbx_reaper_start(&f) < 0)

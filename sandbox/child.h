@@ -35,4 +35,9 @@ struct sbx_ctx {
 
 _Noreturn void sbx_child_main(const struct sbx_ctx *c);
 
+/* Tests only (tests/unit/test_sandbox.c): called in the child right after
+ * "go", before the setup, to make a setup that hangs (as one stuck on a
+ * hung network file system would). NULL in sandboxd and sandboxctl. */
+extern void (*sbx_child_test_hook)(void);
+
 #endif

@@ -1,4 +1,5 @@
-/* sbx_launch: prepare, clone3, hand-shake, report. See launch.h. */
+/* sbx_launch_begin/_end/_abort and sbx_launch: prepare, clone3, "go",
+ * the child's report. See launch.h. */
 #include "launch.h"
 
 #include <errno.h>
@@ -10,7 +11,8 @@
 #include <string.h>
 #include <sys/socket.h>
 #include <sys/syscall.h>
-#include <sys/time.h>
+#include <poll.h>
+#include <time.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -153,24 +155,55 @@ static bool needs_mounts(const struct spec *s)
 	       s->root_readonly;
 }
 
-int sbx_launch(const struct spec *s, const struct sbx_launch_opts *o, struct sbx_child *c,
-	       struct err *e)
+static void launch_reset(struct sbx_launch *l)
+{
+	l->pid = -1;
+	l->pidfd = l->sock = -1;
+	l->stdio[0] = l->stdio[1] = l->stdio[2] = -1;
+	l->exit_code = 0;
+}
+
+static void launch_close(struct sbx_launch *l)
+{
+	close_fd(&l->sock);
+	close_fd(&l->pidfd);
+	for (int i = 0; i < 3; i++)
+		close_fd(&l->stdio[i]);
+}
+
+/* Send the filter compiled while the child sets up. A child that already
+ * failed has closed its end: its report is in the socket and says why. */
+static int send_late_filter(const struct spec *s, int sock, struct err *e)
+{
+	struct sbx_bpf own = { 0 };
+	size_t len;
+	int rc = 0;
+
+	if (sbx_seccomp_compile(&s->seccomp, &own, e) < 0)
+		return -1;
+	len = (size_t)own.len * sizeof(struct sock_filter);
+	if (send(sock, own.insns, len, MSG_NOSIGNAL) != (ssize_t)len && errno != EPIPE &&
+	    errno != ECONNRESET)
+		rc = err_set(e, errno, "send the seccomp filter to the launch child");
+	sbx_bpf_free(&own);
+	return rc;
+}
+
+int sbx_launch_begin(const struct spec *s, const struct sbx_launch_opts *o,
+		     struct sbx_launch *l, struct err *e)
 {
 	static const char *const no_env[] = { NULL };
 	const char *const *argv = o->argv ? o->argv : s->args.v;
 	struct rootfs_plan plan;
-	struct sbx_bpf own = { 0 };
 	struct sbx_ctx ctx = { .s = s, .argv = argv };
-	int sv[2] = { -1, -1 }, child_io[3] = { -1, -1, -1 }, rc = -1;
+	int sv[2] = { -1, -1 }, child_io[3] = { -1, -1, -1 };
 	bool have_plan = false, joined;
-	struct sbx_report rep;
-	ssize_t n;
 	pid_t pid;
 
-	memset(c, 0, sizeof *c);
-	c->pid = -1;
-	c->pidfd = -1;
-	c->stdio[0] = c->stdio[1] = c->stdio[2] = -1;
+	memset(l, 0, sizeof *l);
+	launch_reset(l);
+	l->exit_code = SBX_EXIT_SETUP;
+	snprintf(l->name, sizeof l->name, "%s", s->name);
 
 	if (!argv || !argv[0])
 		return err_set(e, 0, "%s: no command to run", s->name);
@@ -178,9 +211,9 @@ int sbx_launch(const struct spec *s, const struct sbx_launch_opts *o, struct sbx
 		return err_set(e, 0, "%s: exec %s: not an absolute path", s->name, argv[0]);
 	ctx.envp = s->env.v ? s->env.v : no_env;
 
-	/* Without a compiled filter from the caller (sandboxctl run), it is
-	 * compiled after clone3, while the child builds its sandbox, and sent
-	 * to it: the 0.7 ms of libseccomp overlap the child's setup. */
+	/* Without a compiled filter from the caller, it is compiled after
+	 * clone3, while the child builds its sandbox, and sent to it: the
+	 * 0.7 ms of libseccomp overlap the child's setup. */
 	ctx.bpf = s->seccomp.enabled ? o->bpf : NULL;
 	ctx.bpf_late = s->seccomp.enabled && !o->bpf;
 	/* seccomp(2) wants no_new_privs or CAP_SYS_ADMIN; like systemd's
@@ -191,45 +224,50 @@ int sbx_launch(const struct spec *s, const struct sbx_launch_opts *o, struct sbx
 	ctx.die_with_parent = o->flags & SBX_DIE_WITH_PARENT;
 
 	if (s->namespaces & NS_BIT(NS_MOUNT)) {
-		if (rootfs_plan_build(s, &plan, e) < 0) {
-			err_wrap(e, "%s: ", s->name);
-			goto out;
-		}
+		/* strings only: the child opens and checks every path */
+		if (rootfs_plan_build(s, &plan, e) < 0)
+			return err_wrap(e, "%s: ", s->name);
 		have_plan = true;
 		plan.hide = o->hide;
 		plan.control_sock = s->control_access ? o->control_sock : NULL;
 		ctx.plan = &plan;
 	} else if (needs_mounts(s)) {
-		err_set(e, 0, "%s: RootDirectory=, mounts, masked and read-only paths need the "
-			"mount namespace", s->name);
-		goto out;
+		return err_set(e, 0, "%s: RootDirectory=, mounts, masked and read-only paths "
+			       "need the mount namespace", s->name);
 	}
 
-	if (prepare_stdio(o, child_io, c->stdio, e) < 0) {
+	if (prepare_stdio(o, child_io, l->stdio, e) < 0) {
 		err_wrap(e, "%s: ", s->name);
-		goto out;
+		goto fail;
 	}
 	/* SEQPACKET: the child's report arrives whole; MSG_NOSIGNAL spares
-	 * us SIGPIPE when the child is already gone. */
+	 * us SIGPIPE when the child is already gone. Our end non-blocking:
+	 * end() only ever takes what is there. */
 	if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv) < 0) {
 		err_set(e, errno, "%s: socketpair", s->name);
-		goto out;
+		goto fail;
 	}
 	memcpy(ctx.stdio, child_io, sizeof ctx.stdio);
 	ctx.sock = sv[1];
 	ctx.parent_sock = sv[0];
 
-	pid = do_clone(sbx_ns_clone_flags(s->namespaces), o->cgroup_fd, &c->pidfd, &joined);
+	pid = do_clone(sbx_ns_clone_flags(s->namespaces), o->cgroup_fd, &l->pidfd, &joined);
 	if (pid < 0) {
 		err_set(e, errno, "%s: clone3", s->name);
-		goto out;
+		goto fail;
 	}
 	if (pid == 0)
 		sbx_child_main(&ctx);
-	c->pid = pid;
+	l->pid = pid;
+	l->sock = sv[0];
+	sv[0] = -1;
 	close_fd(&sv[1]);
 	for (int i = 0; i < 3; i++)
 		close_fd(&child_io[i]);
+	if (have_plan) {
+		rootfs_plan_free(&plan);
+		have_plan = false;
+	}
 
 	if ((s->namespaces & NS_BIT(NS_USER)) && sbx_ns_write_maps(pid, e) < 0)
 		goto kill;
@@ -237,72 +275,147 @@ int sbx_launch(const struct spec *s, const struct sbx_launch_opts *o, struct sbx
 		goto kill;
 	if (s->oom_score_adj_set && write_oom_score(pid, s->oom_score_adj, e) < 0)
 		goto kill;
-	/* A setup step stuck in the kernel (a bind source on a hung network
-	 * file system, say) must not hold the caller, PID 1, forever. */
-	struct timeval limit = { .tv_sec = SBX_SETUP_TIMEOUT_S };
-	setsockopt(sv[0], SOL_SOCKET, SO_RCVTIMEO, &limit, sizeof limit);
-	if (send(sv[0], "g", 1, MSG_NOSIGNAL) != 1) {
+	if (send(l->sock, "g", 1, MSG_NOSIGNAL) != 1) {
 		err_set(e, errno, "start the launch child");
 		goto kill;
 	}
-	if (ctx.bpf_late) {
-		size_t len;
-
-		if (sbx_seccomp_compile(&s->seccomp, &own, e) < 0)
-			goto kill;
-		len = (size_t)own.len * sizeof(struct sock_filter);
-		/* A child that already failed has closed its end: its report
-		 * is waiting for us below, and says why. */
-		if (send(sv[0], own.insns, len, MSG_NOSIGNAL) != (ssize_t)len &&
-		    errno != EPIPE && errno != ECONNRESET) {
-			err_set(e, errno, "send the seccomp filter to the launch child");
-			goto kill;
-		}
+	if (ctx.bpf_late && send_late_filter(s, l->sock, e) < 0)
+		goto kill;
+	if (fcntl(l->sock, F_SETFL, O_NONBLOCK) < 0) {
+		err_set(e, errno, "make the launch socket non-blocking");
+		goto kill;
 	}
-	do
-		n = recv(sv[0], &rep, sizeof rep, 0);
-	while (n < 0 && errno == EINTR);
-	if (n == 0) {
-		rc = 0;   /* EOF: the service is running */
-		goto out;
-	}
-	if (n == (ssize_t)sizeof rep) {
-		int st;
-
-		rep.step[sizeof rep.step - 1] = rep.path[sizeof rep.path - 1] = '\0';
-		err_set(e, rep.errnum, "%s: %s%s%s", s->name, rep.step, rep.path[0] ? " " : "",
-			rep.path);
-		while (waitpid(pid, &st, 0) < 0 && errno == EINTR)
-			;
-		c->exit_code = rep.exit_code;
-		goto reaped;
-	}
-	if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK))
-		err_set(e, ETIMEDOUT, "the sandbox setup did not finish within %d s",
-			SBX_SETUP_TIMEOUT_S);
-	else
-		err_set(e, n < 0 ? errno : EPROTO, "read the launch child's report");
+	l->exit_code = 0;
+	return 0;
 kill:
 	err_wrap(e, "%s: ", s->name);
-	syscall(SYS_pidfd_send_signal, c->pidfd, SIGKILL, NULL, 0);
+	/* Before "go" the child only waits in recv(); after it (a failed
+	 * filter), SIGKILL still ends it before any service runs. Reaped
+	 * here so that "nothing is running" holds. */
+	syscall(SYS_pidfd_send_signal, l->pidfd, SIGKILL, NULL, 0);
 	while (waitpid(pid, NULL, 0) < 0 && errno == EINTR)
 		;
-	c->exit_code = SBX_EXIT_SETUP;
-reaped:
-	close_fd(&c->pidfd);
-	c->pid = -1;
-	for (int i = 0; i < 3; i++)
-		close_fd(&c->stdio[i]);
-out:
+	l->pid = -1;
+fail:
 	close_fd(&sv[0]);
 	close_fd(&sv[1]);
 	for (int i = 0; i < 3; i++)
 		close_fd(&child_io[i]);
-	if (rc < 0)
-		for (int i = 0; i < 3; i++)
-			close_fd(&c->stdio[i]);
+	launch_close(l);
 	if (have_plan)
 		rootfs_plan_free(&plan);
-	sbx_bpf_free(&own);
+	return -1;
+}
+
+int sbx_launch_end(struct sbx_launch *l, struct sbx_child *c, struct err *e)
+{
+	struct sbx_report rep;
+	ssize_t n;
+
+	memset(c, 0, sizeof *c);
+	c->pid = -1;
+	c->pidfd = -1;
+	c->stdio[0] = c->stdio[1] = c->stdio[2] = -1;
+	do
+		n = recv(l->sock, &rep, sizeof rep, MSG_DONTWAIT);
+	while (n < 0 && errno == EINTR);
+	if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK))
+		return 1;
+
+	c->pid = l->pid;
+	c->pidfd = l->pidfd;
+	l->pidfd = -1;
+	close_fd(&l->sock);
+	if (n == 0) {
+		/* EOF: execve closed the child's O_CLOEXEC end */
+		memcpy(c->stdio, l->stdio, sizeof c->stdio);
+		l->stdio[0] = l->stdio[1] = l->stdio[2] = -1;
+		return 0;
+	}
+	for (int i = 0; i < 3; i++)
+		close_fd(&l->stdio[i]);
+	if (n == (ssize_t)sizeof rep) {
+		rep.step[sizeof rep.step - 1] = rep.path[sizeof rep.path - 1] = '\0';
+		c->exit_code = rep.exit_code;
+		return err_set(e, rep.errnum, "%s: %s%s%s", l->name, rep.step,
+			       rep.path[0] ? " " : "", rep.path);
+	}
+	/* A short record cannot come from our child: kill it */
+	syscall(SYS_pidfd_send_signal, c->pidfd, SIGKILL, NULL, 0);
+	c->exit_code = SBX_EXIT_SETUP;
+	return err_set(e, n < 0 ? errno : EPROTO, "%s: read the launch child's report", l->name);
+}
+
+void sbx_launch_abort(struct sbx_launch *l)
+{
+	if (l->pidfd >= 0)
+		syscall(SYS_pidfd_send_signal, l->pidfd, SIGKILL, NULL, 0);
+	else if (l->pid > 0)
+		kill(l->pid, SIGKILL);
+	launch_close(l);
+	l->exit_code = SBX_EXIT_SETUP;
+}
+
+static long long now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+static void reap(pid_t pid)
+{
+	while (waitpid(pid, NULL, 0) < 0 && errno == EINTR)
+		;
+}
+
+int sbx_launch(const struct spec *s, const struct sbx_launch_opts *o, struct sbx_child *c,
+	       struct err *e)
+{
+	struct sbx_launch l;
+	long long deadline;
+	int rc;
+
+	memset(c, 0, sizeof *c);
+	c->pid = -1;
+	c->pidfd = -1;
+	c->stdio[0] = c->stdio[1] = c->stdio[2] = -1;
+	if (sbx_launch_begin(s, o, &l, e) < 0) {
+		c->exit_code = l.exit_code;
+		return -1;
+	}
+	deadline = now_ms() + SBX_SETUP_TIMEOUT_S * 1000LL;
+	while ((rc = sbx_launch_end(&l, c, e)) == 1) {
+		struct pollfd p = { .fd = l.sock, .events = POLLIN };
+		long long left = deadline - now_ms();
+
+		if (left <= 0) {
+			pid_t pid = l.pid;
+
+			sbx_launch_abort(&l);
+			reap(pid);
+			err_set(e, ETIMEDOUT, "%s: the sandbox setup did not finish within %d s",
+				s->name, SBX_SETUP_TIMEOUT_S);
+			c->pid = -1;
+			c->exit_code = SBX_EXIT_SETUP;
+			return -1;
+		}
+		if (poll(&p, 1, (int)left) < 0 && errno != EINTR) {
+			pid_t pid = l.pid;
+
+			err_set(e, errno, "%s: wait for the launch child", s->name);
+			sbx_launch_abort(&l);
+			reap(pid);
+			c->pid = -1;
+			c->exit_code = SBX_EXIT_SETUP;
+			return -1;
+		}
+	}
+	if (rc < 0) {
+		reap(c->pid);
+		close_fd(&c->pidfd);
+		c->pid = -1;
+	}
 	return rc;
 }

@@ -1,14 +1,20 @@
-/* Launch one unit in its sandbox: sbx_launch() takes a spec and returns a
- * running child (pid + pidfd + the stdio it was given or pipes it made), or
- * a precise error such as "web: pivot_root into /srv/web: Invalid
- * argument" (unit: step path: errno).
+/* Launch one unit in its sandbox: a running child (pid + pidfd + the stdio
+ * it was given or pipes it made), or a precise error such as "web:
+ * pivot_root into /srv/web: Invalid argument" (unit: step path: errno).
  *
- * Everything heavy happens here, before clone3: paths, the mount plan, the
- * seccomp filter. The child (sandbox/child.c) waits until the parent has
- * written its id maps and put it into its cgroup, then only runs syscalls
- * on that prepared data and reports a failure as a fixed record over an
- * O_CLOEXEC socket; EOF on it means execve succeeded. sbx_launch returns
- * once that is known. */
+ * The parent only prepares data (the mount plan, normalized paths; no path
+ * of the unit is touched), clones, writes the id maps and says "go". The
+ * child (sandbox/child.c) does everything that touches a path the unit
+ * names -- the kernel file system check against the mount table, the root,
+ * bind sources, the cwd -- and reports a failure as a fixed record over an
+ * O_CLOEXEC socket; EOF on it means execve succeeded.
+ *
+ * Asynchronous (PID 1): sbx_launch_begin() returns right after "go";
+ * the caller watches l->sock and calls sbx_launch_end() when it is
+ * readable, or sbx_launch_abort() when its own timer says the setup took
+ * too long. Many launches may be in flight, each its own struct
+ * sbx_launch, so units set up in parallel. Synchronous (sandboxctl run,
+ * tests): sbx_launch(). */
 #ifndef SBX_LAUNCH_H
 #define SBX_LAUNCH_H
 
@@ -62,6 +68,49 @@ struct sbx_child {
 				    * when no child was started */
 };
 
+/* One launch in flight. */
+struct sbx_launch {
+	pid_t pid;                 /* -1 when no child was made */
+	int pidfd;                 /* O_CLOEXEC */
+	int sock;                  /* our end of the launch socket, O_NONBLOCK |
+				    * O_CLOEXEC: watch it for EPOLLIN */
+	int stdio[3];              /* our ends of SBX_STDIO_PIPE, else -1 */
+	int exit_code;             /* after begin failed: SBX_EXIT_SETUP */
+	/* private: what end() needs */
+	char name[UNIT_NAME_MAX + 1];
+};
+
+/* Everything up to and including "go": clone3 (into the cgroup), id maps,
+ * oom_score_adj, "go", and for a caller without a compiled filter
+ * (o->bpf NULL) its compilation, sent to the child, which sets up
+ * meanwhile. Never waits for the child. The mount plan is freed before
+ * returning: the child has its own copy.
+ * 0: the child runs its setup: watch l->sock.
+ * -1: nothing is running (a child made was killed and reaped: it had not
+ *     been told "go", so it could not be anywhere but waiting for it);
+ *     e says why, l->exit_code = SBX_EXIT_SETUP, l->pid = -1, fds -1. */
+int sbx_launch_begin(const struct spec *s, const struct sbx_launch_opts *o,
+		     struct sbx_launch *l, struct err *e);
+
+/* When l->sock is readable, or once the child was reaped (its report, if
+ * any, is still in the socket). Never blocks, never reaps.
+ * 1: nothing yet (EAGAIN): l unchanged, keep watching.
+ * 0: the service exec'd: c gets pid, pidfd and stdio (moved out of l).
+ * -1: setup failed: e = "unit: step path: errno", c->exit_code =
+ *     SBX_EXIT_*; c->pid and c->pidfd are still set (c->stdio closed):
+ *     the child exits by itself, and the CALLER reaps it.
+ * In the last two cases l->sock is closed and l holds no fd any more. */
+int sbx_launch_end(struct sbx_launch *l, struct sbx_child *c, struct err *e);
+
+/* The setup took too long (the caller's timer): SIGKILL through the
+ * pidfd and close every fd of l. l->pid stays set: the caller still reaps
+ * it, whenever it dies (a child stuck in the kernel, on a hung network
+ * file system say, may take long: never wait for it). */
+void sbx_launch_abort(struct sbx_launch *l);
+
+/* The synchronous form (sandboxctl run, tests): begin, wait for the report
+ * up to SBX_SETUP_TIMEOUT_S, end. On failure the child, if any, is reaped
+ * and c->pid is -1, c->exit_code SBX_EXIT_*. */
 int sbx_launch(const struct spec *s, const struct sbx_launch_opts *o, struct sbx_child *c,
 	       struct err *e);
 

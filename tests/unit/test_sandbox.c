@@ -8,6 +8,7 @@
 #include <sched.h>
 #include <stdint.h>
 #include <signal.h>
+#include <poll.h>
 #include <sys/prctl.h>
 #include <sys/syscall.h>
 #include <stdio.h>
@@ -20,6 +21,7 @@
 #include <linux/seccomp.h>
 
 #include "check.h"
+#include "sandbox/child.h"
 #include "sandbox/launch.h"
 #include "sandbox/ns.h"
 #include "sandbox/seccomp.h"
@@ -373,6 +375,188 @@ static void test_launch_fds_hide(void)
 	rmdir(dir);
 }
 
+/* ---- the asynchronous launch (issue #10) --------------------------------- */
+
+/* Whether l->sock becomes readable within ms. */
+static bool readable(const struct sbx_launch *l, int ms)
+{
+	struct pollfd p = { .fd = l->sock, .events = POLLIN };
+
+	return poll(&p, 1, ms) == 1;
+}
+
+/* begin, wait for the socket, end: end's result, c filled. */
+static int begin_end(const struct spec *s, struct sbx_child *c, struct err *e)
+{
+	struct sbx_launch_opts o = SBX_LAUNCH_OPTS_INIT;
+	struct sbx_launch l;
+	int rc = 1;
+
+	o.stdio[0] = SBX_STDIO_NULL;
+	memset(c, 0, sizeof *c);
+	c->pid = -1;
+	if (sbx_launch_begin(s, &o, &l, e) < 0)
+		return -2;
+	for (int i = 0; i < 100 && rc == 1; i++)
+		if (readable(&l, 100))
+			rc = sbx_launch_end(&l, c, e);
+	if (rc == 1) {
+		pid_t pid = l.pid;
+
+		sbx_launch_abort(&l);
+		waitpid(pid, NULL, 0);
+	}
+	return rc;
+}
+
+static int reap_code(struct sbx_child *c)
+{
+	int st = 0;
+
+	if (c->pid <= 0)
+		return -1;
+	while (waitpid(c->pid, &st, 0) < 0 && errno == EINTR)
+		;
+	if (c->pidfd >= 0)
+		close(c->pidfd);
+	c->pidfd = -1;
+	return sbx_exit_code(st);
+}
+
+static void hang_forever(void)
+{
+	for (;;)
+		pause();
+}
+
+static void test_launch_async(void)
+{
+	static const char *exit3[] = { "/bin/sh", "-c", "exit 3", NULL };
+	struct sbx_launch_opts o = SBX_LAUNCH_OPTS_INIT;
+	struct sbx_launch l, many[4];
+	struct sbx_child c;
+	struct spec s;
+	struct err e = { 0 };
+	int rc, code;
+
+	if (geteuid() != 0) {
+		t_skip("launch-async", "not root");
+		return;
+	}
+	/* a child that succeeds: EOF on the socket, the service runs */
+	base_spec(&s, exit3, 3);
+	rc = begin_end(&s, &c, &e);
+	t_report("launch-async-ok", rc == 0 && c.pid > 0 && c.pidfd >= 0, "rc %d: %s", rc,
+		 e.msg);
+	code = reap_code(&c);
+	CHECK_INT("launch-async-ok-exit", code, 3);
+
+	/* one that fails a step: the report, the child left to the caller */
+	base_spec(&s, exit3, 3);
+	s.cwd = "/no/such/dir";
+	rc = begin_end(&s, &c, &e);
+	t_report("launch-async-step-fails", rc == -1 && c.pid > 0 && c.pidfd >= 0 &&
+		 c.exit_code == SBX_EXIT_SETUP && e.errnum == ENOENT, "rc %d pid %d code %d: %s",
+		 rc, (int)c.pid, c.exit_code, e.msg);
+	CHECK_STR("launch-async-step-msg", e.msg, "t: chdir /no/such/dir");
+	code = reap_code(&c);
+	CHECK_INT("launch-async-step-child-exits", code, SBX_EXIT_SETUP);
+
+	/* reaped before its report was read: the report is still there */
+	o.stdio[0] = SBX_STDIO_NULL;
+	rc = sbx_launch_begin(&s, &o, &l, &e);
+	if (rc == 0) {
+		int st = 0;
+
+		waitpid(l.pid, &st, 0);
+		rc = sbx_launch_end(&l, &c, &e);
+		if (c.pidfd >= 0)
+			close(c.pidfd);
+	}
+	t_report("launch-async-report-after-reap", rc == -1 && strstr(e.msg, "chdir") &&
+		 l.sock == -1, "rc %d: %s", rc, e.msg);
+
+	/* a kernel file system bound in: refused by the child now, the
+	 * same text as when the parent refused it */
+	{
+		struct mount_spec m = { .kind = MOUNT_BIND, .source = "/proc",
+					.destination = "/tmp/k" };
+
+		base_spec(&s, exit3, 3);
+		s.mounts = &m;
+		s.n_mounts = 1;
+		rc = begin_end(&s, &c, &e);
+		t_report("launch-async-kernel-fs-refused-in-child", rc == -1 && c.pid > 0 &&
+			 c.exit_code == SBX_EXIT_SETUP && e.errnum == EPERM &&
+			 strstr(e.msg, "t: bind /proc: holds the kernel's proc file system at /proc"),
+			 "rc %d code %d: %s", rc, c.exit_code, e.msg);
+		reap_code(&c);
+	}
+
+	/* a setup that hangs: nothing to read, aborted, then reaped */
+	base_spec(&s, exit3, 3);
+	sbx_child_test_hook = hang_forever;
+	rc = sbx_launch_begin(&s, &o, &l, &e);
+	sbx_child_test_hook = NULL;
+	if (rc == 0) {
+		pid_t pid = l.pid;
+		bool quiet = !readable(&l, 300);
+		int end = sbx_launch_end(&l, &c, &e), st = 0;
+		pid_t got;
+
+		t_report("launch-async-hang-nothing-yet", quiet && end == 1 && l.sock >= 0,
+			 "readable %d end %d", !quiet, end);
+		sbx_launch_abort(&l);
+		t_report("launch-async-abort-closes", l.sock == -1 && l.pidfd == -1 &&
+			 l.pid == pid, "sock %d pidfd %d pid %d", l.sock, l.pidfd, (int)l.pid);
+		got = waitpid(pid, &st, 0);
+		t_report("launch-async-abort-killed", got == pid && WIFSIGNALED(st) &&
+			 WTERMSIG(st) == SIGKILL, "got %d status %#x", (int)got, st);
+	} else {
+		t_report("launch-async-hang", false, "begin: %s", e.msg);
+	}
+
+	/* several in flight at once, one hanging among them */
+	rc = 0;
+	for (int i = 0; i < 4; i++) {
+		base_spec(&s, exit3, 3);
+		sbx_child_test_hook = i == 1 ? hang_forever : NULL;
+		rc |= sbx_launch_begin(&s, &o, &many[i], &e);
+	}
+	sbx_child_test_hook = NULL;
+	if (rc == 0) {
+		int done = 0, codes = 0;
+
+		for (int i = 0; i < 4; i++) {
+			int r = 1;
+
+			if (i == 1) {
+				pid_t pid = many[i].pid;
+
+				sbx_launch_abort(&many[i]);
+				waitpid(pid, NULL, 0);
+				continue;
+			}
+			for (int k = 0; k < 50 && r == 1; k++)
+				if (readable(&many[i], 100))
+					r = sbx_launch_end(&many[i], &c, &e);
+			done += r == 0;
+			codes += r == 0 && reap_code(&c) == 3;
+		}
+		t_report("launch-async-several", done == 3 && codes == 3, "%d started, %d exit 3",
+			 done, codes);
+	} else {
+		t_report("launch-async-several", false, "begin: %s", e.msg);
+	}
+
+	/* begin's own failure: nothing runs, no fd is left */
+	base_spec(&s, exit3, 3);
+	s.args.v = NULL;
+	rc = sbx_launch_begin(&s, &o, &l, &e);
+	t_report("launch-async-begin-fails", rc == -1 && l.pid == -1 && l.sock == -1 &&
+		 l.exit_code == SBX_EXIT_SETUP, "rc %d pid %d", rc, (int)l.pid);
+}
+
 int main(void)
 {
 	test_exit_codes();
@@ -384,5 +568,6 @@ int main(void)
 #endif
 	test_launch();
 	test_launch_fds_hide();
+	test_launch_async();
 	return t_exit();
 }
