@@ -28,6 +28,7 @@
 #include "launch.h"
 #include "ns.h"
 #include "reaper.h"
+#include "userdb.h"
 
 void (*sbx_child_test_hook)(void);
 
@@ -82,17 +83,23 @@ static int set_rlimits(const struct spec *s, struct step_fail *f)
 static int setup(const struct sbx_ctx *c, struct step_fail *f)
 {
 	const struct spec *s = c->s;
+	/* static: SPEC_MAX_GROUPS gids stay off the stack */
+	static struct sbx_ids ids;
 
 	/* Modes of what we create (device nodes, mount points) are exact. */
 	umask(0);
 	if (sbx_ns_child_cgroup(s->namespaces, f) < 0)
+		return -1;
+	/* Names read here, from the unit's root as the host has it, never
+	 * by PID 1 (userdb.h) */
+	if (sbx_ids_resolve(s, &ids, f) < 0)
 		return -1;
 	if (c->plan && rootfs_setup(c->plan, f) < 0)
 		return -1;
 	if (sbx_ns_hostname(s->namespaces, s->hostname, f) < 0 || set_rlimits(s, f) < 0)
 		return -1;
 	umask(s->umask);
-	if (sbx_creds_apply(s, f) < 0)
+	if (sbx_creds_apply(s, &ids, f) < 0)
 		return -1;
 	if (c->nnp && prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0)
 		return step_failed(f, "set no_new_privs", NULL, errno);

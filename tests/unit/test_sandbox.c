@@ -14,6 +14,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -622,6 +623,118 @@ static void test_launch_async(void)
 		 l.exit_code == SBX_EXIT_SETUP, "rc %d pid %d", rc, (int)l.pid);
 }
 
+/* ---- User=/Group= names resolved by the launch child (issue #10) ------- */
+
+/* Launch s with stdout on a pipe; what it printed, its exit code. */
+static int run_out(const struct spec *s, char *out, size_t len, struct err *e)
+{
+	struct sbx_launch_opts o = SBX_LAUNCH_OPTS_INIT;
+	struct sbx_child c;
+	size_t got = 0;
+	ssize_t n;
+	int st = 0;
+
+	out[0] = '\0';
+	o.stdio[0] = SBX_STDIO_NULL;
+	o.stdio[1] = SBX_STDIO_PIPE;
+	if (sbx_launch(s, &o, &c, e) < 0)
+		return -c.exit_code;
+	while (got + 1 < len && (n = read(c.stdio[1], out + got, len - 1 - got)) > 0)
+		got += (size_t)n;
+	out[got] = '\0';
+	close(c.stdio[1]);
+	waitpid(c.pid, &st, 0);
+	close(c.pidfd);
+	return sbx_exit_code(st);
+}
+
+static void test_launch_ids(void)
+{
+	static const char *ids[] = { "/bin/sh", "-c", "echo $(id -u) $(id -g) $(id -G)", NULL };
+	static char root[] = "/tmp/sbx-test-ids.XXXXXX";
+	static const char *supp[] = { "nogroup", "5" };
+	char out[128], path[160];
+	struct spec s;
+	struct err e = { 0 };
+	int code;
+
+	if (geteuid() != 0 || access("/bin/sh", X_OK) < 0) {
+		t_skip("launch-ids", "not root");
+		return;
+	}
+	/* the parent leaves the names alone: the child reads /etc/passwd */
+	base_spec(&s, ids, 3);
+	s.user_name = "nobody";
+	s.user_loc.line = 3;
+	code = run_out(&s, out, sizeof out, &e);
+	t_report("launch-ids-user-by-name", code == 0 && strcmp(out, "65534 65534 65534\n") == 0,
+		 "code %d out \"%s\": %s", code, out, e.msg);
+
+	base_spec(&s, ids, 3);
+	s.user_name = "daemon";
+	s.user_loc.line = 3;
+	s.group_name = "nogroup";
+	s.group_loc.line = 4;
+	s.supp_group_names.v = supp;
+	s.supp_group_names.n = 2;
+	s.supp_loc.line = 5;
+	code = run_out(&s, out, sizeof out, &e);
+	t_report("launch-ids-groups-by-name", code == 0 &&
+		 strcmp(out, "1 65534 65534 5\n") == 0, "code %d out \"%s\": %s", code, out,
+		 e.msg);
+
+	/* a numeric user without Group=: its passwd line's group */
+	base_spec(&s, ids, 3);
+	s.uid = 1;
+	s.user_loc.line = 3;
+	code = run_out(&s, out, sizeof out, &e);
+	t_report("launch-ids-numeric-user-primary-group", code == 0 &&
+		 strcmp(out, "1 1 1\n") == 0, "code %d out \"%s\": %s", code, out, e.msg);
+
+	base_spec(&s, ids, 3);
+	s.user_name = "nobody-here";
+	s.user_loc.line = 3;
+	code = run_out(&s, out, sizeof out, &e);
+	t_report("launch-ids-unknown-user", code == -SBX_EXIT_SETUP &&
+		 strcmp(e.msg, "t: user nobody-here: not found in /etc/passwd") == 0 &&
+		 e.errnum == 0, "code %d: %s (errno %d)", code, e.msg, e.errnum);
+
+	/* in a RootDirectory: its own files, a FIFO never opened */
+	if (!mkdtemp(root)) {
+		t_report("launch-ids-root", false, "mkdtemp: %s", strerror(errno));
+		return;
+	}
+	snprintf(path, sizeof path, "%s/etc", root);
+	mkdir(path, 0755);
+	snprintf(path, sizeof path, "%s/etc/passwd", root);
+	close(open(path, O_WRONLY | O_CREAT | O_CLOEXEC, 0644));
+	base_spec(&s, ids, 3);
+	s.root = root;
+	s.user_name = "nobody";
+	s.user_loc.line = 3;
+	code = run_out(&s, out, sizeof out, &e);
+	snprintf(path, sizeof path, "t: user nobody: not found in %s/etc/passwd", root);
+	t_report("launch-ids-root-passwd", code == -SBX_EXIT_SETUP && strcmp(e.msg, path) == 0,
+		 "code %d: %s", code, e.msg);
+	snprintf(path, sizeof path, "%s/etc/group", root);
+	mkfifo(path, 0644);
+	s.user_name = NULL;
+	s.user_loc.line = 0;
+	s.group_name = "nogroup";
+	s.group_loc.line = 4;
+	code = run_out(&s, out, sizeof out, &e);
+	snprintf(path, sizeof path, "t: group nogroup: %s/etc/group: not a regular file", root);
+	t_report("launch-ids-root-group-fifo", code == -SBX_EXIT_SETUP && strcmp(e.msg, path) == 0,
+		 "code %d: %s", code, e.msg);
+	snprintf(path, sizeof path, "%s/etc/group", root);
+	unlink(path);
+	snprintf(path, sizeof path, "%s/etc/passwd", root);
+	unlink(path);
+	snprintf(path, sizeof path, "%s/etc", root);
+	rmdir(path);
+	rmdir(root);
+}
+
 int main(void)
 {
 	test_exit_codes();
@@ -635,5 +748,6 @@ int main(void)
 	test_launch();
 	test_launch_fds_hide();
 	test_launch_async();
+	test_launch_ids();
 	return t_exit();
 }
