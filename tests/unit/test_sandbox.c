@@ -735,6 +735,108 @@ static void test_launch_ids(void)
 	rmdir(root);
 }
 
+/* ---- StandardOutput= files opened by the launch child (issue #10) ------- */
+
+static int run_files(struct spec *s, struct err *e)
+{
+	struct sbx_launch_opts o = SBX_LAUNCH_OPTS_INIT;
+	struct sbx_child c;
+	int st = 0;
+
+	o.stdio[0] = SBX_STDIO_NULL;
+	o.stdio[1] = o.stdio[2] = SBX_STDIO_SPEC_FILE;
+	if (sbx_launch(s, &o, &c, e) < 0)
+		return -c.exit_code;
+	waitpid(c.pid, &st, 0);
+	close(c.pidfd);
+	return sbx_exit_code(st);
+}
+
+static const char *slurp_file(const char *path)
+{
+	static char buf[256];
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	ssize_t n = fd < 0 ? -1 : read(fd, buf, sizeof buf - 1);
+
+	if (fd >= 0)
+		close(fd);
+	buf[n > 0 ? n : 0] = '\0';
+	return buf;
+}
+
+static void test_launch_stdfile(void)
+{
+	static const char *both[] = { "/bin/sh", "-c", "echo out; echo err >&2", NULL };
+	static char dir[] = "/tmp/sbx-test-stdfile.XXXXXX";
+	char path[128], other[128], want[300];
+	struct spec s;
+	struct err e = { 0 };
+	int code, fd;
+
+	if (geteuid() != 0 || !mkdtemp(dir)) {
+		t_skip("launch-stdfile", "not root or no /tmp");
+		return;
+	}
+	snprintf(path, sizeof path, "%s/out.log", dir);
+	base_spec(&s, both, 3);
+	s.std_out = (struct output){ .kind = OUTPUT_FILE, .path = path };
+	s.std_err = s.std_out;
+	fd = open(path, O_WRONLY | O_CREAT | O_CLOEXEC, 0600);
+	(void)!write(fd, "old old old old\n", 16);
+	close(fd);
+	code = run_files(&s, &e);
+	t_report("launch-stdfile-file-truncated-shared", code == 0 &&
+		 strcmp(slurp_file(path), "out\nerr\n") == 0, "code %d \"%s\": %s", code,
+		 slurp_file(path), e.msg);
+	s.std_out.kind = s.std_err.kind = OUTPUT_APPEND;
+	code = run_files(&s, &e);
+	t_report("launch-stdfile-append", code == 0 &&
+		 strcmp(slurp_file(path), "out\nerr\nout\nerr\n") == 0, "code %d \"%s\": %s",
+		 code, slurp_file(path), e.msg);
+	unlink(path);
+	code = run_files(&s, &e);
+	t_report("launch-stdfile-created", code == 0 && strcmp(slurp_file(path), "out\nerr\n") == 0,
+		 "code %d \"%s\": %s", code, slurp_file(path), e.msg);
+
+	/* swapped by the unit: a FIFO nobody reads, a symlink, a hard link */
+	unlink(path);
+	mkfifo(path, 0600);
+	s.std_out.kind = s.std_err.kind = OUTPUT_FILE;
+	code = run_files(&s, &e);
+	snprintf(want, sizeof want, "t: open StandardOutput=file:%s: not a regular file (a FIFO)",
+		 path);
+	t_report("launch-stdfile-fifo-refused", code == -SBX_EXIT_SETUP && strcmp(e.msg, want) == 0,
+		 "code %d: %s", code, e.msg);
+	unlink(path);
+	snprintf(other, sizeof other, "%s/host", dir);
+	close(open(other, O_WRONLY | O_CREAT | O_CLOEXEC, 0600));
+	symlink(other, path);
+	code = run_files(&s, &e);
+	t_report("launch-stdfile-symlink-refused", code == -SBX_EXIT_SETUP &&
+		 strstr(e.msg, "symlink") && !slurp_file(other)[0],
+		 "code %d: %s", code, e.msg);
+	unlink(path);
+	link(other, path);
+	code = run_files(&s, &e);
+	t_report("launch-stdfile-hardlink-refused", code == -SBX_EXIT_SETUP &&
+		 strstr(e.msg, "a regular file with 2 hard links") && !slurp_file(other)[0],
+		 "code %d: %s", code, e.msg);
+	unlink(path);
+	unlink(other);
+
+	/* a character device is fine: /dev/null */
+	s.std_out.path = s.std_err.path = "/dev/null";
+	code = run_files(&s, &e);
+	t_report("launch-stdfile-char-device", code == 0, "code %d: %s", code, e.msg);
+
+	/* asked for a file the spec does not name */
+	s.std_out.kind = OUTPUT_LOG;
+	code = run_files(&s, &e);
+	t_report("launch-stdfile-none-refused", code < 0 && strstr(e.msg, "no file: or append:"),
+		 "code %d: %s", code, e.msg);
+	rmdir(dir);
+}
+
 int main(void)
 {
 	test_exit_codes();
@@ -749,5 +851,6 @@ int main(void)
 	test_launch_fds_hide();
 	test_launch_async();
 	test_launch_ids();
+	test_launch_stdfile();
 	return t_exit();
 }
