@@ -8,7 +8,8 @@
 # lines and `# ` comments
 # (the boot time, PID 1's memory, the measured delays), plus the checks made
 # here on the console: the bad units reported, a clean poweroff within its
-# bound, and `not ok pid1-boot: why` when the guest never got through.
+# bound, and `not ok pid1-boot: why` when the guest never got through; then
+# "pid1.sh: N passed, M failed, K skipped" on stderr.
 #
 # usage: pid1.sh
 # env:   SANDBOXD (default build/sandboxd)   TOP (the source tree)
@@ -51,11 +52,21 @@ shutdown_bound_ms=9000
 
 work=$TOP/build/pid1
 mkdir -p "$work"
+# Every result line goes through res (or the tee below) into $results:
+# the closing line on stderr counts them, a skip apart from a pass.
+results=$work/results
+: > "$results"
+res() { printf '%s\n' "$1" | tee -a "$results"; }
+closing() {
+	awk '/^ok / { p++ } /^not ok / { f++ } /^skip / { s++ }
+		END { printf "pid1.sh: %d passed, %d failed, %d skipped\n", p, f, s }' "$results" >&2
+}
+trap closing EXIT
 log=$work/console.log
 clean=$work/console.clean
 : > "$log"
 
-[ -f "$sandboxd" ] || { echo "not ok pid1-boot: no sandboxd binary at $sandboxd"; exit 1; }
+[ -f "$sandboxd" ] || { res "not ok pid1-boot: no sandboxd binary at $sandboxd"; exit 1; }
 sandboxd=$(cd "$(dirname "$sandboxd")" && pwd)/$(basename "$sandboxd")
 
 # One file in the guest: every attack script, each in a subshell of check.sh
@@ -90,7 +101,7 @@ secs=$(( $(date +%s) - start ))
 
 # The script's lines reach the console through PID 1 as "[script] LINE".
 tr -d '\r' < "$log" > "$clean"
-sed -n 's/^\[script\] \(\(ok\|not ok\|skip\|#\) .*\)$/\1/p' "$clean"
+sed -n 's/^\[script\] \(\(ok\|not ok\|skip\|#\) .*\)$/\1/p' "$clean" | tee -a "$results"
 failed=0
 sed -n 's/^\[script\] //p' "$clean" | grep -q '^not ok ' && failed=1
 
@@ -112,7 +123,7 @@ fi
 
 for c in $checks; do
 	if ! sed -n 's/^\[script\] //p' "$clean" | grep -qE "^(ok|not ok|skip) $c(:|$)"; then
-		echo "not ok $c: did not report (${why:-see $log})"
+		res "not ok $c: did not report (${why:-see $log})"
 		failed=1
 	fi
 done
@@ -120,9 +131,9 @@ done
 # Bad units: reported on the console at boot with check's messages.
 if grep -q '^sandboxd: .*/badsyntax\.unit:5: ' "$clean" &&
 	grep -q '^sandboxd: .*dependency cycle: cycle-[ab] -> cycle-[ab] -> cycle-[ab]' "$clean"; then
-	echo "ok pid1-bad-units-console"
+	res "ok pid1-bad-units-console"
 else
-	echo "not ok pid1-bad-units-console: no console message for badsyntax.unit:5 or the cycle"
+	res "not ok pid1-bad-units-console: no console message for badsyntax.unit:5 or the cycle"
 	failed=1
 fi
 
@@ -133,18 +144,18 @@ if [ "$rc" = 0 ] && [ -n "$took" ] && [ "$took" -le "$shutdown_bound_ms" ] &&
 	[ "$took" -ge 1900 ] && grep -q 'reboot: Power down' "$clean" &&
 	grep -q '^sandboxd: ignoreterm: did not stop within 2000 ms' "$clean"; then
 	echo "# poweroff: shutdown took $took ms (bound $shutdown_bound_ms ms)"
-	echo "ok pid1-poweroff-clean"
+	res "ok pid1-poweroff-clean"
 else
-	echo "not ok pid1-poweroff-clean: exit $rc, shutdown took ${took:-?} ms (want 1900..$shutdown_bound_ms, ignoreterm killed after 2 s)"
+	res "not ok pid1-poweroff-clean: exit $rc, shutdown took ${took:-?} ms (want 1900..$shutdown_bound_ms, ignoreterm killed after 2 s)"
 	failed=1
 fi
 
 if [ -n "$why" ]; then
-	echo "not ok pid1-boot: $why (console: $log)"
+	res "not ok pid1-boot: $why (console: $log)"
 	echo "pid1.sh: last console lines:" >&2
 	tail -n 20 "$clean" >&2
 	exit 1
 fi
-echo "ok pid1-boot"
+res "ok pid1-boot"
 echo "pid1.sh: $secs s of wall time (console: $log)" >&2
 exit $failed
