@@ -781,7 +781,7 @@ usage: $PROG [COMMAND] [ARGS]
   menuconfig    edit $KCONFIG_CONFIG in a terminal menu
   oldconfig     update $KCONFIG_CONFIG, asking about new symbols
   test          build defconfig and allnoconfig and run every test tier;
-                ends with "N passed, N failed"
+                ends with "N passed, N failed, N skipped"
   fuzz [SECS]   fuzz the unit parser (default 60 s)
   image ARGS    build, then tests/qemu/mkimage.sh ARGS
   qemu ARGS     build, then tests/qemu/boot.sh ARGS

@@ -104,25 +104,29 @@ else
 	for i in 1 2 3; do
 		t0=$(now_ms)
 		$CTL status > $H/status.out 2>&1 || swhy="${swhy:+$swhy; }status $i: exit $?"
+		t1=$(now_ms)
 		$CTL status --json > /dev/null 2>&1 || swhy="${swhy:+$swhy; }status --json $i: exit $?"
-		el=$(($(now_ms) - t0))
-		[ $el -le $worst ] || worst=$el
+		t2=$(now_ms)
+		[ $((t1 - t0)) -le $worst ] || worst=$((t1 - t0))
+		[ $((t2 - t1)) -le $worst ] || worst=$((t2 - t1))
 		usleep 100000
 	done
 	grep -q '^atk-hang-victim ' $H/status.out || swhy="${swhy:+$swhy; }the table has no atk-hang-victim"
 	sb=$(jget atk-hang-bind state)
 	sc=$(jget atk-hang-cwd state)
-	note "atk-hang: victim pid $vp0 -> ${vp1:-?} $([ -n "$t_up" ] && echo "running $((t_up - t_kill)) ms after the kill" || echo 'not back within 5 s'); status x3 worst $worst ms; hanging units: bind $sb, cwd $sc"
+	note "atk-hang: victim pid $vp0 -> ${vp1:-?} $([ -n "$t_up" ] && echo "running $((t_up - t_kill)) ms after the kill" || echo 'not back within 5 s'); status and status --json x3, slowest $worst ms; hanging units: bind $sb, cwd $sc"
 	if [ -n "$t_up" ] && [ $((t_up - t_kill)) -le 2000 ]; then
 		ok atk-hang-other-restarted
 	else
 		nok atk-hang-other-restarted "the killed unit was not running again with a new pid within 2 s of the kill (pid $vp0 -> ${vp1:-?}, $(jget atk-hang-victim state)) while atk-hang-bind/-cwd set up"
 	fi
-	# a status and a status --json over some 25 units: 1 s for both in TCG
+	# each answers within the second (TCG, a busy host: the 100 ms target
+	# is the benchmark's); a PID 1 that waits on the setup does not answer
+	# before the 3 s timeout
 	if [ -z "$swhy" ] && [ $worst -le 1000 ]; then
 		ok atk-hang-status-answers
 	else
-		nok atk-hang-status-answers "${swhy:+$swhy; }slowest status + status --json: $worst ms (want <= 1000)"
+		nok atk-hang-status-answers "${swhy:+$swhy; }slowest status or status --json: $worst ms (want <= 1000)"
 	fi
 	if [ "$sb" = starting ] && [ "$sc" = starting ]; then
 		ok atk-hang-still-starting
