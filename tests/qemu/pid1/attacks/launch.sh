@@ -15,7 +15,7 @@ echo host-secret > /atk-launch-marker
 # prints memory.max and raises it.
 cat > $UNITS/atk-launch-fdcwd.unit <<UNIT
 [Service]
-ExecStart=/bin/sh -c "{ cat atk-launch-marker memory.max; [ -f memory.max ] && echo max > memory.max && echo WROTE; } >>/w/seen 2>/dev/null; exit 1"
+ExecStart=/bin/sh -c "echo start >>/w/seen; { cat atk-launch-marker memory.max; [ -f memory.max ] && echo max > memory.max && echo WROTE; } >>/w/seen 2>/dev/null; exit 1"
 WorkingDirectory=/w/wd
 Restart=always
 RestartSec=50ms
@@ -67,13 +67,16 @@ case $cg in /sys/fs/cgroup/*) ;; ?*) cg=/sys/fs/cgroup/${cg#/} ;; esac
 mem=
 [ -n "$cg" ] && [ -f "$cg/memory.max" ] && mem=$(cat "$cg/memory.max")
 $CTL stop atk-launch-fdcwd >/dev/null 2>&1
+ran=$(grep -c '^start$' $A/w/seen 2>/dev/null)
 if grep -q -e host-secret -e WROTE -e 67108864 -e '^max' $A/w/seen 2>/dev/null; then
 	nok atk-launch-fd-cwd "a start reached PID 1's fds: $(tr '\n' ' ' < $A/w/seen | cut -c1-120)"
+elif [ "${ran:-0}" = 0 ]; then
+	nok atk-launch-fd-cwd "the unit never ran: nothing was tried ($(jget atk-launch-fdcwd state))"
 elif [ -n "$mem" ] && [ "$mem" != 67108864 ]; then
 	nok atk-launch-fd-cwd "memory.max is now $mem"
 else
 	ok atk-launch-fd-cwd
-	note "atk-launch-fd-cwd: restarts ${starts:-?}, memory.max ${mem:-?}"
+	note "atk-launch-fd-cwd: ran $ran times, restarts ${starts:-?}, memory.max ${mem:-?}"
 fi
 
 $CTL start atk-launch-look >/dev/null 2>&1
