@@ -109,6 +109,7 @@ check launch-pid1-init-no 1 "$out"
 # only entries that exist count (a glob that matches nothing, as without a
 # procfs, stays the pattern) and /proc/$$ must be the shell's: a sandbox
 # without its own /proc cannot pass
+# shellcheck disable=SC2016 # expanded by the sandbox's shell
 count_procs='n=0; for p in /proc/[0-9]*; do [ -e "$p/stat" ] && n=$((n + 1)); done; echo $n; [ -e /proc/$$/stat ] && echo own-proc'
 run basic -- /bin/sh -c "$count_procs"
 check launch-no-host-processes "$(printf '1\nown-proc')" "$out"

@@ -57,6 +57,7 @@ mkdir -p "$work"
 results=$work/results
 : > "$results"
 res() { printf '%s\n' "$1" | tee -a "$results"; }
+# shellcheck disable=SC2317 # run by the trap
 closing() {
 	awk '/^ok / { p++ } /^not ok / { f++ } /^skip / { s++ }
 		END { printf "pid1.sh: %d passed, %d failed, %d skipped\n", p, f, s }' "$results" >&2
