@@ -463,14 +463,17 @@ run_test() {
 	shift 3
 	rt_out=$TESTLOG/out.$$
 	rt_rc=$TESTLOG/rc.$$
+	rt_first=$(($(wc -l <"$RESULTS") + 1))
+	# TAP's "ok NAME # skip why" is a skip, never a pass
+	rt_tap='s/^ok ([^ ]+) # [Ss][Kk][Ii][Pp]:? *(.*)$/skip \1: \2/'
 	if [ -n "$rt_prefix" ]; then
 		{ r=0; timeout -k 10 "$rt_timeout" "$@" 2>&3 </dev/null || r=$?; echo "$r" >"$rt_rc"; } 3>&2 |
-			sed -e "s/^ok /ok $rt_prefix/" -e "s/^not ok /not ok $rt_prefix/" \
+			sed -E -e "$rt_tap" -e "s/^ok /ok $rt_prefix/" -e "s/^not ok /not ok $rt_prefix/" \
 				-e "s/^skip /skip $rt_prefix/" |
 			tee "$rt_out"
 	else
 		{ r=0; timeout -k 10 "$rt_timeout" "$@" 2>&3 </dev/null || r=$?; echo "$r" >"$rt_rc"; } 3>&2 |
-			tee "$rt_out"
+			sed -E -e "$rt_tap" | tee "$rt_out"
 	fi
 	grep -E '^((not )?ok|skip) ' "$rt_out" >>"$RESULTS" || true
 	rc=$(cat "$rt_rc")
@@ -483,6 +486,10 @@ run_test() {
 		printf '%s\n' "$rt_prefix$rt_name" >>"$TESTLOG/silent"
 		msg "# $rt_prefix$rt_name: exited 0 without a test line (not counted)"
 	fi
+	# this program's closing line, from the lines counted for it
+	tail -n +"$rt_first" "$RESULTS" | awk -v n="$rt_prefix$rt_name" '
+		/^ok / { p++ } /^not ok / { f++ } /^skip / { s++ }
+		END { printf "# %s: %d passed, %d failed, %d skipped\n", n, p, f, s }'
 	rm -f "$rt_out" "$rt_rc"
 }
 
@@ -774,7 +781,7 @@ usage: $PROG [COMMAND] [ARGS]
   menuconfig    edit $KCONFIG_CONFIG in a terminal menu
   oldconfig     update $KCONFIG_CONFIG, asking about new symbols
   test          build defconfig and allnoconfig and run every test tier;
-                ends with "N passed, N failed"
+                ends with "N passed, N failed, N skipped"
   fuzz [SECS]   fuzz the unit parser (default 60 s)
   image ARGS    build, then tests/qemu/mkimage.sh ARGS
   qemu ARGS     build, then tests/qemu/boot.sh ARGS

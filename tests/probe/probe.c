@@ -22,6 +22,10 @@
  *                              | ok | killed by SIG
  *   probe sock [--euid N] [--repeat N] PATH DATA
  *                              one request on a unix stream socket, reply printed
+ *   probe fuse-hang DIR        mount a FUSE file system on DIR that never answers
+ *                              (a hung FUSE or NFS server): every lookup under DIR
+ *                              blocks until this process dies (its end of
+ *                              /dev/fuse closes and the kernel aborts the mount)
  */
 #define _GNU_SOURCE
 #include <dirent.h>
@@ -147,7 +151,8 @@ static int usage(void)
 		"  sigqueue PID SIG FAKEPID\n"
 		"  ns clone|clone-vfork|clone3|thread-clone|i386-clone|unshare|setns|\n"
 		"     setns-pidfd|setns-any mnt|cgroup|uts|ipc|user|pid|net|time[+...]\n"
-		"  sock [--euid N] [--repeat N] PATH DATA\n";
+		"  sock [--euid N] [--repeat N] PATH DATA\n"
+		"  fuse-hang DIR\n";
 
 	if (write(STDERR_FILENO, text, sizeof(text) - 1) < 0)
 		return 2;
@@ -741,6 +746,30 @@ static int do_ignore_term(void)
 {
 	signal(SIGTERM, SIG_IGN);
 	out("ignore-term: pid %d ignores SIGTERM\n", (int)getpid());
+	sleep_forever();
+	return 0;
+}
+
+/* A FUSE server that never reads a request: the kernel's FUSE_INIT stays
+ * unanswered, so every request on the mount but the root's own (a lookup
+ * under DIR, a getattr of DIR) waits for it, killably, as on a hung
+ * server. Prints "fuse-hang: mounted DIR" and sleeps until killed; the
+ * kernel aborts the connection when our /dev/fuse fd closes with us. */
+static int do_fuse_hang(const char *dir)
+{
+	char opts[128];
+	int fd = open("/dev/fuse", O_RDWR | O_CLOEXEC);
+
+	if (fd < 0) {
+		out("fuse-hang: open /dev/fuse: %s\n", ename(errno));
+		return 1;
+	}
+	snprintf(opts, sizeof(opts), "fd=%d,rootmode=40000,user_id=0,group_id=0", fd);
+	if (mount("probe-hang", dir, "fuse", MS_NOSUID | MS_NODEV, opts) < 0) {
+		out("fuse-hang: mount %s: %s\n", dir, ename(errno));
+		return 1;
+	}
+	out("fuse-hang: mounted %s\n", dir);
 	sleep_forever();
 	return 0;
 }
@@ -1371,6 +1400,8 @@ int main(int argc, char **argv)
 		return do_exe_write();
 	if (argc == 5 && strcmp(verb, "sigqueue") == 0)
 		return do_sigqueue(argv[2], argv[3], argv[4]);
+	if (argc == 3 && strcmp(verb, "fuse-hang") == 0)
+		return do_fuse_hang(argv[2]);
 	if (argc >= 4 && strcmp(verb, "sock") == 0)
 		return do_sock(argc, argv);
 	return usage();

@@ -4,14 +4,16 @@
 #
 # Builds one image with demo/demo.sh (the demo units, tests/qemu/pid1/units
 # added, and tests/qemu/pid1/check.sh as the --script), boots it once, and
-# prints the guest's `ok NAME` / `not ok NAME: why` lines and `# ` comments
+# prints the guest's `ok NAME` / `not ok NAME: why` / `skip NAME: reason`
+# lines and `# ` comments
 # (the boot time, PID 1's memory, the measured delays), plus the checks made
 # here on the console: the bad units reported, a clean poweroff within its
-# bound, and `not ok pid1-boot: why` when the guest never got through.
+# bound, and `not ok pid1-boot: why` when the guest never got through; then
+# "pid1.sh: N passed, M failed, K skipped" on stderr.
 #
 # usage: pid1.sh
 # env:   SANDBOXD (default build/sandboxd)   TOP (the source tree)
-#        PID1_TIMEOUT (the whole boot, default 240 s)   QEMU_MEM (MB, default 512)
+#        PID1_TIMEOUT (the whole boot, default 360 s)   QEMU_MEM (MB, default 512)
 #        QEMU_VERBOSE=1 (copy the console to stderr)
 # The whole console is kept in build/pid1/console.log.
 # Software emulation only (TCG, through tests/qemu/boot.sh): never -enable-kvm.
@@ -21,7 +23,7 @@ TOP=${TOP:-$(cd "$(dirname "$0")/../.." && pwd)}
 export TOP
 here=$TOP/tests/qemu
 sandboxd=${SANDBOXD:-$TOP/build/sandboxd}
-timeout=${PID1_TIMEOUT:-240}
+timeout=${PID1_TIMEOUT:-360}
 mem=${QEMU_MEM:-512}
 
 case ${1:-} in
@@ -50,11 +52,22 @@ shutdown_bound_ms=9000
 
 work=$TOP/build/pid1
 mkdir -p "$work"
+# Every result line goes through res (or the tee below) into $results:
+# the closing line on stderr counts them, a skip apart from a pass.
+results=$work/results
+: > "$results"
+res() { printf '%s\n' "$1" | tee -a "$results"; }
+# shellcheck disable=SC2317 # run by the trap
+closing() {
+	awk '/^ok / { p++ } /^not ok / { f++ } /^skip / { s++ }
+		END { printf "pid1.sh: %d passed, %d failed, %d skipped\n", p, f, s }' "$results" >&2
+}
+trap closing EXIT
 log=$work/console.log
 clean=$work/console.clean
 : > "$log"
 
-[ -f "$sandboxd" ] || { echo "not ok pid1-boot: no sandboxd binary at $sandboxd"; exit 1; }
+[ -f "$sandboxd" ] || { res "not ok pid1-boot: no sandboxd binary at $sandboxd"; exit 1; }
 sandboxd=$(cd "$(dirname "$sandboxd")" && pwd)/$(basename "$sandboxd")
 
 # One file in the guest: every attack script, each in a subshell of check.sh
@@ -66,11 +79,19 @@ for f in "$attacks"/*.sh; do
 	{ printf '\n# ---- %s\n(\n' "$(basename "$f")"; cat "$f"; printf '\n)\n'; } >> "$attack_all"
 done
 
+# Debian's fuse.ko of the tier's kernel, for attacks/hang.sh (a FUSE mount
+# that never answers): loaded there with busybox insmod; without it the
+# FUSE checks report skip.
+fuse_ko=
+vmlinuz=$("$here/kernel.sh" 2>/dev/null) &&
+	fuse_ko=$(dirname "$(dirname "$vmlinuz")")/lib/modules/${vmlinuz##*/vmlinuz-}/kernel/fs/fuse/fuse.ko
+
 start=$(date +%s)
 demo=(env SANDBOXD="$sandboxd" DEMO_WORK="$work/demo" "$TOP/demo/demo.sh"
 	--script "$here/pid1/check.sh" --units-extra "$here/pid1/units"
 	--add "$attack_all:/usr/libexec/pid1-attacks"
 	--timeout "$timeout" --mem "$mem")
+[ -n "$fuse_ko" ] && [ -f "$fuse_ko" ] && demo+=(--add "$fuse_ko:/lib/modules/fuse.ko")
 if [ "${QEMU_VERBOSE:-0}" = 1 ]; then
 	"${demo[@]}" < /dev/null 2>&1 | tee "$log" | sed -u 's/^/console: /' >&2
 else
@@ -81,7 +102,7 @@ secs=$(( $(date +%s) - start ))
 
 # The script's lines reach the console through PID 1 as "[script] LINE".
 tr -d '\r' < "$log" > "$clean"
-sed -n 's/^\[script\] \(\(ok\|not ok\|#\) .*\)$/\1/p' "$clean"
+sed -n 's/^\[script\] \(\(ok\|not ok\|skip\|#\) .*\)$/\1/p' "$clean" | tee -a "$results"
 failed=0
 sed -n 's/^\[script\] //p' "$clean" | grep -q '^not ok ' && failed=1
 
@@ -102,8 +123,8 @@ elif [ "$rc" != 0 ]; then
 fi
 
 for c in $checks; do
-	if ! sed -n 's/^\[script\] //p' "$clean" | grep -qE "^(ok|not ok) $c(:|$)"; then
-		echo "not ok $c: did not report (${why:-see $log})"
+	if ! sed -n 's/^\[script\] //p' "$clean" | grep -qE "^(ok|not ok|skip) $c(:|$)"; then
+		res "not ok $c: did not report (${why:-see $log})"
 		failed=1
 	fi
 done
@@ -111,9 +132,9 @@ done
 # Bad units: reported on the console at boot with check's messages.
 if grep -q '^sandboxd: .*/badsyntax\.unit:5: ' "$clean" &&
 	grep -q '^sandboxd: .*dependency cycle: cycle-[ab] -> cycle-[ab] -> cycle-[ab]' "$clean"; then
-	echo "ok pid1-bad-units-console"
+	res "ok pid1-bad-units-console"
 else
-	echo "not ok pid1-bad-units-console: no console message for badsyntax.unit:5 or the cycle"
+	res "not ok pid1-bad-units-console: no console message for badsyntax.unit:5 or the cycle"
 	failed=1
 fi
 
@@ -124,18 +145,18 @@ if [ "$rc" = 0 ] && [ -n "$took" ] && [ "$took" -le "$shutdown_bound_ms" ] &&
 	[ "$took" -ge 1900 ] && grep -q 'reboot: Power down' "$clean" &&
 	grep -q '^sandboxd: ignoreterm: did not stop within 2000 ms' "$clean"; then
 	echo "# poweroff: shutdown took $took ms (bound $shutdown_bound_ms ms)"
-	echo "ok pid1-poweroff-clean"
+	res "ok pid1-poweroff-clean"
 else
-	echo "not ok pid1-poweroff-clean: exit $rc, shutdown took ${took:-?} ms (want 1900..$shutdown_bound_ms, ignoreterm killed after 2 s)"
+	res "not ok pid1-poweroff-clean: exit $rc, shutdown took ${took:-?} ms (want 1900..$shutdown_bound_ms, ignoreterm killed after 2 s)"
 	failed=1
 fi
 
 if [ -n "$why" ]; then
-	echo "not ok pid1-boot: $why (console: $log)"
+	res "not ok pid1-boot: $why (console: $log)"
 	echo "pid1.sh: last console lines:" >&2
 	tail -n 20 "$clean" >&2
 	exit 1
 fi
-echo "ok pid1-boot"
+res "ok pid1-boot"
 echo "pid1.sh: $secs s of wall time (console: $log)" >&2
 exit $failed

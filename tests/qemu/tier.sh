@@ -3,7 +3,8 @@
 #
 # Builds one initramfs holding $SANDBOXD, the probe, tests/qemu/guest/*.t and
 # guest/init.sh as /init, boots it once, and prints the guest's `ok NAME` /
-# `not ok NAME: why` lines (and `ok qemu-boot` or `not ok qemu-boot: why`).
+# `not ok NAME: why` / `skip NAME: reason` lines (and `ok qemu-boot` or `not ok
+# qemu-boot: why`), then "tier.sh: N passed, M failed, K skipped" on stderr.
 #
 # usage: tier.sh [--only GLOB]      (GLOB picks guest scripts, e.g. '00-*')
 # env:   SANDBOXD (default build/sandboxd)   TOP (the source tree)
@@ -32,12 +33,23 @@ done
 
 work=$TOP/build/qemu
 mkdir -p "$work"
+# Every result line goes through res (or the tee below) into $results:
+# the closing line on stderr counts them, a skip apart from a pass.
+results=$work/results
+: > "$results"
+res() { printf '%s\n' "$1" | tee -a "$results"; }
+# shellcheck disable=SC2317 # run by the trap
+closing() {
+	awk '/^ok / { p++ } /^not ok / { f++ } /^skip / { s++ }
+		END { printf "tier.sh: %d passed, %d failed, %d skipped\n", p, f, s }' "$results" >&2
+}
+trap closing EXIT
 image=$work/tier.cpio.gz
 log=$work/tier.log
 : > "$log"
 
 fail_all() {
-	echo "not ok qemu-boot: $1"
+	res "not ok qemu-boot: $1"
 	exit 1
 }
 
@@ -72,7 +84,7 @@ secs=$(( $(date +%s) - start ))
 
 clean=$work/tier.clean
 tr -d '\r' < "$log" > "$clean"
-grep -aE '^(ok|not ok) ' "$clean"
+grep -aE '^(ok|not ok|skip) ' "$clean" | tee -a "$results"
 failed=0
 grep -aq '^not ok ' "$clean" && failed=1
 
@@ -82,7 +94,7 @@ if grep -aq '^qemu: kernel panic' "$clean"; then
 elif [ "$rc" = 124 ]; then
 	why="timeout after $timeout s"
 elif [ "$rc" != 0 ]; then
-	why="qemu failed with status $rc: $(grep -av '^\(ok\|not ok\|#\) ' "$clean" | tail -n 2 | tr '\n' ' ')"
+	why="qemu failed with status $rc: $(grep -av '^\(ok\|not ok\|skip\|#\) ' "$clean" | tail -n 2 | tr '\n' ' ')"
 elif ! grep -aq '^# guest: done ' "$clean"; then
 	why="the guest stopped before its init finished"
 fi
@@ -93,17 +105,17 @@ for t in "$here"/guest/*.t; do
 	# shellcheck disable=SC2254
 	case $name in $only) ;; *) continue ;; esac
 	if ! grep -aq "^# guest: end $name " "$clean"; then
-		echo "not ok $name: did not report (${why:-unknown: see $log})"
+		res "not ok $name: did not report (${why:-unknown: see $log})"
 		failed=1
 	fi
 done
 
 if [ -n "$why" ]; then
-	echo "not ok qemu-boot: $why (console: $log)"
+	res "not ok qemu-boot: $why (console: $log)"
 	echo "tier.sh: last console lines:" >&2
 	tail -n 20 "$clean" >&2
 	exit 1
 fi
-echo "ok qemu-boot"
+res "ok qemu-boot"
 echo "tier.sh: boot took $secs s (console: $log)" >&2
 exit $failed
