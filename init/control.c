@@ -29,11 +29,11 @@
 
 /* ---- the server ------------------------------------------------------------- */
 
-struct control_state ctl;
+struct control_state control;
 
 static const char no_reply_room[] = "1\nthe reply does not fit (over 1 MiB) or PID 1 is out of memory\n";
 
-void arm(struct conn *c, int ms)
+void control_arm(struct conn *c, int ms)
 {
 	struct itimerspec its = { .it_value = { .tv_sec = ms / 1000,
 						.tv_nsec = (long)(ms % 1000) * 1000000 } };
@@ -53,15 +53,15 @@ static void drain_input(int fd)
 			break;
 }
 
-void conn_close(struct conn *c)
+void control_conn_close(struct conn *c)
 {
 	if (!c->used)
 		return;
-	loop_del(&ctl.sv->loop, &c->w);
+	loop_del(&control.sv->loop, &c->w);
 	drain_input(c->w.fd);
 	close(c->w.fd);
 	c->w.fd = -1;
-	arm(c, 0);
+	control_arm(c, 0);
 	sf_buf_reset(&c->out);
 	c->follow[0] = '\0';
 	c->follow_svc = NULL;
@@ -75,14 +75,14 @@ static void want(struct conn *c, uint32_t events)
 
 	if (events == c->events)
 		return;
-	if (loop_mod(&ctl.sv->loop, &c->w, events, &e) < 0) {
-		conn_close(c);
+	if (loop_mod(&control.sv->loop, &c->w, events, &e) < 0) {
+		control_conn_close(c);
 		return;
 	}
 	c->events = events;
 }
 
-void flush(struct conn *c)
+void control_flush(struct conn *c)
 {
 	bool progress = false;
 
@@ -94,7 +94,7 @@ void flush(struct conn *c)
 		if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK))
 			break;
 		if (n <= 0) {
-			conn_close(c);   /* gone, or broken: nothing to tell it */
+			control_conn_close(c);   /* gone, or broken: nothing to tell it */
 			return;
 		}
 		sf_buf_consume(&c->out, (size_t)n);
@@ -103,24 +103,24 @@ void flush(struct conn *c)
 	if (c->out.len) {
 		/* dropped when it reads nothing for CONTROL_IDLE_MS */
 		if (progress || !c->armed)
-			arm(c, CONTROL_IDLE_MS);
+			control_arm(c, CONTROL_IDLE_MS);
 		want(c, c->phase == PH_FOLLOWING ? EPOLLIN | EPOLLRDHUP | EPOLLOUT : EPOLLOUT);
 	} else if (c->phase == PH_FOLLOWING) {
 		sf_buf_reset(&c->out);   /* no heap kept while idle */
-		arm(c, 0);
+		control_arm(c, 0);
 		want(c, EPOLLIN | EPOLLRDHUP);
 	} else {
-		conn_close(c);
+		control_conn_close(c);
 	}
 }
 
-void reply_begin(struct conn *c, int code)
+void control_reply_begin(struct conn *c, int code)
 {
 	sf_buf_reset(&c->out);
 	sf_buf_printf(&c->out, "%d\n", code);
 }
 
-void reply_send(struct conn *c)
+void control_reply_send(struct conn *c)
 {
 	if (c->out.failed) {
 		sf_buf_reset(&c->out);
@@ -129,8 +129,8 @@ void reply_send(struct conn *c)
 	} else if (c->phase != PH_FOLLOWING) {
 		c->phase = PH_WRITING;
 	}
-	arm(c, CONTROL_IDLE_MS);
-	flush(c);
+	control_arm(c, CONTROL_IDLE_MS);
+	control_flush(c);
 }
 
 static void put_msg(struct sf_buf *b, const char *msg)
@@ -142,25 +142,25 @@ static void put_msg(struct sf_buf *b, const char *msg)
 		sf_buf_puts(b, "\n");
 }
 
-void reply_text(struct conn *c, int code, const char *msg)
+void control_reply_text(struct conn *c, int code, const char *msg)
 {
-	reply_begin(c, code);
+	control_reply_begin(c, code);
 	put_msg(&c->out, msg);
-	reply_send(c);
+	control_reply_send(c);
 }
 
 static void conn_read(struct conn *c)
 {
 	for (;;) {
 		if (c->req_len == sizeof c->req && c->denied) {
-			handle(c, c->req, c->req_len);
+			control_handle(c, c->req, c->req_len);
 			return;
 		}
 		if (c->req_len == sizeof c->req) {
 			char msg[64];
 
 			snprintf(msg, sizeof msg, "request longer than %d bytes", CONTROL_REQ_MAX - 1);
-			reply_text(c, CONTROL_BAD_REQUEST, msg);
+			control_reply_text(c, CONTROL_BAD_REQUEST, msg);
 			return;
 		}
 		ssize_t n = recv(c->w.fd, c->req + c->req_len, sizeof c->req - c->req_len,
@@ -171,16 +171,16 @@ static void conn_read(struct conn *c)
 		if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK))
 			return;
 		if (n < 0) {
-			conn_close(c);
+			control_conn_close(c);
 			return;
 		}
 		if (n == 0) {
 			if (c->req_len && c->denied)
-				handle(c, c->req, c->req_len);
+				control_handle(c, c->req, c->req_len);
 			else if (c->req_len)
-				reply_text(c, CONTROL_BAD_REQUEST, "request without a newline");
+				control_reply_text(c, CONTROL_BAD_REQUEST, "request without a newline");
 			else
-				conn_close(c);
+				control_conn_close(c);
 			return;
 		}
 		char *nl = memchr(c->req + c->req_len, '\n', (size_t)n);
@@ -188,7 +188,7 @@ static void conn_read(struct conn *c)
 		c->req_len += (size_t)n;
 		if (nl) {
 			c->phase = PH_WRITING;   /* no second request on this connection */
-			handle(c, c->req, (size_t)(nl - c->req));
+			control_handle(c, c->req, (size_t)(nl - c->req));
 			return;
 		}
 	}
@@ -209,7 +209,7 @@ static void follow_read(struct conn *c)
 			continue;
 		if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK))
 			return;
-		conn_close(c);
+		control_conn_close(c);
 		return;
 	}
 }
@@ -228,12 +228,12 @@ static void on_conn(struct loop_watch *w, uint32_t events)
 		conn_read(c);
 		break;
 	case PH_WRITING:
-		flush(c);
+		control_flush(c);
 		break;
 	case PH_FOLLOWING:
 		follow_read(c);
 		if (c->used && c->out.len)
-			flush(c);
+			control_flush(c);
 		break;
 	}
 }
@@ -251,9 +251,9 @@ static void on_timer(struct loop_watch *w, uint32_t events)
 		static const char msg[] = "2\nno request within 5 s\n";
 
 		send(c->w.fd, msg, sizeof msg - 1, MSG_NOSIGNAL | MSG_DONTWAIT);
-		conn_close(c);
+		control_conn_close(c);
 	} else if (c->out.len) {
-		conn_close(c);   /* no progress writing for CONTROL_IDLE_MS */
+		control_conn_close(c);   /* no progress writing for CONTROL_IDLE_MS */
 	}
 }
 
@@ -288,10 +288,10 @@ static bool peer_allowed(int fd, char *msg, size_t msglen)
 	/* a pidfd of the peer closes pid reuse where the kernel has one */
 	if (getsockopt(fd, SOL_SOCKET, SO_PEERPIDFD, &pidfd, &plen) < 0 || plen != sizeof pidfd)
 		pidfd = -1;
-	peer_classify(ctl.sv, cred.pid, pidfd, &p);
+	peer_classify(control.sv, cred.pid, pidfd, &p);
 	if (pidfd >= 0)
 		close(pidfd);
-	if (peer_may_control(ctl.sv, &p, msg, msglen))
+	if (peer_may_control(control.sv, &p, msg, msglen))
 		return true;
 	/* on the console at most once a second: a unit looping on connect()
 	 * must not flood it (the caller gets the whole message anyway) */
@@ -306,7 +306,7 @@ static bool peer_allowed(int fd, char *msg, size_t msglen)
 		return false;
 	}
 	last = now;
-	sup_log(ctl.sv, "control socket: refused pid %d: %s%s (%u more refused since the last such "
+	sup_log(control.sv, "control socket: refused pid %d: %s%s (%u more refused since the last such "
 		"message)", (int)cred.pid, p.kind == PEER_UNIT ? "inside unit " : "",
 		p.kind == PEER_UNIT ? p.unit : p.how, quiet);
 	quiet = 0;
@@ -322,9 +322,9 @@ static void accept_one(int fd)
 	int n_denied = 0;
 
 	for (int i = 0; i < CONTROL_MAX_CONN; i++) {
-		if (!ctl.c[i].used && !c)
-			c = &ctl.c[i];
-		n_denied += ctl.c[i].used && ctl.c[i].denied;
+		if (!control.c[i].used && !c)
+			c = &control.c[i];
+		n_denied += control.c[i].used && control.c[i].denied;
 	}
 	/* A refused peer gets a slot only while few hold one (its reply then
 	 * waits for its request, so that a client still sending does not lose
@@ -345,7 +345,7 @@ static void accept_one(int fd)
 	}
 	c->w = (struct loop_watch){ .fd = fd, .fn = on_conn, .ctx = c };
 	c->events = EPOLLIN | EPOLLRDHUP;
-	if (loop_add(&ctl.sv->loop, &c->w, c->events, &e) < 0) {
+	if (loop_add(&control.sv->loop, &c->w, c->events, &e) < 0) {
 		c->w.fd = -1;
 		refuse(fd, "1\nPID 1 cannot watch the connection\n");
 		return;
@@ -358,7 +358,7 @@ static void accept_one(int fd)
 	sf_buf_init(&c->out, CONTROL_REPLY_MAX);
 	c->denied = denied;
 	memcpy(c->deny_msg, deny, sizeof deny);
-	arm(c, denied ? CONTROL_DENIED_MS : CONTROL_IDLE_MS);
+	control_arm(c, denied ? CONTROL_DENIED_MS : CONTROL_IDLE_MS);
 }
 
 static void on_listen(struct loop_watch *w, uint32_t events)
@@ -374,14 +374,14 @@ static void on_listen(struct loop_watch *w, uint32_t events)
 		}
 		if (errno == EINTR || errno == ECONNABORTED)
 			continue;
-		if ((errno == EMFILE || errno == ENFILE) && ctl.spare_fd >= 0) {
+		if ((errno == EMFILE || errno == ENFILE) && control.spare_fd >= 0) {
 			/* level-triggered epoll would spin on a connection we
 			 * cannot take: take it with the spare fd and drop it */
-			close(ctl.spare_fd);
+			close(control.spare_fd);
 			fd = accept4(w->fd, NULL, NULL, SOCK_NONBLOCK | SOCK_CLOEXEC);
 			if (fd >= 0)
 				refuse(fd, "1\nPID 1 is out of file descriptors\n");
-			ctl.spare_fd = open("/dev/null", O_RDONLY | O_CLOEXEC);
+			control.spare_fd = open("/dev/null", O_RDONLY | O_CLOEXEC);
 			if (fd >= 0)
 				continue;
 		}
@@ -393,7 +393,7 @@ static void on_listen(struct loop_watch *w, uint32_t events)
 
 static int parent_dir(const char *path, struct err *e)
 {
-	char dir[sizeof ctl.path];
+	char dir[sizeof control.path];
 	char *slash;
 
 	snprintf(dir, sizeof dir, "%s", path);
@@ -437,26 +437,26 @@ static int clear_path(const char *path, struct err *e)
 
 static void close_fds(void)
 {
-	if (!ctl.sv)
+	if (!control.sv)
 		return;   /* never opened: the zeroed fds are not ours */
 	for (int i = 0; i < CONTROL_MAX_CONN; i++) {
-		struct conn *c = &ctl.c[i];
+		struct conn *c = &control.c[i];
 
-		conn_close(c);
+		control_conn_close(c);
 		if (c->tw.fd >= 0) {
-			loop_del(&ctl.sv->loop, &c->tw);
+			loop_del(&control.sv->loop, &c->tw);
 			close(c->tw.fd);
 			c->tw.fd = -1;
 		}
 	}
-	if (ctl.lw.fd >= 0) {
-		loop_del(&ctl.sv->loop, &ctl.lw);
-		close(ctl.lw.fd);
-		ctl.lw.fd = -1;
+	if (control.lw.fd >= 0) {
+		loop_del(&control.sv->loop, &control.lw);
+		close(control.lw.fd);
+		control.lw.fd = -1;
 	}
-	if (ctl.spare_fd >= 0) {
-		close(ctl.spare_fd);
-		ctl.spare_fd = -1;
+	if (control.spare_fd >= 0) {
+		close(control.spare_fd);
+		control.spare_fd = -1;
 	}
 }
 
@@ -468,7 +468,7 @@ int control_open(struct sup *sv, const char *path, struct err *e)
 	mode_t old;
 	int fd;
 
-	if (ctl.open)
+	if (control.open)
 		return err_set(e, EBUSY, "the control socket is already open");
 	/* a path socket: an abstract one could be reached from any process
 	 * sharing the network namespace, whatever its mount namespace */
@@ -478,18 +478,18 @@ int control_open(struct sup *sv, const char *path, struct err *e)
 	if (parent_dir(path, e) < 0 || clear_path(path, e) < 0)
 		return -1;
 
-	ctl.lw.fd = -1;
-	ctl.spare_fd = -1;
-	ctl.sv = sv;
+	control.lw.fd = -1;
+	control.spare_fd = -1;
+	control.sv = sv;
 	for (int i = 0; i < CONTROL_MAX_CONN; i++) {
-		ctl.c[i].used = false;
-		ctl.c[i].w.fd = -1;
-		ctl.c[i].tw.fd = -1;
+		control.c[i].used = false;
+		control.c[i].w.fd = -1;
+		control.c[i].tw.fd = -1;
 	}
 	fd = socket(AF_UNIX, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
 	if (fd < 0)
 		return err_set(e, errno, "control socket: socket");
-	ctl.lw = (struct loop_watch){ .fd = fd, .fn = on_listen };
+	control.lw = (struct loop_watch){ .fd = fd, .fn = on_listen };
 	/* 0600 from the start: no window in which others may connect */
 	old = umask(0177);
 	if (bind(fd, (struct sockaddr *)&sa, sizeof sa) < 0) {
@@ -506,14 +506,14 @@ int control_open(struct sup *sv, const char *path, struct err *e)
 		err_set(e, errno, "stat %s", path);
 		goto fail;
 	}
-	ctl.dev = st.st_dev;
-	ctl.ino = st.st_ino;
+	control.dev = st.st_dev;
+	control.ino = st.st_ino;
 	if (listen(fd, 2 * CONTROL_MAX_CONN) < 0) {
 		err_set(e, errno, "listen on %s", path);
 		goto fail;
 	}
 	for (int i = 0; i < CONTROL_MAX_CONN; i++) {
-		struct conn *c = &ctl.c[i];
+		struct conn *c = &control.c[i];
 		int tfd = timerfd_create(CLOCK_MONOTONIC, TFD_NONBLOCK | TFD_CLOEXEC);
 
 		if (tfd < 0) {
@@ -529,11 +529,11 @@ int control_open(struct sup *sv, const char *path, struct err *e)
 	}
 	/* the spare: /dev/null, not a directory, so that even a leaked copy
 	 * gives a launch child no path anywhere (issue #9 item 1) */
-	ctl.spare_fd = open("/dev/null", O_RDONLY | O_CLOEXEC);
-	if (loop_add(&sv->loop, &ctl.lw, EPOLLIN, e) < 0)
+	control.spare_fd = open("/dev/null", O_RDONLY | O_CLOEXEC);
+	if (loop_add(&sv->loop, &control.lw, EPOLLIN, e) < 0)
 		goto fail;
-	snprintf(ctl.path, sizeof ctl.path, "%s", path);
-	ctl.open = true;
+	snprintf(control.path, sizeof control.path, "%s", path);
+	control.open = true;
 	return 0;
 
 fail:
@@ -548,13 +548,13 @@ void control_close_all(struct sup *sv)
 	struct stat st;
 
 	(void)sv;
-	if (!ctl.open)
+	if (!control.open)
 		return;
 	close_fds();
 	/* only our own socket: another supervisor may have taken the path */
-	if (stat(ctl.path, &st) == 0 && st.st_dev == ctl.dev && st.st_ino == ctl.ino)
-		unlink(ctl.path);
-	ctl.open = false;
+	if (stat(control.path, &st) == 0 && st.st_dev == control.dev && st.st_ino == control.ino)
+		unlink(control.path);
+	control.open = false;
 }
 
 #else /* !CONFIG_CONTROL_SOCKET */

@@ -50,15 +50,20 @@ struct control_state {
 };
 
 /* zero: in .bss, not 70 KB of the binary; fds set by control_open */
-extern struct control_state ctl;
+extern struct control_state control;
 
-void arm(struct conn *c, int ms);
-void conn_close(struct conn *c);
-void flush(struct conn *c);
-void reply_begin(struct conn *c, int code);
-void reply_send(struct conn *c);
-void reply_text(struct conn *c, int code, const char *msg);
-void handle(struct conn *c, const char *line, size_t len);
+/* The slot's idle timer: ms from now, 0 = off. */
+void control_arm(struct conn *c, int ms);
+/* Free the slot (the loop stops watching it; its gen changes). */
+void control_conn_close(struct conn *c);
+/* Write what the socket takes now; the rest when it drains. */
+void control_flush(struct conn *c);
+/* A reply: "CODE\n", then the body into c->out, then send. */
+void control_reply_begin(struct conn *c, int code);
+void control_reply_send(struct conn *c);
+void control_reply_text(struct conn *c, int code, const char *msg);
+/* One request line has come (control_req.c). */
+void control_handle(struct conn *c, const char *line, size_t len);
 
 #endif
 

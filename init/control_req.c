@@ -57,7 +57,7 @@ static int followers(void)
 	int n = 0;
 
 	for (int i = 0; i < CONTROL_MAX_CONN; i++)
-		n += ctl.c[i].used && ctl.c[i].phase == PH_FOLLOWING;
+		n += control.c[i].used && control.c[i].phase == PH_FOLLOWING;
 	return n;
 }
 
@@ -71,11 +71,11 @@ static void do_logs(struct conn *c, struct svc *s, const struct control_req *r)
 
 		snprintf(msg, sizeof msg, "logs -f: %d followers already (the limit); the other "
 			 "connections are kept for short requests", CONTROL_MAX_FOLLOW);
-		reply_text(c, CONTROL_FAILED, msg);
+		control_reply_text(c, CONTROL_FAILED, msg);
 		return;
 	}
 
-	reply_begin(c, CONTROL_OK);
+	control_reply_begin(c, CONTROL_OK);
 	logbuf_tail(&s->log, r->lines, log_measure, &o);
 	if (o.bytes > budget) {
 		/* the newest lines that fit: a tail cut short at its old end */
@@ -90,7 +90,7 @@ static void do_logs(struct conn *c, struct svc *s, const struct control_req *r)
 		c->follow_svc = s;
 		c->follow_seq = logbuf_next_seq(&s->log);
 	}
-	reply_send(c);
+	control_reply_send(c);
 }
 
 static void push_line(void *ctx, const struct log_line *l)
@@ -101,10 +101,10 @@ static void push_line(void *ctx, const struct log_line *l)
 void control_log_appended(struct sup *sv, struct svc *s)
 {
 	(void)sv;
-	if (!ctl.open)
+	if (!control.open)
 		return;
 	for (int i = 0; i < CONTROL_MAX_CONN; i++) {
-		struct conn *c = &ctl.c[i];
+		struct conn *c = &control.c[i];
 		uint64_t next = logbuf_next_seq(&s->log);
 
 		if (!c->used || c->phase != PH_FOLLOWING || strcmp(c->follow, s->name) != 0)
@@ -119,20 +119,20 @@ void control_log_appended(struct sup *sv, struct svc *s)
 		logbuf_since(&s->log, c->follow_seq, push_line, &c->out);
 		c->follow_seq = next;
 		if (c->out.failed) {
-			conn_close(c);   /* a follower that stopped reading */
+			control_conn_close(c);   /* a follower that stopped reading */
 			continue;
 		}
-		flush(c);
+		control_flush(c);
 	}
 }
 
 void control_unit_gone(struct sup *sv, struct svc *s)
 {
 	(void)sv;
-	if (!ctl.open)
+	if (!control.open)
 		return;
 	for (int i = 0; i < CONTROL_MAX_CONN; i++) {
-		struct conn *c = &ctl.c[i];
+		struct conn *c = &control.c[i];
 
 		if (!c->used || c->phase != PH_FOLLOWING ||
 		    (c->follow_svc != s && strcmp(c->follow, s->name) != 0))
@@ -142,8 +142,8 @@ void control_unit_gone(struct sup *sv, struct svc *s)
 		c->phase = PH_WRITING;
 		c->follow_svc = NULL;
 		c->follow[0] = '\0';
-		arm(c, CONTROL_IDLE_MS);
-		flush(c);
+		control_arm(c, CONTROL_IDLE_MS);
+		control_flush(c);
 	}
 }
 
@@ -154,9 +154,9 @@ static bool alive(const struct conn *c, unsigned gen)
 	return c->used && c->gen == gen;
 }
 
-void handle(struct conn *c, const char *line, size_t len)
+void control_handle(struct conn *c, const char *line, size_t len)
 {
-	struct sup *sv = ctl.sv;
+	struct sup *sv = control.sv;
 	struct control_req r;
 	char msg[4096];
 	unsigned gen = c->gen;
@@ -164,23 +164,23 @@ void handle(struct conn *c, const char *line, size_t len)
 	int rc = 0;
 
 	if (c->denied) {
-		reply_text(c, CONTROL_REFUSED, c->deny_msg);
+		control_reply_text(c, CONTROL_REFUSED, c->deny_msg);
 		return;
 	}
 	int code = control_parse(line, len, &r, msg, sizeof msg);
 	if (code) {
-		reply_text(c, code, msg);
+		control_reply_text(c, code, msg);
 		return;
 	}
 	if (r.has_unit && !(s = sup_find(sv, r.unit))) {
 		snprintf(msg, sizeof msg, "unit \"%s\" not found", r.unit);
-		reply_text(c, CONTROL_NOT_FOUND, msg);
+		control_reply_text(c, CONTROL_NOT_FOUND, msg);
 		return;
 	}
 	msg[0] = '\0';
 	switch (r.verb) {
 	case CTLV_STATUS:
-		reply_begin(c, CONTROL_OK);
+		control_reply_begin(c, CONTROL_OK);
 		if (s) {
 			struct sf_facts f = { .mem_current = -1 };
 
@@ -190,10 +190,10 @@ void handle(struct conn *c, const char *line, size_t len)
 		} else {
 			sf_table(&c->out, sv->svcs, sv->n, facts_of, sv);
 		}
-		reply_send(c);
+		control_reply_send(c);
 		return;
 	case CTLV_STATUS_JSON:
-		reply_begin(c, CONTROL_OK);
+		control_reply_begin(c, CONTROL_OK);
 		if (s) {
 			struct sf_facts f = { .mem_current = -1 };
 
@@ -202,7 +202,7 @@ void handle(struct conn *c, const char *line, size_t len)
 		} else {
 			sf_json_list(&c->out, sv->svcs, sv->n, facts_of, sv);
 		}
-		reply_send(c);
+		control_reply_send(c);
 		return;
 	case CTLV_LOGS:
 		do_logs(c, s, &r);
@@ -239,7 +239,7 @@ void handle(struct conn *c, const char *line, size_t len)
 	if (!alive(c, gen))
 		return;
 	msg[sizeof msg - 1] = '\0';
-	reply_text(c, rc < 0 ? CONTROL_FAILED : CONTROL_OK, msg);
+	control_reply_text(c, rc < 0 ? CONTROL_FAILED : CONTROL_OK, msg);
 }
 
 #else /* !CONFIG_CONTROL_SOCKET */
