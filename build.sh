@@ -53,7 +53,7 @@ O=${O%/}
 KCONFIG_CONFIG=${KCONFIG_CONFIG:-.config}
 export KCONFIG_CONFIG
 
-SRC_DIRS="lib config sandbox rootfs cgroup init"
+SRC_DIRS="lib config sandbox rootfs cgroup init ctl"
 
 msg() { printf '%s\n' "$*" >&2; }
 die() { printf '%s: %s\n' "$PROG" "$*" >&2; exit 1; }

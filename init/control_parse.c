@@ -1,35 +1,11 @@
-/* The request protocol, as PID 1 reads it: one line, pure, exposed for
+/* The request line (lib/control_proto.h) as PID 1 reads it: pure, exposed for
  * the unit tests and the fuzzer. */
 #include "control.h"
 
 #include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
-#include <sys/un.h>
 
 #include "../config/unit.h"
-
-/* ---- the protocol (pure) ---------------------------------------------------- */
-
-enum arg_kind { ARG_NONE, ARG_UNIT_OPT, ARG_UNIT, ARG_LOGS };
-
-static const struct {
-	const char *word;
-	enum control_verb verb;
-	enum arg_kind args;
-} verbs[] = {
-	{ "status", CTLV_STATUS, ARG_UNIT_OPT },
-	{ "status-json", CTLV_STATUS_JSON, ARG_UNIT_OPT },
-	{ "start", CTLV_START, ARG_UNIT },
-	{ "stop", CTLV_STOP, ARG_UNIT },
-	{ "restart", CTLV_RESTART, ARG_UNIT },
-	{ "reset-failed", CTLV_RESET_FAILED, ARG_UNIT },
-	{ "logs", CTLV_LOGS, ARG_LOGS },
-	{ "reload", CTLV_RELOAD, ARG_NONE },
-	{ "poweroff", CTLV_POWEROFF, ARG_NONE },
-	{ "reboot", CTLV_REBOOT, ARG_NONE },
-	{ "halt", CTLV_HALT, ARG_NONE },
-};
 
 #define MAX_WORDS 4
 
@@ -101,33 +77,34 @@ int control_parse(const char *line, size_t len, struct control_req *r, char *msg
 		i = sp ? end + 1 : len;
 	}
 
-	for (i = 0; i < sizeof verbs / sizeof verbs[0]; i++)
-		if (word_is(w[0], wl[0], verbs[i].word))
-			break;
-	if (i == sizeof verbs / sizeof verbs[0])
+	int v = control_verb_find(w[0], wl[0]);
+
+	if (v < 0)
 		return bad(msg, msglen, "unknown request \"%.*s\"", w[0], wl[0]);
-	r->verb = verbs[i].verb;
+	r->verb = (enum control_verb)v;
+	enum control_args args = control_verb_args(r->verb);
+	const char *word = control_verb_word(r->verb);
 
 	size_t want_min = 1, want_max = 1;
-	switch (verbs[i].args) {
-	case ARG_NONE:
+	switch (args) {
+	case CONTROL_ARGS_NONE:
 		break;
-	case ARG_UNIT_OPT:
+	case CONTROL_ARGS_UNIT_OPT:
 		want_max = 2;
 		break;
-	case ARG_UNIT:
+	case CONTROL_ARGS_UNIT:
 		want_min = want_max = 2;
 		break;
-	case ARG_LOGS:
+	case CONTROL_ARGS_LOGS:
 		want_min = want_max = 4;
 		break;
 	}
 	if (nw < want_min) {
-		snprintf(msg, msglen, "%s: which unit?", verbs[i].word);
+		snprintf(msg, msglen, "%s: which unit?", word);
 		return CONTROL_BAD_REQUEST;
 	}
 	if (nw > want_max) {
-		snprintf(msg, msglen, "%s: too many arguments", verbs[i].word);
+		snprintf(msg, msglen, "%s: too many arguments", word);
 		return CONTROL_BAD_REQUEST;
 	}
 	if (nw >= 2) {
@@ -141,7 +118,7 @@ int control_parse(const char *line, size_t len, struct control_req *r, char *msg
 			return bad(msg, msglen, "\"%.*s\" is not a unit name", w[1], wl[1]);
 		r->has_unit = true;
 	}
-	if (verbs[i].args == ARG_LOGS) {
+	if (args == CONTROL_ARGS_LOGS) {
 		if (!parse_count(w[2], wl[2], &r->lines))
 			return bad(msg, msglen, "logs: \"%.*s\" is not a line count", w[2], wl[2]);
 		if (word_is(w[3], wl[3], "1"))
@@ -149,19 +126,5 @@ int control_parse(const char *line, size_t len, struct control_req *r, char *msg
 		else if (!word_is(w[3], wl[3], "0"))
 			return bad(msg, msglen, "logs: follow is 0 or 1, not \"%.*s\"", w[3], wl[3]);
 	}
-	return 0;
-}
-
-int control_socket_path(char *buf, size_t len)
-{
-	const char *dir = getenv("SANDBOXD_RUN_DIR");
-	struct sockaddr_un sa;
-	int n;
-
-	if (!dir || !*dir)
-		dir = CONFIG_RUN_DIR;
-	n = snprintf(buf, len, "%s/%s", dir, CONTROL_SOCK_NAME);
-	if (n < 0 || (size_t)n >= len || (size_t)n >= sizeof sa.sun_path)
-		return -1;
 	return 0;
 }

@@ -26,7 +26,7 @@
 #include <unistd.h>
 
 #include "config.h"
-#include "ctl.h"
+#include "../ctl/ctl.h"
 #include "pid1.h"
 
 /* The inode of the initial pid namespace in nsfs (include/linux/proc_ns.h:

@@ -13,7 +13,7 @@
 #include <unistd.h>
 
 #include "config.h"
-#include "control.h"
+#include "../lib/control_proto.h"
 #include "../config/unit.h"
 
 const char ctl_remote_usage[] =
