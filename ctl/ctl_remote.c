@@ -100,21 +100,22 @@ static const char halt_help[] =
 
 enum args { A_STATUS, A_UNIT, A_LOGS, A_NONE };
 
+/* The client's own verbs: `status --json` is the status-json request. */
 static const struct {
-	const char *verb;
+	enum control_verb verb;
 	enum args args;
 	const char *help;
 } remote_verbs[] = {
-	{ "status", A_STATUS, status_help },
-	{ "start", A_UNIT, start_help },
-	{ "stop", A_UNIT, stop_help },
-	{ "restart", A_UNIT, restart_help },
-	{ "reset-failed", A_UNIT, reset_failed_help },
-	{ "logs", A_LOGS, logs_help },
-	{ "reload", A_NONE, reload_help },
-	{ "poweroff", A_NONE, poweroff_help },
-	{ "reboot", A_NONE, reboot_help },
-	{ "halt", A_NONE, halt_help },
+	{ CTLV_STATUS, A_STATUS, status_help },
+	{ CTLV_START, A_UNIT, start_help },
+	{ CTLV_STOP, A_UNIT, stop_help },
+	{ CTLV_RESTART, A_UNIT, restart_help },
+	{ CTLV_RESET_FAILED, A_UNIT, reset_failed_help },
+	{ CTLV_LOGS, A_LOGS, logs_help },
+	{ CTLV_RELOAD, A_NONE, reload_help },
+	{ CTLV_POWEROFF, A_NONE, poweroff_help },
+	{ CTLV_REBOOT, A_NONE, reboot_help },
+	{ CTLV_HALT, A_NONE, halt_help },
 };
 
 #define N_VERBS (sizeof remote_verbs / sizeof remote_verbs[0])
@@ -122,7 +123,7 @@ static const struct {
 bool ctl_remote_handles(const char *verb)
 {
 	for (size_t i = 0; i < N_VERBS; i++)
-		if (strcmp(verb, remote_verbs[i].verb) == 0)
+		if (strcmp(verb, control_verb_word(remote_verbs[i].verb)) == 0)
 			return true;
 	return false;
 }
@@ -307,7 +308,8 @@ static int remote_status(int argc, char **argv, const char *help)
 	}
 	if (unit && unit_arg("status", unit, name))
 		return CONTROL_BAD_REQUEST;
-	snprintf(req, sizeof req, "%s%s%s\n", json ? "status-json" : "status", unit ? " " : "",
+	snprintf(req, sizeof req, "%s%s%s\n",
+		 control_verb_word(json ? CTLV_STATUS_JSON : CTLV_STATUS), unit ? " " : "",
 		 unit ? name : "");
 	return talk(req, false);
 }
@@ -385,7 +387,8 @@ static int remote_logs(int argc, char **argv, const char *help)
 		return usage("logs", "which unit?%s", "");
 	if (unit_arg("logs", unit, name))
 		return CONTROL_BAD_REQUEST;
-	snprintf(req, sizeof req, "logs %s %lu %d\n", name, lines, follow ? 1 : 0);
+	snprintf(req, sizeof req, "%s %s %lu %d\n", control_verb_word(CTLV_LOGS), name, lines,
+		 follow ? 1 : 0);
 	return talk(req, follow);
 }
 
@@ -411,7 +414,7 @@ int ctl_remote(int argc, char **argv)
 	size_t i;
 
 	for (i = 0; i < N_VERBS; i++)
-		if (argc > 0 && strcmp(argv[0], remote_verbs[i].verb) == 0)
+		if (argc > 0 && strcmp(argv[0], control_verb_word(remote_verbs[i].verb)) == 0)
 			break;
 	if (i == N_VERBS) {
 		fprintf(stderr, "sandboxctl: unknown command \"%s\"\n", argc > 0 ? argv[0] : "");
@@ -421,11 +424,13 @@ int ctl_remote(int argc, char **argv)
 	case A_STATUS:
 		return remote_status(argc, argv, remote_verbs[i].help);
 	case A_UNIT:
-		return remote_unit(argv[0], argc, argv, remote_verbs[i].help);
+		return remote_unit(control_verb_word(remote_verbs[i].verb), argc, argv,
+				   remote_verbs[i].help);
 	case A_LOGS:
 		return remote_logs(argc, argv, remote_verbs[i].help);
 	case A_NONE:
-		return remote_none(argv[0], argc, argv, remote_verbs[i].help);
+		return remote_none(control_verb_word(remote_verbs[i].verb), argc, argv,
+				   remote_verbs[i].help);
 	}
 	return CONTROL_BAD_REQUEST;
 }
