@@ -101,6 +101,53 @@ const char *unit_path_problem(const char *v);
 /* inih's handler: one Key=Value line of the current section. */
 int unit_on_key(void *user, const char *section, const char *name, const char *value);
 
+/* ---- the generic setters and list helpers (config/unit.c) ---- */
+void *field(struct parse *p, const struct key_def *k);
+bool is_abs_path(const char *v);
+int list_add(struct parse *p, const struct key_def *k, struct strv *sv,
+		    struct strset *set, const char *w, size_t max, const char *what, bool copy);
+void list_clear(struct strv *sv, struct strset *set);
+void reset_field(struct parse *p, const struct key_def *k);
+void set_bool(struct parse *p, const struct key_def *k, const char *v);
+void mark_resource(struct parse *p, const struct key_def *k);
+void set_path(struct parse *p, const struct key_def *k, const char *v);
+
+/* ---- [Unit] and [Service] setters (config/unit_service.c) ---- */
+void set_deps(struct parse *p, const struct key_def *k, const char *v);
+void set_type(struct parse *p, const struct key_def *k, const char *v);
+void set_exec(struct parse *p, const struct key_def *k, const char *v);
+void set_env(struct parse *p, const struct key_def *k, const char *v);
+void set_id(struct parse *p, const struct key_def *k, const char *v);
+void set_groups(struct parse *p, const struct key_def *k, const char *v);
+void set_umask(struct parse *p, const struct key_def *k, const char *v);
+void set_restart(struct parse *p, const struct key_def *k, const char *v);
+void set_count(struct parse *p, const struct key_def *k, const char *v);
+void set_signal(struct parse *p, const struct key_def *k, const char *v);
+void set_oom_policy(struct parse *p, const struct key_def *k, const char *v);
+void set_output(struct parse *p, const struct key_def *k, const char *v);
+void set_rlimit(struct parse *p, const struct key_def *k, const char *v);
+void set_oom_score(struct parse *p, const struct key_def *k, const char *v);
+
+/* ---- [Sandbox] and [Resources] setters, seccomp checks (config/unit_sandbox.c) ---- */
+void set_root(struct parse *p, const struct key_def *k, const char *v);
+void set_ro_root(struct parse *p, const struct key_def *k, const char *v);
+void set_namespaces(struct parse *p, const struct key_def *k, const char *v);
+void set_hostname(struct parse *p, const struct key_def *k, const char *v);
+void set_caps(struct parse *p, const struct key_def *k, const char *v);
+void set_nnp(struct parse *p, const struct key_def *k, const char *v);
+void set_init(struct parse *p, const struct key_def *k, const char *v);
+void set_path_list(struct parse *p, const struct key_def *k, const char *v);
+void set_profile(struct parse *p, const struct key_def *k, const char *v);
+void set_syscall_filter(struct parse *p, const struct key_def *k, const char *v);
+void set_syscall_errno(struct parse *p, const struct key_def *k, const char *v);
+void set_restrict_ns(struct parse *p, const struct key_def *k, const char *v);
+void set_syscall_archs(struct parse *p, const struct key_def *k, const char *v);
+void set_quota(struct parse *p, const struct key_def *k, const char *v);
+void set_quota_period(struct parse *p, const struct key_def *k, const char *v);
+void set_cpuset(struct parse *p, const struct key_def *k, const char *v);
+void finish_seccomp(struct parse *p, const char *file);
+bool mount_calls_allowed(const struct seccomp_rules *r);
+
 /* ---- reading (config/unit_read.c) ---- */
 /* Parse text as `file`; -1 when nothing more should be read (out of
  * memory, or too many problems). */
