@@ -68,7 +68,7 @@ char *unit_dup(struct parse *p, const char *v)
 	return c;
 }
 
-void *field(struct parse *p, const struct key_def *k)
+void *unit_field(struct parse *p, const struct key_def *k)
 {
 	return (char *)p->s + k->off;
 }
@@ -91,7 +91,7 @@ bool unit_split(struct parse *p, const struct key_def *k, const char *v, struct 
 	return false;
 }
 
-bool is_abs_path(const char *v)
+bool unit_is_abs_path(const char *v)
 {
 	return v[0] == '/';
 }
@@ -100,7 +100,7 @@ bool is_abs_path(const char *v)
  * that what is checked is what the launcher resolves. */
 const char *unit_path_problem(const char *v)
 {
-	if (!is_abs_path(v))
+	if (!unit_is_abs_path(v))
 		return "not an absolute path";
 	if (strlen(v) >= 4096)
 		return "path too long";
@@ -118,8 +118,8 @@ const char *unit_path_problem(const char *v)
  * rebuilt from the list when they differ (the list was seeded with
  * defaults, or cleared), so a word costs O(1), not a scan of the list.
  * 1 = added, 0 = already there, -1 = reported (cap or memory). */
-int list_add(struct parse *p, const struct key_def *k, struct strv *sv,
-		    struct strset *set, const char *w, size_t max, const char *what, bool copy)
+int unit_list_add(struct parse *p, const struct key_def *k, struct strv *sv,
+		  struct strset *set, const char *w, size_t max, const char *what, bool copy)
 {
 	if (set->n != sv->n) {
 		strset_clear(set);
@@ -146,7 +146,7 @@ int list_add(struct parse *p, const struct key_def *k, struct strv *sv,
 	return 1;
 }
 
-void list_clear(struct strv *sv, struct strset *set)
+void unit_list_clear(struct strv *sv, struct strset *set)
 {
 	strv_clear(sv);
 	strset_clear(set);
@@ -193,31 +193,31 @@ static int push_all(struct spec *s, struct strv *sv, const char *const *list)
 	return 0;
 }
 
-void reset_field(struct parse *p, const struct key_def *k)
+void unit_reset_field(struct parse *p, const struct key_def *k)
 {
 	struct spec def;
 
 	memset(&def, 0, sizeof def);
 	spec_defaults(&def);
-	memcpy(field(p, k), (char *)&def + k->off, k->size);
+	memcpy(unit_field(p, k), (char *)&def + k->off, k->size);
 }
 
 /* ---- generic setters ---------------------------------------------------- */
 
 static void set_text(struct parse *p, const struct key_def *k, const char *v)
 {
-	const char **f = field(p, k);
+	const char **f = unit_field(p, k);
 
 	*f = *v ? unit_dup(p, v) : NULL;
 }
 
-void set_bool(struct parse *p, const struct key_def *k, const char *v)
+void unit_set_bool(struct parse *p, const struct key_def *k, const char *v)
 {
 	if (!*v) {
-		reset_field(p, k);
+		unit_reset_field(p, k);
 		return;
 	}
-	if (parse_bool(v, field(p, k)) < 0)
+	if (parse_bool(v, unit_field(p, k)) < 0)
 		unit_bad(p, k, "\"%s\" is not a boolean", v);
 }
 
@@ -226,7 +226,7 @@ static void set_duration(struct parse *p, const struct key_def *k, const char *v
 	uint64_t ms;
 
 	if (!*v) {
-		reset_field(p, k);
+		unit_reset_field(p, k);
 		return;
 	}
 	if (parse_duration_ms(v, &ms) < 0)
@@ -234,10 +234,10 @@ static void set_duration(struct parse *p, const struct key_def *k, const char *v
 	else if (ms < (uint64_t)k->arg)
 		unit_bad(p, k, "%s is too short", v);
 	else
-		*(uint64_t *)field(p, k) = ms;
+		*(uint64_t *)unit_field(p, k) = ms;
 }
 
-void mark_resource(struct parse *p, const struct key_def *k)
+void unit_mark_resource(struct parse *p, const struct key_def *k)
 {
 	if (!p->resources_loc.line)
 		p->resources_loc = unit_here(p);
@@ -247,7 +247,7 @@ void mark_resource(struct parse *p, const struct key_def *k)
 /* A [Resources] value: bytes, or a number in [arg, arg2]; infinity if arg2 < 0 allows it. */
 static void set_res_size(struct parse *p, const struct key_def *k, const char *v)
 {
-	struct u64_opt *o = field(p, k);
+	struct u64_opt *o = unit_field(p, k);
 	uint64_t b;
 
 	if (!*v) {
@@ -258,14 +258,14 @@ static void set_res_size(struct parse *p, const struct key_def *k, const char *v
 		unit_bad(p, k, "\"%s\" is not a size", v);
 		return;
 	}
-	mark_resource(p, k);
+	unit_mark_resource(p, k);
 	o->set = true;
 	o->v = b;
 }
 
 static void set_res_range(struct parse *p, const struct key_def *k, const char *v)
 {
-	struct u64_opt *o = field(p, k);
+	struct u64_opt *o = unit_field(p, k);
 	uint64_t n;
 
 	if (!*v) {
@@ -279,7 +279,7 @@ static void set_res_range(struct parse *p, const struct key_def *k, const char *
 		unit_bad(p, k, "\"%s\" is out of range", v);
 		return;
 	}
-	mark_resource(p, k);
+	unit_mark_resource(p, k);
 	o->set = true;
 	o->v = n;
 	if (o == &p->s->res.cpu_weight)
@@ -288,25 +288,25 @@ static void set_res_range(struct parse *p, const struct key_def *k, const char *
 		p->cpu_shares_loc = unit_here(p);
 }
 
-void set_path(struct parse *p, const struct key_def *k, const char *v)
+void unit_set_path(struct parse *p, const struct key_def *k, const char *v)
 {
 	const char *why;
 
 	if (!*v) {
-		reset_field(p, k);
+		unit_reset_field(p, k);
 		return;
 	}
 	if ((why = unit_path_problem(v))) {
 		unit_bad(p, k, "\"%s\": %s", v, why);
 		return;
 	}
-	*(const char **)field(p, k) = unit_dup(p, v);
+	*(const char **)unit_field(p, k) = unit_dup(p, v);
 }
 
 /* ---- the key table ------------------------------------------------------ */
 
 #define RES(f) offsetof(struct spec, res.f), sizeof(((struct spec *)0)->res.f)
-#define LIMIT(name, r) { "Service", name, set_rlimit, NOFIELD, r, 0, \
+#define LIMIT(name, r) { "Service", name, unit_set_rlimit, NOFIELD, r, 0, \
 	"N, SOFT:HARD or infinity", false }
 
 static const char ACC_SIZE[] = "bytes with an optional K, M, G or T suffix, or infinity";
@@ -315,29 +315,29 @@ static const char ACC_BOOL[] = "yes or no";
 
 static const struct key_def keys[] = {
 	{ "Unit", "Description", set_text, FIELD(description), 0, 0, NULL, false },
-	{ "Unit", "After", set_deps, FIELD(after), 0, 0, "unit names", true },
-	{ "Unit", "Requires", set_deps, FIELD(requires), 0, 0, "unit names", true },
-	{ "Unit", "StartLimitBurst", set_count, FIELD(start_limit_burst), 0, 32, "0 to 32; 0 = no limit", false },
+	{ "Unit", "After", unit_set_deps, FIELD(after), 0, 0, "unit names", true },
+	{ "Unit", "Requires", unit_set_deps, FIELD(requires), 0, 0, "unit names", true },
+	{ "Unit", "StartLimitBurst", unit_set_count, FIELD(start_limit_burst), 0, 32, "0 to 32; 0 = no limit", false },
 	{ "Unit", "StartLimitIntervalSec", set_duration, FIELD(start_limit_interval_ms), 0, 0, ACC_DURATION, false },
 
-	{ "Service", "Type", set_type, NOFIELD, 0, 0, "simple or oneshot", false },
-	{ "Service", "ExecStart", set_exec, NOFIELD, 0, 0, "an absolute path and arguments; quotes and backslash escapes, no shell", false },
-	{ "Service", "Environment", set_env, NOFIELD, 0, 0, "KEY=VALUE words", true },
-	{ "Service", "WorkingDirectory", set_path, FIELD(cwd), 0, 0, "an absolute path", false },
-	{ "Service", "User", set_id, NOFIELD, 0, 0, "a user name or number", false },
-	{ "Service", "Group", set_id, NOFIELD, 1, 0, "a group name or number", false },
-	{ "Service", "SupplementaryGroups", set_groups, NOFIELD, 0, 0, "group names or numbers", true },
-	{ "Service", "UMask", set_umask, NOFIELD, 0, 0, "an octal mode such as 0022", false },
-	{ "Service", "Restart", set_restart, NOFIELD, 0, 0, "no, on-success, on-failure, on-abnormal or always", false },
+	{ "Service", "Type", unit_set_type, NOFIELD, 0, 0, "simple or oneshot", false },
+	{ "Service", "ExecStart", unit_set_exec, NOFIELD, 0, 0, "an absolute path and arguments; quotes and backslash escapes, no shell", false },
+	{ "Service", "Environment", unit_set_env, NOFIELD, 0, 0, "KEY=VALUE words", true },
+	{ "Service", "WorkingDirectory", unit_set_path, FIELD(cwd), 0, 0, "an absolute path", false },
+	{ "Service", "User", unit_set_id, NOFIELD, 0, 0, "a user name or number", false },
+	{ "Service", "Group", unit_set_id, NOFIELD, 1, 0, "a group name or number", false },
+	{ "Service", "SupplementaryGroups", unit_set_groups, NOFIELD, 0, 0, "group names or numbers", true },
+	{ "Service", "UMask", unit_set_umask, NOFIELD, 0, 0, "an octal mode such as 0022", false },
+	{ "Service", "Restart", unit_set_restart, NOFIELD, 0, 0, "no, on-success, on-failure, on-abnormal or always", false },
 	{ "Service", "RestartSec", set_duration, FIELD(restart_sec_ms), 1, 0, ACC_DURATION, false },
 	{ "Service", "RestartMaxSec", set_duration, FIELD(restart_max_sec_ms), 1, 0, ACC_DURATION, false },
-	{ "Service", "StartLimitBurst", set_count, FIELD(start_limit_burst), 0, 32, "0 to 32; 0 = no limit", false },
+	{ "Service", "StartLimitBurst", unit_set_count, FIELD(start_limit_burst), 0, 32, "0 to 32; 0 = no limit", false },
 	{ "Service", "StartLimitIntervalSec", set_duration, FIELD(start_limit_interval_ms), 0, 0, ACC_DURATION, false },
 	{ "Service", "TimeoutStopSec", set_duration, FIELD(timeout_stop_ms), 1, 0, ACC_DURATION, false },
-	{ "Service", "KillSignal", set_signal, FIELD(kill_signal), 0, 0, "a signal name such as SIGTERM, or a number", false },
-	{ "Service", "OOMPolicy", set_oom_policy, NOFIELD, 0, 0, "restart, stop or reboot", false },
-	{ "Service", "StandardOutput", set_output, FIELD(std_out), 0, 0, "log, console, null, file:PATH or append:PATH", false },
-	{ "Service", "StandardError", set_output, FIELD(std_err), 0, 0, "log, console, null, file:PATH or append:PATH", false },
+	{ "Service", "KillSignal", unit_set_signal, FIELD(kill_signal), 0, 0, "a signal name such as SIGTERM, or a number", false },
+	{ "Service", "OOMPolicy", unit_set_oom_policy, NOFIELD, 0, 0, "restart, stop or reboot", false },
+	{ "Service", "StandardOutput", unit_set_output, FIELD(std_out), 0, 0, "log, console, null, file:PATH or append:PATH", false },
+	{ "Service", "StandardError", unit_set_output, FIELD(std_err), 0, 0, "log, console, null, file:PATH or append:PATH", false },
 	LIMIT("LimitCPU", RLIMIT_CPU), LIMIT("LimitFSIZE", RLIMIT_FSIZE),
 	LIMIT("LimitDATA", RLIMIT_DATA), LIMIT("LimitSTACK", RLIMIT_STACK),
 	LIMIT("LimitCORE", RLIMIT_CORE), LIMIT("LimitRSS", RLIMIT_RSS),
@@ -346,36 +346,36 @@ static const struct key_def keys[] = {
 	LIMIT("LimitLOCKS", RLIMIT_LOCKS), LIMIT("LimitSIGPENDING", RLIMIT_SIGPENDING),
 	LIMIT("LimitMSGQUEUE", RLIMIT_MSGQUEUE), LIMIT("LimitNICE", RLIMIT_NICE),
 	LIMIT("LimitRTPRIO", RLIMIT_RTPRIO), LIMIT("LimitRTTIME", RLIMIT_RTTIME),
-	{ "Service", "OOMScoreAdjust", set_oom_score, NOFIELD, 0, 0, "-1000 to 1000", false },
+	{ "Service", "OOMScoreAdjust", unit_set_oom_score, NOFIELD, 0, 0, "-1000 to 1000", false },
 
-	{ "Sandbox", "RootDirectory", set_root, FIELD(root), 0, 0, "an absolute path", false },
-	{ "Sandbox", "ReadOnlyRoot", set_ro_root, FIELD(root_readonly), 0, 0, ACC_BOOL, false },
-	{ "Sandbox", "Namespaces", set_namespaces, NOFIELD, 0, 0, "pid net ipc uts mount cgroup user, or ~name to remove one from the default", false },
-	{ "Sandbox", "Hostname", set_hostname, NOFIELD, 0, 0, "letters, digits, '-' and '.', at most 64", false },
-	{ "Sandbox", "Capabilities", set_caps, NOFIELD, 0, 0, "CAP_* names", true },
-	{ "Sandbox", "NoNewPrivileges", set_nnp, FIELD(no_new_privs), 0, 0, ACC_BOOL, false },
-	{ "Sandbox", "ControlAccess", set_bool, FIELD(control_access), 0, 0, ACC_BOOL, false },
-	{ "Sandbox", "Init", set_init, NOFIELD, 0, 0, ACC_BOOL, false },
+	{ "Sandbox", "RootDirectory", unit_set_root, FIELD(root), 0, 0, "an absolute path", false },
+	{ "Sandbox", "ReadOnlyRoot", unit_set_ro_root, FIELD(root_readonly), 0, 0, ACC_BOOL, false },
+	{ "Sandbox", "Namespaces", unit_set_namespaces, NOFIELD, 0, 0, "pid net ipc uts mount cgroup user, or ~name to remove one from the default", false },
+	{ "Sandbox", "Hostname", unit_set_hostname, NOFIELD, 0, 0, "letters, digits, '-' and '.', at most 64", false },
+	{ "Sandbox", "Capabilities", unit_set_caps, NOFIELD, 0, 0, "CAP_* names", true },
+	{ "Sandbox", "NoNewPrivileges", unit_set_nnp, FIELD(no_new_privs), 0, 0, ACC_BOOL, false },
+	{ "Sandbox", "ControlAccess", unit_set_bool, FIELD(control_access), 0, 0, ACC_BOOL, false },
+	{ "Sandbox", "Init", unit_set_init, NOFIELD, 0, 0, ACC_BOOL, false },
 	{ "Sandbox", "BindPaths", unit_set_binds, NOFIELD, 0, 0, "SRC[:DST] absolute paths", true },
 	{ "Sandbox", "BindReadOnlyPaths", unit_set_binds, NOFIELD, 1, 0, "SRC[:DST] absolute paths", true },
 	{ "Sandbox", "TemporaryFileSystem", unit_set_tmpfs, NOFIELD, 0, 0, "DST[:OPTIONS]; options ro, nosuid, nodev, noexec, size=, mode=, nr_inodes=, uid=, gid=", true },
-	{ "Sandbox", "MaskedPaths", set_path_list, FIELD(masked_paths), 0, 0, "absolute paths", true },
-	{ "Sandbox", "ReadOnlyPaths", set_path_list, FIELD(readonly_paths), 0, 0, "absolute paths", true },
-	{ "Sandbox", "SeccompProfile", set_profile, NOFIELD, 0, 0, "default or none", false },
-	{ "Sandbox", "SystemCallFilter", set_syscall_filter, NOFIELD, 0, 0, "system call names, or ~names to deny", true },
-	{ "Sandbox", "SystemCallErrorNumber", set_syscall_errno, NOFIELD, 0, 0, "an errno name such as EPERM, or kill", false },
-	{ "Sandbox", "RestrictNamespaces", set_restrict_ns, NOFIELD, 0, 0, "yes, no, or the types a process may make or enter: cgroup ipc net mnt pid user uts; ~types for all but these", false },
-	{ "Sandbox", "SystemCallArchitectures", set_syscall_archs, NOFIELD, 0, 0, "native", false },
+	{ "Sandbox", "MaskedPaths", unit_set_path_list, FIELD(masked_paths), 0, 0, "absolute paths", true },
+	{ "Sandbox", "ReadOnlyPaths", unit_set_path_list, FIELD(readonly_paths), 0, 0, "absolute paths", true },
+	{ "Sandbox", "SeccompProfile", unit_set_profile, NOFIELD, 0, 0, "default or none", false },
+	{ "Sandbox", "SystemCallFilter", unit_set_syscall_filter, NOFIELD, 0, 0, "system call names, or ~names to deny", true },
+	{ "Sandbox", "SystemCallErrorNumber", unit_set_syscall_errno, NOFIELD, 0, 0, "an errno name such as EPERM, or kill", false },
+	{ "Sandbox", "RestrictNamespaces", unit_set_restrict_ns, NOFIELD, 0, 0, "yes, no, or the types a process may make or enter: cgroup ipc net mnt pid user uts; ~types for all but these", false },
+	{ "Sandbox", "SystemCallArchitectures", unit_set_syscall_archs, NOFIELD, 0, 0, "native", false },
 
 	{ "Resources", "MemoryMax", set_res_size, RES(memory_max), 0, 0, ACC_SIZE, false },
 	{ "Resources", "MemoryHigh", set_res_size, RES(memory_high), 0, 0, ACC_SIZE, false },
 	{ "Resources", "MemorySwapMax", set_res_size, RES(memory_swap_max), 0, 0, ACC_SIZE, false },
 	{ "Resources", "CPUWeight", set_res_range, RES(cpu_weight), 1, 10000, "1 to 10000", false },
 	{ "Resources", "CPUShares", set_res_range, RES(cpu_shares), 2, 262144, "2 to 262144", false },
-	{ "Resources", "CPUQuota", set_quota, NOFIELD, 0, 0, "a percentage such as 50% or 150%", false },
-	{ "Resources", "CPUQuotaPeriodSec", set_quota_period, NOFIELD, 0, 0, "1ms to 1s", false },
-	{ "Resources", "AllowedCPUs", set_cpuset, RES(cpus), 0, 0, "CPU numbers and ranges such as 0-1,3", false },
-	{ "Resources", "AllowedMemoryNodes", set_cpuset, RES(mems), 0, 0, "NUMA node numbers and ranges such as 0-1", false },
+	{ "Resources", "CPUQuota", unit_set_quota, NOFIELD, 0, 0, "a percentage such as 50% or 150%", false },
+	{ "Resources", "CPUQuotaPeriodSec", unit_set_quota_period, NOFIELD, 0, 0, "1ms to 1s", false },
+	{ "Resources", "AllowedCPUs", unit_set_cpuset, RES(cpus), 0, 0, "CPU numbers and ranges such as 0-1,3", false },
+	{ "Resources", "AllowedMemoryNodes", unit_set_cpuset, RES(mems), 0, 0, "NUMA node numbers and ranges such as 0-1", false },
 	{ "Resources", "TasksMax", set_res_range, RES(tasks_max), 1, -4194304, "1 to 4194304, or infinity", false },
 	{ "Resources", "IOWeight", set_res_range, RES(io_weight), 1, 10000, "1 to 10000", false },
 };
@@ -471,7 +471,7 @@ static void finish(struct parse *p, const char *file)
 		s->res.tasks_max_default = true;
 	}
 #endif
-	finish_seccomp(p, file);
+	unit_seccomp_finish(p, file);
 	/* The kernel installs a seccomp filter for a process without
 	 * CAP_SYS_ADMIN only under no_new_privs. */
 	if (s->seccomp.enabled && !(s->caps & (1ull << 21)) && !s->no_new_privs)
@@ -486,7 +486,7 @@ static void finish(struct parse *p, const char *file)
 	 * mapped to themselves). Refused until the user namespace comes after
 	 * the mounts (docs/SECURITY.md, known limits). */
 	if ((s->namespaces & NS_BIT(NS_USER)) && (s->caps & (1ull << 21)) &&
-	    mount_calls_allowed(&s->seccomp))
+	    unit_mount_calls_allowed(&s->seccomp))
 		diag_at(p->d, p->ns_loc.file ? p->ns_loc.file : file, p->ns_loc.line, "Sandbox",
 			"Namespaces",
 			"user together with CAP_SYS_ADMIN needs a seccomp filter that denies the mount "

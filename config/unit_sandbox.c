@@ -21,24 +21,24 @@
 
 /* ---- [Sandbox] ---------------------------------------------------------- */
 
-void set_root(struct parse *p, const struct key_def *k, const char *v)
+void unit_set_root(struct parse *p, const struct key_def *k, const char *v)
 {
 	if (strcmp(v, "/") == 0) {
 		unit_bad(p, k, "\"/\" is the system's root: leave RootDirectory= unset to run there");
 		return;
 	}
-	set_path(p, k, v);
+	unit_set_path(p, k, v);
 	p->s->root_loc = *v ? unit_here(p) : (struct loc){ 0 };
 }
 
-void set_ro_root(struct parse *p, const struct key_def *k, const char *v)
+void unit_set_ro_root(struct parse *p, const struct key_def *k, const char *v)
 {
 	p->ro_root_set = *v != '\0';
 	p->ro_root_loc = unit_here(p);
-	set_bool(p, k, v);
+	unit_set_bool(p, k, v);
 }
 
-void set_namespaces(struct parse *p, const struct key_def *k, const char *v)
+void unit_set_namespaces(struct parse *p, const struct key_def *k, const char *v)
 {
 	struct strv words = { 0 };
 	unsigned set = 0, removed = 0;
@@ -74,7 +74,7 @@ void set_namespaces(struct parse *p, const struct key_def *k, const char *v)
 	p->s->namespaces = set ? set : NS_DEFAULT & ~removed;
 }
 
-void set_hostname(struct parse *p, const struct key_def *k, const char *v)
+void unit_set_hostname(struct parse *p, const struct key_def *k, const char *v)
 {
 	size_t n = strlen(v);
 
@@ -97,7 +97,7 @@ void set_hostname(struct parse *p, const struct key_def *k, const char *v)
 	p->s->hostname = unit_dup(p, v);
 }
 
-void set_caps(struct parse *p, const struct key_def *k, const char *v)
+void unit_set_caps(struct parse *p, const struct key_def *k, const char *v)
 {
 	struct strv words = { 0 };
 
@@ -118,13 +118,13 @@ void set_caps(struct parse *p, const struct key_def *k, const char *v)
 	}
 }
 
-void set_nnp(struct parse *p, const struct key_def *k, const char *v)
+void unit_set_nnp(struct parse *p, const struct key_def *k, const char *v)
 {
 	p->nnp_loc = *v ? unit_here(p) : (struct loc){ 0 };
-	set_bool(p, k, v);
+	unit_set_bool(p, k, v);
 }
 
-void set_init(struct parse *p, const struct key_def *k, const char *v)
+void unit_set_init(struct parse *p, const struct key_def *k, const char *v)
 {
 	bool b;
 
@@ -140,9 +140,9 @@ void set_init(struct parse *p, const struct key_def *k, const char *v)
 		p->s->init = b;
 }
 
-void set_path_list(struct parse *p, const struct key_def *k, const char *v)
+void unit_set_path_list(struct parse *p, const struct key_def *k, const char *v)
 {
-	struct strv *sv = field(p, k), words = { 0 };
+	struct strv *sv = unit_field(p, k), words = { 0 };
 	const char *why;
 
 	if (*v)
@@ -151,7 +151,7 @@ void set_path_list(struct parse *p, const struct key_def *k, const char *v)
 	struct strset *set = sv == &p->s->masked_paths ? &p->masked_set : &p->readonly_set;
 
 	if (!*v) {
-		list_clear(sv, set);
+		unit_list_clear(sv, set);
 		return;
 	}
 	if (!unit_split(p, k, v, &words))
@@ -160,12 +160,12 @@ void set_path_list(struct parse *p, const struct key_def *k, const char *v)
 	for (size_t i = 0; i < words.n; i++) {
 		if ((why = unit_path_problem(words.v[i])))
 			unit_bad(p, k, "\"%s\": %s", words.v[i], why);
-		else if (list_add(p, k, sv, set, words.v[i], UNIT_PATHS_MAX, "paths", false) < 0)
+		else if (unit_list_add(p, k, sv, set, words.v[i], UNIT_PATHS_MAX, "paths", false) < 0)
 			return;
 	}
 }
 
-void set_profile(struct parse *p, const struct key_def *k, const char *v)
+void unit_set_profile(struct parse *p, const struct key_def *k, const char *v)
 {
 	p->profile_loc = unit_here(p);
 	p->profile_set = *v != '\0';
@@ -181,14 +181,14 @@ void set_profile(struct parse *p, const struct key_def *k, const char *v)
 
 /* systemd's semantics: the first assignment picks allow- or deny-listing;
  * later ones of the same kind add, of the other kind take away. */
-void set_syscall_filter(struct parse *p, const struct key_def *k, const char *v)
+void unit_set_syscall_filter(struct parse *p, const struct key_def *k, const char *v)
 {
 	struct strv words = { 0 };
 	bool deny = v[0] == '~';
 
 	if (!*v) {
 		p->filter_mode = FILTER_UNSET;
-		list_clear(&p->filter, &p->filter_set);
+		unit_list_clear(&p->filter, &p->filter_set);
 		return;
 	}
 	if (!unit_split(p, k, v + deny, &words))
@@ -214,7 +214,7 @@ void set_syscall_filter(struct parse *p, const struct key_def *k, const char *v)
 			continue;
 		}
 		/* a removed name leaves a hole in p->filter (closed by
-		 * finish_seccomp); the set says where each name is */
+		 * unit_seccomp_finish); the set says where each name is */
 		size_t at;
 
 		if (!adding) {
@@ -229,7 +229,7 @@ void set_syscall_filter(struct parse *p, const struct key_def *k, const char *v)
 	}
 }
 
-void set_syscall_errno(struct parse *p, const struct key_def *k, const char *v)
+void unit_set_syscall_errno(struct parse *p, const struct key_def *k, const char *v)
 {
 	struct seccomp_rules *r = &p->s->seccomp;
 
@@ -247,7 +247,7 @@ void set_syscall_errno(struct parse *p, const struct key_def *k, const char *v)
 /* systemd's RestrictNamespaces=: yes (none may be made or entered), no,
  * the types allowed, or ~the types forbidden. Unset, SeccompProfile=default
  * means yes. */
-void set_restrict_ns(struct parse *p, const struct key_def *k, const char *v)
+void unit_set_restrict_ns(struct parse *p, const struct key_def *k, const char *v)
 {
 	struct strv words = { 0 };
 	bool yes, inverted = v[0] == '~';
@@ -282,7 +282,7 @@ void set_restrict_ns(struct parse *p, const struct key_def *k, const char *v)
 	p->ns_allowed = inverted ? ((1u << NS_COUNT) - 1) & ~types : types;
 }
 
-void set_syscall_archs(struct parse *p, const struct key_def *k, const char *v)
+void unit_set_syscall_archs(struct parse *p, const struct key_def *k, const char *v)
 {
 	if (*v && strcmp(v, "native") != 0)
 		unit_bad(p, k, "\"%s\" is not supported", v);
@@ -290,7 +290,7 @@ void set_syscall_archs(struct parse *p, const struct key_def *k, const char *v)
 
 /* ---- [Resources] -------------------------------------------------------- */
 
-void set_quota(struct parse *p, const struct key_def *k, const char *v)
+void unit_set_quota(struct parse *p, const struct key_def *k, const char *v)
 {
 	struct u64_opt *o = &p->s->res.cpu_quota_permyriad;
 	uint64_t q;
@@ -303,11 +303,11 @@ void set_quota(struct parse *p, const struct key_def *k, const char *v)
 		unit_bad(p, k, "\"%s\" is not a positive percentage", v);
 		return;
 	}
-	mark_resource(p, k);
+	unit_mark_resource(p, k);
 	*o = (struct u64_opt){ .set = true, .v = q };
 }
 
-void set_quota_period(struct parse *p, const struct key_def *k, const char *v)
+void unit_set_quota_period(struct parse *p, const struct key_def *k, const char *v)
 {
 	uint64_t ms;
 
@@ -322,9 +322,9 @@ void set_quota_period(struct parse *p, const struct key_def *k, const char *v)
 	p->s->res.cpu_period_us = ms * 1000;
 }
 
-void set_cpuset(struct parse *p, const struct key_def *k, const char *v)
+void unit_set_cpuset(struct parse *p, const struct key_def *k, const char *v)
 {
-	const char **f = field(p, k);
+	const char **f = unit_field(p, k);
 
 	if (!*v) {
 		*f = NULL;
@@ -334,7 +334,7 @@ void set_cpuset(struct parse *p, const struct key_def *k, const char *v)
 		unit_bad(p, k, "\"%s\" is not a list of numbers and ranges", v);
 		return;
 	}
-	mark_resource(p, k);
+	unit_mark_resource(p, k);
 	*f = unit_dup(p, v);
 }
 
@@ -356,7 +356,7 @@ static bool profile_denies(const struct parse *p, const char *name)
 	return in_list(seccomp_default_deny, name);
 }
 
-void finish_seccomp(struct parse *p, const char *file)
+void unit_seccomp_finish(struct parse *p, const char *file)
 {
 	struct spec *s = p->s;
 	struct seccomp_rules *r = &s->seccomp;
@@ -415,7 +415,7 @@ void finish_seccomp(struct parse *p, const char *file)
 }
 
 /* Whether the unit's filter lets any call through that changes mounts. */
-bool mount_calls_allowed(const struct seccomp_rules *r)
+bool unit_mount_calls_allowed(const struct seccomp_rules *r)
 {
 	static const char *const calls[] = {
 		"mount", "umount2", "move_mount", "mount_setattr", "fsmount", "fspick",

@@ -20,13 +20,13 @@
 
 /* ---- [Unit] ------------------------------------------------------------- */
 
-void set_deps(struct parse *p, const struct key_def *k, const char *v)
+void unit_set_deps(struct parse *p, const struct key_def *k, const char *v)
 {
-	struct strv *sv = field(p, k), words = { 0 };
+	struct strv *sv = unit_field(p, k), words = { 0 };
 	struct strset *set = sv == &p->s->after ? &p->after_set : &p->requires_set;
 
 	if (!*v) {
-		list_clear(sv, set);
+		unit_list_clear(sv, set);
 		return;
 	}
 	if (!unit_split(p, k, v, &words))
@@ -42,7 +42,7 @@ void set_deps(struct parse *p, const struct key_def *k, const char *v)
 			unit_bad(p, k, "a unit cannot depend on itself");
 			continue;
 		}
-		if (list_add(p, k, sv, set, name, UNIT_LIST_MAX, "units", true) < 0)
+		if (unit_list_add(p, k, sv, set, name, UNIT_LIST_MAX, "units", true) < 0)
 			break;
 	}
 	if (sv == &p->s->after)
@@ -53,7 +53,7 @@ void set_deps(struct parse *p, const struct key_def *k, const char *v)
 
 /* ---- [Service] ---------------------------------------------------------- */
 
-void set_type(struct parse *p, const struct key_def *k, const char *v)
+void unit_set_type(struct parse *p, const struct key_def *k, const char *v)
 {
 	if (!*v || strcmp(v, "simple") == 0)
 		p->s->type = SERVICE_SIMPLE;
@@ -63,7 +63,7 @@ void set_type(struct parse *p, const struct key_def *k, const char *v)
 		unit_bad(p, k, "unknown type \"%s\"", v);
 }
 
-void set_exec(struct parse *p, const struct key_def *k, const char *v)
+void unit_set_exec(struct parse *p, const struct key_def *k, const char *v)
 {
 	struct spec *s = p->s;
 	struct strv args = { 0 };
@@ -81,7 +81,7 @@ void set_exec(struct parse *p, const struct key_def *k, const char *v)
 	p->exec_tried = true;
 	if (!unit_split(p, k, v, &args))
 		return;
-	if (args.n == 0 || !is_abs_path(args.v[0])) {
+	if (args.n == 0 || !unit_is_abs_path(args.v[0])) {
 		unit_bad(p, k, "\"%s\" is not an absolute path; no shell and no PATH search are used",
 		    args.n ? args.v[0] : "");
 		return;
@@ -106,7 +106,7 @@ static bool env_key_ok(const char *w)
 /* A later assignment of a variable wins, as in systemd: the earlier entry
  * becomes a hole in s->env (found through env_keys, not by a scan), and
  * finish() closes the holes once. */
-void set_env(struct parse *p, const struct key_def *k, const char *v)
+void unit_set_env(struct parse *p, const struct key_def *k, const char *v)
 {
 	struct spec *s = p->s;
 	struct strv words = { 0 };
@@ -158,7 +158,7 @@ static bool id_name_ok(const char *v)
 }
 
 /* User=/Group=: a number (kept in uid/gid now) or a name (resolved later). */
-void set_id(struct parse *p, const struct key_def *k, const char *v)
+void unit_set_id(struct parse *p, const struct key_def *k, const char *v)
 {
 	struct spec *s = p->s;
 	bool user = k->arg == 0;
@@ -196,13 +196,13 @@ void set_id(struct parse *p, const struct key_def *k, const char *v)
 		s->group_name = unit_dup(p, v);
 }
 
-void set_groups(struct parse *p, const struct key_def *k, const char *v)
+void unit_set_groups(struct parse *p, const struct key_def *k, const char *v)
 {
 	struct spec *s = p->s;
 	struct strv words = { 0 };
 
 	if (!*v) {
-		list_clear(&s->supp_group_names, &p->groups_set);
+		unit_list_clear(&s->supp_group_names, &p->groups_set);
 		return;
 	}
 	if (!unit_split(p, k, v, &words))
@@ -216,14 +216,14 @@ void set_groups(struct parse *p, const struct key_def *k, const char *v)
 			unit_bad(p, k, "\"%s\" is not a group name or number", w);
 			continue;
 		}
-		if (list_add(p, k, &s->supp_group_names, &p->groups_set, w, SPEC_MAX_GROUPS,
+		if (unit_list_add(p, k, &s->supp_group_names, &p->groups_set, w, SPEC_MAX_GROUPS,
 			     "groups", false) < 0)
 			return;
 	}
 	s->supp_loc = unit_here(p);
 }
 
-void set_umask(struct parse *p, const struct key_def *k, const char *v)
+void unit_set_umask(struct parse *p, const struct key_def *k, const char *v)
 {
 	if (!*v) {
 		p->s->umask_set = false;
@@ -236,7 +236,7 @@ void set_umask(struct parse *p, const struct key_def *k, const char *v)
 		p->s->umask_set = true;
 }
 
-void set_restart(struct parse *p, const struct key_def *k, const char *v)
+void unit_set_restart(struct parse *p, const struct key_def *k, const char *v)
 {
 	for (int r = RESTART_NO; r <= RESTART_ALWAYS; r++) {
 		if (strcmp(v, restart_policy_name((enum restart_policy)r)) == 0) {
@@ -250,31 +250,31 @@ void set_restart(struct parse *p, const struct key_def *k, const char *v)
 		unit_bad(p, k, "unknown policy \"%s\"", v);
 }
 
-void set_count(struct parse *p, const struct key_def *k, const char *v)
+void unit_set_count(struct parse *p, const struct key_def *k, const char *v)
 {
 	long n;
 
 	if (!*v) {
-		reset_field(p, k);
+		unit_reset_field(p, k);
 		return;
 	}
 	if (parse_long_range(v, k->arg, k->arg2, &n) < 0)
 		unit_bad(p, k, "\"%s\" is out of range", v);
 	else
-		*(unsigned *)field(p, k) = (unsigned)n;
+		*(unsigned *)unit_field(p, k) = (unsigned)n;
 }
 
-void set_signal(struct parse *p, const struct key_def *k, const char *v)
+void unit_set_signal(struct parse *p, const struct key_def *k, const char *v)
 {
 	if (!*v) {
-		reset_field(p, k);
+		unit_reset_field(p, k);
 		return;
 	}
 	if (parse_signal(v, &p->s->kill_signal) < 0)
 		unit_bad(p, k, "unknown signal \"%s\"", v);
 }
 
-void set_oom_policy(struct parse *p, const struct key_def *k, const char *v)
+void unit_set_oom_policy(struct parse *p, const struct key_def *k, const char *v)
 {
 	if (!*v || strcmp(v, "restart") == 0)
 		p->s->oom_policy = OOM_RESTART;
@@ -286,10 +286,10 @@ void set_oom_policy(struct parse *p, const struct key_def *k, const char *v)
 		unit_bad(p, k, "unknown policy \"%s\"", v);
 }
 
-void set_output(struct parse *p, const struct key_def *k, const char *v)
+void unit_set_output(struct parse *p, const struct key_def *k, const char *v)
 {
 	static const char *const kinds[] = { "log", "console", "null" };
-	struct output *o = field(p, k);
+	struct output *o = unit_field(p, k);
 	const char *why;
 
 	for (size_t i = 0; i < 3; i++) {
@@ -337,7 +337,7 @@ static int parse_rlimit_value(int r, const char *v, uint64_t *out)
 	return rlimit_is_bytes(r) ? parse_size(v, out) : parse_u64(v, out);
 }
 
-void set_rlimit(struct parse *p, const struct key_def *k, const char *v)
+void unit_set_rlimit(struct parse *p, const struct key_def *k, const char *v)
 {
 	struct rlimit_spec *rl = &p->s->rlimits[k->arg];
 	char soft[64];
@@ -371,7 +371,7 @@ void set_rlimit(struct parse *p, const struct key_def *k, const char *v)
 	*rl = (struct rlimit_spec){ .set = true, .soft = s, .hard = h };
 }
 
-void set_oom_score(struct parse *p, const struct key_def *k, const char *v)
+void unit_set_oom_score(struct parse *p, const struct key_def *k, const char *v)
 {
 	long n;
 
