@@ -17,6 +17,7 @@
 
 #include "config.h"
 #include "seal.h"
+#include "../lib/clock.h"
 #include "../lib/procfs.h"
 
 extern char **environ;
@@ -444,14 +445,6 @@ static void remove_tree(int fd, dev_t dev, int depth)
 	closedir(d);
 }
 
-static int64_t mono_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
-
 /* Our argv from /proc/self/cmdline (NUL-separated) into argv[]. */
 static int own_argv(char *buf, size_t size, char **argv, size_t max, struct err *e)
 {
@@ -495,7 +488,7 @@ int boot_leave_initramfs(struct err *e)
 	char exe[256];
 	struct copy_stats cs = { 0 };
 	struct stat st;
-	int64_t t0 = mono_ms();
+	int64_t t0 = clock_mono_ms();
 	int oldroot = -1, newroot = -1;
 
 	if (getenv(BOOT_SWITCHED_ENV)) {
@@ -568,7 +561,7 @@ int boot_leave_initramfs(struct err *e)
 	close(newroot);
 	dprintf(STDERR_FILENO,
 		"sandboxd: moved the initramfs to a tmpfs root (%lu files, %llu KiB) in %lld ms\n",
-		cs.files, (unsigned long long)(cs.bytes / 1024), (long long)(mono_ms() - t0));
+		cs.files, (unsigned long long)(cs.bytes / 1024), (long long)(clock_mono_ms() - t0));
 
 	size_t ne = 0;
 

@@ -23,6 +23,7 @@
 #include "status_fmt.h"
 #include "sup.h"
 #include "../config/unit.h"
+#include "../lib/clock.h"
 
 
 #if CONFIG_CONTROL_SOCKET
@@ -295,16 +296,16 @@ static bool peer_allowed(int fd, char *msg, size_t msglen)
 		return true;
 	/* on the console at most once a second: a unit looping on connect()
 	 * must not flood it (the caller gets the whole message anyway) */
-	static struct timespec last;
+	static int64_t last;
+	static bool said;
 	static unsigned quiet;
-	struct timespec now;
+	int64_t now = clock_mono_ms();
 
-	clock_gettime(CLOCK_MONOTONIC, &now);
-	if (last.tv_sec && now.tv_sec - last.tv_sec < 1 &&
-	    (now.tv_sec - last.tv_sec) * 1000000000L + (now.tv_nsec - last.tv_nsec) < 1000000000L) {
+	if (said && now - last < 1000) {
 		quiet++;
 		return false;
 	}
+	said = true;
 	last = now;
 	sup_log(control.sv, "control socket: refused pid %d: %s%s (%u more refused since the last such "
 		"message)", (int)cred.pid, p.kind == PEER_UNIT ? "inside unit " : "",

@@ -5,20 +5,16 @@
 #include <inttypes.h>
 #include <stdio.h>
 #include <string.h>
-#include <time.h>
 
 #include "sup.h"
+#include "../lib/clock.h"
 #include "../config/unit.h"
 
 #if CONFIG_CONTROL_SOCKET
 static void facts_of(void *ctx, const struct svc *s, struct sf_facts *f)
 {
-	struct timespec ts;
-
-	clock_gettime(CLOCK_REALTIME, &ts);
-	f->now_ms = (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	f->now_mono_ms = (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+	f->now_ms = clock_real_ms();
+	f->now_mono_ms = clock_mono_ms();
 	f->mem_current = sup_memory_current(ctx, (struct svc *)s);
 }
 
