@@ -4,7 +4,8 @@
 #include <inttypes.h>
 #include <stdio.h>
 #include <string.h>
-#include <unistd.h>
+
+#include "../lib/wfile.h"
 
 static void fail(struct json *j, int errnum, const char *what)
 {
@@ -16,21 +17,8 @@ static void fail(struct json *j, int errnum, const char *what)
 
 static void flush(struct json *j)
 {
-	size_t off = 0;
-
-	while (!j->failed && off < j->len) {
-		ssize_t n = write(j->fd, j->buf + off, j->len - off);
-
-		if (n < 0) {
-			if (errno == EINTR)
-				continue;
-			fail(j, errno, "write");
-		} else if (n == 0) {
-			fail(j, EIO, "write made no progress");
-		} else {
-			off += (size_t)n;
-		}
-	}
+	if (!j->failed && j->len && wfile_write_all(j->fd, j->buf, j->len) < 0)
+		fail(j, errno, "write");
 	j->len = 0;
 }
 

@@ -14,6 +14,7 @@
 
 #include "config.h"
 #include "../lib/control_proto.h"
+#include "../lib/wfile.h"
 #include "../config/unit.h"
 
 const char ctl_remote_usage[] =
@@ -145,21 +146,6 @@ static bool is_help(const char *a)
 	return strcmp(a, "--help") == 0 || strcmp(a, "-h") == 0;
 }
 
-static int write_all(int fd, const char *p, size_t n)
-{
-	while (n) {
-		ssize_t k = write(fd, p, n);
-
-		if (k < 0 && errno == EINTR)
-			continue;
-		if (k <= 0)
-			return -1;
-		p += k;
-		n -= (size_t)k;
-	}
-	return 0;
-}
-
 static void set_timeout(int fd, int secs)
 {
 	struct timeval tv = { .tv_sec = secs };
@@ -265,7 +251,7 @@ static int talk(const char *req, bool follow)
 			memmove(buf, nl + 1, rest);
 			have = rest;
 		}
-		if (have && write_all(out, buf, have) < 0) {
+		if (have && wfile_write_all(out, buf, have) < 0) {
 			close(fd);
 			return code ? code : CONTROL_FAILED;
 		}

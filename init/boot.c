@@ -19,6 +19,7 @@
 #include "seal.h"
 #include "../lib/clock.h"
 #include "../lib/procfs.h"
+#include "../lib/wfile.h"
 
 extern char **environ;
 
@@ -293,16 +294,9 @@ static int copy_file(int sfd, int dfd, const char *name, const struct stat *st,
 		}
 		if (n == 0)
 			break;
-		for (ssize_t off = 0; off < n;) {
-			ssize_t w = write(out, copy_buf + off, (size_t)(n - off));
-
-			if (w < 0 && errno == EINTR)
-				continue;
-			if (w < 0) {
-				err_set(e, errno, "write %s", name);
-				goto done;
-			}
-			off += w;
+		if (wfile_write_all(out, copy_buf, (size_t)n) < 0) {
+			err_set(e, errno, "write %s", name);
+			goto done;
 		}
 		cs->bytes += (uint64_t)n;
 	}
