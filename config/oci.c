@@ -7,7 +7,7 @@
 #include <string.h>
 
 #include "caps_names.h"
-#include "json.h"
+#include "../lib/json.h"
 #include "seccomp_rules.h"
 
 /* Debian 12's crun 1.8.1 refuses 1.2.x ("unknown version specified"). */
