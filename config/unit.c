@@ -23,6 +23,7 @@
 #include "unit_parse.h"
 #include "values.h"
 #include "words.h"
+#include "../lib/rlimits.h"
 
 void unit_give_up(struct parse *p)
 {
@@ -306,6 +307,8 @@ void unit_set_path(struct parse *p, const struct key_def *k, const char *v)
 /* ---- the key table ------------------------------------------------------ */
 
 #define RES(f) offsetof(struct spec, res.f), sizeof(((struct spec *)0)->res.f)
+_Static_assert(SPEC_RLIMITS == RLIMITS_N, "spec.rlimits[] is indexed by RLIMIT_*");
+#define LIMIT_KEY(n, bytes) LIMIT("Limit" #n, RLIMIT_##n),
 #define LIMIT(name, r) { "Service", name, unit_set_rlimit, NOFIELD, r, 0, \
 	"N, SOFT:HARD or infinity", false }
 
@@ -338,14 +341,7 @@ static const struct key_def keys[] = {
 	{ "Service", "OOMPolicy", unit_set_oom_policy, NOFIELD, 0, 0, "restart, stop or reboot", false },
 	{ "Service", "StandardOutput", unit_set_output, FIELD(std_out), 0, 0, "log, console, null, file:PATH or append:PATH", false },
 	{ "Service", "StandardError", unit_set_output, FIELD(std_err), 0, 0, "log, console, null, file:PATH or append:PATH", false },
-	LIMIT("LimitCPU", RLIMIT_CPU), LIMIT("LimitFSIZE", RLIMIT_FSIZE),
-	LIMIT("LimitDATA", RLIMIT_DATA), LIMIT("LimitSTACK", RLIMIT_STACK),
-	LIMIT("LimitCORE", RLIMIT_CORE), LIMIT("LimitRSS", RLIMIT_RSS),
-	LIMIT("LimitNOFILE", RLIMIT_NOFILE), LIMIT("LimitAS", RLIMIT_AS),
-	LIMIT("LimitNPROC", RLIMIT_NPROC), LIMIT("LimitMEMLOCK", RLIMIT_MEMLOCK),
-	LIMIT("LimitLOCKS", RLIMIT_LOCKS), LIMIT("LimitSIGPENDING", RLIMIT_SIGPENDING),
-	LIMIT("LimitMSGQUEUE", RLIMIT_MSGQUEUE), LIMIT("LimitNICE", RLIMIT_NICE),
-	LIMIT("LimitRTPRIO", RLIMIT_RTPRIO), LIMIT("LimitRTTIME", RLIMIT_RTTIME),
+	RLIMITS_EACH(LIMIT_KEY)
 	{ "Service", "OOMScoreAdjust", unit_set_oom_score, NOFIELD, 0, 0, "-1000 to 1000", false },
 
 	{ "Sandbox", "RootDirectory", unit_set_root, FIELD(root), 0, 0, "an absolute path", false },

@@ -17,6 +17,7 @@
 #include "unit_parse.h"
 #include "values.h"
 #include "words.h"
+#include "../lib/rlimits.h"
 
 /* ---- [Unit] ------------------------------------------------------------- */
 
@@ -322,19 +323,13 @@ void unit_set_output(struct parse *p, const struct key_def *k, const char *v)
 }
 
 /* Byte-valued rlimits take size suffixes; the others plain numbers. */
-static bool rlimit_is_bytes(int r)
-{
-	return r == RLIMIT_FSIZE || r == RLIMIT_DATA || r == RLIMIT_STACK || r == RLIMIT_CORE ||
-	       r == RLIMIT_RSS || r == RLIMIT_AS || r == RLIMIT_MEMLOCK || r == RLIMIT_MSGQUEUE;
-}
-
 static int parse_rlimit_value(int r, const char *v, uint64_t *out)
 {
 	if (strcmp(v, "infinity") == 0) {
 		*out = LIMIT_INFINITY;
 		return 0;
 	}
-	return rlimit_is_bytes(r) ? parse_size(v, out) : parse_u64(v, out);
+	return rlimits_table[r].bytes ? parse_size(v, out) : parse_u64(v, out);
 }
 
 void unit_set_rlimit(struct parse *p, const struct key_def *k, const char *v)

@@ -14,6 +14,7 @@
 #include "../cgroup/cgroup.h"
 #include "../config/values.h"
 #include "../lib/json.h"
+#include "../lib/rlimits.h"
 #include "../lib/utf8.h"
 
 /* ---- the buffer ------------------------------------------------------------- */
@@ -312,25 +313,6 @@ void sf_table(struct sf_buf *b, struct svc *const *svcs, size_t n, sf_facts_fn f
 
 /* ---- the detailed view -------------------------------------------------------- */
 
-static const char *const rlimit_keys[SPEC_RLIMITS] = {
-	[RLIMIT_CPU] = "LimitCPU",
-	[RLIMIT_FSIZE] = "LimitFSIZE",
-	[RLIMIT_DATA] = "LimitDATA",
-	[RLIMIT_STACK] = "LimitSTACK",
-	[RLIMIT_CORE] = "LimitCORE",
-	[RLIMIT_RSS] = "LimitRSS",
-	[RLIMIT_NPROC] = "LimitNPROC",
-	[RLIMIT_NOFILE] = "LimitNOFILE",
-	[RLIMIT_MEMLOCK] = "LimitMEMLOCK",
-	[RLIMIT_AS] = "LimitAS",
-	[RLIMIT_LOCKS] = "LimitLOCKS",
-	[RLIMIT_SIGPENDING] = "LimitSIGPENDING",
-	[RLIMIT_MSGQUEUE] = "LimitMSGQUEUE",
-	[RLIMIT_NICE] = "LimitNICE",
-	[RLIMIT_RTPRIO] = "LimitRTPRIO",
-	[RLIMIT_RTTIME] = "LimitRTTIME",
-};
-
 static void limit_bytes(struct sf_buf *b, const char *key, const struct u64_opt *o, int *n)
 {
 	char v[32];
@@ -407,14 +389,14 @@ static void limits(struct sf_buf *b, const struct spec *sp)
 		const struct rlimit_spec *rl = &sp->rlimits[i];
 		char soft[24], hard[24];
 
-		if (!rl->set || !rlimit_keys[i])
+		if (!rl->set)
 			continue;
 		rlimit_value(soft, sizeof soft, rl->soft);
 		rlimit_value(hard, sizeof hard, rl->hard);
 		if (rl->soft == rl->hard)
-			sf_buf_printf(b, " %s=%s", rlimit_keys[i], soft);
+			sf_buf_printf(b, " %s=%s", rlimits_table[i].key, soft);
 		else
-			sf_buf_printf(b, " %s=%s:%s", rlimit_keys[i], soft, hard);
+			sf_buf_printf(b, " %s=%s:%s", rlimits_table[i].key, soft, hard);
 		n++;
 	}
 	if (!n)
