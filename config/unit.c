@@ -1,6 +1,9 @@
-/* Unit files -> struct spec: the key table, each key's setter, and the
- * checks and defaults after all files. Reading files and lines is in
- * unit_read.c, the mount keys and default mounts in unit_mounts.c.
+/* Unit files -> struct spec: the helpers every setter uses, the generic
+ * setters, the key table, the checks and defaults after all files, and the
+ * entry points. The setters of the [Unit] and [Service] keys are in
+ * unit_service.c, of [Sandbox] and [Resources] in unit_sandbox.c; reading
+ * files and lines is in unit_read.c, the mount keys and default mounts in
+ * unit_mounts.c.
  *
  * Cost: every list is checked for duplicates through a set (strset.c), so
  * that n words cost O(n); every list and the unit as a whole have caps

@@ -1,6 +1,8 @@
-/* The unit parser's inside, shared by config/unit.c (the keys and their
- * setters, the checks after all files), config/unit_read.c (files, lines,
- * drop-ins) and config/unit_mounts.c (the mount keys and default mounts).
+/* The unit parser's inside, shared by config/unit.c (the key table, the
+ * generic setters, the checks after all files), config/unit_service.c and
+ * config/unit_sandbox.c (the setters of their sections),
+ * config/unit_read.c (files, lines, drop-ins) and config/unit_mounts.c
+ * (the mount keys and default mounts).
  * Not for use outside config/. */
 #ifndef SBX_UNIT_PARSE_H
 #define SBX_UNIT_PARSE_H
