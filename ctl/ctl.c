@@ -10,7 +10,7 @@
 
 #include "config.h"
 #include "ctl_remote.h"
-#include "../init/ctl_run.h"
+#include "ctl_run.h"
 #include "../config/oci.h"
 #include "../config/unit.h"
 #include "../config/units.h"
