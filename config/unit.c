@@ -11,6 +11,7 @@
 #include "unit.h"
 
 #include <errno.h>
+#include <limits.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdio.h>
@@ -323,7 +324,7 @@ static const struct key_def keys[] = {
 	{ "Unit", "Description", set_text, FIELD(description), 0, 0, NULL, false },
 	{ "Unit", "After", unit_set_deps, FIELD(after), 0, 0, "unit names", true },
 	{ "Unit", "Requires", unit_set_deps, FIELD(requires), 0, 0, "unit names", true },
-	{ "Unit", "StartLimitBurst", unit_set_count, FIELD(start_limit_burst), 0, 32, "0 to 32; 0 = no limit", false },
+	{ "Unit", "StartLimitBurst", unit_set_count, FIELD(start_limit_burst), 0, UINT_MAX, "a count; 0 = no limit", false },
 	{ "Unit", "StartLimitIntervalSec", set_duration, FIELD(start_limit_interval_ms), 0, 0, ACC_DURATION, false },
 
 	{ "Service", "Type", unit_set_type, NOFIELD, 0, 0, "simple or oneshot", false },
@@ -337,7 +338,7 @@ static const struct key_def keys[] = {
 	{ "Service", "Restart", unit_set_restart, NOFIELD, 0, 0, "no, on-success, on-failure, on-abnormal or always", false },
 	{ "Service", "RestartSec", set_duration, FIELD(restart_sec_ms), 1, 0, ACC_DURATION, false },
 	{ "Service", "RestartMaxSec", set_duration, FIELD(restart_max_sec_ms), 1, 0, ACC_DURATION, false },
-	{ "Service", "StartLimitBurst", unit_set_count, FIELD(start_limit_burst), 0, 32, "0 to 32; 0 = no limit", false },
+	{ "Service", "StartLimitBurst", unit_set_count, FIELD(start_limit_burst), 0, UINT_MAX, "a count; 0 = no limit", false },
 	{ "Service", "StartLimitIntervalSec", set_duration, FIELD(start_limit_interval_ms), 0, 0, ACC_DURATION, false },
 	{ "Service", "TimeoutStopSec", set_duration, FIELD(timeout_stop_ms), 1, 0, ACC_DURATION, false },
 	{ "Service", "KillSignal", unit_set_signal, FIELD(kill_signal), 0, 0, "a signal name such as SIGTERM, or a number", false },
