@@ -404,11 +404,20 @@ print_size() {
 		"$(awk -v b="$bytes" 'BEGIN { printf "%.1f", b / 1024 }')"
 }
 
+# sandboxctl (ctl/) reaches PID 1 only through the socket protocol
+# (lib/control_proto.h): no header of the server's init/ (issue #10).
+check_layers() {
+	if grep -n '#include "\.\./init/' ctl/*.c ctl/*.h >&2; then
+		die "ctl/ includes a header of init/ (above): share it through lib/"
+	fi
+}
+
 # Build $O/sandboxd from $KCONFIG_CONFIG.
 do_build() {
 	need_deps
 	lock 9 "$O/.lock"
 	ensure_config
+	check_layers
 	[ -f "$INIH_A" ] || die "no $INIH_A (libinih-dev for $MULTIARCH)"
 	if config_is SECCOMP && [ ! -f "$SECCOMP_A" ]; then
 		die "no $SECCOMP_A: run $PROG deps"
