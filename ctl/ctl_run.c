@@ -19,7 +19,7 @@
 #include "../cgroup/cgroup.h"
 #include "../config/unit.h"
 #include "../sandbox/launch.h"
-#include "../ctl/ctl.h"
+#include "ctl.h"
 
 static const char run_usage[] =
 	"usage: sandboxctl run [--no-cgroup] [--units DIR] FILE|NAME [-- COMMAND ARGS...]\n"
