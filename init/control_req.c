@@ -2,13 +2,11 @@
  * start/stop/..., reload, shutdown. */
 #include "control_conn.h"
 
-#include <inttypes.h>
 #include <stdio.h>
 #include <string.h>
 
 #include "sup.h"
 #include "../lib/clock.h"
-#include "../config/unit.h"
 
 #if CONFIG_CONTROL_SOCKET
 static void facts_of(void *ctx, const struct svc *s, struct sf_facts *f)
