@@ -53,7 +53,7 @@ O=${O%/}
 KCONFIG_CONFIG=${KCONFIG_CONFIG:-.config}
 export KCONFIG_CONFIG
 
-SRC_DIRS="lib config sandbox rootfs cgroup init"
+SRC_DIRS="lib config sandbox rootfs cgroup init ctl"
 
 msg() { printf '%s\n' "$*" >&2; }
 die() { printf '%s: %s\n' "$PROG" "$*" >&2; exit 1; }
@@ -404,11 +404,20 @@ print_size() {
 		"$(awk -v b="$bytes" 'BEGIN { printf "%.1f", b / 1024 }')"
 }
 
+# sandboxctl (ctl/) reaches PID 1 only through the socket protocol
+# (lib/control_proto.h): no header of the server's init/ (issue #10).
+check_layers() {
+	if grep -n '#include "\.\./init/' ctl/*.c ctl/*.h >&2; then
+		die "ctl/ includes a header of init/ (above): share it through lib/"
+	fi
+}
+
 # Build $O/sandboxd from $KCONFIG_CONFIG.
 do_build() {
 	need_deps
 	lock 9 "$O/.lock"
 	ensure_config
+	check_layers
 	[ -f "$INIH_A" ] || die "no $INIH_A (libinih-dev for $MULTIARCH)"
 	if config_is SECCOMP && [ ! -f "$SECCOMP_A" ]; then
 		die "no $SECCOMP_A: run $PROG deps"

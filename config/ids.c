@@ -9,7 +9,7 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 
-#include "rfile.h"
+#include "../lib/rfile.h"
 #include "strset.h"
 
 #define DB_MAX (4u << 20)

@@ -7,7 +7,8 @@
 #include <string.h>
 
 #include "caps_names.h"
-#include "json.h"
+#include "../lib/json.h"
+#include "../lib/rlimits.h"
 #include "seccomp_rules.h"
 
 /* Debian 12's crun 1.8.1 refuses 1.2.x ("unknown version specified"). */
@@ -20,14 +21,6 @@
 #else
 #define OCI_SECCOMP_ARCH "SCMP_ARCH_X86_64"
 #endif
-
-/* Indexed by RLIMIT_* number, as spec.rlimits[] is. */
-static const char *const rlimit_names[SPEC_RLIMITS] = {
-	"RLIMIT_CPU", "RLIMIT_FSIZE", "RLIMIT_DATA", "RLIMIT_STACK",
-	"RLIMIT_CORE", "RLIMIT_RSS", "RLIMIT_NPROC", "RLIMIT_NOFILE",
-	"RLIMIT_MEMLOCK", "RLIMIT_AS", "RLIMIT_LOCKS", "RLIMIT_SIGPENDING",
-	"RLIMIT_MSGQUEUE", "RLIMIT_NICE", "RLIMIT_RTPRIO", "RLIMIT_RTTIME",
-};
 
 /* The mounts `runc spec` gives every container, before the unit's own. */
 struct base_mount {
@@ -151,7 +144,7 @@ static void write_process(struct json *j, const struct spec *s)
 			if (!s->rlimits[i].set)
 				continue;
 			json_obj_begin(j);
-			json_kv_str(j, "type", rlimit_names[i]);
+			json_kv_str(j, "type", rlimits_table[i].oci);
 			json_kv_uint(j, "hard", s->rlimits[i].hard);
 			json_kv_uint(j, "soft", s->rlimits[i].soft);
 			json_obj_end(j);

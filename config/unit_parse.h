@@ -1,6 +1,8 @@
-/* The unit parser's inside, shared by config/unit.c (the keys and their
- * setters, the checks after all files), config/unit_read.c (files, lines,
- * drop-ins) and config/unit_mounts.c (the mount keys and default mounts).
+/* The unit parser's inside, shared by config/unit.c (the key table, the
+ * generic setters, the checks after all files), config/unit_service.c and
+ * config/unit_sandbox.c (the setters of their sections),
+ * config/unit_read.c (files, lines, drop-ins) and config/unit_mounts.c
+ * (the mount keys and default mounts).
  * Not for use outside config/. */
 #ifndef SBX_UNIT_PARSE_H
 #define SBX_UNIT_PARSE_H
@@ -100,6 +102,53 @@ bool unit_split(struct parse *p, const struct key_def *k, const char *v, struct 
 const char *unit_path_problem(const char *v);
 /* inih's handler: one Key=Value line of the current section. */
 int unit_on_key(void *user, const char *section, const char *name, const char *value);
+
+/* ---- the generic setters and list helpers (config/unit.c) ---- */
+void *unit_field(struct parse *p, const struct key_def *k);
+bool unit_is_abs_path(const char *v);
+int unit_list_add(struct parse *p, const struct key_def *k, struct strv *sv,
+		  struct strset *set, const char *w, size_t max, const char *what, bool copy);
+void unit_list_clear(struct strv *sv, struct strset *set);
+void unit_reset_field(struct parse *p, const struct key_def *k);
+void unit_set_bool(struct parse *p, const struct key_def *k, const char *v);
+void unit_mark_resource(struct parse *p, const struct key_def *k);
+void unit_set_path(struct parse *p, const struct key_def *k, const char *v);
+
+/* ---- [Unit] and [Service] setters (config/unit_service.c) ---- */
+void unit_set_deps(struct parse *p, const struct key_def *k, const char *v);
+void unit_set_type(struct parse *p, const struct key_def *k, const char *v);
+void unit_set_exec(struct parse *p, const struct key_def *k, const char *v);
+void unit_set_env(struct parse *p, const struct key_def *k, const char *v);
+void unit_set_id(struct parse *p, const struct key_def *k, const char *v);
+void unit_set_groups(struct parse *p, const struct key_def *k, const char *v);
+void unit_set_umask(struct parse *p, const struct key_def *k, const char *v);
+void unit_set_restart(struct parse *p, const struct key_def *k, const char *v);
+void unit_set_count(struct parse *p, const struct key_def *k, const char *v);
+void unit_set_signal(struct parse *p, const struct key_def *k, const char *v);
+void unit_set_oom_policy(struct parse *p, const struct key_def *k, const char *v);
+void unit_set_output(struct parse *p, const struct key_def *k, const char *v);
+void unit_set_rlimit(struct parse *p, const struct key_def *k, const char *v);
+void unit_set_oom_score(struct parse *p, const struct key_def *k, const char *v);
+
+/* ---- [Sandbox] and [Resources] setters, seccomp checks (config/unit_sandbox.c) ---- */
+void unit_set_root(struct parse *p, const struct key_def *k, const char *v);
+void unit_set_ro_root(struct parse *p, const struct key_def *k, const char *v);
+void unit_set_namespaces(struct parse *p, const struct key_def *k, const char *v);
+void unit_set_hostname(struct parse *p, const struct key_def *k, const char *v);
+void unit_set_caps(struct parse *p, const struct key_def *k, const char *v);
+void unit_set_nnp(struct parse *p, const struct key_def *k, const char *v);
+void unit_set_init(struct parse *p, const struct key_def *k, const char *v);
+void unit_set_path_list(struct parse *p, const struct key_def *k, const char *v);
+void unit_set_profile(struct parse *p, const struct key_def *k, const char *v);
+void unit_set_syscall_filter(struct parse *p, const struct key_def *k, const char *v);
+void unit_set_syscall_errno(struct parse *p, const struct key_def *k, const char *v);
+void unit_set_restrict_ns(struct parse *p, const struct key_def *k, const char *v);
+void unit_set_syscall_archs(struct parse *p, const struct key_def *k, const char *v);
+void unit_set_quota(struct parse *p, const struct key_def *k, const char *v);
+void unit_set_quota_period(struct parse *p, const struct key_def *k, const char *v);
+void unit_set_cpuset(struct parse *p, const struct key_def *k, const char *v);
+void unit_seccomp_finish(struct parse *p, const char *file);
+bool unit_mount_calls_allowed(const struct seccomp_rules *r);
 
 /* ---- reading (config/unit_read.c) ---- */
 /* Parse text as `file`; -1 when nothing more should be read (out of

@@ -17,7 +17,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "rfile.h"
+#include "../lib/rfile.h"
 #include "unit_parse.h"
 
 static const char *const sections[] = { "Unit", "Service", "Sandbox", "Resources" };

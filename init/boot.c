@@ -17,7 +17,9 @@
 
 #include "config.h"
 #include "seal.h"
+#include "../lib/clock.h"
 #include "../lib/procfs.h"
+#include "../lib/wfile.h"
 
 extern char **environ;
 
@@ -292,16 +294,9 @@ static int copy_file(int sfd, int dfd, const char *name, const struct stat *st,
 		}
 		if (n == 0)
 			break;
-		for (ssize_t off = 0; off < n;) {
-			ssize_t w = write(out, copy_buf + off, (size_t)(n - off));
-
-			if (w < 0 && errno == EINTR)
-				continue;
-			if (w < 0) {
-				err_set(e, errno, "write %s", name);
-				goto done;
-			}
-			off += w;
+		if (wfile_write_all(out, copy_buf, (size_t)n) < 0) {
+			err_set(e, errno, "write %s", name);
+			goto done;
 		}
 		cs->bytes += (uint64_t)n;
 	}
@@ -444,14 +439,6 @@ static void remove_tree(int fd, dev_t dev, int depth)
 	closedir(d);
 }
 
-static int64_t mono_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
-
 /* Our argv from /proc/self/cmdline (NUL-separated) into argv[]. */
 static int own_argv(char *buf, size_t size, char **argv, size_t max, struct err *e)
 {
@@ -495,7 +482,7 @@ int boot_leave_initramfs(struct err *e)
 	char exe[256];
 	struct copy_stats cs = { 0 };
 	struct stat st;
-	int64_t t0 = mono_ms();
+	int64_t t0 = clock_mono_ms();
 	int oldroot = -1, newroot = -1;
 
 	if (getenv(BOOT_SWITCHED_ENV)) {
@@ -568,7 +555,7 @@ int boot_leave_initramfs(struct err *e)
 	close(newroot);
 	dprintf(STDERR_FILENO,
 		"sandboxd: moved the initramfs to a tmpfs root (%lu files, %llu KiB) in %lld ms\n",
-		cs.files, (unsigned long long)(cs.bytes / 1024), (long long)(mono_ms() - t0));
+		cs.files, (unsigned long long)(cs.bytes / 1024), (long long)(clock_mono_ms() - t0));
 
 	size_t ne = 0;
 

@@ -14,6 +14,7 @@
 #include <unistd.h>
 
 #include "status_fmt.h"
+#include "../lib/clock.h"
 
 static struct {
 	int fd_plus1;            /* 0: not set up, stderr (zeroed: in .bss) */
@@ -168,15 +169,12 @@ void console_line(const char *prefix, const char *text, size_t len, bool own)
 
 void console_flush(int max_ms)
 {
-	struct timespec t0, t;
+	int64_t t0 = clock_mono_ms();
 
-	clock_gettime(CLOCK_MONOTONIC, &t0);
 	while (drain(CONSOLE_QUEUE)) {
 		struct pollfd pfd = { .fd = CON_FD, .events = POLLOUT };
-		long spent;
+		int64_t spent = clock_mono_ms() - t0;
 
-		clock_gettime(CLOCK_MONOTONIC, &t);
-		spent = (t.tv_sec - t0.tv_sec) * 1000 + (t.tv_nsec - t0.tv_nsec) / 1000000;
 		if (spent >= max_ms || poll(&pfd, 1, (int)(max_ms - spent)) <= 0)
 			return;
 	}

@@ -3,11 +3,10 @@
  * buffer and written as the socket drains, a timer per slot that drops
  * clients that say nothing or stop reading. Nothing here may exit or
  * block PID 1, whatever a client sends. */
-#include "control.h"
+#include "control_conn.h"
 
 #include <errno.h>
 #include <fcntl.h>
-#include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -16,212 +15,23 @@
 #include <sys/stat.h>
 #include <sys/timerfd.h>
 #include <sys/un.h>
-#include <time.h>
 #include <unistd.h>
 
 #include "peer.h"
 #include "status_fmt.h"
 #include "sup.h"
-#include "../config/unit.h"
+#include "../lib/clock.h"
 
-/* ---- the protocol (pure) ---------------------------------------------------- */
-
-enum arg_kind { ARG_NONE, ARG_UNIT_OPT, ARG_UNIT, ARG_LOGS };
-
-static const struct {
-	const char *word;
-	enum control_verb verb;
-	enum arg_kind args;
-} verbs[] = {
-	{ "status", CTLV_STATUS, ARG_UNIT_OPT },
-	{ "status-json", CTLV_STATUS_JSON, ARG_UNIT_OPT },
-	{ "start", CTLV_START, ARG_UNIT },
-	{ "stop", CTLV_STOP, ARG_UNIT },
-	{ "restart", CTLV_RESTART, ARG_UNIT },
-	{ "reset-failed", CTLV_RESET_FAILED, ARG_UNIT },
-	{ "logs", CTLV_LOGS, ARG_LOGS },
-	{ "reload", CTLV_RELOAD, ARG_NONE },
-	{ "poweroff", CTLV_POWEROFF, ARG_NONE },
-	{ "reboot", CTLV_REBOOT, ARG_NONE },
-	{ "halt", CTLV_HALT, ARG_NONE },
-};
-
-#define MAX_WORDS 4
-
-static int bad(char *msg, size_t len, const char *fmt, const char *w, size_t wlen)
-{
-	/* quote at most 64 bytes of what the client sent */
-	snprintf(msg, len, fmt, (int)(wlen > 64 ? 64 : wlen), w);
-	return CONTROL_BAD_REQUEST;
-}
-
-static bool word_is(const char *w, size_t n, const char *s)
-{
-	return strlen(s) == n && memcmp(w, s, n) == 0;
-}
-
-static bool parse_count(const char *w, size_t n, unsigned long *v)
-{
-	unsigned long x = 0;
-
-	if (n == 0 || n > 9)
-		return false;
-	for (size_t i = 0; i < n; i++) {
-		if (w[i] < '0' || w[i] > '9')
-			return false;
-		x = x * 10 + (unsigned long)(w[i] - '0');
-	}
-	*v = x;
-	return true;
-}
-
-int control_parse(const char *line, size_t len, struct control_req *r, char *msg,
-		  size_t msglen)
-{
-	const char *w[MAX_WORDS];
-	size_t wl[MAX_WORDS], nw = 0, i;
-
-	memset(r, 0, sizeof *r);
-	msg[0] = '\0';
-	if (len == 0) {
-		snprintf(msg, msglen, "empty request");
-		return CONTROL_BAD_REQUEST;
-	}
-	if (len >= CONTROL_REQ_MAX) {
-		snprintf(msg, msglen, "request longer than %d bytes", CONTROL_REQ_MAX - 1);
-		return CONTROL_BAD_REQUEST;
-	}
-	for (i = 0; i < len; i++) {
-		unsigned char c = (unsigned char)line[i];
-
-		if (c < 0x20 || c > 0x7e) {
-			snprintf(msg, msglen, "request is not text (byte 0x%02x at %zu)", c, i);
-			return CONTROL_BAD_REQUEST;
-		}
-	}
-	for (i = 0; i < len;) {
-		const char *sp = memchr(line + i, ' ', len - i);
-		size_t end = sp ? (size_t)(sp - line) : len;
-
-		if (end == i || (sp && end + 1 == len)) {
-			snprintf(msg, msglen, "words of a request are separated by single spaces");
-			return CONTROL_BAD_REQUEST;
-		}
-		if (nw == MAX_WORDS) {
-			snprintf(msg, msglen, "too many words in the request");
-			return CONTROL_BAD_REQUEST;
-		}
-		w[nw] = line + i;
-		wl[nw++] = end - i;
-		i = sp ? end + 1 : len;
-	}
-
-	for (i = 0; i < sizeof verbs / sizeof verbs[0]; i++)
-		if (word_is(w[0], wl[0], verbs[i].word))
-			break;
-	if (i == sizeof verbs / sizeof verbs[0])
-		return bad(msg, msglen, "unknown request \"%.*s\"", w[0], wl[0]);
-	r->verb = verbs[i].verb;
-
-	size_t want_min = 1, want_max = 1;
-	switch (verbs[i].args) {
-	case ARG_NONE:
-		break;
-	case ARG_UNIT_OPT:
-		want_max = 2;
-		break;
-	case ARG_UNIT:
-		want_min = want_max = 2;
-		break;
-	case ARG_LOGS:
-		want_min = want_max = 4;
-		break;
-	}
-	if (nw < want_min) {
-		snprintf(msg, msglen, "%s: which unit?", verbs[i].word);
-		return CONTROL_BAD_REQUEST;
-	}
-	if (nw > want_max) {
-		snprintf(msg, msglen, "%s: too many arguments", verbs[i].word);
-		return CONTROL_BAD_REQUEST;
-	}
-	if (nw >= 2) {
-		char name[UNIT_NAME_MAX + 8];
-
-		if (wl[1] >= sizeof name)
-			return bad(msg, msglen, "\"%.*s\" is not a unit name", w[1], wl[1]);
-		memcpy(name, w[1], wl[1]);
-		name[wl[1]] = '\0';
-		if (unit_name_normalize(name, r->unit) < 0)
-			return bad(msg, msglen, "\"%.*s\" is not a unit name", w[1], wl[1]);
-		r->has_unit = true;
-	}
-	if (verbs[i].args == ARG_LOGS) {
-		if (!parse_count(w[2], wl[2], &r->lines))
-			return bad(msg, msglen, "logs: \"%.*s\" is not a line count", w[2], wl[2]);
-		if (word_is(w[3], wl[3], "1"))
-			r->follow = true;
-		else if (!word_is(w[3], wl[3], "0"))
-			return bad(msg, msglen, "logs: follow is 0 or 1, not \"%.*s\"", w[3], wl[3]);
-	}
-	return 0;
-}
-
-int control_socket_path(char *buf, size_t len)
-{
-	const char *dir = getenv("SANDBOXD_RUN_DIR");
-	struct sockaddr_un sa;
-	int n;
-
-	if (!dir || !*dir)
-		dir = CONFIG_RUN_DIR;
-	n = snprintf(buf, len, "%s/%s", dir, CONTROL_SOCK_NAME);
-	if (n < 0 || (size_t)n >= len || (size_t)n >= sizeof sa.sun_path)
-		return -1;
-	return 0;
-}
 
 #if CONFIG_CONTROL_SOCKET
 
 /* ---- the server ------------------------------------------------------------- */
 
-enum phase {
-	PH_READING,     /* waiting for the request line */
-	PH_WRITING,     /* the reply; closed once written */
-	PH_FOLLOWING,   /* logs -f: open, lines pushed as they come */
-};
-
-struct conn {
-	struct loop_watch w, tw;   /* socket, idle timer */
-	bool used;
-	bool denied;               /* the request gets only a refusal: deny_msg */
-	char deny_msg[400];
-	bool armed;                /* the idle timer runs */
-	uint32_t events;           /* what the loop watches for now */
-	unsigned gen;              /* bumped on close: callers detect reuse */
-	enum phase phase;
-	size_t req_len;
-	char req[CONTROL_REQ_MAX];
-	struct sf_buf out;
-	char follow[UNIT_NAME_MAX + 1];
-	const struct svc *follow_svc;   /* compared only: the unit may be gone */
-	uint64_t follow_seq;
-};
-
-static struct {
-	bool open;
-	struct sup *sv;
-	struct loop_watch lw;
-	int spare_fd;              /* given up to accept() when out of fds */
-	char path[sizeof ((struct sockaddr_un *)0)->sun_path];
-	dev_t dev;
-	ino_t ino;
-	struct conn c[CONTROL_MAX_CONN];
-} ctl;   /* zero: in .bss, not 70 KB of the binary; fds set by control_open */
+struct control_state control;
 
 static const char no_reply_room[] = "1\nthe reply does not fit (over 1 MiB) or PID 1 is out of memory\n";
 
-static void arm(struct conn *c, int ms)
+void control_arm(struct conn *c, int ms)
 {
 	struct itimerspec its = { .it_value = { .tv_sec = ms / 1000,
 						.tv_nsec = (long)(ms % 1000) * 1000000 } };
@@ -241,15 +51,15 @@ static void drain_input(int fd)
 			break;
 }
 
-static void conn_close(struct conn *c)
+void control_conn_close(struct conn *c)
 {
 	if (!c->used)
 		return;
-	loop_del(&ctl.sv->loop, &c->w);
+	loop_del(&control.sv->loop, &c->w);
 	drain_input(c->w.fd);
 	close(c->w.fd);
 	c->w.fd = -1;
-	arm(c, 0);
+	control_arm(c, 0);
 	sf_buf_reset(&c->out);
 	c->follow[0] = '\0';
 	c->follow_svc = NULL;
@@ -263,14 +73,14 @@ static void want(struct conn *c, uint32_t events)
 
 	if (events == c->events)
 		return;
-	if (loop_mod(&ctl.sv->loop, &c->w, events, &e) < 0) {
-		conn_close(c);
+	if (loop_mod(&control.sv->loop, &c->w, events, &e) < 0) {
+		control_conn_close(c);
 		return;
 	}
 	c->events = events;
 }
 
-static void flush(struct conn *c)
+void control_flush(struct conn *c)
 {
 	bool progress = false;
 
@@ -282,7 +92,7 @@ static void flush(struct conn *c)
 		if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK))
 			break;
 		if (n <= 0) {
-			conn_close(c);   /* gone, or broken: nothing to tell it */
+			control_conn_close(c);   /* gone, or broken: nothing to tell it */
 			return;
 		}
 		sf_buf_consume(&c->out, (size_t)n);
@@ -291,24 +101,24 @@ static void flush(struct conn *c)
 	if (c->out.len) {
 		/* dropped when it reads nothing for CONTROL_IDLE_MS */
 		if (progress || !c->armed)
-			arm(c, CONTROL_IDLE_MS);
+			control_arm(c, CONTROL_IDLE_MS);
 		want(c, c->phase == PH_FOLLOWING ? EPOLLIN | EPOLLRDHUP | EPOLLOUT : EPOLLOUT);
 	} else if (c->phase == PH_FOLLOWING) {
 		sf_buf_reset(&c->out);   /* no heap kept while idle */
-		arm(c, 0);
+		control_arm(c, 0);
 		want(c, EPOLLIN | EPOLLRDHUP);
 	} else {
-		conn_close(c);
+		control_conn_close(c);
 	}
 }
 
-static void reply_begin(struct conn *c, int code)
+void control_reply_begin(struct conn *c, int code)
 {
 	sf_buf_reset(&c->out);
 	sf_buf_printf(&c->out, "%d\n", code);
 }
 
-static void reply_send(struct conn *c)
+void control_reply_send(struct conn *c)
 {
 	if (c->out.failed) {
 		sf_buf_reset(&c->out);
@@ -317,8 +127,8 @@ static void reply_send(struct conn *c)
 	} else if (c->phase != PH_FOLLOWING) {
 		c->phase = PH_WRITING;
 	}
-	arm(c, CONTROL_IDLE_MS);
-	flush(c);
+	control_arm(c, CONTROL_IDLE_MS);
+	control_flush(c);
 }
 
 static void put_msg(struct sf_buf *b, const char *msg)
@@ -330,256 +140,25 @@ static void put_msg(struct sf_buf *b, const char *msg)
 		sf_buf_puts(b, "\n");
 }
 
-static void reply_text(struct conn *c, int code, const char *msg)
+void control_reply_text(struct conn *c, int code, const char *msg)
 {
-	reply_begin(c, code);
+	control_reply_begin(c, code);
 	put_msg(&c->out, msg);
-	reply_send(c);
-}
-
-static void facts_of(void *ctx, const struct svc *s, struct sf_facts *f)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_REALTIME, &ts);
-	f->now_ms = (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	f->now_mono_ms = (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-	f->mem_current = sup_memory_current(ctx, (struct svc *)s);
-}
-
-/* ---- logs ---- */
-
-struct log_out {
-	struct sf_buf *b;
-	size_t skip_bytes;   /* oldest lines dropped to fit the reply */
-	size_t bytes, lines, skipped;
-};
-
-static void log_measure(void *ctx, const struct log_line *l)
-{
-	struct log_out *o = ctx;
-
-	o->bytes += sf_log_line_len(l);
-	o->lines++;
-}
-
-static void log_emit(void *ctx, const struct log_line *l)
-{
-	struct log_out *o = ctx;
-
-	if (o->skip_bytes) {
-		size_t n = sf_log_line_len(l);
-
-		o->skip_bytes -= n < o->skip_bytes ? n : o->skip_bytes;
-		o->skipped++;
-		return;
-	}
-	sf_log_line(o->b, l);
-}
-
-static int followers(void)
-{
-	int n = 0;
-
-	for (int i = 0; i < CONTROL_MAX_CONN; i++)
-		n += ctl.c[i].used && ctl.c[i].phase == PH_FOLLOWING;
-	return n;
-}
-
-static void do_logs(struct conn *c, struct svc *s, const struct control_req *r)
-{
-	struct log_out o = { .b = &c->out };
-	size_t budget = CONTROL_REPLY_MAX - 4096;
-
-	if (r->follow && followers() >= CONTROL_MAX_FOLLOW) {
-		char msg[160];
-
-		snprintf(msg, sizeof msg, "logs -f: %d followers already (the limit); the other "
-			 "connections are kept for short requests", CONTROL_MAX_FOLLOW);
-		reply_text(c, CONTROL_FAILED, msg);
-		return;
-	}
-
-	reply_begin(c, CONTROL_OK);
-	logbuf_tail(&s->log, r->lines, log_measure, &o);
-	if (o.bytes > budget) {
-		/* the newest lines that fit: a tail cut short at its old end */
-		o.skip_bytes = o.bytes - budget;
-		sf_buf_printf(&c->out, "(older lines not shown: the reply is limited to %u bytes)\n",
-			      CONTROL_REPLY_MAX);
-	}
-	logbuf_tail(&s->log, r->lines, log_emit, &o);
-	if (r->follow && !c->out.failed) {
-		c->phase = PH_FOLLOWING;
-		snprintf(c->follow, sizeof c->follow, "%s", s->name);
-		c->follow_svc = s;
-		c->follow_seq = logbuf_next_seq(&s->log);
-	}
-	reply_send(c);
-}
-
-static void push_line(void *ctx, const struct log_line *l)
-{
-	sf_log_line(ctx, l);
-}
-
-void control_log_appended(struct sup *sv, struct svc *s)
-{
-	(void)sv;
-	if (!ctl.open)
-		return;
-	for (int i = 0; i < CONTROL_MAX_CONN; i++) {
-		struct conn *c = &ctl.c[i];
-		uint64_t next = logbuf_next_seq(&s->log);
-
-		if (!c->used || c->phase != PH_FOLLOWING || strcmp(c->follow, s->name) != 0)
-			continue;
-		if (c->follow_svc != s || c->follow_seq > next) {
-			/* reload replaced the unit: its log starts afresh */
-			c->follow_svc = s;
-			c->follow_seq = 0;
-		}
-		if (c->follow_seq == next)
-			continue;
-		logbuf_since(&s->log, c->follow_seq, push_line, &c->out);
-		c->follow_seq = next;
-		if (c->out.failed) {
-			conn_close(c);   /* a follower that stopped reading */
-			continue;
-		}
-		flush(c);
-	}
-}
-
-void control_unit_gone(struct sup *sv, struct svc *s)
-{
-	(void)sv;
-	if (!ctl.open)
-		return;
-	for (int i = 0; i < CONTROL_MAX_CONN; i++) {
-		struct conn *c = &ctl.c[i];
-
-		if (!c->used || c->phase != PH_FOLLOWING ||
-		    (c->follow_svc != s && strcmp(c->follow, s->name) != 0))
-			continue;
-		/* what is queued still goes out, then the connection closes */
-		sf_buf_printf(&c->out, "(unit %s removed by reload)\n", s->name);
-		c->phase = PH_WRITING;
-		c->follow_svc = NULL;
-		c->follow[0] = '\0';
-		arm(c, CONTROL_IDLE_MS);
-		flush(c);
-	}
-}
-
-/* ---- requests ---- */
-
-static bool alive(const struct conn *c, unsigned gen)
-{
-	return c->used && c->gen == gen;
-}
-
-static void handle(struct conn *c, const char *line, size_t len)
-{
-	struct sup *sv = ctl.sv;
-	struct control_req r;
-	char msg[4096];
-	unsigned gen = c->gen;
-	struct svc *s = NULL;
-	int rc = 0;
-
-	if (c->denied) {
-		reply_text(c, CONTROL_REFUSED, c->deny_msg);
-		return;
-	}
-	int code = control_parse(line, len, &r, msg, sizeof msg);
-	if (code) {
-		reply_text(c, code, msg);
-		return;
-	}
-	if (r.has_unit && !(s = sup_find(sv, r.unit))) {
-		snprintf(msg, sizeof msg, "unit \"%s\" not found", r.unit);
-		reply_text(c, CONTROL_NOT_FOUND, msg);
-		return;
-	}
-	msg[0] = '\0';
-	switch (r.verb) {
-	case CTLV_STATUS:
-		reply_begin(c, CONTROL_OK);
-		if (s) {
-			struct sf_facts f = { .mem_current = -1 };
-
-			facts_of(sv, s, &f);
-			sf_read_namespaces(s->pid, &f);
-			sf_detail(&c->out, s, &f, 10);
-		} else {
-			sf_table(&c->out, sv->svcs, sv->n, facts_of, sv);
-		}
-		reply_send(c);
-		return;
-	case CTLV_STATUS_JSON:
-		reply_begin(c, CONTROL_OK);
-		if (s) {
-			struct sf_facts f = { .mem_current = -1 };
-
-			facts_of(sv, s, &f);
-			sf_json_unit(&c->out, s, &f);
-		} else {
-			sf_json_list(&c->out, sv->svcs, sv->n, facts_of, sv);
-		}
-		reply_send(c);
-		return;
-	case CTLV_LOGS:
-		do_logs(c, s, &r);
-		return;
-	case CTLV_START:
-		rc = sup_start(sv, s, msg, sizeof msg);
-		break;
-	case CTLV_STOP:
-		rc = sup_stop(sv, s, msg, sizeof msg);
-		break;
-	case CTLV_RESTART:
-		rc = sup_restart(sv, s, msg, sizeof msg);
-		break;
-	case CTLV_RESET_FAILED:
-		rc = sup_reset_failed(sv, s, msg, sizeof msg);
-		break;
-	case CTLV_RELOAD:
-		rc = sup_reload(sv, msg, sizeof msg);
-		break;
-	case CTLV_POWEROFF:
-		sup_request_shutdown(sv, SHUTDOWN_POWEROFF);
-		snprintf(msg, sizeof msg, "powering off");
-		break;
-	case CTLV_REBOOT:
-		sup_request_shutdown(sv, SHUTDOWN_REBOOT);
-		snprintf(msg, sizeof msg, "rebooting");
-		break;
-	case CTLV_HALT:
-		sup_request_shutdown(sv, SHUTDOWN_HALT);
-		snprintf(msg, sizeof msg, "halting");
-		break;
-	}
-	/* the supervisor may have closed us (shutdown): then say nothing */
-	if (!alive(c, gen))
-		return;
-	msg[sizeof msg - 1] = '\0';
-	reply_text(c, rc < 0 ? CONTROL_FAILED : CONTROL_OK, msg);
+	control_reply_send(c);
 }
 
 static void conn_read(struct conn *c)
 {
 	for (;;) {
 		if (c->req_len == sizeof c->req && c->denied) {
-			handle(c, c->req, c->req_len);
+			control_handle(c, c->req, c->req_len);
 			return;
 		}
 		if (c->req_len == sizeof c->req) {
 			char msg[64];
 
 			snprintf(msg, sizeof msg, "request longer than %d bytes", CONTROL_REQ_MAX - 1);
-			reply_text(c, CONTROL_BAD_REQUEST, msg);
+			control_reply_text(c, CONTROL_BAD_REQUEST, msg);
 			return;
 		}
 		ssize_t n = recv(c->w.fd, c->req + c->req_len, sizeof c->req - c->req_len,
@@ -590,16 +169,16 @@ static void conn_read(struct conn *c)
 		if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK))
 			return;
 		if (n < 0) {
-			conn_close(c);
+			control_conn_close(c);
 			return;
 		}
 		if (n == 0) {
 			if (c->req_len && c->denied)
-				handle(c, c->req, c->req_len);
+				control_handle(c, c->req, c->req_len);
 			else if (c->req_len)
-				reply_text(c, CONTROL_BAD_REQUEST, "request without a newline");
+				control_reply_text(c, CONTROL_BAD_REQUEST, "request without a newline");
 			else
-				conn_close(c);
+				control_conn_close(c);
 			return;
 		}
 		char *nl = memchr(c->req + c->req_len, '\n', (size_t)n);
@@ -607,7 +186,7 @@ static void conn_read(struct conn *c)
 		c->req_len += (size_t)n;
 		if (nl) {
 			c->phase = PH_WRITING;   /* no second request on this connection */
-			handle(c, c->req, (size_t)(nl - c->req));
+			control_handle(c, c->req, (size_t)(nl - c->req));
 			return;
 		}
 	}
@@ -628,7 +207,7 @@ static void follow_read(struct conn *c)
 			continue;
 		if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK))
 			return;
-		conn_close(c);
+		control_conn_close(c);
 		return;
 	}
 }
@@ -647,12 +226,12 @@ static void on_conn(struct loop_watch *w, uint32_t events)
 		conn_read(c);
 		break;
 	case PH_WRITING:
-		flush(c);
+		control_flush(c);
 		break;
 	case PH_FOLLOWING:
 		follow_read(c);
 		if (c->used && c->out.len)
-			flush(c);
+			control_flush(c);
 		break;
 	}
 }
@@ -670,9 +249,9 @@ static void on_timer(struct loop_watch *w, uint32_t events)
 		static const char msg[] = "2\nno request within 5 s\n";
 
 		send(c->w.fd, msg, sizeof msg - 1, MSG_NOSIGNAL | MSG_DONTWAIT);
-		conn_close(c);
+		control_conn_close(c);
 	} else if (c->out.len) {
-		conn_close(c);   /* no progress writing for CONTROL_IDLE_MS */
+		control_conn_close(c);   /* no progress writing for CONTROL_IDLE_MS */
 	}
 }
 
@@ -707,25 +286,25 @@ static bool peer_allowed(int fd, char *msg, size_t msglen)
 	/* a pidfd of the peer closes pid reuse where the kernel has one */
 	if (getsockopt(fd, SOL_SOCKET, SO_PEERPIDFD, &pidfd, &plen) < 0 || plen != sizeof pidfd)
 		pidfd = -1;
-	peer_classify(ctl.sv, cred.pid, pidfd, &p);
+	peer_classify(control.sv, cred.pid, pidfd, &p);
 	if (pidfd >= 0)
 		close(pidfd);
-	if (peer_may_control(ctl.sv, &p, msg, msglen))
+	if (peer_may_control(control.sv, &p, msg, msglen))
 		return true;
 	/* on the console at most once a second: a unit looping on connect()
 	 * must not flood it (the caller gets the whole message anyway) */
-	static struct timespec last;
+	static int64_t last;
+	static bool said;
 	static unsigned quiet;
-	struct timespec now;
+	int64_t now = clock_mono_ms();
 
-	clock_gettime(CLOCK_MONOTONIC, &now);
-	if (last.tv_sec && now.tv_sec - last.tv_sec < 1 &&
-	    (now.tv_sec - last.tv_sec) * 1000000000L + (now.tv_nsec - last.tv_nsec) < 1000000000L) {
+	if (said && now - last < 1000) {
 		quiet++;
 		return false;
 	}
+	said = true;
 	last = now;
-	sup_log(ctl.sv, "control socket: refused pid %d: %s%s (%u more refused since the last such "
+	sup_log(control.sv, "control socket: refused pid %d: %s%s (%u more refused since the last such "
 		"message)", (int)cred.pid, p.kind == PEER_UNIT ? "inside unit " : "",
 		p.kind == PEER_UNIT ? p.unit : p.how, quiet);
 	quiet = 0;
@@ -741,9 +320,9 @@ static void accept_one(int fd)
 	int n_denied = 0;
 
 	for (int i = 0; i < CONTROL_MAX_CONN; i++) {
-		if (!ctl.c[i].used && !c)
-			c = &ctl.c[i];
-		n_denied += ctl.c[i].used && ctl.c[i].denied;
+		if (!control.c[i].used && !c)
+			c = &control.c[i];
+		n_denied += control.c[i].used && control.c[i].denied;
 	}
 	/* A refused peer gets a slot only while few hold one (its reply then
 	 * waits for its request, so that a client still sending does not lose
@@ -764,7 +343,7 @@ static void accept_one(int fd)
 	}
 	c->w = (struct loop_watch){ .fd = fd, .fn = on_conn, .ctx = c };
 	c->events = EPOLLIN | EPOLLRDHUP;
-	if (loop_add(&ctl.sv->loop, &c->w, c->events, &e) < 0) {
+	if (loop_add(&control.sv->loop, &c->w, c->events, &e) < 0) {
 		c->w.fd = -1;
 		refuse(fd, "1\nPID 1 cannot watch the connection\n");
 		return;
@@ -777,7 +356,7 @@ static void accept_one(int fd)
 	sf_buf_init(&c->out, CONTROL_REPLY_MAX);
 	c->denied = denied;
 	memcpy(c->deny_msg, deny, sizeof deny);
-	arm(c, denied ? CONTROL_DENIED_MS : CONTROL_IDLE_MS);
+	control_arm(c, denied ? CONTROL_DENIED_MS : CONTROL_IDLE_MS);
 }
 
 static void on_listen(struct loop_watch *w, uint32_t events)
@@ -793,14 +372,14 @@ static void on_listen(struct loop_watch *w, uint32_t events)
 		}
 		if (errno == EINTR || errno == ECONNABORTED)
 			continue;
-		if ((errno == EMFILE || errno == ENFILE) && ctl.spare_fd >= 0) {
+		if ((errno == EMFILE || errno == ENFILE) && control.spare_fd >= 0) {
 			/* level-triggered epoll would spin on a connection we
 			 * cannot take: take it with the spare fd and drop it */
-			close(ctl.spare_fd);
+			close(control.spare_fd);
 			fd = accept4(w->fd, NULL, NULL, SOCK_NONBLOCK | SOCK_CLOEXEC);
 			if (fd >= 0)
 				refuse(fd, "1\nPID 1 is out of file descriptors\n");
-			ctl.spare_fd = open("/dev/null", O_RDONLY | O_CLOEXEC);
+			control.spare_fd = open("/dev/null", O_RDONLY | O_CLOEXEC);
 			if (fd >= 0)
 				continue;
 		}
@@ -812,7 +391,7 @@ static void on_listen(struct loop_watch *w, uint32_t events)
 
 static int parent_dir(const char *path, struct err *e)
 {
-	char dir[sizeof ctl.path];
+	char dir[sizeof control.path];
 	char *slash;
 
 	snprintf(dir, sizeof dir, "%s", path);
@@ -856,26 +435,26 @@ static int clear_path(const char *path, struct err *e)
 
 static void close_fds(void)
 {
-	if (!ctl.sv)
+	if (!control.sv)
 		return;   /* never opened: the zeroed fds are not ours */
 	for (int i = 0; i < CONTROL_MAX_CONN; i++) {
-		struct conn *c = &ctl.c[i];
+		struct conn *c = &control.c[i];
 
-		conn_close(c);
+		control_conn_close(c);
 		if (c->tw.fd >= 0) {
-			loop_del(&ctl.sv->loop, &c->tw);
+			loop_del(&control.sv->loop, &c->tw);
 			close(c->tw.fd);
 			c->tw.fd = -1;
 		}
 	}
-	if (ctl.lw.fd >= 0) {
-		loop_del(&ctl.sv->loop, &ctl.lw);
-		close(ctl.lw.fd);
-		ctl.lw.fd = -1;
+	if (control.lw.fd >= 0) {
+		loop_del(&control.sv->loop, &control.lw);
+		close(control.lw.fd);
+		control.lw.fd = -1;
 	}
-	if (ctl.spare_fd >= 0) {
-		close(ctl.spare_fd);
-		ctl.spare_fd = -1;
+	if (control.spare_fd >= 0) {
+		close(control.spare_fd);
+		control.spare_fd = -1;
 	}
 }
 
@@ -887,7 +466,7 @@ int control_open(struct sup *sv, const char *path, struct err *e)
 	mode_t old;
 	int fd;
 
-	if (ctl.open)
+	if (control.open)
 		return err_set(e, EBUSY, "the control socket is already open");
 	/* a path socket: an abstract one could be reached from any process
 	 * sharing the network namespace, whatever its mount namespace */
@@ -897,18 +476,18 @@ int control_open(struct sup *sv, const char *path, struct err *e)
 	if (parent_dir(path, e) < 0 || clear_path(path, e) < 0)
 		return -1;
 
-	ctl.lw.fd = -1;
-	ctl.spare_fd = -1;
-	ctl.sv = sv;
+	control.lw.fd = -1;
+	control.spare_fd = -1;
+	control.sv = sv;
 	for (int i = 0; i < CONTROL_MAX_CONN; i++) {
-		ctl.c[i].used = false;
-		ctl.c[i].w.fd = -1;
-		ctl.c[i].tw.fd = -1;
+		control.c[i].used = false;
+		control.c[i].w.fd = -1;
+		control.c[i].tw.fd = -1;
 	}
 	fd = socket(AF_UNIX, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
 	if (fd < 0)
 		return err_set(e, errno, "control socket: socket");
-	ctl.lw = (struct loop_watch){ .fd = fd, .fn = on_listen };
+	control.lw = (struct loop_watch){ .fd = fd, .fn = on_listen };
 	/* 0600 from the start: no window in which others may connect */
 	old = umask(0177);
 	if (bind(fd, (struct sockaddr *)&sa, sizeof sa) < 0) {
@@ -925,14 +504,14 @@ int control_open(struct sup *sv, const char *path, struct err *e)
 		err_set(e, errno, "stat %s", path);
 		goto fail;
 	}
-	ctl.dev = st.st_dev;
-	ctl.ino = st.st_ino;
+	control.dev = st.st_dev;
+	control.ino = st.st_ino;
 	if (listen(fd, 2 * CONTROL_MAX_CONN) < 0) {
 		err_set(e, errno, "listen on %s", path);
 		goto fail;
 	}
 	for (int i = 0; i < CONTROL_MAX_CONN; i++) {
-		struct conn *c = &ctl.c[i];
+		struct conn *c = &control.c[i];
 		int tfd = timerfd_create(CLOCK_MONOTONIC, TFD_NONBLOCK | TFD_CLOEXEC);
 
 		if (tfd < 0) {
@@ -948,11 +527,11 @@ int control_open(struct sup *sv, const char *path, struct err *e)
 	}
 	/* the spare: /dev/null, not a directory, so that even a leaked copy
 	 * gives a launch child no path anywhere (issue #9 item 1) */
-	ctl.spare_fd = open("/dev/null", O_RDONLY | O_CLOEXEC);
-	if (loop_add(&sv->loop, &ctl.lw, EPOLLIN, e) < 0)
+	control.spare_fd = open("/dev/null", O_RDONLY | O_CLOEXEC);
+	if (loop_add(&sv->loop, &control.lw, EPOLLIN, e) < 0)
 		goto fail;
-	snprintf(ctl.path, sizeof ctl.path, "%s", path);
-	ctl.open = true;
+	snprintf(control.path, sizeof control.path, "%s", path);
+	control.open = true;
 	return 0;
 
 fail:
@@ -967,13 +546,13 @@ void control_close_all(struct sup *sv)
 	struct stat st;
 
 	(void)sv;
-	if (!ctl.open)
+	if (!control.open)
 		return;
 	close_fds();
 	/* only our own socket: another supervisor may have taken the path */
-	if (stat(ctl.path, &st) == 0 && st.st_dev == ctl.dev && st.st_ino == ctl.ino)
-		unlink(ctl.path);
-	ctl.open = false;
+	if (stat(control.path, &st) == 0 && st.st_dev == control.dev && st.st_ino == control.ino)
+		unlink(control.path);
+	control.open = false;
 }
 
 #else /* !CONFIG_CONTROL_SOCKET */
@@ -983,18 +562,6 @@ int control_open(struct sup *sv, const char *path, struct err *e)
 	(void)sv;
 	(void)path;
 	return err_set(e, 0, "this build has no control socket (CONFIG_CONTROL_SOCKET)");
-}
-
-void control_log_appended(struct sup *sv, struct svc *s)
-{
-	(void)sv;
-	(void)s;
-}
-
-void control_unit_gone(struct sup *sv, struct svc *s)
-{
-	(void)sv;
-	(void)s;
 }
 
 void control_close_all(struct sup *sv)

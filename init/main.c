@@ -27,7 +27,7 @@
 
 #include "config.h"
 #include "../config/ids.h"
-#include "ctl.h"
+#include "../ctl/ctl.h"
 #include "pid1.h"
 
 /* The inode of the initial pid namespace in nsfs (include/linux/proc_ns.h:

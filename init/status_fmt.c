@@ -13,6 +13,9 @@
 
 #include "../cgroup/cgroup.h"
 #include "../config/values.h"
+#include "../lib/json.h"
+#include "../lib/rlimits.h"
+#include "../lib/utf8.h"
 
 /* ---- the buffer ------------------------------------------------------------- */
 
@@ -310,25 +313,6 @@ void sf_table(struct sf_buf *b, struct svc *const *svcs, size_t n, sf_facts_fn f
 
 /* ---- the detailed view -------------------------------------------------------- */
 
-static const char *const rlimit_keys[SPEC_RLIMITS] = {
-	[RLIMIT_CPU] = "LimitCPU",
-	[RLIMIT_FSIZE] = "LimitFSIZE",
-	[RLIMIT_DATA] = "LimitDATA",
-	[RLIMIT_STACK] = "LimitSTACK",
-	[RLIMIT_CORE] = "LimitCORE",
-	[RLIMIT_RSS] = "LimitRSS",
-	[RLIMIT_NPROC] = "LimitNPROC",
-	[RLIMIT_NOFILE] = "LimitNOFILE",
-	[RLIMIT_MEMLOCK] = "LimitMEMLOCK",
-	[RLIMIT_AS] = "LimitAS",
-	[RLIMIT_LOCKS] = "LimitLOCKS",
-	[RLIMIT_SIGPENDING] = "LimitSIGPENDING",
-	[RLIMIT_MSGQUEUE] = "LimitMSGQUEUE",
-	[RLIMIT_NICE] = "LimitNICE",
-	[RLIMIT_RTPRIO] = "LimitRTPRIO",
-	[RLIMIT_RTTIME] = "LimitRTTIME",
-};
-
 static void limit_bytes(struct sf_buf *b, const char *key, const struct u64_opt *o, int *n)
 {
 	char v[32];
@@ -405,52 +389,19 @@ static void limits(struct sf_buf *b, const struct spec *sp)
 		const struct rlimit_spec *rl = &sp->rlimits[i];
 		char soft[24], hard[24];
 
-		if (!rl->set || !rlimit_keys[i])
+		if (!rl->set)
 			continue;
 		rlimit_value(soft, sizeof soft, rl->soft);
 		rlimit_value(hard, sizeof hard, rl->hard);
 		if (rl->soft == rl->hard)
-			sf_buf_printf(b, " %s=%s", rlimit_keys[i], soft);
+			sf_buf_printf(b, " %s=%s", rlimits_table[i].key, soft);
 		else
-			sf_buf_printf(b, " %s=%s:%s", rlimit_keys[i], soft, hard);
+			sf_buf_printf(b, " %s=%s:%s", rlimits_table[i].key, soft, hard);
 		n++;
 	}
 	if (!n)
 		sf_buf_puts(b, " none");
 	sf_buf_puts(b, "\n");
-}
-
-/* Length of the valid UTF-8 sequence at s (at most n bytes), 0 if invalid. */
-static size_t utf8_seq(const unsigned char *s, size_t n)
-{
-	size_t k;
-	uint32_t cp;
-
-	if (s[0] < 0x80)
-		return 1;
-	if (s[0] >= 0xc2 && s[0] <= 0xdf) {
-		k = 2;
-		cp = s[0] & 0x1f;
-	} else if (s[0] >= 0xe0 && s[0] <= 0xef) {
-		k = 3;
-		cp = s[0] & 0x0f;
-	} else if (s[0] >= 0xf0 && s[0] <= 0xf4) {
-		k = 4;
-		cp = s[0] & 0x07;
-	} else {
-		return 0;
-	}
-	if (k > n)
-		return 0;
-	for (size_t i = 1; i < k; i++) {
-		if ((s[i] & 0xc0) != 0x80)
-			return 0;
-		cp = cp << 6 | (s[i] & 0x3f);
-	}
-	if ((k == 3 && cp < 0x800) || (k == 4 && (cp < 0x10000 || cp > 0x10ffff)) ||
-	    (cp >= 0xd800 && cp <= 0xdfff))
-		return 0;
-	return k;
 }
 
 /* Log text goes to an operator's terminal and to the console: control
@@ -606,112 +557,13 @@ void sf_detail(struct sf_buf *b, const struct svc *s, const struct sf_facts *f,
 
 /* ---- JSON ------------------------------------------------------------------------ */
 
-/* A pretty-printing writer into the buffer, for the fixed shapes below. */
-struct jw {
-	struct sf_buf *b;
-	int depth;
-	bool first;
-};
-
-static void jw_indent(struct jw *j)
+/* Into the reply buffer, whose own limit and failure are sticky. */
+static void to_buf(void *ctx, const char *p, size_t n)
 {
-	sf_buf_puts(j->b, "\n");
-	for (int i = 0; i < j->depth; i++)
-		sf_buf_add(j->b, "  ", 2);
+	sf_buf_add(ctx, p, n);
 }
 
-/* Separator, newline and indent before a key or an array item. */
-static void jw_item(struct jw *j)
-{
-	if (!j->first)
-		sf_buf_add(j->b, ",", 1);
-	j->first = false;
-	jw_indent(j);
-}
-
-static void jw_open(struct jw *j, char c)
-{
-	sf_buf_add(j->b, &c, 1);
-	j->depth++;
-	j->first = true;
-}
-
-static void jw_close(struct jw *j, char c)
-{
-	j->depth--;
-	if (!j->first)
-		jw_indent(j);
-	sf_buf_add(j->b, &c, 1);
-	j->first = false;
-}
-
-static void jw_string(struct jw *j, const char *str, size_t n)
-{
-	static const char hex[] = "0123456789abcdef";
-	const unsigned char *s = (const unsigned char *)str;
-
-	sf_buf_add(j->b, "\"", 1);
-	for (size_t i = 0; i < n;) {
-		size_t k = utf8_seq(s + i, n - i);
-		char esc[8];
-
-		if (k == 0) {
-			sf_buf_puts(j->b, "\\ufffd");   /* not UTF-8: keep the JSON valid */
-			i++;
-		} else if (s[i] == '"' || s[i] == '\\') {
-			esc[0] = '\\';
-			esc[1] = (char)s[i];
-			sf_buf_add(j->b, esc, 2);
-			i++;
-		} else if (s[i] < 0x20 || s[i] == 0x7f) {
-			memcpy(esc, "\\u00", 4);
-			esc[4] = hex[s[i] >> 4];
-			esc[5] = hex[s[i] & 15];
-			sf_buf_add(j->b, esc, 6);
-			i++;
-		} else {
-			sf_buf_add(j->b, (const char *)s + i, k);
-			i += k;
-		}
-	}
-	sf_buf_add(j->b, "\"", 1);
-}
-
-static void jw_key(struct jw *j, const char *k)
-{
-	jw_item(j);
-	jw_string(j, k, strlen(k));
-	sf_buf_add(j->b, ": ", 2);
-}
-
-static void jw_kv_str(struct jw *j, const char *k, const char *v)
-{
-	jw_key(j, k);
-	if (v)
-		jw_string(j, v, strlen(v));
-	else
-		sf_buf_puts(j->b, "null");
-}
-
-static void jw_kv_i64(struct jw *j, const char *k, bool valid, int64_t v)
-{
-	jw_key(j, k);
-	if (valid)
-		sf_buf_printf(j->b, "%" PRId64, v);
-	else
-		sf_buf_puts(j->b, "null");
-}
-
-static void jw_kv_u64(struct jw *j, const char *k, bool valid, uint64_t v)
-{
-	jw_key(j, k);
-	if (valid)
-		sf_buf_printf(j->b, "%" PRIu64, v);
-	else
-		sf_buf_puts(j->b, "null");
-}
-
-static void json_unit(struct jw *j, const struct svc *s, const struct sf_facts *f)
+static void json_unit(struct json *j, const struct svc *s, const struct sf_facts *f)
 {
 	const struct svc_exit *x = &s->last;
 	char since[48], at[48];
@@ -720,65 +572,70 @@ static void json_unit(struct jw *j, const struct svc *s, const struct sf_facts *
 	bool up = has_uptime(s, f);
 
 	sf_iso8601(since, sizeof since, s->since_ms, false);
-	jw_open(j, '{');
-	jw_kv_str(j, "name", s->name);
-	jw_kv_str(j, "state", svc_state_name(s->state));
-	jw_kv_str(j, "since", since);
-	jw_kv_i64(j, "pid", s->pid > 0, s->pid);
-	jw_kv_i64(j, "uptime_s", up, up ? (f->now_mono_ms - s->started_mono_ms) / 1000 : 0);
-	jw_kv_u64(j, "restarts", true, s->restarts);
-	jw_kv_u64(j, "oom_kills", true, s->oom_kills);
-	jw_kv_i64(j, "memory_current", f->mem_current >= 0, f->mem_current);
-	jw_kv_u64(j, "memory_max", has_max, mx);
-	jw_key(j, "last");
-	jw_open(j, '{');
-	jw_kv_str(j, "reason", sf_reason(x));
-	jw_kv_i64(j, "exit_code", has_exit_code(x), x->code);
-	jw_kv_i64(j, "signal", x->reason == REASON_KILLED || (has_exit_code(x) && x->signal),
-		  x->signal);
+	json_obj_begin(j);
+	json_kv_str(j, "name", s->name);
+	json_kv_str(j, "state", svc_state_name(s->state));
+	json_kv_str(j, "since", since);
+	json_kv_int_or_null(j, "pid", s->pid > 0, s->pid);
+	json_kv_int_or_null(j, "uptime_s", up, up ? (f->now_mono_ms - s->started_mono_ms) / 1000 : 0);
+	json_kv_uint(j, "restarts", s->restarts);
+	json_kv_uint(j, "oom_kills", s->oom_kills);
+	json_kv_int_or_null(j, "memory_current", f->mem_current >= 0, f->mem_current);
+	json_kv_uint_or_null(j, "memory_max", has_max, mx);
+	json_key(j, "last");
+	json_obj_begin(j);
+	json_kv_str(j, "reason", sf_reason(x));
+	json_kv_int_or_null(j, "exit_code", has_exit_code(x), x->code);
+	json_kv_int_or_null(j, "signal", x->reason == REASON_KILLED || (has_exit_code(x) && x->signal),
+			    x->signal);
 	if (x->reason != REASON_NONE && x->at_ms > 0) {
 		sf_iso8601(at, sizeof at, x->at_ms, false);
-		jw_kv_str(j, "at", at);
+		json_kv_str(j, "at", at);
 	} else {
-		jw_kv_str(j, "at", NULL);
+		json_kv_str(j, "at", NULL);
 	}
-	jw_key(j, "message");
+	json_key(j, "message");
 	if (x->reason != REASON_NONE && x->msg[0])
-		jw_string(j, x->msg, strnlen(x->msg, sizeof x->msg));
+		json_strn(j, x->msg, strnlen(x->msg, sizeof x->msg));
 	else
-		sf_buf_puts(j->b, "null");
-	jw_close(j, '}');
-	jw_kv_str(j, "cgroup", s->cgroup[0] ? s->cgroup : NULL);
-	jw_kv_str(j, "description", s->spec ? s->spec->description : NULL);
-	jw_kv_u64(j, "log_lines", true, s->log.lines_total);
-	jw_kv_u64(j, "log_dropped", true, s->log.lines_dropped);
-	jw_close(j, '}');
+		json_null(j);
+	json_obj_end(j);
+	json_kv_str(j, "cgroup", s->cgroup[0] ? s->cgroup : NULL);
+	json_kv_str(j, "description", s->spec ? s->spec->description : NULL);
+	json_kv_uint(j, "log_lines", s->log.lines_total);
+	json_kv_uint(j, "log_dropped", s->log.lines_dropped);
+	json_obj_end(j);
 }
 
+/* The shapes are fixed, so json_finish() can only fail on the buffer's
+ * limit, which the buffer itself records (b->failed). */
 void sf_json_unit(struct sf_buf *b, const struct svc *s, const struct sf_facts *f)
 {
-	struct jw j = { .b = b, .first = true };
+	struct json j;
+	struct err e;
 
+	json_init_sink(&j, to_buf, b);
 	json_unit(&j, s, f);
-	sf_buf_puts(b, "\n");
+	json_finish(&j, &e);
 }
 
 void sf_json_list(struct sf_buf *b, struct svc *const *svcs, size_t n, sf_facts_fn facts,
 		  void *ctx)
 {
-	struct jw j = { .b = b, .first = true };
+	struct json j;
+	struct err e;
 
-	jw_open(&j, '{');
-	jw_key(&j, "units");
-	jw_open(&j, '[');
+	json_init_sink(&j, to_buf, b);
+	json_obj_begin(&j);
+	json_key(&j, "units");
+	json_arr_begin(&j);
 	for (size_t i = 0; i < n; i++) {
 		struct sf_facts f = { .mem_current = -1 };
 
 		facts(ctx, svcs[i], &f);
-		jw_item(&j);
 		json_unit(&j, svcs[i], &f);
 	}
-	jw_close(&j, ']');
-	jw_close(&j, '}');
-	sf_buf_puts(b, "\n");
+	json_arr_end(&j);
+	json_obj_end(&j);
+	json_finish(&j, &e);
 }

@@ -17,7 +17,7 @@
 
 #include "check.h"
 #include "init/control.h"
-#include "init/ctl_remote.h"
+#include "ctl/ctl_remote.h"
 #include "init/peer.h"
 #include "init/status_fmt.h"
 #include "init/sup.h"

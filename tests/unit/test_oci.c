@@ -9,7 +9,7 @@
 
 #include "check.h"
 #include "../../config/caps_names.h"
-#include "../../config/json.h"
+#include "../../lib/json.h"
 #include "../../config/oci.h"
 #include "../../config/spec.h"
 

@@ -13,7 +13,8 @@
 #include <unistd.h>
 
 #include "config.h"
-#include "control.h"
+#include "../lib/control_proto.h"
+#include "../lib/wfile.h"
 #include "../config/unit.h"
 
 const char ctl_remote_usage[] =
@@ -100,21 +101,22 @@ static const char halt_help[] =
 
 enum args { A_STATUS, A_UNIT, A_LOGS, A_NONE };
 
+/* The client's own verbs: `status --json` is the status-json request. */
 static const struct {
-	const char *verb;
+	enum control_verb verb;
 	enum args args;
 	const char *help;
 } remote_verbs[] = {
-	{ "status", A_STATUS, status_help },
-	{ "start", A_UNIT, start_help },
-	{ "stop", A_UNIT, stop_help },
-	{ "restart", A_UNIT, restart_help },
-	{ "reset-failed", A_UNIT, reset_failed_help },
-	{ "logs", A_LOGS, logs_help },
-	{ "reload", A_NONE, reload_help },
-	{ "poweroff", A_NONE, poweroff_help },
-	{ "reboot", A_NONE, reboot_help },
-	{ "halt", A_NONE, halt_help },
+	{ CTLV_STATUS, A_STATUS, status_help },
+	{ CTLV_START, A_UNIT, start_help },
+	{ CTLV_STOP, A_UNIT, stop_help },
+	{ CTLV_RESTART, A_UNIT, restart_help },
+	{ CTLV_RESET_FAILED, A_UNIT, reset_failed_help },
+	{ CTLV_LOGS, A_LOGS, logs_help },
+	{ CTLV_RELOAD, A_NONE, reload_help },
+	{ CTLV_POWEROFF, A_NONE, poweroff_help },
+	{ CTLV_REBOOT, A_NONE, reboot_help },
+	{ CTLV_HALT, A_NONE, halt_help },
 };
 
 #define N_VERBS (sizeof remote_verbs / sizeof remote_verbs[0])
@@ -122,7 +124,7 @@ static const struct {
 bool ctl_remote_handles(const char *verb)
 {
 	for (size_t i = 0; i < N_VERBS; i++)
-		if (strcmp(verb, remote_verbs[i].verb) == 0)
+		if (strcmp(verb, control_verb_word(remote_verbs[i].verb)) == 0)
 			return true;
 	return false;
 }
@@ -142,21 +144,6 @@ static int usage(const char *verb, const char *fmt, const char *arg)
 static bool is_help(const char *a)
 {
 	return strcmp(a, "--help") == 0 || strcmp(a, "-h") == 0;
-}
-
-static int write_all(int fd, const char *p, size_t n)
-{
-	while (n) {
-		ssize_t k = write(fd, p, n);
-
-		if (k < 0 && errno == EINTR)
-			continue;
-		if (k <= 0)
-			return -1;
-		p += k;
-		n -= (size_t)k;
-	}
-	return 0;
 }
 
 static void set_timeout(int fd, int secs)
@@ -264,7 +251,7 @@ static int talk(const char *req, bool follow)
 			memmove(buf, nl + 1, rest);
 			have = rest;
 		}
-		if (have && write_all(out, buf, have) < 0) {
+		if (have && wfile_write_all(out, buf, have) < 0) {
 			close(fd);
 			return code ? code : CONTROL_FAILED;
 		}
@@ -307,7 +294,8 @@ static int remote_status(int argc, char **argv, const char *help)
 	}
 	if (unit && unit_arg("status", unit, name))
 		return CONTROL_BAD_REQUEST;
-	snprintf(req, sizeof req, "%s%s%s\n", json ? "status-json" : "status", unit ? " " : "",
+	snprintf(req, sizeof req, "%s%s%s\n",
+		 control_verb_word(json ? CTLV_STATUS_JSON : CTLV_STATUS), unit ? " " : "",
 		 unit ? name : "");
 	return talk(req, false);
 }
@@ -385,7 +373,8 @@ static int remote_logs(int argc, char **argv, const char *help)
 		return usage("logs", "which unit?%s", "");
 	if (unit_arg("logs", unit, name))
 		return CONTROL_BAD_REQUEST;
-	snprintf(req, sizeof req, "logs %s %lu %d\n", name, lines, follow ? 1 : 0);
+	snprintf(req, sizeof req, "%s %s %lu %d\n", control_verb_word(CTLV_LOGS), name, lines,
+		 follow ? 1 : 0);
 	return talk(req, follow);
 }
 
@@ -411,7 +400,7 @@ int ctl_remote(int argc, char **argv)
 	size_t i;
 
 	for (i = 0; i < N_VERBS; i++)
-		if (argc > 0 && strcmp(argv[0], remote_verbs[i].verb) == 0)
+		if (argc > 0 && strcmp(argv[0], control_verb_word(remote_verbs[i].verb)) == 0)
 			break;
 	if (i == N_VERBS) {
 		fprintf(stderr, "sandboxctl: unknown command \"%s\"\n", argc > 0 ? argv[0] : "");
@@ -421,11 +410,13 @@ int ctl_remote(int argc, char **argv)
 	case A_STATUS:
 		return remote_status(argc, argv, remote_verbs[i].help);
 	case A_UNIT:
-		return remote_unit(argv[0], argc, argv, remote_verbs[i].help);
+		return remote_unit(control_verb_word(remote_verbs[i].verb), argc, argv,
+				   remote_verbs[i].help);
 	case A_LOGS:
 		return remote_logs(argc, argv, remote_verbs[i].help);
 	case A_NONE:
-		return remote_none(argv[0], argc, argv, remote_verbs[i].help);
+		return remote_none(control_verb_word(remote_verbs[i].verb), argc, argv,
+				   remote_verbs[i].help);
 	}
 	return CONTROL_BAD_REQUEST;
 }

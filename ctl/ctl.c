@@ -213,13 +213,8 @@ int ctl_main(int argc, char **argv)
 		return ctl_spec(argc - 1, argv + 1);
 	if (strcmp(cmd, "run") == 0)
 		return ctl_run(argc - 1, argv + 1);
-	static const char *const remote[] = {
-		"status", "start", "stop", "restart", "reset-failed", "logs", "reload",
-		"poweroff", "reboot", "halt",
-	};
-	for (size_t i = 0; i < sizeof remote / sizeof *remote; i++)
-		if (strcmp(cmd, remote[i]) == 0)
-			return ctl_remote(argc - 1, argv + 1);
+	if (ctl_remote_handles(cmd))
+		return ctl_remote(argc - 1, argv + 1);
 	if (cmd[0] == '-')
 		return usage_error("unknown option %s", cmd, NULL);
 	return usage_error("unknown command \"%s\"", cmd, NULL);

@@ -4,7 +4,9 @@
 #include <inttypes.h>
 #include <stdio.h>
 #include <string.h>
-#include <unistd.h>
+
+#include "utf8.h"
+#include "wfile.h"
 
 static void fail(struct json *j, int errnum, const char *what)
 {
@@ -16,26 +18,18 @@ static void fail(struct json *j, int errnum, const char *what)
 
 static void flush(struct json *j)
 {
-	size_t off = 0;
-
-	while (!j->failed && off < j->len) {
-		ssize_t n = write(j->fd, j->buf + off, j->len - off);
-
-		if (n < 0) {
-			if (errno == EINTR)
-				continue;
-			fail(j, errno, "write");
-		} else if (n == 0) {
-			fail(j, EIO, "write made no progress");
-		} else {
-			off += (size_t)n;
-		}
-	}
+	if (!j->failed && j->len && wfile_write_all(j->fd, j->buf, j->len) < 0)
+		fail(j, errno, "write");
 	j->len = 0;
 }
 
 static void put(struct json *j, const char *p, size_t n)
 {
+	if (j->sink) {
+		if (!j->failed && n)
+			j->sink(j->sink_ctx, p, n);
+		return;
+	}
 	while (!j->failed && n) {
 		size_t room = sizeof j->buf - j->len;
 		size_t k = n < room ? n : room;
@@ -88,34 +82,39 @@ static void begin_item(struct json *j, bool is_key)
 	newline_indent(j, j->depth);
 }
 
-static void put_string(struct json *j, const char *s, size_t len)
+static void put_string(struct json *j, const char *str, size_t len)
 {
 	static const char hex[] = "0123456789abcdef";
-	const char *run = s, *end = s + len;
+	const unsigned char *s = (const unsigned char *)str;
+	size_t run = 0, i = 0;
 
 	put(j, "\"", 1);
-	for (; s < end; s++) {
-		unsigned char c = (unsigned char)*s;
-		char esc[6];
+	while (i < len) {
+		size_t k = utf8_seq(s + i, len - i);
+		char esc[8];
 		size_t n;
 
-		if (c == '"' || c == '\\') {
+		if (k == 0) {
+			memcpy(esc, "\\ufffd", 6);   /* not UTF-8: keep the JSON valid */
+			n = 6;
+		} else if (s[i] == '"' || s[i] == '\\') {
 			esc[0] = '\\';
-			esc[1] = (char)c;
+			esc[1] = (char)s[i];
 			n = 2;
-		} else if (c < 0x20) {
+		} else if (s[i] < 0x20 || s[i] == 0x7f) {
 			memcpy(esc, "\\u00", 4);
-			esc[4] = hex[c >> 4];
-			esc[5] = hex[c & 15];
+			esc[4] = hex[s[i] >> 4];
+			esc[5] = hex[s[i] & 15];
 			n = 6;
 		} else {
-			continue;   /* bytes >= 0x80 too: UTF-8 goes through as is */
+			i += k;   /* plain text, UTF-8 included, goes out in runs */
+			continue;
 		}
-		put(j, run, (size_t)(s - run));
+		put(j, str + run, i - run);
 		put(j, esc, n);
-		run = s + 1;
+		run = ++i;
 	}
-	put(j, run, (size_t)(s - run));
+	put(j, str + run, i - run);
 	put(j, "\"", 1);
 }
 
@@ -124,6 +123,13 @@ void json_init(struct json *j, int fd)
 	memset(j, 0, offsetof(struct json, buf));
 	j->fd = fd;
 	j->empty[0] = true;
+}
+
+void json_init_sink(struct json *j, json_sink_fn sink, void *ctx)
+{
+	json_init(j, -1);
+	j->sink = sink;
+	j->sink_ctx = ctx;
 }
 
 static void open_container(struct json *j, bool obj)
@@ -252,6 +258,24 @@ void json_kv_bool(struct json *j, const char *k, bool v)
 {
 	json_key(j, k);
 	json_bool(j, v);
+}
+
+void json_kv_int_or_null(struct json *j, const char *k, bool valid, int64_t v)
+{
+	json_key(j, k);
+	if (valid)
+		json_int(j, v);
+	else
+		json_null(j);
+}
+
+void json_kv_uint_or_null(struct json *j, const char *k, bool valid, uint64_t v)
+{
+	json_key(j, k);
+	if (valid)
+		json_uint(j, v);
+	else
+		json_null(j);
 }
 
 int json_finish(struct json *j, struct err *e)

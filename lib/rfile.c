@@ -68,24 +68,45 @@ int rfile_read(int dirfd, const char *path, uint64_t resolve, size_t max, struct
 	close(pathfd);
 	pathfd = -1;
 
-	f->text = malloc((size_t)st2.st_size + 1);
+	/* Room for one byte more than the size: a file that grows is noticed. */
+	f->text = malloc((size_t)st2.st_size + 2);
 	if (!f->text)
 		return fail(f, ENOMEM, NULL, fd, -1);
-	/* One byte more than the size: a file that grows is noticed. */
-	for (;;) {
-		ssize_t got = read(fd, f->text + n, (size_t)st2.st_size + 1 - n);
-
-		if (got < 0 && errno == EINTR)
-			continue;
-		if (got < 0)
-			return fail(f, errno, NULL, fd, -1);
-		if (got == 0 || (n += (size_t)got) > (size_t)st2.st_size)
-			break;
-	}
+	ssize_t got = rfile_read_fd(fd, f->text, (size_t)st2.st_size + 2);
+	if (got < 0 && errno != EFBIG)
+		return fail(f, errno, NULL, fd, -1);
 	close(fd);
-	if (n > (size_t)st2.st_size || n > max)
+	n = (size_t)got;
+	if (got < 0 || n > (size_t)st2.st_size || n > max)
 		return fail(f, 0, "changed while being read", -1, -1);
 	f->text[n] = '\0';
 	f->len = n;
 	return 0;
+}
+
+ssize_t rfile_read_fd(int fd, char *buf, size_t size)
+{
+	size_t len = 0;
+
+	if (size == 0) {
+		errno = EFBIG;
+		return -1;
+	}
+	for (;;) {
+		ssize_t n = read(fd, buf + len, size - 1 - len);
+
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0)
+			return -1;
+		if (n == 0)
+			break;
+		len += (size_t)n;
+		if (len == size - 1) {
+			errno = EFBIG;
+			return -1;
+		}
+	}
+	buf[len] = '\0';
+	return (ssize_t)len;
 }
