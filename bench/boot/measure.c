@@ -16,7 +16,8 @@
  *   Its timestamp is on the printk clock, so a record written here and read
  *   back gives the offset between the two clocks.
  * - forkspan: the latest starttime among the service processes (the
- *   process that runs sleep or httpd, 10 ms ticks) minus runinit.
+ *   process that runs sleep or httpd, 10 ms ticks, taken at the middle of
+ *   its tick) minus runinit.
  * - allrun: the end of the first /proc scan that found all N, minus runinit.
  *   Between scans it sleeps 4x the last scan's length (at least 50 ms), so
  *   it takes at most a fifth of the CPU while services are still starting.
@@ -286,7 +287,15 @@ int main(int argc, char **argv)
 		st_us = time_status(argv[4], 0);
 		js_us = time_status(argv[4], 1);
 	}
-	ms(a, sizeof a, run_init >= 0 && s.found ? s.last_start * 1000000 / hz - run_init : -1);
+	/* starttime is whole ticks, truncated: the middle of the tick is the
+	 * unbiased guess, and a span cannot be negative. */
+	if (run_init >= 0 && s.found) {
+		long long span = (s.last_start * 1000000 + 500000) / hz - run_init;
+
+		ms(a, sizeof a, span < 0 ? 0 : span);
+	} else {
+		ms(a, sizeof a, -1);
+	}
 	ms(b, sizeof b, run_init >= 0 && t_all >= 0 ? t_all - run_init : -1);
 	ms(c, sizeof c, run_init);
 	ms(d, sizeof d, st_us);
