@@ -15,6 +15,9 @@
 #                  counts instructions (2^S ns each) instead of following
 #                  the host's, so other load on the host changes no figure
 #                  (only how long the run takes); see docs/BENCH.md
+#   --report F,... print the tables from earlier runs' results.tsv files
+#                  (e.g. a 10,100 run and a 1000 run, with the same flags)
+#                  and boot nothing
 #
 # The inits, on one kernel (Debian's, tests/qemu/kernel.sh), through
 # tests/qemu/boot.sh with the same flags (TCG, 1 vCPU, --mem; never KVM):
@@ -39,6 +42,7 @@ INITS=busybox,floor,finit,sandboxd
 MEM=2048
 KEEP=0
 ICOUNT=
+REPORT=
 
 usage() { awk 'NR > 1 && /^#/ { sub(/^# ?/, ""); print; next } NR > 1 { exit }' "$0"; }
 die() { printf '%s: %s\n' "$PROG" "$*" >&2; exit 1; }
@@ -52,6 +56,7 @@ while [ $# -gt 0 ]; do
 	--mem) MEM=${2:?--mem needs MB}; shift 2 ;;
 	--keep) KEEP=1; shift ;;
 	--icount) ICOUNT=${2:?--icount needs a shift}; shift 2 ;;
+	--report) REPORT=${2:?--report needs FILE,...}; shift 2 ;;
 	--*=*) k=${1%%=*}; v=${1#*=}; shift; set -- "$k" "$v" "$@" ;;
 	-h|--help) usage; exit 0 ;;
 	*) die "unknown argument: $1 (see --help)" ;;
@@ -71,13 +76,121 @@ done
 for i in $inits; do
 	case $i in busybox|floor|finit|sandboxd) ;; *) die "--inits: unknown init $i" ;; esac
 done
-[ "$(id -u)" = 0 ] || die "needs root (mkimage.sh makes /dev/console, apt-get installs)"
 
 O=${O:-build}
 work=$TOP/$O/bench-boot
 mkdir -p "$work"
 
+# ---------------------------------------------------------------- table
+
+# The tables, from results files (lines: init, units, boot, status, fields).
+# Uses $inits, $counts, $finit_ver and $BOOTS.
+print_table() {
+	# shellcheck disable=SC2016
+	awk -F'\t' -v inits="$inits" -v counts="$counts" -v finit_ver="$finit_ver" -v boots="$BOOTS" '
+	function median(list,   a, n, i, j, t) {
+		n = split(list, a, " ")
+		if (n == 0) return ""
+		for (i = 2; i <= n; i++) { t = a[i]; for (j = i - 1; j > 0 && a[j] + 0 > t + 0; j--) a[j + 1] = a[j]; a[j + 1] = t }
+		return n % 2 ? a[(n + 1) / 2] : (a[n / 2] + a[n / 2 + 1]) / 2
+	}
+	function add(key, v) { if (v != "" && v != "-") vals[key] = vals[key] " " v }
+	function cell(i, n, f,   m) {
+		m = median(vals[i SUBSEP n SUBSEP f])
+		if (m == "") return state[i, n] != "" ? state[i, n] : "-"
+		return m
+	}
+	function secs(i, n, f,   m) { m = cell(i, n, f); return m ~ /^[0-9.]+$/ ? sprintf("%.3f s", m / 1000) : m }
+	function ratio(a, b) { return (a ~ /^[0-9.]+$/ && b ~ /^[0-9.]+$/ && b > 0) ? sprintf("%.2f", a / b) : "-" }
+	{
+		i = $1; n = $2; st = $4
+		if (st == "ok") {
+			split($5, kv, " ")
+			for (x in kv) { split(kv[x], p, "="); add(i SUBSEP n SUBSEP p[1], p[2]) }
+			ok[i, n]++
+		} else if (state[i, n] == "" || st == "refused") {
+			state[i, n] = st
+		}
+	}
+	END {
+		ni = split(inits, I, " "); nn = split(counts, N, " ")
+		name["busybox"] = "busybox init"; name["floor"] = "busybox init + unshare -fpmuin (floor)"
+		name["finit"] = "finit " finit_ver; name["sandboxd"] = "sandboxd"
+		for (f = 1; f <= 2; f++) {
+			fld = f == 1 ? "forkspan_ms" : "allrun_ms"
+			print ""
+			print (f == 1 ? "fork span (Run /init to the last service fork)" : "all running (Run /init to every service process seen)") ", median of " boots " boots"
+			hdr = "| units |"; sep = "|---|"
+			for (a = 1; a <= ni; a++) { hdr = hdr " " name[I[a]] " |"; sep = sep "---|" }
+			print hdr " sandboxd/floor | sandboxd/finit |"; print sep "---|---|"
+			for (b = 1; b <= nn; b++) {
+				row = "| " N[b] " |"
+				for (a = 1; a <= ni; a++) row = row " " secs(I[a], N[b], fld) " |"
+				row = row " " ratio(cell("sandboxd", N[b], fld), cell("floor", N[b], fld)) " | " ratio(cell("sandboxd", N[b], fld), cell("finit", N[b], fld)) " |"
+				print row
+			}
+		}
+		print ""
+		print "PID 1 memory after all run (smaps_rollup, kB): Rss / Pss / Anonymous, median"
+		hdr = "| units |"; sep = "|---|"
+		for (a = 1; a <= ni; a++) { hdr = hdr " " name[I[a]] " |"; sep = sep "---|" }
+		print hdr; print sep
+		for (b = 1; b <= nn; b++) {
+			row = "| " N[b] " |"
+			for (a = 1; a <= ni; a++) {
+				r = cell(I[a], N[b], "rss_kb")
+				row = row (r ~ /^[0-9.]+$/ ? " " r " / " cell(I[a], N[b], "pss_kb") " / " cell(I[a], N[b], "anon_kb") " |" : " " r " |")
+			}
+			print row
+		}
+		for (b = 1; b <= nn; b++) {
+			s = cell("sandboxd", N[b], "status_ms")
+			if (s ~ /^[0-9.]+$/) {
+				if (!hs) { print ""; print "sandboxctl status in the guest over all units (median of 5 runs, median of boots)"; hs = 1 }
+				print "  " N[b] " units: status " s " ms, status --json " cell("sandboxd", N[b], "json_ms") " ms"
+			}
+		}
+		print ""
+		print "cost per unit (fork span, ms per added unit) and anonymous memory per unit (kB)"
+		for (a = 1; a <= ni; a++) {
+			i = I[a]; line = "  " name[i] ":"; prev = ""; slopes = ""
+			for (b = 1; b <= nn; b++) {
+				v = cell(i, N[b], "forkspan_ms"); m = cell(i, N[b], "anon_kb")
+				if (prev != "" && v ~ /^[0-9.]+$/ && pv ~ /^[0-9.]+$/) {
+					s = (v - pv) / (N[b] - prev)
+					line = line sprintf(" %d->%d %.1f ms", prev, N[b], s)
+					if (pm ~ /^[0-9.]+$/ && m ~ /^[0-9.]+$/) line = line sprintf(" (%.1f kB)", (m - pm) / (N[b] - prev))
+					line = line ";"
+					slopes = slopes " " s
+				}
+				prev = N[b]; pv = v; pm = m
+			}
+			ns = split(slopes, S, " ")
+			if (ns >= 2 && S[1] > 0) { growth[i] = S[ns] / S[1]; line = line sprintf(" growth (last/first slope) %.2f", growth[i]) }
+			print line
+		}
+		if (("sandboxd" in growth) && ("floor" in growth) && growth["floor"] > 0)
+			printf "  sandboxd growth / floor growth: %.2f (target <= 1.2)\n", growth["sandboxd"] / growth["floor"]
+	}' "$@"
+
+}
+
+if [ -n "$REPORT" ]; then
+	files=$(printf '%s' "$REPORT" | tr ',' ' ')
+	for f in $files; do [ -f "$f" ] || die "--report: no file $f"; done
+	# shellcheck disable=SC2086
+	counts=$(cut -f2 $files | sort -n -u | tr '\n' ' ')
+	# shellcheck disable=SC2086
+	BOOTS=$(cut -f3 $files | sort -n | tail -n 1)
+	finit_ver=$(sed -n 's/.*finit_\([^_]*\)_.*/\1/p' "$TOP/${O:-build}/bench-boot/finit-root/.deb" 2>/dev/null)
+	# shellcheck disable=SC2086
+	print_table $files
+	exit 0
+fi
+
 # ---------------------------------------------------------------- needs
+
+[ "$(id -u)" = 0 ] || die "needs root (mkimage.sh makes /dev/console, apt-get installs)"
 
 PKGS="qemu-system-x86 busybox-static cpio musl-tools gcc binutils gzip"
 need_pkgs() {
@@ -346,95 +459,7 @@ for n in $counts; do
 done
 msg "load average after: $(cut -d' ' -f1-3 /proc/loadavg); $(( $(date +%s) - start )) s"
 
-# ---------------------------------------------------------------- table
-
-# shellcheck disable=SC2016
-awk -F'\t' -v inits="$inits" -v counts="$counts" -v finit_ver="$finit_ver" -v boots="$BOOTS" '
-function median(list,   a, n, i, j, t) {
-	n = split(list, a, " ")
-	if (n == 0) return ""
-	for (i = 2; i <= n; i++) { t = a[i]; for (j = i - 1; j > 0 && a[j] + 0 > t + 0; j--) a[j + 1] = a[j]; a[j + 1] = t }
-	return n % 2 ? a[(n + 1) / 2] : (a[n / 2] + a[n / 2 + 1]) / 2
-}
-function add(key, v) { if (v != "" && v != "-") vals[key] = vals[key] " " v }
-function cell(i, n, f,   m) {
-	m = median(vals[i SUBSEP n SUBSEP f])
-	if (m == "") return state[i, n] != "" ? state[i, n] : "-"
-	return m
-}
-function secs(i, n, f,   m) { m = cell(i, n, f); return m ~ /^[0-9.]+$/ ? sprintf("%.2f s", m / 1000) : m }
-function ratio(a, b) { return (a ~ /^[0-9.]+$/ && b ~ /^[0-9.]+$/ && b > 0) ? sprintf("%.2f", a / b) : "-" }
-{
-	i = $1; n = $2; st = $4
-	if (st == "ok") {
-		split($5, kv, " ")
-		for (x in kv) { split(kv[x], p, "="); add(i SUBSEP n SUBSEP p[1], p[2]) }
-		ok[i, n]++
-	} else if (state[i, n] == "" || st == "refused") {
-		state[i, n] = st
-	}
-}
-END {
-	ni = split(inits, I, " "); nn = split(counts, N, " ")
-	name["busybox"] = "busybox init"; name["floor"] = "busybox init + unshare -fpmuin (floor)"
-	name["finit"] = "finit " finit_ver; name["sandboxd"] = "sandboxd"
-	for (f = 1; f <= 2; f++) {
-		fld = f == 1 ? "forkspan_ms" : "allrun_ms"
-		print ""
-		print (f == 1 ? "fork span (Run /init to the last service fork)" : "all running (Run /init to every service process seen)") ", median of " boots " boots"
-		hdr = "| units |"; sep = "|---|"
-		for (a = 1; a <= ni; a++) { hdr = hdr " " name[I[a]] " |"; sep = sep "---|" }
-		print hdr " sandboxd/floor | sandboxd/finit |"; print sep "---|---|"
-		for (b = 1; b <= nn; b++) {
-			row = "| " N[b] " |"
-			for (a = 1; a <= ni; a++) row = row " " secs(I[a], N[b], fld) " |"
-			row = row " " ratio(cell("sandboxd", N[b], fld), cell("floor", N[b], fld)) " | " ratio(cell("sandboxd", N[b], fld), cell("finit", N[b], fld)) " |"
-			print row
-		}
-	}
-	print ""
-	print "PID 1 memory after all run (smaps_rollup, kB): Rss / Pss / Anonymous, median"
-	hdr = "| units |"; sep = "|---|"
-	for (a = 1; a <= ni; a++) { hdr = hdr " " name[I[a]] " |"; sep = sep "---|" }
-	print hdr; print sep
-	for (b = 1; b <= nn; b++) {
-		row = "| " N[b] " |"
-		for (a = 1; a <= ni; a++) {
-			r = cell(I[a], N[b], "rss_kb")
-			row = row (r ~ /^[0-9.]+$/ ? " " r " / " cell(I[a], N[b], "pss_kb") " / " cell(I[a], N[b], "anon_kb") " |" : " " r " |")
-		}
-		print row
-	}
-	for (b = 1; b <= nn; b++) {
-		s = cell("sandboxd", N[b], "status_ms")
-		if (s ~ /^[0-9.]+$/) {
-			if (!hs) { print ""; print "sandboxctl status in the guest over all units (median of 5 runs, median of boots)"; hs = 1 }
-			print "  " N[b] " units: status " s " ms, status --json " cell("sandboxd", N[b], "json_ms") " ms"
-		}
-	}
-	print ""
-	print "cost per unit (fork span, ms per added unit) and anonymous memory per unit (kB)"
-	for (a = 1; a <= ni; a++) {
-		i = I[a]; line = "  " name[i] ":"; prev = ""; slopes = ""
-		for (b = 1; b <= nn; b++) {
-			v = cell(i, N[b], "forkspan_ms"); m = cell(i, N[b], "anon_kb")
-			if (prev != "" && v ~ /^[0-9.]+$/ && pv ~ /^[0-9.]+$/) {
-				s = (v - pv) / (N[b] - prev)
-				line = line sprintf(" %d->%d %.1f ms", prev, N[b], s)
-				if (pm ~ /^[0-9.]+$/ && m ~ /^[0-9.]+$/) line = line sprintf(" (%.1f kB)", (m - pm) / (N[b] - prev))
-				line = line ";"
-				slopes = slopes " " s
-			}
-			prev = N[b]; pv = v; pm = m
-		}
-		ns = split(slopes, S, " ")
-		if (ns >= 2 && S[1] > 0) { growth[i] = S[ns] / S[1]; line = line sprintf(" growth (last/first slope) %.2f", growth[i]) }
-		print line
-	}
-	if (("sandboxd" in growth) && ("floor" in growth) && growth["floor"] > 0)
-		printf "  sandboxd growth / floor growth: %.2f (target <= 1.2)\n", growth["sandboxd"] / growth["floor"]
-}' "$results"
-
+print_table "$results"
 echo
 echo "raw results: $results (init, units, boot, status, fields)"
 if [ "$KEEP" = 0 ]; then
