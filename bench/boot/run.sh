@@ -3,7 +3,8 @@
 # compare how fast they start them and what PID 1 keeps in memory.
 #
 # usage: ./build.sh bench boot [--units N,...] [--boots K] [--inits LIST]
-#                              [--mem MB] [--keep]
+#                              [--mem MB] [--icount S] [--keep]
+#        ./build.sh bench boot --report RESULTS.tsv,...
 #
 #   --units N,...  service counts to boot (default 10,100); each count is a
 #                  row: one busybox httpd and N-1 `sleep 1000NN` (each its own argument)
@@ -119,7 +120,7 @@ print_table() {
 		for (f = 1; f <= 2; f++) {
 			fld = f == 1 ? "forkspan_ms" : "allrun_ms"
 			print ""
-			print (f == 1 ? "fork span (Run /init to the last service fork)" : "all running (Run /init to every service process seen)") ", median of " boots " boots"
+			print (f == 1 ? "fork span (Run /init to the last service fork)" : "all running (Run /init to every service process seen)") ", median of the boots (up to " boots " per cell)"
 			hdr = "| units |"; sep = "|---|"
 			for (a = 1; a <= ni; a++) { hdr = hdr " " name[I[a]] " |"; sep = sep "---|" }
 			print hdr " sandboxd/floor | sandboxd/finit |"; print sep "---|---|"
