@@ -795,6 +795,9 @@ usage: $PROG [COMMAND] [ARGS]
   image ARGS    build, then tests/qemu/mkimage.sh ARGS
   qemu ARGS     build, then tests/qemu/boot.sh ARGS
   bench ARGS    build, then bench/start-latency ARGS
+  bench boot [--units N,...] [--boots K]
+                build, then boot the same services under busybox init, the
+                unshare floor, finit and sandboxd in QEMU (bench/boot/run.sh)
   demo [--script FILE]  build, then boot the demo appliance in QEMU (serial
                 console); --script runs FILE in it and powers off
   clean         remove build/ except build/cache
@@ -816,7 +819,13 @@ test) cmd_test ;;
 fuzz) cmd_fuzz "$@" ;;
 image) exec_tool tests/qemu/mkimage.sh "$@" ;;
 qemu) exec_tool tests/qemu/boot.sh "$@" ;;
-bench) exec_tool bench/start-latency "$@" ;;
+bench)
+	# `bench boot ...` is the boot benchmark; anything else, start latency.
+	if [ "${1:-}" = boot ]; then
+		shift
+		exec_tool bench/boot/run.sh "$@"
+	fi
+	exec_tool bench/start-latency "$@" ;;
 demo) exec_tool demo/demo.sh "$@" ;;
 clean) cmd_clean ;;
 distclean) cmd_distclean ;;
