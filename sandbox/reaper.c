@@ -3,6 +3,7 @@
 #include "launch.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <linux/audit.h>
 #include <linux/filter.h>
 #include <linux/seccomp.h>
@@ -59,6 +60,8 @@ static int reaper_filter(void)
 		/* asks only where signals would run; a sanitizer's noreturn
 		 * hook calls it before reap() */
 		ALLOW(SYS_sigaltstack),
+		/* the last step before reaping: it lets the service go */
+		ALLOW(SYS_close_range),
 		BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_KILL_PROCESS),
 	};
 	struct sock_fprog fp = { .len = sizeof prog / sizeof prog[0], .filter = prog };
@@ -120,17 +123,35 @@ int sbx_reaper_start(struct step_fail *f)
 	if (getpid() != 1 && prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0) < 0)
 		return step_failed(f, "become a subreaper", NULL, errno);
 
+	/* The service waits on this pipe until the reaper is non-dumpable
+	 * and filtered: before that, a service with CAP_SYS_PTRACE could
+	 * attach to it, and even a plain one could read its /proc files. */
+	int gate[2];
+
+	if (pipe2(gate, O_CLOEXEC) < 0)
+		return step_failed(f, "create the reaper's gate", NULL, errno);
 	/* A raw fork: the process is itself a raw clone3 child, whose libc
 	 * thread bookkeeping is stale; fork() has no business with it. */
 	pid = (pid_t)syscall(SYS_clone, SIGCHLD, 0, 0, 0, 0);
-	if (pid < 0)
-		return step_failed(f, "fork the service", NULL, errno);
-	if (pid == 0)
-		return 0;
+	if (pid < 0) {
+		int err = errno;
 
-	/* Nothing of ours stays open in the sandbox: the launch pipe (so the
-	 * parent sees EOF when the service execs), cgroup and rootfs fds. */
-	syscall(SYS_close_range, 3u, ~0u, 0u);
+		close(gate[0]);
+		close(gate[1]);
+		return step_failed(f, "fork the service", NULL, err);
+	}
+	if (pid == 0) {
+		char c;
+		ssize_t n;
+
+		close(gate[1]);
+		do   /* EOF: the reaper is ready; anything else cannot happen */
+			n = read(gate[0], &c, 1);
+		while (n < 0 && errno == EINTR);
+		close(gate[0]);
+		return 0;
+	}
+
 	if (chdir("/") < 0) {
 		/* the root is always there */
 	}
@@ -140,5 +161,9 @@ int sbx_reaper_start(struct step_fail *f)
 		kill(pid, SIGKILL);
 		_exit(SBX_EXIT_SETUP);
 	}
+	/* Nothing of ours stays open in the sandbox: the launch socket (so
+	 * the parent sees EOF when the service execs), cgroup and rootfs
+	 * fds, and the gate, whose closing lets the service go on. */
+	syscall(SYS_close_range, 3u, ~0u, 0u);
 	reap(pid, &set);
 }
