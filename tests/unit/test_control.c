@@ -769,6 +769,10 @@ static void test_socket(void)
 
 	sv.console_fd = 2;
 	sv.run_dir = rundir;
+	static struct svc *table[3];   /* the supervisor's growable table, by hand */
+
+	sv.svcs = table;
+	sv.cap = 3;
 	sv.svcs[0] = web;
 	sv.svcs[1] = hog;
 	sv.svcs[2] = crash;
@@ -942,6 +946,10 @@ static void test_peer(void)
 	char msg[512];
 	int fds[2];
 
+	static struct svc *table[1];
+
+	psv.svcs = table;
+	psv.cap = 1;
 	psv.svcs[0] = u;
 	psv.n = 1;
 	peer_classify(&psv, getpid(), -1, &p);
