@@ -40,6 +40,13 @@ void cgf_nap_ms(unsigned ms);
  * the tests can reach it on newer kernels. */
 int cgf_kill_by_pid(int dirfd, struct err *e);
 
+/* SIGKILL everything in the group and below once, without waiting:
+ * cgroup.kill, or before 5.14 freeze and one pass over cgroup.procs. */
+int cgf_kill_once(int dirfd, struct err *e);
+
+/* Remove the child groups of dirfd, deepest first; busy ones are left. */
+void cgf_remove_children(int dirfd);
+
 /* "DIR/FILE" for messages, DIR found through /proc/self/fd when NULL. */
 const char *cgf_name(int dirfd, const char *dir, const char *file, char *buf, size_t len);
 

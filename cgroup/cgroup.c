@@ -490,6 +490,14 @@ static int remove_child(int dirfd, const char *name, void *ctx)
 	return 0;
 }
 
+void cgf_remove_children(int dirfd)
+{
+	unsigned depth = 0;
+	struct err e;
+
+	cgf_for_children(dirfd, remove_child, &depth, &e);
+}
+
 int cg_remove(const char *path, struct err *e)
 {
 	uint64_t deadline = cgf_now_ms() + CG_REMOVE_WAIT_MS;

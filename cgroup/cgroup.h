@@ -86,8 +86,27 @@ int cg_kill(int dirfd, struct err *e);
 
 /* Remove the group and any child groups its processes made, waiting a
  * bounded time (2 s) for exiting processes to leave it. A group already
- * gone is not an error. */
+ * gone is not an error. Blocking: for shutdown and `sandboxctl run`, never
+ * in PID 1's loop (cg_release_begin/_poll are). */
 int cg_remove(const char *path, struct err *e);
+
+/* Releasing a group through an event loop, never sleeping. begin: kill
+ * everything in it (cgroup.kill; before 5.14 freeze and one pass over its
+ * pids) and try to remove it (dirfd: an open fd of the group, or -1 to
+ * open path). 0: removed, or already gone; 1: still populated (or, rarely,
+ * empty but not removable yet): *events_fd is an O_CLOEXEC fd of its
+ * cgroup.events to watch for EPOLLPRI (the kernel notifies every change;
+ * it was read once through that fd, so a change from now on is reported);
+ * also call poll on a timer, which bounds the wait and covers "empty but
+ * busy". -1: error (e); *events_fd is -1. */
+int cg_release_begin(const char *path, int dirfd, int *events_fd, struct err *e);
+
+/* On EPOLLPRI of *events_fd, or the caller's timer: reads cgroup.events
+ * (which re-arms the fd); populated: SIGKILL again what is left (a fork
+ * that raced the first kill) and 1; empty: child groups then the group
+ * removed, *events_fd closed and -1, and 0 (1 while rmdir says EBUSY).
+ * -1: error (e), *events_fd closed. Never sleeps. */
+int cg_release_poll(const char *path, int *events_fd, struct err *e);
 
 #else
 
@@ -158,6 +177,21 @@ static inline int cg_kill(int dirfd, struct err *e)
 static inline int cg_remove(const char *path, struct err *e)
 {
 	(void)path;
+	return err_set(e, 0, "this build has no cgroup support (CONFIG_CGROUPS)");
+}
+
+static inline int cg_release_begin(const char *path, int dirfd, int *events_fd, struct err *e)
+{
+	(void)path;
+	(void)dirfd;
+	*events_fd = -1;
+	return err_set(e, 0, "this build has no cgroup support (CONFIG_CGROUPS)");
+}
+
+static inline int cg_release_poll(const char *path, int *events_fd, struct err *e)
+{
+	(void)path;
+	*events_fd = -1;
 	return err_set(e, 0, "this build has no cgroup support (CONFIG_CGROUPS)");
 }
 #endif

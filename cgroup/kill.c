@@ -132,6 +132,27 @@ int cgf_kill_by_pid(int dirfd, struct err *e)
 	}
 }
 
+int cgf_kill_once(int dirfd, struct err *e)
+{
+	struct pass ps = { .e = e };
+	struct err ignored;
+
+	if (cgf_write(dirfd, NULL, "cgroup.kill", "1", e) == 0)
+		return 0;
+	if (e->errnum != ENOENT)
+		return -1;
+	/* Before 5.14: frozen, nothing forks while the pids are read; left
+	 * frozen (SIGKILL ends frozen tasks, and the group is going away).
+	 * A fork that raced the freeze is killed by the caller's next pass,
+	 * when cgroup.events says the group is still populated. */
+	if (cgf_write(dirfd, NULL, "cgroup.freeze", "1", &ignored) < 0 &&
+	    ignored.errnum != ENOENT) {
+		*e = ignored;
+		return -1;
+	}
+	return kill_group(dirfd, &ps);
+}
+
 int cg_kill(int dirfd, struct err *e)
 {
 	if (cgf_write(dirfd, NULL, "cgroup.kill", "1", e) == 0)

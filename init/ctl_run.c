@@ -19,6 +19,7 @@
 #include "../cgroup/cgroup.h"
 #include "../config/unit.h"
 #include "../sandbox/launch.h"
+#include "../sandbox/outcome.h"
 #include "ctl.h"
 
 static const char run_usage[] =
@@ -84,19 +85,27 @@ static int open_cgroup(const struct spec *s, bool no_cgroup, char *path, size_t 
 	return 0;
 }
 
-static void close_cgroup(const struct spec *s, const char *path, int fd, int rc)
+/* The group's OOM kill count, 0 without a group (or a kernel without
+ * memory.events): sbx_outcome_of_wait compares two of them. */
+static uint64_t oom_kills(int fd)
+{
+	uint64_t n = 0;
+	struct err e;
+
+	if (fd < 0 || cg_oom_kills(fd, &n, &e) < 0)
+		return 0;
+	return n;
+}
+
+static void close_cgroup(const char *path, int fd)
 {
 	struct err e;
 
 	if (fd < 0)
 		return;
 #if CONFIG_CGROUPS
-	uint64_t kills = 0;
 	bool populated = false;
 
-	if (rc == 128 + SIGKILL && cg_oom_kills(fd, &kills, &e) == 0 && kills)
-		fprintf(stderr, "sandboxctl: %s: killed by the OOM killer (MemoryMax=)\n",
-			s->name);
 	/* Without a pid namespace, what the service left behind is still in
 	 * its group. */
 	if (cg_populated(fd, &populated, &e) == 0 && populated && cg_kill(fd, &e) < 0)
@@ -104,15 +113,13 @@ static void close_cgroup(const struct spec *s, const char *path, int fd, int rc)
 	if (cg_remove(path, &e) < 0)
 		err_print("sandboxctl", &e);
 #else
-	(void)s;
 	(void)path;
-	(void)rc;
 	(void)e;
 #endif
 	close(fd);
 }
 
-/* Until the service ends: forward signals, then its exit status. */
+/* Until the service ends: forward signals, then its wait status. */
 static int wait_service(const struct sbx_child *c, const sigset_t *set)
 {
 	for (;;) {
@@ -129,7 +136,7 @@ static int wait_service(const struct sbx_child *c, const sigset_t *set)
 			continue;
 		}
 		if (waitpid(c->pid, &st, WNOHANG) == c->pid)
-			return sbx_exit_code(st);
+			return st;
 	}
 }
 
@@ -142,10 +149,12 @@ int ctl_run(int argc, char **argv)
 	char path[4096], cgpath[CG_PATH_MAX] = "";
 	struct sbx_launch_opts o = SBX_LAUNCH_OPTS_INIT;
 	struct sbx_bpf bpf = { 0 };
+	struct sbx_outcome out;
 	struct sbx_child c;
 	struct spec *s;
 	struct err e;
 	sigset_t set;
+	uint64_t oom_before;
 	int rc, cgfd = -1, i;
 
 	for (i = 1; i < argc; i++) {
@@ -230,20 +239,28 @@ int ctl_run(int argc, char **argv)
 		if (sbx_seccomp_compile(&s->seccomp, &bpf, &e) < 0) {
 			err_wrap(&e, "%s: ", s->name);
 			err_print("sandboxctl", &e);
-			close_cgroup(s, cgpath, cgfd, SBX_EXIT_SETUP);
+			close_cgroup(cgpath, cgfd);
 			spec_free(s);
 			return SBX_EXIT_SETUP;
 		}
 		o.bpf = &bpf;
 	}
+	oom_before = oom_kills(cgfd);
+	/* One classification with PID 1's (sandbox/outcome.h) */
 	if (sbx_launch(s, &o, &c, &e) < 0) {
 		err_print("sandboxctl", &e);
-		rc = c.exit_code ? c.exit_code : SBX_EXIT_SETUP;
+		sbx_outcome_start_failed(c.exit_code, &out);
 	} else {
-		rc = wait_service(&c, &set);
+		int st = wait_service(&c, &set);
+
 		close(c.pidfd);
+		sbx_outcome_of_wait(st, s->init, oom_before, oom_kills(cgfd), &out);
+		if (out.kind == SBX_END_OOM_KILLED)
+			fprintf(stderr, "sandboxctl: %s: killed by the OOM killer (MemoryMax=)\n",
+				s->name);
 	}
-	close_cgroup(s, cgpath, cgfd, rc);
+	rc = sbx_outcome_exit_status(&out);
+	close_cgroup(cgpath, cgfd);
 	sbx_bpf_free(&bpf);
 	spec_free(s);
 	return rc;

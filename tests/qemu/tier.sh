@@ -48,6 +48,9 @@ args=(-o "$image" --sandboxd "$sandboxd" --init /tests/guest-init
 	--add "$here/guest:/tests" --add "$here/guest/init.sh:/tests/guest-init"
 	--add "$probe:/bin/probe")
 [ -d "$here/units" ] && args+=(--units "$here/units")
+# the cgroup unit tests, run --live by guest/25-cgroup-live.t
+cgtest=${CG_UNIT_TEST:-$TOP/build/defconfig/tests/test_cgroup}
+[ -x "$cgtest" ] && args+=(--add "$cgtest:/bin/test_cgroup")
 "$here/mkimage.sh" "${args[@]}" 2> "$work/mkimage.err" ||
 	fail_all "building the image failed: $(tr '\n' ' ' < "$work/mkimage.err")"
 

@@ -14,6 +14,7 @@
 #include <signal.h>
 #include <stdlib.h>
 #include <sys/mount.h>
+#include <sys/prctl.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
@@ -583,6 +584,91 @@ static void test_live_kill_fallback(void)
 	CHECK("frozen, killed group removed", cg_remove(path, &e) == 0 && !exists(dir));
 }
 
+/* Issue #10: a group released through an event loop. While something
+ * keeps putting processes into it (a "mover" outside the group, as a fork
+ * racing the kill would), cg_release_begin cannot remove it: 1 and an
+ * events fd. Once the mover is gone, EPOLLPRI on that fd and
+ * cg_release_poll (which kills what is left) remove it: 0. The API itself
+ * never waits: the test does, in poll(2). */
+static void test_live_release(void)
+{
+	const char *dir = CG_MOUNT "/" CONFIG_CGROUP_ROOT "/cgt-release";
+	char path[CG_PATH_MAX], procs[300];
+	struct err e = { 0 };
+	int fd = -1, ev = -1, r, rounds = 0, st = 0;
+	pid_t a, mover;
+
+	reset_spec("cgt-release");
+	if (cg_create(&spec, path, sizeof path, &fd, &e) < 0) {
+		t_report("release: create", false, "%s", e.msg);
+		return;
+	}
+	prctl(PR_SET_CHILD_SUBREAPER, 1);
+	mkdir(CG_MOUNT "/" CONFIG_CGROUP_ROOT "/cgt-release/sub", 0755);
+	a = spawn_into(fd);
+	if (a == 0) {
+		pause();
+		_exit(0);
+	}
+	snprintf(procs, sizeof procs, "%s/cgroup.procs", dir);
+	mover = fork();
+	if (mover == 0) {
+		setpgid(0, 0);
+		for (;;) {
+			pid_t k = fork();
+			char num[16];
+			int p;
+
+			if (k == 0) {
+				pause();
+				_exit(0);
+			}
+			p = open(procs, O_WRONLY | O_CLOEXEC);
+			if (p >= 0) {
+				(void)!write(p, num, (size_t)snprintf(num, sizeof num, "%d", (int)k));
+				close(p);
+			}
+			usleep(1000);
+		}
+	}
+	setpgid(mover, mover);
+	for (int i = 0; i < 200 && strchr(slurp(dir, "cgroup.procs"), '\n') == NULL; i++)
+		cgf_nap_ms(10);   /* until a mover's child joined a */
+
+	r = cg_release_begin(path, fd, &ev, &e);
+	t_report("release: begin returns 1 while processes live", r == 1 && ev >= 0,
+		 "r %d ev %d: %s", r, ev, e.msg);
+	kill(-mover, SIGKILL);
+	waitpid(mover, NULL, 0);
+	while (r == 1 && rounds++ < 100) {
+		struct pollfd p = { .fd = ev, .events = POLLPRI };
+
+		/* the test waits; a timer bounds it as PID 1's would */
+		poll(&p, 1, 200);
+		r = cg_release_poll(path, &ev, &e);
+	}
+	t_report("release: poll returns 0 once the group is empty", r == 0 && ev == -1 &&
+		 !exists(dir), "r %d ev %d after %d rounds, %s %s: %s", r, ev, rounds, dir,
+		 exists(dir) ? "still there" : "gone", e.msg);
+	CHECK("release: the process in it was killed",
+	      waitpid(a, &st, 0) == a && WIFSIGNALED(st) && WTERMSIG(st) == SIGKILL);
+	while (waitpid(-1, NULL, WNOHANG) > 0)
+		;
+	prctl(PR_SET_CHILD_SUBREAPER, 0);
+	close(fd);
+
+	/* a group already gone, and an empty one: 0 at once, no fd */
+	ev = 7;
+	CHECK("release: a group already gone",
+	      cg_release_begin(dir, -1, &ev, &e) == 0 && ev == -1);
+	reset_spec("cgt-release");
+	if (cg_create(&spec, path, sizeof path, &fd, &e) == 0) {
+		close(fd);
+		CHECK("release: an empty group at once",
+		      cg_release_begin(path, -1, &ev, &e) == 0 && ev == -1 && !exists(dir));
+	}
+}
+
 /* A cgroup2 mount without the memory controller: a group whose parent did
  * not enable it, bound over /sys/fs/cgroup in a private mount namespace.
  * The unit must be refused, naming the controller and the key. */
@@ -651,6 +737,7 @@ int main(int argc, char **argv)
 		test_live_pids_cap();
 		test_live_attach();
 		test_live_kill_fallback();
+		test_live_release();
 		test_live_missing_controller();
 	}
 #endif

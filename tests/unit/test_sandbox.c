@@ -24,6 +24,7 @@
 #include "sandbox/child.h"
 #include "sandbox/launch.h"
 #include "sandbox/ns.h"
+#include "sandbox/outcome.h"
 #include "sandbox/seccomp.h"
 
 #define CLONE_NEWCGROUP_BIT 0x02000000ull
@@ -375,6 +376,70 @@ static void test_launch_fds_hide(void)
 	rmdir(dir);
 }
 
+/* ---- one classification of a unit's end (issue #10) ---------------------- */
+
+/* wait statuses as the kernel encodes them */
+#define W_EXITED(c) (((c) & 0xff) << 8)
+#define W_SIGNALED(n) ((n) & 0x7f)
+
+static void outcome_is(const char *name, int st, bool init, uint64_t b, uint64_t a,
+		       enum sbx_end kind, int code, int sig, const char *text, int status)
+{
+	struct sbx_outcome o;
+	char buf[64], what[96];
+
+	memset(&o, 0x5a, sizeof o);
+	sbx_outcome_of_wait(st, init, b, a, &o);
+	sbx_outcome_describe(&o, buf, sizeof buf);
+	snprintf(what, sizeof what, "%s", name);
+	t_report(what, o.kind == kind && o.code == code && o.signal == sig &&
+		 strcmp(buf, text) == 0 && sbx_outcome_exit_status(&o) == status,
+		 "kind %d code %d signal %d \"%s\" status %d", (int)o.kind, o.code, o.signal,
+		 buf, sbx_outcome_exit_status(&o));
+}
+
+static void test_outcome(void)
+{
+	struct sbx_outcome o;
+	char buf[64];
+
+	CHECK_INT("outcome-wait-macros", WEXITSTATUS(W_EXITED(3)), 3);
+	outcome_is("outcome-exited", W_EXITED(3), false, 0, 0, SBX_END_EXITED, 3, 0, "exited 3", 3);
+	outcome_is("outcome-exited-0", W_EXITED(0), true, 2, 2, SBX_END_EXITED, 0, 0, "exited 0", 0);
+	outcome_is("outcome-killed", W_SIGNALED(SIGTERM), false, 0, 0, SBX_END_KILLED, 143,
+		   SIGTERM, "killed by SIGTERM", 143);
+	/* exit 137 is an exit without our reaper, a kill under it */
+	outcome_is("outcome-137-no-reaper", W_EXITED(137), false, 0, 0, SBX_END_EXITED, 137, 0,
+		   "exited 137", 137);
+	outcome_is("outcome-137-reaper", W_EXITED(137), true, 0, 0, SBX_END_KILLED, 137, SIGKILL,
+		   "killed by SIGKILL", 137);
+	outcome_is("outcome-reaper-range", W_EXITED(128 + 65), true, 0, 0, SBX_END_EXITED, 193, 0,
+		   "exited 193", 193);
+	outcome_is("outcome-reaper-128", W_EXITED(128), true, 0, 0, SBX_END_EXITED, 128, 0,
+		   "exited 128", 128);
+	/* the cgroup's count decides an OOM kill, whatever the status */
+	outcome_is("outcome-oom", W_SIGNALED(SIGKILL), false, 1, 2, SBX_END_OOM_KILLED, 137,
+		   SIGKILL, "OOMKilled", 137);
+	outcome_is("outcome-oom-helper-killed", W_EXITED(1), false, 0, 1, SBX_END_OOM_KILLED, 137,
+		   SIGKILL, "OOMKilled", 137);
+	outcome_is("outcome-oom-reaper", W_EXITED(137), true, 0, 3, SBX_END_OOM_KILLED, 137,
+		   SIGKILL, "OOMKilled", 137);
+	outcome_is("outcome-oom-count-same", W_SIGNALED(SIGKILL), false, 4, 4, SBX_END_KILLED, 137,
+		   SIGKILL, "killed by SIGKILL", 137);
+
+	sbx_outcome_start_failed(SBX_EXIT_NOTFOUND, &o);
+	sbx_outcome_describe(&o, buf, sizeof buf);
+	t_report("outcome-start-failed", o.kind == SBX_END_START_FAILED &&
+		 sbx_outcome_exit_status(&o) == 127 && strcmp(buf, "start failed") == 0,
+		 "kind %d status %d \"%s\"", (int)o.kind, sbx_outcome_exit_status(&o), buf);
+	sbx_outcome_start_failed(0, &o);
+	CHECK_INT("outcome-start-failed-0", sbx_outcome_exit_status(&o), SBX_EXIT_SETUP);
+	o.kind = SBX_END_KILLED;
+	o.signal = 40;
+	sbx_outcome_describe(&o, buf, sizeof buf);
+	CHECK_STR("outcome-unnamed-signal", buf, "killed by signal 40");
+}
+
 /* ---- the asynchronous launch (issue #10) --------------------------------- */
 
 /* Whether l->sock becomes readable within ms. */
@@ -560,6 +625,7 @@ static void test_launch_async(void)
 int main(void)
 {
 	test_exit_codes();
+	test_outcome();
 	test_clone_flags();
 	test_seccomp_compile();
 #if CONFIG_SECCOMP
