@@ -167,7 +167,10 @@ static void run_queue(struct fsm *f)
 
 		while (pop(f, &u, &e))
 			handle(f, u, e);
-		if (!f->ops || !f->ops->idle || !f->ops->idle(f))
+		/* the hook may raise events (or queue them without saying) */
+		if (f->ops && f->ops->idle)
+			f->ops->idle(f);
+		if (!f->head)
 			break;
 	}
 	f->running = false;

@@ -51,8 +51,8 @@ struct fsm_ops {
 	int (*act)(struct fsm *f, struct svc *s, enum fsm_action a, enum svc_event ev);
 	/* After every state change (log, state file, dependants). */
 	void (*changed)(struct fsm *f, struct svc *s, enum svc_state old);
-	/* The queue is empty: a moment to look at waiting units. Returns
-	 * true when it raised events (the queue runs again). */
+	/* The queue is empty: a moment to look at waiting units (events it
+	 * raises run next). Returns true when it raised some. */
 	bool (*idle)(struct fsm *f);
 };
 

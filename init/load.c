@@ -19,6 +19,8 @@
 #include "../config/unit.h"
 #include "../config/units.h"
 
+static void unit_defaults(struct spec *sp);
+
 struct svc *svc_new(struct sup *sv, const char *name, struct spec *spec)
 {
 	struct svc *s = calloc(1, sizeof *s);
@@ -31,6 +33,8 @@ struct svc *svc_new(struct sup *sv, const char *name, struct spec *spec)
 	}
 	snprintf(s->name, sizeof s->name, "%s", name);
 	s->spec = spec;
+	if (spec)
+		unit_defaults(spec);
 	s->pidfd = s->out_fd = s->err_fd = s->cgroup_fd = -1;
 	s->file_fd[0] = s->file_fd[1] = -1;
 	s->out_watch.fd = s->err_watch.fd = s->launch_watch.fd = s->cg_watch.fd = -1;
@@ -76,12 +80,15 @@ void svc_free(struct sup *sv, struct svc *s)
  * fds, a starting one its launch socket too. The soft limit (1024 by
  * default) would fail the 1000th unit at random: PID 1 takes the hard
  * limit, and as the system's init raises that to fs.nr_open. */
+static struct rlimit units_nofile;   /* what units got before we raised ours */
+
 static void raise_nofile(struct sup *sv)
 {
 	struct rlimit rl;
 
 	if (getrlimit(RLIMIT_NOFILE, &rl) < 0)
 		return;
+	units_nofile = rl;
 	if (sv->pid1) {
 		char buf[32] = "";
 		FILE *f = fopen("/proc/sys/fs/nr_open", "re");
@@ -101,8 +108,20 @@ static void raise_nofile(struct sup *sv)
 		return;
 	getrlimit(RLIMIT_NOFILE, &rl);
 	sv->nofile_max = rl.rlim_cur;
-	/* the units' own limit stays what their LimitNOFILE= says: the
-	 * launch child sets it (or inherits the default below) */
+}
+
+/* A unit without LimitNOFILE= keeps the limit it had before PID 1 raised
+ * its own (1024:4096 from the kernel): a service using select() or
+ * sizing tables by it must not see a million. */
+static void unit_defaults(struct spec *sp)
+{
+	struct rlimit_spec *r = &sp->rlimits[RLIMIT_NOFILE];
+
+	if (!r->set && units_nofile.rlim_cur) {
+		r->set = true;
+		r->soft = units_nofile.rlim_cur == RLIM_INFINITY ? LIMIT_INFINITY : units_nofile.rlim_cur;
+		r->hard = units_nofile.rlim_max == RLIM_INFINITY ? LIMIT_INFINITY : units_nofile.rlim_max;
+	}
 }
 
 void sup_note_nofile(struct sup *sv)
@@ -251,6 +270,7 @@ int sup_reload(struct sup *sv, char *msg, size_t len)
 		bpfcache_put(s->bpf);
 		s->bpf = NULL;
 		s->spec = ns;
+		unit_defaults(ns);
 		set.units[i] = NULL;
 		changed++;
 		if (was_up || was_bad) {

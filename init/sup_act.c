@@ -22,6 +22,7 @@
 #include "svcmap.h"
 #include "../cgroup/cgroup.h"
 #include "../sandbox/launch.h"
+#include "../sandbox/outcome.h"
 
 #define MSG_MAX (ERR_MSG_MAX + 128)
 
@@ -68,17 +69,23 @@ static void set_last(struct svc *s, enum svc_reason r, int code, int sig, const 
 	snprintf(s->last.msg, sizeof s->last.msg, "%s", msg ? msg : "");
 }
 
-/* A start that failed before or during the setup: the reason, then the
- * same way down as every other end (cleanup, then the restart policy). */
-static void start_failed(struct sup *sv, struct svc *s, const char *msg)
+/* A start that failed before or during the setup (exit_code: the launch
+ * child's SBX_EXIT_*, 0 before there was one): the reason, then the same
+ * way down as every other end (cleanup, then the restart policy). */
+static void start_failed(struct sup *sv, struct svc *s, int exit_code, const char *msg)
 {
+	struct sbx_outcome o;
+
+	sbx_outcome_start_failed(exit_code, &o);
 	sup_log(sv, "%s: %s", s->name, msg);
-	set_last(s, REASON_START_FAILED, 0, 0, msg);
+	set_last(s, REASON_START_FAILED, o.code, 0, msg);
 }
 
 /* ---- the cgroup ------------------------------------------------------------- */
 
-static void on_cgroup_events(struct loop_watch *w, uint32_t events);
+/* How often the cleanup looks again besides cgroup.events (which says
+ * nothing when an empty group is still busy: cg_release_poll). */
+#define CLEANUP_TICK_MS 100
 
 static void cleanup_done(struct sup *sv, struct svc *s)
 {
@@ -95,49 +102,88 @@ static void cleanup_done(struct sup *sv, struct svc *s)
 	sup_raise(sv, s, EV_CGROUP_EMPTY);
 }
 
+static void cleanup_poll(struct sup *sv, struct svc *s)
+{
+	struct err e;
+	char m[MSG_MAX];
+	int fd = s->cg_watch.fd, r;
+
+	/* poll closes the fd when it is done: out of epoll first (a launch
+	 * child forked meanwhile may hold a copy of it) */
+	loop_del(&sv->loop, &s->cg_watch);
+	r = cg_release_poll(s->cgroup, &fd, &e);
+	if (r == 1) {
+		loop_add(&sv->loop, &s->cg_watch, EPOLLPRI, &e);   /* else the tick alone */
+		return;
+	}
+	s->cg_watch.fd = -1;
+	if (r < 0)
+		sup_log(sv, "%s: %s", s->name, err_str(&e, m, sizeof m));
+	cleanup_done(sv, s);
+}
+
+static void on_cgroup_events(struct loop_watch *w, uint32_t events)
+{
+	struct svc *s = w->ctx;
+
+	(void)events;
+	if (w->fd < 0 || s->state != SVC_CLEANUP)
+		return;
+	cleanup_poll(sup_the, s);
+}
+
 /* The main process is gone: kill what is left in the cgroup and remove
- * it, through the loop (cgroup.events) when processes still leave. */
+ * it through the loop: cgroup.events says when it empties, a tick covers
+ * what it does not say, TimeoutStopSec bounds the wait. */
 static void cleanup_begin(struct sup *sv, struct svc *s)
 {
 	struct err e;
 	char m[MSG_MAX];
+	int fd = -1, r;
 
 	s->cleanup_rounds = 0;
 	if (!s->cgroup[0]) {
 		cleanup_done(sv, s);
 		return;
 	}
-	if (s->cgroup_fd >= 0 && cg_kill(s->cgroup_fd, &e) < 0 && sv->debug)
-		sup_log(sv, "%s: %s", s->name, err_str(&e, m, sizeof m));
-	if (cg_remove(s->cgroup, &e) < 0)
-		sup_log(sv, "%s: %s", s->name, err_str(&e, m, sizeof m));
-	cleanup_done(sv, s);
-	(void)on_cgroup_events;
-}
-
-static void on_cgroup_events(struct loop_watch *w, uint32_t events)
-{
-	(void)w;
-	(void)events;
-}
-
-/* Its cgroup did not empty within TimeoutStopSec: SIGKILL once more, and
- * after another round give up on it (logged; the next start's cg_create
- * says so if processes still live there). */
-static void cleanup_timeout(struct sup *sv, struct svc *s)
-{
-	struct err e;
-
-	if (++s->cleanup_rounds == 1) {
-		sup_log(sv, "%s: its cgroup did not empty within %llu ms: killing again", s->name,
-			(unsigned long long)(s->spec ? s->spec->timeout_stop_ms : 0));
-		if (s->cgroup_fd >= 0)
-			cg_kill(s->cgroup_fd, &e);
-		sup_timer_arm(s, s->spec ? s->spec->timeout_stop_ms : 1000);
+	r = cg_release_begin(s->cgroup, s->cgroup_fd, &fd, &e);
+	if (r <= 0) {
+		if (r < 0)
+			sup_log(sv, "%s: %s", s->name, err_str(&e, m, sizeof m));
+		cleanup_done(sv, s);
 		return;
 	}
-	sup_log(sv, "%s: giving up on emptying its cgroup %s", s->name, s->cgroup);
-	cleanup_done(sv, s);
+	s->cg_watch = (struct loop_watch){ .fd = fd, .fn = on_cgroup_events, .ctx = s };
+	/* unwatched (no room in epoll), the tick alone reads it */
+	loop_add(&sv->loop, &s->cg_watch, EPOLLPRI, &e);
+	s->cleanup_deadline_ms = sup_mono_ms() + (int64_t)(s->spec ? s->spec->timeout_stop_ms : 5000);
+	sup_timer_arm(s, CLEANUP_TICK_MS);
+}
+
+/* The tick: look again; past TimeoutStopSec SIGKILL once more (poll
+ * does), and after another round give up on it (logged; the next start's
+ * cg_create says so if processes still live there). */
+static void cleanup_timer(struct sup *sv, struct svc *s)
+{
+	int64_t now = sup_mono_ms();
+	uint64_t bound = s->spec ? s->spec->timeout_stop_ms : 5000;
+
+	if (s->cg_watch.fd >= 0 || s->cgroup[0]) {
+		cleanup_poll(sv, s);
+		if (s->state != SVC_CLEANUP || !s->cgroup[0])
+			return;
+	}
+	if (now >= s->cleanup_deadline_ms) {
+		if (++s->cleanup_rounds >= 2) {
+			sup_log(sv, "%s: giving up on emptying its cgroup %s", s->name, s->cgroup);
+			cleanup_done(sv, s);
+			return;
+		}
+		sup_log(sv, "%s: its cgroup did not empty within %llu ms: killing again", s->name,
+			(unsigned long long)bound);
+		s->cleanup_deadline_ms = now + (int64_t)bound;
+	}
+	sup_timer_arm(s, CLEANUP_TICK_MS);
 }
 
 /* ---- launching ---------------------------------------------------------------- */
@@ -190,7 +236,7 @@ static int launch(struct sup *sv, struct svc *s)
 		if (cg_oom_kills(s->cgroup_fd, &s->oom_kills_at_start, &e) < 0)
 			s->oom_kills_at_start = 0;
 	} else if (spec_has_resources(sp)) {
-		start_failed(sv, s, "the unit sets [Resources] but cgroup2 is not usable at /sys/fs/cgroup");
+		start_failed(sv, s, 0, "the unit sets [Resources] but cgroup2 is not usable at /sys/fs/cgroup");
 		goto failed;
 	}
 	/* compiling a filter costs more than loading it: once per rule set */
@@ -203,7 +249,7 @@ static int launch(struct sup *sv, struct svc *s)
 	o.cgroup_fd = s->cgroup_fd;
 	/* before the launch: a refused output file fails the start */
 	if (svc_io_open_files(s, msg, sizeof msg) < 0) {
-		start_failed(sv, s, msg);
+		start_failed(sv, s, 0, msg);
 		goto failed;
 	}
 	/* issue #9: the run and unit folders are never visible to a unit;
@@ -215,7 +261,7 @@ static int launch(struct sup *sv, struct svc *s)
 	if (snprintf(sock, sizeof sock, "%s/" CONTROL_SOCK_NAME, sv->run_dir) < (int)sizeof sock)
 		o.control_sock = sock;
 	if (!(s->launch = calloc(1, sizeof *s->launch))) {
-		start_failed(sv, s, "cannot launch: out of memory");
+		start_failed(sv, s, 0, "cannot launch: out of memory");
 		goto failed;
 	}
 	sv->launching++;
@@ -240,7 +286,7 @@ static int launch(struct sup *sv, struct svc *s)
 failed_err:
 	if (e.errnum == EMFILE || e.errnum == ENFILE)
 		sup_note_nofile(sv);
-	start_failed(sv, s, err_str(&e, msg, sizeof msg));
+	start_failed(sv, s, s->launch ? s->launch->exit_code : 0, err_str(&e, msg, sizeof msg));
 failed:
 	svc_io_close_files(s);
 	sup_raise(sv, s, EV_LAUNCH_FAILED);
@@ -260,9 +306,17 @@ static void on_launch_report(struct loop_watch *w, uint32_t events)
 	(void)events;
 	if (!s->launch || w->fd < 0)
 		return;
+	/* out of epoll before end() closes the socket: a launch child
+	 * forked meanwhile may still hold a copy of it, which would keep
+	 * the registration (and its events) alive */
+	loop_del(&sv->loop, w);
 	r = sbx_launch_end(s->launch, &c, &e);
-	if (r == 1)
-		return;
+	if (r == 1) {
+		if (loop_add(&sv->loop, w, EPOLLIN, &e) < 0)
+			sup_log(sv, "%s: cannot watch its launch: %s", s->name, strerror(e.errnum));
+		return;   /* the setup timer still bounds it */
+	}
+	w->fd = -1;
 	launch_forget(sv, s);
 	if (r == 0) {
 		s->pidfd = c.pidfd;
@@ -276,7 +330,7 @@ static void on_launch_report(struct loop_watch *w, uint32_t events)
 	if (c.pidfd >= 0)
 		close(c.pidfd);
 	svcmap_set_pid(sv, s, 0);
-	start_failed(sv, s, err_str(&e, msg, sizeof msg));
+	start_failed(sv, s, c.exit_code, err_str(&e, msg, sizeof msg));
 	sup_raise(sv, s, EV_LAUNCH_FAILED);
 }
 
@@ -299,41 +353,33 @@ static void launch_abort(struct sup *sv, struct svc *s, bool timeout)
 
 		snprintf(m, sizeof m, "the sandbox setup did not finish within %d s",
 			 SBX_SETUP_TIMEOUT_S);
-		start_failed(sv, s, m);
+		start_failed(sv, s, SBX_EXIT_SETUP, m);
 	}
 	cleanup_begin(sv, s);
 }
 
 /* ---- ends --------------------------------------------------------------------- */
 
-/* Why the main process ended: exit code, signal, or an OOM kill of its
+/* Why the main process ended (sandbox/outcome.c decides, for us and
+ * for sandboxctl run alike): exit code, signal, or an OOM kill of its
  * cgroup. */
-static void classify(struct sup *sv, struct svc *s, int status)
+static void classify(struct svc *s, int status)
 {
-	uint64_t ooms = 0;
+	static const enum svc_reason reason[] = {
+		[SBX_END_EXITED] = REASON_EXITED, [SBX_END_KILLED] = REASON_KILLED,
+		[SBX_END_OOM_KILLED] = REASON_OOM_KILLED, [SBX_END_START_FAILED] = REASON_START_FAILED,
+	};
+	uint64_t ooms = s->oom_kills_at_start;
+	struct sbx_outcome o;
 	struct err e;
-	int code = 0, sig = 0;
 
-	(void)sv;
-	if (WIFSIGNALED(status)) {
-		sig = WTERMSIG(status);
-		code = 128 + sig;
-	} else {
-		code = WEXITSTATUS(status);
-		/* Under Init=yes our reaper is the main process and reports a
-		 * service killed by signal N as 128+N, as a shell would. */
-		if (s->spec && s->spec->init && code > 128 && code <= 128 + 64)
-			sig = code - 128;
-	}
-	if (s->cgroup_fd >= 0 && cg_oom_kills(s->cgroup_fd, &ooms, &e) == 0 &&
-	    ooms > s->oom_kills_at_start) {
+	if (s->cgroup_fd < 0 || cg_oom_kills(s->cgroup_fd, &ooms, &e) < 0 ||
+	    ooms < s->oom_kills_at_start)
+		ooms = s->oom_kills_at_start;
+	sbx_outcome_of_wait(status, s->spec && s->spec->init, s->oom_kills_at_start, ooms, &o);
+	if (o.kind == SBX_END_OOM_KILLED)
 		s->oom_kills += (unsigned)(ooms - s->oom_kills_at_start);
-		set_last(s, REASON_OOM_KILLED, 137, sig ? sig : SIGKILL, NULL);
-	} else if (sig) {
-		set_last(s, REASON_KILLED, code, sig, NULL);
-	} else {
-		set_last(s, REASON_EXITED, code, 0, NULL);
-	}
+	set_last(s, reason[o.kind], o.code, o.signal, NULL);
 }
 
 /* The main process was reaped (s->wstatus): record why, collect its last
@@ -342,7 +388,7 @@ static void exited(struct sup *sv, struct svc *s)
 {
 	char what[300];
 
-	classify(sv, s, s->wstatus);
+	classify(s, s->wstatus);
 	svc_io_close_output(sv, s);
 	if (s->pidfd >= 0)
 		close(s->pidfd);
@@ -362,8 +408,12 @@ static void early_exit(struct sup *sv, struct svc *s)
 	struct sbx_child c;
 	struct err e;
 	char msg[MSG_MAX];
-	int r = s->launch ? sbx_launch_end(s->launch, &c, &e) : 1;
+	int r;
 
+	if (s->launch_watch.fd >= 0)
+		loop_del(&sv->loop, &s->launch_watch);   /* before end() closes it */
+	s->launch_watch.fd = -1;
+	r = s->launch ? sbx_launch_end(s->launch, &c, &e) : 1;
 	launch_forget(sv, s);
 	if (r == 0) {
 		s->pidfd = c.pidfd;
@@ -376,11 +426,11 @@ static void early_exit(struct sup *sv, struct svc *s)
 	if (r < 0) {
 		if (c.pidfd >= 0)
 			close(c.pidfd);
-		start_failed(sv, s, err_str(&e, msg, sizeof msg));
+		start_failed(sv, s, c.exit_code, err_str(&e, msg, sizeof msg));
 	} else {
 		snprintf(msg, sizeof msg, "the sandbox setup ended without a report (exit status %d)",
 			 sbx_exit_code(s->wstatus));
-		start_failed(sv, s, msg);
+		start_failed(sv, s, SBX_EXIT_SETUP, msg);
 	}
 	svcmap_set_pid(sv, s, 0);
 	svc_io_close_files(s);
@@ -520,7 +570,7 @@ static int act(struct fsm *f, struct svc *s, enum fsm_action a, enum svc_event e
 		kill_hard(sv, s);
 		break;
 	case A_CLEANUP_TIMER:
-		cleanup_timeout(sv, s);
+		cleanup_timer(sv, s);
 		break;
 	case A_DECIDE:
 		return decide(sv, s);

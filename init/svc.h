@@ -67,9 +67,13 @@ enum svc_reason {
 	REASON_COUNT
 };
 
+/* The last end: sandbox/outcome.c classifies how the process ended
+ * (exited, killed, OOMKilled, start failed: reason, code and signal come
+ * from its struct sbx_outcome); the supervisor adds its own reasons (start
+ * limit, dependency, bad unit) and the message. */
 struct svc_exit {
 	enum svc_reason reason;
-	int code;          /* exit status, or 128+N, or 137 for OOMKilled */
+	int code;          /* exit status, 128+N, 137 for OOMKilled, SBX_EXIT_* for a failed start */
 	int signal;        /* when killed */
 	int64_t at_ms;     /* wall clock (CLOCK_REALTIME) */
 	char msg[256];     /* start failure / bad unit / dependency text */
@@ -111,7 +115,8 @@ struct svc {
 	uint64_t backoff_ms;           /* current RestartSec, doubling */
 	struct start_limit limit;
 	int timer_fd;                  /* setup, backoff, stop and cleanup timeouts */
-	unsigned cleanup_rounds;       /* SIGKILLs sent while the cgroup empties */
+	int64_t cleanup_deadline_ms;   /* monotonic: stop waiting for the cgroup then */
+	unsigned cleanup_rounds;       /* deadlines passed while the cgroup empties */
 	bool want_up;                  /* the goal: running (start) or not (stop) */
 	bool stop_requested;           /* we sent KillSignal: its end is no failure */
 	bool mark;                     /* scratch for reload */

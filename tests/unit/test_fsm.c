@@ -233,9 +233,17 @@ static void fake_changed(struct fsm *f, struct svc *s, enum svc_state old)
 
 /* deps: everything waiting may start (dependencies are deps.c's; the
  * rules are tested in test_policy) */
+static bool idle_quiet;   /* raise a start on u2 once and say nothing */
+
 static bool fake_idle(struct fsm *f)
 {
 	bool raised = false;
+
+	if (idle_quiet) {
+		idle_quiet = false;
+		fsm_raise(f, &F.u[2], EV_START);
+		return false;
+	}
 
 	for (int i = 0; i < NU; i++)
 		if (F.u[i].state == SVC_WAITING) {
@@ -409,6 +417,12 @@ static void test_queue(void)
 	fsm_batch_end(&fsm, was);
 	CHECK_INT("queue: the batch ran", F.u[1].state, SVC_STARTING);
 	CHECK("queue: empty after", fsm.head == NULL && fsm.tail == NULL && !fsm.running);
+
+	/* what the idle hook queued runs even when it does not say so */
+	reset();
+	idle_quiet = true;
+	fsm_raise(&fsm, u, EV_START);
+	CHECK_INT("queue: the hook's events run", F.u[2].state, SVC_STARTING);
 }
 
 int main(void)
