@@ -357,8 +357,18 @@ static int make_unit_dir(const char *path, const char *unit, struct err *e)
 	if (populated)
 		return err_set(e, 0, "cgroup: %s still holds processes (is %s already running?)",
 			       path, unit);
-	if (cg_remove(path, e) < 0)
-		return err_wrap(e, "cgroup: replacing the leftover group: ");
+	/* Empty: its child groups, then itself, at once. No waiting here:
+	 * this runs in PID 1's start path; one still going away fails this
+	 * start (the restart policy tries again). */
+	if (rmdir(path) < 0 && errno == EBUSY) {
+		fd = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+		if (fd >= 0) {
+			cgf_remove_children(fd);
+			close(fd);
+		}
+		if (rmdir(path) < 0 && errno == EBUSY)
+			return err_set(e, EBUSY, "cgroup: replacing the leftover group %s", path);
+	}
 	if (mkdir(path, 0755) < 0)
 		return err_set(e, errno, "cgroup: creating %s", path);
 	return 0;

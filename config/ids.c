@@ -14,6 +14,18 @@
 
 #define DB_MAX (4u << 20)
 
+static bool at_load = true;
+
+void ids_set_resolve_at_load(bool on)
+{
+	at_load = on;
+}
+
+bool ids_resolve_at_load(void)
+{
+	return at_load;
+}
+
 struct db {
 	char *text;             /* NUL-terminated; NULL if unreadable */
 	int errnum;

@@ -1424,7 +1424,8 @@ struct spec *unit_load(const char *path, struct diag *d)
 		unit_read_dropins(&p, s->path);
 		if (!p.oom && !p.gave_up) {
 			finish(&p, s->path);
-			ids_resolve(s, d);
+			if (ids_resolve_at_load())   /* never in PID 1: ids.h */
+				ids_resolve(s, d);
 		}
 	}
 	return spec_done(&p);

@@ -26,6 +26,7 @@
 #include <unistd.h>
 
 #include "config.h"
+#include "../config/ids.h"
 #include "ctl.h"
 #include "pid1.h"
 
@@ -130,6 +131,14 @@ static bool wants_help(int argc, char **argv)
 	return argc > 1 && (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0);
 }
 
+/* The init: it never reads a unit's rootfs, so User=/Group= names are
+ * the launch child's to resolve (config/ids.h). */
+static int init_main(int argc, char **argv)
+{
+	ids_set_resolve_at_load(false);
+	return pid1_main(argc, argv);
+}
+
 int main(int argc, char **argv)
 {
 	const char *self = argc > 0 && argv[0] ? base_name(argv[0]) : "sandboxd";
@@ -141,7 +150,7 @@ int main(int argc, char **argv)
 		/* As the kernel's init, nothing on its command line may make
 		 * us return: PID 1 exiting panics the kernel. */
 		if (kernels_init())
-			return pid1_main(argc, argv);
+			return init_main(argc, argv);
 		if (ctl_verb)
 			return ctl_main(argc - 1, argv + 1);
 		fprintf(stderr, "sandboxd: PID 1 of a pid namespace that is not the system's "
@@ -159,5 +168,5 @@ int main(int argc, char **argv)
 	}
 	if (!wants_help(argc, argv) && run_dir_taken())
 		return REFUSED;
-	return pid1_main(argc, argv);
+	return init_main(argc, argv);
 }

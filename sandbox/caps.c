@@ -9,13 +9,13 @@
 
 /* Raw syscalls, not musl's setuid()/setrlimit(): those go through its
  * all-threads machinery, which has no business in a freshly cloned child. */
-int sbx_creds_apply(const struct spec *s, struct step_fail *f)
+int sbx_creds_apply(const struct spec *s, const struct sbx_ids *ids, struct step_fail *f)
 {
 	struct __user_cap_header_struct hdr = { .version = _LINUX_CAPABILITY_VERSION_3 };
 	struct __user_cap_data_struct data[2] = { 0 };
 	uint64_t caps = s->caps;
 	uint32_t lo, hi;
-	bool root = s->uid == 0;
+	bool root = ids->uid == 0;
 
 	for (unsigned long cap = 0; cap < 64; cap++) {
 		/* EINVAL: past the kernel's last capability; asking for more
@@ -33,13 +33,13 @@ int sbx_creds_apply(const struct spec *s, struct step_fail *f)
 	}
 	lo = (uint32_t)caps;
 	hi = (uint32_t)(caps >> 32);
-	if (syscall(SYS_setgroups, s->n_groups, s->groups) < 0)
+	if (syscall(SYS_setgroups, ids->n_groups, ids->groups) < 0)
 		return step_failed(f, "setgroups", NULL, errno);
-	if (syscall(SYS_setresgid, s->gid, s->gid, s->gid) < 0)
+	if (syscall(SYS_setresgid, ids->gid, ids->gid, ids->gid) < 0)
 		return step_failed(f, "setgid", NULL, errno);
 	if (!root && prctl(PR_SET_KEEPCAPS, 1, 0, 0, 0) < 0)
 		return step_failed(f, "keep capabilities across setuid", NULL, errno);
-	if (syscall(SYS_setresuid, s->uid, s->uid, s->uid) < 0)
+	if (syscall(SYS_setresuid, ids->uid, ids->uid, ids->uid) < 0)
 		return step_failed(f, "setuid", NULL, errno);
 
 	data[0].effective = data[0].permitted = lo;

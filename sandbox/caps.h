@@ -10,7 +10,9 @@
 
 #include "../config/spec.h"
 #include "../rootfs/fail.h"
+#include "userdb.h"
 
-int sbx_creds_apply(const struct spec *s, struct step_fail *f);
+/* s for the capabilities; ids (sbx_ids_resolve) for the credentials. */
+int sbx_creds_apply(const struct spec *s, const struct sbx_ids *ids, struct step_fail *f);
 
 #endif

@@ -28,6 +28,8 @@
 #include "launch.h"
 #include "ns.h"
 #include "reaper.h"
+#include "stdfile.h"
+#include "userdb.h"
 
 void (*sbx_child_test_hook)(void);
 
@@ -77,22 +79,64 @@ static int set_rlimits(const struct spec *s, struct step_fail *f)
 	return 0;
 }
 
+/* StandardOutput=/StandardError= files (SBX_STDIO_SPEC_FILE) onto 1 and
+ * 2, opened here, as root, in the host's tree (our copy of it), before
+ * anything of the sandbox is set up: the path is the host's. */
+static int open_stdfiles(const struct sbx_ctx *c, struct step_fail *f)
+{
+	for (int i = 1; i <= 2; i++) {
+		const struct output *o = c->stdfile[i], *out = c->stdfile[1];
+		int fd;
+
+		if (!o)
+			continue;
+		if (i == 2 && out && out->kind == o->kind && strcmp(out->path, o->path) == 0) {
+			/* one file for both: one open file, one offset */
+			if (dup2(1, 2) < 0)
+				return step_failed(f, "duplicate stdout onto stderr", NULL, errno);
+			continue;
+		}
+		fd = sbx_stdfile_open(i == 1 ? "StandardOutput" : "StandardError", o->path,
+				      o->kind == OUTPUT_APPEND, f);
+		if (fd < 0)
+			return -1;
+		/* opened O_NONBLOCK (a serial line must not hold the open);
+		 * the service gets ordinary blocking writes */
+		if (fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) & ~O_NONBLOCK) < 0 || dup2(fd, i) < 0) {
+			int err = errno;
+
+			close(fd);
+			return step_failed(f, "set up the output file", o->path, err);
+		}
+		close(fd);
+	}
+	return 0;
+}
+
 /* Everything shared by the reaper and the service: namespaces, mounts,
  * hostname, limits, credentials. */
 static int setup(const struct sbx_ctx *c, struct step_fail *f)
 {
 	const struct spec *s = c->s;
+	/* static: SPEC_MAX_GROUPS gids stay off the stack */
+	static struct sbx_ids ids;
 
 	/* Modes of what we create (device nodes, mount points) are exact. */
+	if (open_stdfiles(c, f) < 0)
+		return -1;
 	umask(0);
 	if (sbx_ns_child_cgroup(s->namespaces, f) < 0)
+		return -1;
+	/* Names read here, from the unit's root as the host has it, never
+	 * by PID 1 (userdb.h) */
+	if (sbx_ids_resolve(s, &ids, f) < 0)
 		return -1;
 	if (c->plan && rootfs_setup(c->plan, f) < 0)
 		return -1;
 	if (sbx_ns_hostname(s->namespaces, s->hostname, f) < 0 || set_rlimits(s, f) < 0)
 		return -1;
 	umask(s->umask);
-	if (sbx_creds_apply(s, f) < 0)
+	if (sbx_creds_apply(s, &ids, f) < 0)
 		return -1;
 	if (c->nnp && prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0)
 		return step_failed(f, "set no_new_privs", NULL, errno);

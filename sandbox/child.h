@@ -29,6 +29,8 @@ struct sbx_ctx {
 	bool nnp;                         /* set no_new_privs */
 	bool die_with_parent;
 	int stdio[3];                     /* dup2'ed onto 0 1 2; -1: keep */
+	const struct output *stdfile[3];  /* [1] [2]: opened by the child
+					   * (SBX_STDIO_SPEC_FILE), else NULL */
 	int sock;                         /* our end of the launch socket */
 	int parent_sock;                  /* the parent's end, closed first */
 };

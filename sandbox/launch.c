@@ -56,8 +56,8 @@ static int prepare_stdio(const struct sbx_launch_opts *o, int child[3], int ours
 		int v = o->stdio[i], p[2];
 
 		child[i] = ours[i] = -1;
-		if (v == SBX_STDIO_INHERIT)
-			continue;
+		if (v == SBX_STDIO_INHERIT || v == SBX_STDIO_SPEC_FILE)
+			continue;   /* the child's own, or its file (open_stdfiles) */
 		if (v == SBX_STDIO_NULL) {
 			child[i] = open("/dev/null", O_RDWR | O_CLOEXEC);
 			if (child[i] < 0)
@@ -236,6 +236,19 @@ int sbx_launch_begin(const struct spec *s, const struct sbx_launch_opts *o,
 			       "need the mount namespace", s->name);
 	}
 
+	for (int i = 0; i < 3; i++) {
+		const struct output *out = i == 1 ? &s->std_out : &s->std_err;
+
+		if (o->stdio[i] != SBX_STDIO_SPEC_FILE)
+			continue;
+		if (i == 0 || (out->kind != OUTPUT_FILE && out->kind != OUTPUT_APPEND) ||
+		    !out->path) {
+			err_set(e, EINVAL, "%s: fd %d: no file: or append: output to open", s->name,
+				i);
+			goto fail;
+		}
+		ctx.stdfile[i] = out;
+	}
 	if (prepare_stdio(o, child_io, l->stdio, e) < 0) {
 		err_wrap(e, "%s: ", s->name);
 		goto fail;

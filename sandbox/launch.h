@@ -28,6 +28,12 @@
 #define SBX_STDIO_INHERIT (-1)   /* the service shares the caller's */
 #define SBX_STDIO_NULL (-2)      /* /dev/null */
 #define SBX_STDIO_PIPE (-3)      /* a pipe; the caller gets the other end */
+/* stdout/stderr only: the spec's StandardOutput=/StandardError= file: or
+ * append: path, opened by the launch child before it enters the sandbox
+ * (sandbox/stdfile.h: no symlink, a regular file with one link or a
+ * character device); the same path for both shares one open file. The
+ * caller opens no path of the unit's (issue #10). */
+#define SBX_STDIO_SPEC_FILE (-4)
 
 /* flags */
 #define SBX_DIE_WITH_PARENT 0x1u /* SIGKILL the sandbox if the caller dies */

@@ -14,6 +14,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -622,6 +623,220 @@ static void test_launch_async(void)
 		 l.exit_code == SBX_EXIT_SETUP, "rc %d pid %d", rc, (int)l.pid);
 }
 
+/* ---- User=/Group= names resolved by the launch child (issue #10) ------- */
+
+/* Launch s with stdout on a pipe; what it printed, its exit code. */
+static int run_out(const struct spec *s, char *out, size_t len, struct err *e)
+{
+	struct sbx_launch_opts o = SBX_LAUNCH_OPTS_INIT;
+	struct sbx_child c;
+	size_t got = 0;
+	ssize_t n;
+	int st = 0;
+
+	out[0] = '\0';
+	o.stdio[0] = SBX_STDIO_NULL;
+	o.stdio[1] = SBX_STDIO_PIPE;
+	if (sbx_launch(s, &o, &c, e) < 0)
+		return -c.exit_code;
+	while (got + 1 < len && (n = read(c.stdio[1], out + got, len - 1 - got)) > 0)
+		got += (size_t)n;
+	out[got] = '\0';
+	close(c.stdio[1]);
+	waitpid(c.pid, &st, 0);
+	close(c.pidfd);
+	return sbx_exit_code(st);
+}
+
+static void test_launch_ids(void)
+{
+	static const char *ids[] = { "/bin/sh", "-c", "echo $(id -u) $(id -g) $(id -G)", NULL };
+	static char root[] = "/tmp/sbx-test-ids.XXXXXX";
+	static const char *supp[] = { "nogroup", "5" };
+	char out[128], path[160];
+	struct spec s;
+	struct err e = { 0 };
+	int code;
+
+	if (geteuid() != 0 || access("/bin/sh", X_OK) < 0) {
+		t_skip("launch-ids", "not root");
+		return;
+	}
+	/* the parent leaves the names alone: the child reads /etc/passwd */
+	base_spec(&s, ids, 3);
+	s.user_name = "nobody";
+	s.user_loc.line = 3;
+	code = run_out(&s, out, sizeof out, &e);
+	t_report("launch-ids-user-by-name", code == 0 && strcmp(out, "65534 65534 65534\n") == 0,
+		 "code %d out \"%s\": %s", code, out, e.msg);
+
+	base_spec(&s, ids, 3);
+	s.user_name = "daemon";
+	s.user_loc.line = 3;
+	s.group_name = "nogroup";
+	s.group_loc.line = 4;
+	s.supp_group_names.v = supp;
+	s.supp_group_names.n = 2;
+	s.supp_loc.line = 5;
+	code = run_out(&s, out, sizeof out, &e);
+	t_report("launch-ids-groups-by-name", code == 0 &&
+		 strcmp(out, "1 65534 65534 5\n") == 0, "code %d out \"%s\": %s", code, out,
+		 e.msg);
+
+	/* a numeric user without Group=: its passwd line's group */
+	base_spec(&s, ids, 3);
+	s.uid = 1;
+	s.user_loc.line = 3;
+	code = run_out(&s, out, sizeof out, &e);
+	t_report("launch-ids-numeric-user-primary-group", code == 0 &&
+		 strcmp(out, "1 1 1\n") == 0, "code %d out \"%s\": %s", code, out, e.msg);
+
+	base_spec(&s, ids, 3);
+	s.user_name = "nobody-here";
+	s.user_loc.line = 3;
+	code = run_out(&s, out, sizeof out, &e);
+	t_report("launch-ids-unknown-user", code == -SBX_EXIT_SETUP &&
+		 strcmp(e.msg, "t: user nobody-here: not found in /etc/passwd") == 0 &&
+		 e.errnum == 0, "code %d: %s (errno %d)", code, e.msg, e.errnum);
+
+	/* in a RootDirectory: its own files, a FIFO never opened */
+	if (!mkdtemp(root)) {
+		t_report("launch-ids-root", false, "mkdtemp: %s", strerror(errno));
+		return;
+	}
+	snprintf(path, sizeof path, "%s/etc", root);
+	mkdir(path, 0755);
+	snprintf(path, sizeof path, "%s/etc/passwd", root);
+	close(open(path, O_WRONLY | O_CREAT | O_CLOEXEC, 0644));
+	base_spec(&s, ids, 3);
+	s.root = root;
+	s.user_name = "nobody";
+	s.user_loc.line = 3;
+	code = run_out(&s, out, sizeof out, &e);
+	snprintf(path, sizeof path, "t: user nobody: not found in %s/etc/passwd", root);
+	t_report("launch-ids-root-passwd", code == -SBX_EXIT_SETUP && strcmp(e.msg, path) == 0,
+		 "code %d: %s", code, e.msg);
+	snprintf(path, sizeof path, "%s/etc/group", root);
+	mkfifo(path, 0644);
+	s.user_name = NULL;
+	s.user_loc.line = 0;
+	s.group_name = "nogroup";
+	s.group_loc.line = 4;
+	code = run_out(&s, out, sizeof out, &e);
+	snprintf(path, sizeof path, "t: group nogroup: %s/etc/group: not a regular file", root);
+	t_report("launch-ids-root-group-fifo", code == -SBX_EXIT_SETUP && strcmp(e.msg, path) == 0,
+		 "code %d: %s", code, e.msg);
+	snprintf(path, sizeof path, "%s/etc/group", root);
+	unlink(path);
+	snprintf(path, sizeof path, "%s/etc/passwd", root);
+	unlink(path);
+	snprintf(path, sizeof path, "%s/etc", root);
+	rmdir(path);
+	rmdir(root);
+}
+
+/* ---- StandardOutput= files opened by the launch child (issue #10) ------- */
+
+static int run_files(struct spec *s, struct err *e)
+{
+	struct sbx_launch_opts o = SBX_LAUNCH_OPTS_INIT;
+	struct sbx_child c;
+	int st = 0;
+
+	o.stdio[0] = SBX_STDIO_NULL;
+	o.stdio[1] = o.stdio[2] = SBX_STDIO_SPEC_FILE;
+	if (sbx_launch(s, &o, &c, e) < 0)
+		return -c.exit_code;
+	waitpid(c.pid, &st, 0);
+	close(c.pidfd);
+	return sbx_exit_code(st);
+}
+
+static const char *slurp_file(const char *path)
+{
+	static char buf[256];
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	ssize_t n = fd < 0 ? -1 : read(fd, buf, sizeof buf - 1);
+
+	if (fd >= 0)
+		close(fd);
+	buf[n > 0 ? n : 0] = '\0';
+	return buf;
+}
+
+static void test_launch_stdfile(void)
+{
+	static const char *both[] = { "/bin/sh", "-c", "echo out; echo err >&2", NULL };
+	static char dir[] = "/tmp/sbx-test-stdfile.XXXXXX";
+	char path[128], other[128], want[300];
+	struct spec s;
+	struct err e = { 0 };
+	int code, fd;
+
+	if (geteuid() != 0 || !mkdtemp(dir)) {
+		t_skip("launch-stdfile", "not root or no /tmp");
+		return;
+	}
+	snprintf(path, sizeof path, "%s/out.log", dir);
+	base_spec(&s, both, 3);
+	s.std_out = (struct output){ .kind = OUTPUT_FILE, .path = path };
+	s.std_err = s.std_out;
+	fd = open(path, O_WRONLY | O_CREAT | O_CLOEXEC, 0600);
+	(void)!write(fd, "old old old old\n", 16);
+	close(fd);
+	code = run_files(&s, &e);
+	t_report("launch-stdfile-file-truncated-shared", code == 0 &&
+		 strcmp(slurp_file(path), "out\nerr\n") == 0, "code %d \"%s\": %s", code,
+		 slurp_file(path), e.msg);
+	s.std_out.kind = s.std_err.kind = OUTPUT_APPEND;
+	code = run_files(&s, &e);
+	t_report("launch-stdfile-append", code == 0 &&
+		 strcmp(slurp_file(path), "out\nerr\nout\nerr\n") == 0, "code %d \"%s\": %s",
+		 code, slurp_file(path), e.msg);
+	unlink(path);
+	code = run_files(&s, &e);
+	t_report("launch-stdfile-created", code == 0 && strcmp(slurp_file(path), "out\nerr\n") == 0,
+		 "code %d \"%s\": %s", code, slurp_file(path), e.msg);
+
+	/* swapped by the unit: a FIFO nobody reads, a symlink, a hard link */
+	unlink(path);
+	mkfifo(path, 0600);
+	s.std_out.kind = s.std_err.kind = OUTPUT_FILE;
+	code = run_files(&s, &e);
+	snprintf(want, sizeof want, "t: open StandardOutput=file:%s: not a regular file (a FIFO)",
+		 path);
+	t_report("launch-stdfile-fifo-refused", code == -SBX_EXIT_SETUP && strcmp(e.msg, want) == 0,
+		 "code %d: %s", code, e.msg);
+	unlink(path);
+	snprintf(other, sizeof other, "%s/host", dir);
+	close(open(other, O_WRONLY | O_CREAT | O_CLOEXEC, 0600));
+	symlink(other, path);
+	code = run_files(&s, &e);
+	t_report("launch-stdfile-symlink-refused", code == -SBX_EXIT_SETUP &&
+		 strstr(e.msg, "symlink") && !slurp_file(other)[0],
+		 "code %d: %s", code, e.msg);
+	unlink(path);
+	link(other, path);
+	code = run_files(&s, &e);
+	t_report("launch-stdfile-hardlink-refused", code == -SBX_EXIT_SETUP &&
+		 strstr(e.msg, "a regular file with 2 hard links") && !slurp_file(other)[0],
+		 "code %d: %s", code, e.msg);
+	unlink(path);
+	unlink(other);
+
+	/* a character device is fine: /dev/null */
+	s.std_out.path = s.std_err.path = "/dev/null";
+	code = run_files(&s, &e);
+	t_report("launch-stdfile-char-device", code == 0, "code %d: %s", code, e.msg);
+
+	/* asked for a file the spec does not name */
+	s.std_out.kind = OUTPUT_LOG;
+	code = run_files(&s, &e);
+	t_report("launch-stdfile-none-refused", code < 0 && strstr(e.msg, "no file: or append:"),
+		 "code %d: %s", code, e.msg);
+	rmdir(dir);
+}
+
 int main(void)
 {
 	test_exit_codes();
@@ -635,5 +850,7 @@ int main(void)
 	test_launch();
 	test_launch_fds_hide();
 	test_launch_async();
+	test_launch_ids();
+	test_launch_stdfile();
 	return t_exit();
 }
