@@ -36,7 +36,6 @@ struct svc *svc_new(struct sup *sv, const char *name, struct spec *spec)
 	if (spec)
 		unit_defaults(spec);
 	s->pidfd = s->out_fd = s->err_fd = s->cgroup_fd = -1;
-	s->file_fd[0] = s->file_fd[1] = -1;
 	s->out_watch.fd = s->err_watch.fd = s->launch_watch.fd = s->cg_watch.fd = -1;
 	s->since_ms = sup_real_ms();
 	logbuf_init(&s->log, (size_t)CONFIG_LOG_BUFFER_KB * 1024);

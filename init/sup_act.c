@@ -203,6 +203,21 @@ static void launch_forget(struct sup *sv, struct svc *s)
 		sv->launching--;
 }
 
+/* log and console: a pipe to us; file:/append: the launch child opens
+ * it (a refused file fails the start with its reason) */
+static int stdio_of(const struct output *o)
+{
+	switch (o->kind) {
+	case OUTPUT_NULL:
+		return SBX_STDIO_NULL;
+	case OUTPUT_FILE:
+	case OUTPUT_APPEND:
+		return SBX_STDIO_SPEC_FILE;
+	default:
+		return SBX_STDIO_PIPE;
+	}
+}
+
 /* Everything before the clone that may fail: the start limit, the state
  * folder, the cgroup, the filter, the output files. SVC_STARTING, or
  * SVC_FAILED when the start limit is hit. */
@@ -244,14 +259,9 @@ static int launch(struct sup *sv, struct svc *s)
 		goto failed_err;
 	o.bpf = s->bpf ? bpfcache_prog(s->bpf) : NULL;
 	o.stdio[0] = SBX_STDIO_NULL;
-	o.stdio[1] = sp->std_out.kind == OUTPUT_NULL ? SBX_STDIO_NULL : SBX_STDIO_PIPE;
-	o.stdio[2] = sp->std_err.kind == OUTPUT_NULL ? SBX_STDIO_NULL : SBX_STDIO_PIPE;
+	o.stdio[1] = stdio_of(&sp->std_out);
+	o.stdio[2] = stdio_of(&sp->std_err);
 	o.cgroup_fd = s->cgroup_fd;
-	/* before the launch: a refused output file fails the start */
-	if (svc_io_open_files(s, msg, sizeof msg) < 0) {
-		start_failed(sv, s, 0, msg);
-		goto failed;
-	}
 	/* issue #9: the run and unit folders are never visible to a unit;
 	 * the control socket only to one with ControlAccess=yes */
 	const char *hide[] = { sv->run_dir, sv->units_dir, NULL };
@@ -288,7 +298,6 @@ failed_err:
 		sup_note_nofile(sv);
 	start_failed(sv, s, s->launch ? s->launch->exit_code : 0, err_str(&e, msg, sizeof msg));
 failed:
-	svc_io_close_files(s);
 	sup_raise(sv, s, EV_LAUNCH_FAILED);
 	return SVC_STARTING;
 }
@@ -347,7 +356,6 @@ static void launch_abort(struct sup *sv, struct svc *s, bool timeout)
 		launch_forget(sv, s);
 	}
 	svcmap_set_pid(sv, s, 0);
-	svc_io_close_files(s);
 	if (timeout) {
 		char m[128];
 
@@ -433,7 +441,6 @@ static void early_exit(struct sup *sv, struct svc *s)
 		start_failed(sv, s, SBX_EXIT_SETUP, msg);
 	}
 	svcmap_set_pid(sv, s, 0);
-	svc_io_close_files(s);
 	sup_timer_disarm(s);
 	cleanup_begin(sv, s);
 }

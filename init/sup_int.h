@@ -35,10 +35,8 @@ bool deps_has_running_dependant(struct sup *sv, const struct svc *s);
 
 /* svc_io.c: stdio, logs and state files */
 void svc_io_watch_output(struct sup *sv, struct svc *s, int out_fd, int err_fd);
-/* Read what is left in the pipes, close them and the output files. */
+/* Read what is left in the pipes and close them. */
 void svc_io_close_output(struct sup *sv, struct svc *s);
-int svc_io_open_files(struct svc *s, char *msg, size_t len);
-void svc_io_close_files(struct svc *s);
 void svc_io_state_dir(struct sup *sv, const struct svc *s);
 void svc_io_write_status(struct sup *sv, const struct svc *s);
 void svc_io_write_config(struct sup *sv, const struct svc *s);

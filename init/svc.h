@@ -102,7 +102,6 @@ struct svc {
 	int pidfd;
 	int wstatus;                   /* of the main process, for EV_MAIN_EXITED */
 	int out_fd, err_fd;            /* read ends of its stdout/stderr pipes */
-	int file_fd[2];                /* StandardOutput/Error=file:/append: */
 	struct loop_watch out_watch, err_watch, timer_watch, launch_watch, cg_watch;
 	struct sbx_launch *launch;     /* while the sandbox sets up, else NULL */
 

@@ -1,5 +1,5 @@
 /* A unit's stdio and files: its output pipes read into its log (and to
- * the console or its StandardOutput= file), and the inspection files of
+ * the console), and the inspection files of
  * RUN_DIR/units/NAME/ (status, pid, config.json), written atomically. */
 #include "sup_int.h"
 
@@ -13,7 +13,6 @@
 
 #include "console.h"
 #include "control.h"
-#include "outfile.h"
 #include "../config/oci.h"
 #include "../rootfs/mountapi.h"
 
@@ -22,23 +21,9 @@
 
 /* ---- output ----------------------------------------------------------------- */
 
-/* An output file: a regular file (outfile.c checked it), which never says
- * EAGAIN; a write error drops the rest (the unit's ring keeps its lines). */
-static void write_file(int fd, const char *p, size_t n)
-{
-	while (n) {
-		ssize_t w = write(fd, p, n);
-
-		if (w < 0 && errno == EINTR)
-			continue;
-		if (w <= 0)
-			return;
-		p += w;
-		n -= (size_t)w;
-	}
-}
-
-/* Copy new output to the console (prefixed by the unit's name) or file. */
+/* Copy new output to the console (prefixed by the unit's name). A
+ * StandardOutput= file is the launch child's to open (PID 1 never opens
+ * a path a unit names): the service writes it directly, not through us. */
 static void tee_output(struct svc *s, int stream, const char *buf, size_t n)
 {
 	const struct output *o = stream == 1 ? &s->spec->std_out : &s->spec->std_err;
@@ -57,8 +42,6 @@ static void tee_output(struct svc *s, int stream, const char *buf, size_t n)
 				start = i + 1;
 			}
 		}
-	} else if ((o->kind == OUTPUT_FILE || o->kind == OUTPUT_APPEND) && s->file_fd[stream - 1] >= 0) {
-		write_file(s->file_fd[stream - 1], buf, n);
 	}
 }
 
@@ -149,43 +132,6 @@ void svc_io_close_output(struct sup *sv, struct svc *s)
 	}
 	logbuf_flush(&s->log, sup_real_ms());
 	control_log_appended(sv, s);
-	svc_io_close_files(s);
-}
-
-/* StandardOutput=/StandardError= file:/append: (outfile.c): 0 with *fd
- * set (-1 when the stream goes elsewhere), or -1 with the reason in msg. */
-static int open_output_file(const struct output *o, const char *key, int *fd, char *msg,
-			    size_t len)
-{
-	char why[200];
-
-	*fd = -1;
-	if (o->kind != OUTPUT_FILE && o->kind != OUTPUT_APPEND)
-		return 0;
-	*fd = outfile_open(o->path, o->kind == OUTPUT_APPEND, why, sizeof why);
-	if (*fd >= 0)
-		return 0;
-	snprintf(msg, len, "%s=%s:%s: %s", key, o->kind == OUTPUT_APPEND ? "append" : "file", o->path, why);
-	return -1;
-}
-
-int svc_io_open_files(struct svc *s, char *msg, size_t len)
-{
-	if (open_output_file(&s->spec->std_out, "StandardOutput", &s->file_fd[0], msg, len) < 0 ||
-	    open_output_file(&s->spec->std_err, "StandardError", &s->file_fd[1], msg, len) < 0) {
-		svc_io_close_files(s);
-		return -1;
-	}
-	return 0;
-}
-
-void svc_io_close_files(struct svc *s)
-{
-	for (int i = 0; i < 2; i++) {
-		if (s->file_fd[i] >= 0)
-			close(s->file_fd[i]);
-		s->file_fd[i] = -1;
-	}
 }
 
 /* ---- runtime state files: RUN_DIR/units/NAME/{status,pid,config.json} ---- */

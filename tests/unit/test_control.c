@@ -178,7 +178,6 @@ static struct svc *new_svc(const char *name, struct spec *sp, enum svc_state st)
 	s->state = st;
 	s->since_ms = T0;
 	s->pidfd = s->out_fd = s->err_fd = s->cgroup_fd = s->timer_fd = -1;
-	s->file_fd[0] = s->file_fd[1] = -1;
 	logbuf_init(&s->log, 4096);
 	return s;
 }
