@@ -97,15 +97,25 @@ void deps_propagate_failure(struct sup *sv, struct svc *failed)
 	}
 }
 
-bool deps_has_running_dependant(struct sup *sv, const struct svc *s)
+void deps_mark_needed(struct sup *sv)
 {
+	for (size_t i = 0; i < sv->n; i++)
+		sv->svcs[i]->needed = false;
+	/* one pass over every dependency list, not one per unit */
 	for (size_t i = 0; i < sv->n; i++) {
 		const struct svc *o = sv->svcs[i];
 
 		if (!o->spec || !o->pid)
 			continue;
-		if (strv_contains(&o->spec->requires, s->name) || strv_contains(&o->spec->after, s->name))
-			return true;
+		for (int l = 0; l < 2; l++) {
+			const struct strv *list = l ? &o->spec->requires : &o->spec->after;
+
+			for (size_t j = 0; j < list->n; j++) {
+				struct svc *d = sup_find(sv, list->v[j]);
+
+				if (d)
+					d->needed = true;
+			}
+		}
 	}
-	return false;
 }

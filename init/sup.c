@@ -132,21 +132,27 @@ long long sup_memory_current(struct sup *sv, struct svc *s)
 
 void sup_reap(struct sup *sv)
 {
+	bool reaped_unit = false;
+
 	for (;;) {
 		int status;
 		pid_t pid = waitpid(-1, &status, WNOHANG);
 		struct svc *s;
 
-		if (pid <= 0)
-			return;   /* none left to reap (or ECHILD) */
+		if (pid <= 0) {
+			/* none left to reap (or ECHILD); at shutdown the next
+			 * layer of dependencies goes, once per batch */
+			if (reaped_unit && sv->stopping_all)
+				sup_stop_all(sv);
+			return;
+		}
 		/* anything else is an orphan, or the child of a launch that
 		 * failed or was aborted: reaped, nothing to record */
 		if (!(s = svcmap_by_pid(sv, pid)))
 			continue;
 		s->wstatus = status;
 		sup_raise(sv, s, EV_MAIN_EXITED);
-		if (sv->stopping_all)
-			sup_stop_all(sv);   /* the next layer of dependencies */
+		reaped_unit = true;
 	}
 }
 
@@ -157,6 +163,7 @@ void sup_stop_all(struct sup *sv)
 	bool was = fsm_batch_begin(&sv->fsm);
 
 	sv->stopping_all = true;
+	deps_mark_needed(sv);
 	for (size_t i = 0; i < sv->n; i++) {
 		struct svc *s = sv->svcs[i];
 
@@ -164,7 +171,7 @@ void sup_stop_all(struct sup *sv)
 		if (s->state == SVC_BACKOFF || s->state == SVC_WAITING || s->state == SVC_STARTING)
 			sup_raise(sv, s, EV_STOP);
 		/* dependants first; the rest follow as they go (called again on each exit) */
-		else if (s->state == SVC_RUNNING && !deps_has_running_dependant(sv, s))
+		else if (s->state == SVC_RUNNING && !s->needed)
 			sup_raise(sv, s, EV_STOP);
 	}
 	fsm_batch_end(&sv->fsm, was);

@@ -30,8 +30,9 @@ void sup_on_timer(struct loop_watch *w, uint32_t events);
 bool deps_pass(struct sup *sv);
 /* s failed: every unit that Requires= it gets DEPS_FAILED. */
 void deps_propagate_failure(struct sup *sv, struct svc *failed);
-/* A running unit that another running unit depends on (shutdown order). */
-bool deps_has_running_dependant(struct sup *sv, const struct svc *s);
+/* Set ->needed on every unit that a unit with a process depends on
+ * (shutdown stops dependants first). */
+void deps_mark_needed(struct sup *sv);
 
 /* svc_io.c: stdio, logs and state files */
 void svc_io_watch_output(struct sup *sv, struct svc *s, int out_fd, int err_fd);
