@@ -269,6 +269,7 @@ int sup_reload(struct sup *sv, char *msg, size_t len)
 		bpfcache_put(s->bpf);
 		s->bpf = NULL;
 		s->spec = ns;
+		s->config_written = false;
 		unit_defaults(ns);
 		set.units[i] = NULL;
 		changed++;

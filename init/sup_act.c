@@ -237,8 +237,12 @@ static int launch(struct sup *sv, struct svc *s)
 	}
 	s->started_mono_ms = sup_mono_ms();
 	s->stop_requested = false;
-	svc_io_state_dir(sv, s);
-	svc_io_write_config(sv, s);
+	/* config.json once per spec, not per start (its folder was made
+	 * with the unit) */
+	if (!s->config_written) {
+		svc_io_write_config(sv, s);
+		s->config_written = true;
+	}
 
 	s->cgroup_fd = -1;
 	s->cgroup[0] = '\0';
@@ -625,7 +629,11 @@ static void changed(struct fsm *f, struct svc *s, enum svc_state old)
 		sup_log(sv, "%s: %s -> %s", s->name, svc_state_id(old), svc_state_id(s->state));
 	else if (s->state == SVC_FAILED)
 		sup_log(sv, "%s: %s -> %s", s->name, svc_state_name(old), svc_state_name(s->state));
-	svc_io_write_status(sv, s);
+	/* the state files show what status shows: waiting -> starting
+	 * changes nothing there (two atomic writes saved per unit at boot);
+	 * cleanup does (the pid is gone) */
+	if (strcmp(svc_state_name(old), svc_state_name(s->state)) != 0 || s->state == SVC_CLEANUP)
+		svc_io_write_status(sv, s);
 	sv->deps_dirty = true;
 	if (old == SVC_STARTING || old == SVC_WAITING)
 		note_boot_done(sv);

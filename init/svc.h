@@ -120,6 +120,7 @@ struct svc {
 	bool stop_requested;           /* we sent KillSignal: its end is no failure */
 	bool mark;                     /* scratch for reload */
 	bool needed;                   /* scratch for shutdown: a unit with a process depends on it */
+	bool config_written;           /* RUN_DIR/units/NAME/config.json is the spec's */
 	bool removed;                  /* reload dropped the unit: free once stopped */
 	char failed_dep[UNIT_NAME_MAX + 1];   /* stopping because this dependency failed */
 
