@@ -768,10 +768,10 @@ static void test_socket(void)
 
 	sv.console_fd = 2;
 	sv.run_dir = rundir;
-	static struct svc *table[3];   /* the supervisor's growable table, by hand */
+	static struct svc *table[8];   /* the supervisor's growable table, by hand */
 
 	sv.svcs = table;
-	sv.cap = 3;
+	sv.cap = 8;
 	sv.svcs[0] = web;
 	sv.svcs[1] = hog;
 	sv.svcs[2] = crash;
