@@ -100,8 +100,8 @@ static int open_stdfiles(const struct sbx_ctx *c, struct step_fail *f)
 				      o->kind == OUTPUT_APPEND, f);
 		if (fd < 0)
 			return -1;
-		/* opened O_NONBLOCK (a serial line must not hold the open);
-		 * the service gets ordinary blocking writes */
+		/* opened O_NONBLOCK (as PID 1 did); the service gets the
+		 * file's ordinary flags */
 		if (fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) & ~O_NONBLOCK) < 0 || dup2(fd, i) < 0) {
 			int err = errno;
 

@@ -30,8 +30,8 @@
 #define SBX_STDIO_PIPE (-3)      /* a pipe; the caller gets the other end */
 /* stdout/stderr only: the spec's StandardOutput=/StandardError= file: or
  * append: path, opened by the launch child before it enters the sandbox
- * (sandbox/stdfile.h: no symlink, a regular file with one link or a
- * character device); the same path for both shares one open file. The
+ * (sandbox/stdfile.h: no symlink, a regular file with one link); the
+ * same path for both shares one open file. The
  * caller opens no path of the unit's (issue #10). */
 #define SBX_STDIO_SPEC_FILE (-4)
 

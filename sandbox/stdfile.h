@@ -14,7 +14,8 @@
 
 /* Open path for writing: no symlink in any component, a regular file with
  * a single link (truncated for file:, once known to be one; created 0640
- * when missing) or a character device (a console, a serial line); O_APPEND
+ * when missing), never a device (a unit with CAP_MKNOD could plant one,
+ * and this open is root's in the host's tree); O_APPEND
  * for append:, O_NONBLOCK, O_NOCTTY, O_CLOEXEC. key: "StandardOutput" or
  * "StandardError". The fd, or -1 with f = ("open",
  * "KEY=file:PATH: REASON", errno or 0). No allocation, no stdio. */
