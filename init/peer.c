@@ -3,6 +3,7 @@
  * procfs files are the kernel's, never a unit's FIFO or a slow disk. */
 #include "../lib/procfs.h"
 #include "peer.h"
+#include "svcmap.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -98,10 +99,7 @@ static struct svc *unit_named(struct sup *sv, const char *name, size_t n)
 
 static struct svc *unit_of_pid(struct sup *sv, pid_t pid)
 {
-	for (size_t i = 0; i < sv->n; i++)
-		if (sv->svcs[i]->pid > 0 && sv->svcs[i]->pid == pid)
-			return sv->svcs[i];
-	return NULL;
+	return svcmap_by_pid(sv, pid);   /* hashed: no scan per ancestor */
 }
 
 static void set_unit(struct peer *p, const char *name, size_t n, const char *how)

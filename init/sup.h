@@ -1,6 +1,14 @@
 /* The supervisor: the set of services, started in dependency order,
  * restarted by policy, stopped on request or at shutdown. Called from the
- * event loop only (single-threaded); nothing here may exit the process. */
+ * event loop only (single-threaded); nothing here may exit the process
+ * and nothing waits on a unit: launches, exits and cgroup removals are
+ * events of the loop (fsm.c's table says what each does).
+ *
+ * The files: sup.c (requests, reaping, lookups), fsm.c (the table),
+ * sup_act.c (the table's actions), policy.c (restart rules), deps.c
+ * (dependencies), svc_io.c (stdio, logs, state files), load.c (loading
+ * and reload), svcmap.c (the unit array and its indexes), bpfcache.c
+ * (seccomp filters shared between units). */
 #ifndef SBX_SUP_H
 #define SBX_SUP_H
 
@@ -8,24 +16,32 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "fsm.h"
 #include "loop.h"
 #include "svc.h"
-
-#define SUP_MAX_UNITS 256
 
 enum shutdown_kind { SHUTDOWN_NONE, SHUTDOWN_POWEROFF, SHUTDOWN_REBOOT, SHUTDOWN_HALT };
 
 struct sup {
 	struct loop loop;
+	struct fsm fsm;
 	const char *units_dir;
 	const char *run_dir;        /* CONFIG_RUN_DIR, or $SANDBOXD_RUN_DIR */
 	bool stopping_all;          /* shutdown: stop in reverse dependency order */
 	bool pid1;                  /* we are the system's init */
 	bool use_cgroups;           /* cgroup2 usable at /sys/fs/cgroup */
 	bool debug;
+	bool deps_dirty;            /* a state changed: look at waiting units again */
 	int console_fd;             /* our own messages */
-	struct svc *svcs[SUP_MAX_UNITS];
-	size_t n;
+	/* every unit, in load order; grown by svcmap_add (no fixed cap) */
+	struct svc **svcs;
+	size_t n, cap;
+	/* indexes (svcmap.c): by pid of the main process, by name */
+	struct svc **by_pid, **by_name;
+	size_t buckets;             /* of each index, a power of 2 */
+	unsigned launching;         /* launches in flight */
+	uint64_t nofile_max;        /* RLIMIT_NOFILE we run with */
+	bool nofile_warned;         /* said once that it was reached */
 	enum shutdown_kind shutdown;   /* requested; carried out by shutdown.c */
 	int64_t boot_mono_ms;          /* when the supervisor started */
 	int64_t all_running_ms;        /* first time every unit was up, 0 = not yet */
@@ -60,5 +76,8 @@ bool sup_all_stopped(struct sup *sv);
 uint64_t sup_longest_stop_timeout(struct sup *sv);
 /* Free units that reload removed (outside of an event batch). */
 void sup_collect(struct sup *sv);
+
+/* An event for s (fsm.c), run now or after the one being handled. */
+void sup_raise(struct sup *sv, struct svc *s, enum svc_event ev);
 
 #endif

@@ -4,8 +4,21 @@
 
 #include "../config/values.h"
 
+/* shown names: waiting shows as starting, cleanup as stopping */
 static const char *const state_names[SVC_STATE_COUNT] = {
-	"inactive", "starting", "running", "exited", "stopping", "backoff", "failed",
+	"inactive", "starting", "starting", "running", "stopping", "stopping", "backoff",
+	"exited", "failed",
+};
+
+static const char *const state_ids[SVC_STATE_COUNT] = {
+	"inactive", "waiting", "starting", "running", "stopping", "cleanup", "backoff",
+	"exited", "failed",
+};
+
+static const char *const event_names[EV_COUNT] = {
+	"start", "stop", "restart", "deps-ready", "deps-failed", "launch-ok", "launch-failed",
+	"setup-timeout", "main-exited", "cgroup-empty", "timer", "reset-failed", "removed",
+	"ready", "reload", "watchdog",
 };
 
 static const char *const reason_names[REASON_COUNT] = {
@@ -16,6 +29,16 @@ static const char *const reason_names[REASON_COUNT] = {
 const char *svc_state_name(enum svc_state s)
 {
 	return s < SVC_STATE_COUNT ? state_names[s] : "?";
+}
+
+const char *svc_state_id(enum svc_state s)
+{
+	return s < SVC_STATE_COUNT ? state_ids[s] : "?";
+}
+
+const char *svc_event_name(enum svc_event e)
+{
+	return e < EV_COUNT ? event_names[e] : "?";
 }
 
 const char *svc_reason_name(enum svc_reason r)

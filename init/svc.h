@@ -1,8 +1,8 @@
 /* The supervisor's model: one struct svc per unit, an explicit state
- * machine whose state only svc_set_state() changes, and a separate
- * "why" (the last exit) kept apart from the state, as finit does.
- * Every field is fixed-size or owned by the unit's spec, so PID 1 keeps
- * no allocation in its loop beyond (re)loading units. */
+ * machine (init/fsm.c: one table, one setter that alone writes ->state)
+ * and a separate "why" (the last exit) kept apart from the state, as
+ * finit does. struct svc stays small (no inline buffers of KiBs): PID 1's
+ * memory per idle unit is bounded (issue #10). */
 #ifndef SBX_SVC_H
 #define SBX_SVC_H
 
@@ -16,15 +16,43 @@
 #include "../config/spec.h"
 #include "../sandbox/seccomp.h"
 
+/* Internal states. Several map to one shown name (svc_state_name): the
+ * names `status`, `status --json` and the state files show are pinned by
+ * the tests. */
 enum svc_state {
 	SVC_INACTIVE,   /* not started yet, or stopped by request */
-	SVC_STARTING,   /* waiting for its dependencies, or being launched */
+	SVC_WAITING,    /* wants to start, waiting for its dependencies ("starting") */
+	SVC_STARTING,   /* launch in flight: the sandbox sets up, bounded by a timer */
 	SVC_RUNNING,    /* its main process lives */
-	SVC_EXITED,     /* a oneshot that finished with status 0 */
 	SVC_STOPPING,   /* KillSignal sent; SIGKILL after TimeoutStopSec */
+	SVC_CLEANUP,    /* main process gone, its cgroup not yet empty ("stopping") */
 	SVC_BACKOFF,    /* waiting RestartSec before the next start */
+	SVC_EXITED,     /* a oneshot that finished with status 0 */
 	SVC_FAILED,     /* given up: bad unit, start limit, dependency, no restart */
 	SVC_STATE_COUNT
+};
+
+/* What happens to a unit: requests, the kernel's answers, timers. The FSM
+ * table (fsm.c) says, for each state, what each one does. */
+enum svc_event {
+	EV_START,          /* sandboxctl start, boot, reload */
+	EV_STOP,           /* sandboxctl stop, shutdown */
+	EV_RESTART,        /* sandboxctl restart, a changed unit file */
+	EV_DEPS_READY,     /* every After=/Requires= unit is up */
+	EV_DEPS_FAILED,    /* a Requires= unit failed (s->failed_dep) */
+	EV_LAUNCH_OK,      /* the service exec'd */
+	EV_LAUNCH_FAILED,  /* the sandbox could not be set up (s->last) */
+	EV_SETUP_TIMEOUT,  /* no setup report within SBX_SETUP_TIMEOUT_S */
+	EV_MAIN_EXITED,    /* the main process was reaped (s->wstatus) */
+	EV_CGROUP_EMPTY,   /* its cgroup is gone: the unit may start again */
+	EV_TIMER,          /* RestartSec, TimeoutStopSec */
+	EV_RESET_FAILED,   /* sandboxctl reset-failed */
+	EV_REMOVED,        /* reload dropped the unit */
+	/* reserved: rows exist, all "ignore" until the features come */
+	EV_READY,          /* Type=notify READY=1 */
+	EV_RELOAD,         /* ExecReload= / SIGHUP */
+	EV_WATCHDOG,       /* WatchdogSec= expired */
+	EV_COUNT
 };
 
 enum svc_reason {
@@ -39,28 +67,43 @@ enum svc_reason {
 	REASON_COUNT
 };
 
+/* The last end: sandbox/outcome.c classifies how the process ended
+ * (exited, killed, OOMKilled, start failed: reason, code and signal come
+ * from its struct sbx_outcome); the supervisor adds its own reasons (start
+ * limit, dependency, bad unit) and the message. */
 struct svc_exit {
 	enum svc_reason reason;
-	int code;          /* exit status, or 128+N, or 137 for OOMKilled */
+	int code;          /* exit status, 128+N, 137 for OOMKilled, SBX_EXIT_* for a failed start */
 	int signal;        /* when killed */
 	int64_t at_ms;     /* wall clock (CLOCK_REALTIME) */
 	char msg[256];     /* start failure / bad unit / dependency text */
 };
 
-#define SVC_START_HISTORY 32   /* >= any StartLimitBurst we honour exactly */
+/* systemd's start rate limit: a counter and the start of its interval,
+ * no history ring, so any StartLimitBurst= costs the same. */
+struct start_limit {
+	int64_t begin_ms;  /* monotonic; 0 = no interval open */
+	unsigned num;      /* starts within it */
+};
+
+#define SVC_EVQ 8          /* events queued per unit while another runs */
+
+struct sbx_launch;
+struct bpf_ref;
 
 struct svc {
 	char name[UNIT_NAME_MAX + 1];
 	struct spec *spec;             /* NULL for a bad unit */
-	enum svc_state state;
+	enum svc_state state;          /* written by fsm_set_state() alone */
 	int64_t since_ms;              /* wall clock of the last state change */
 	int64_t started_mono_ms;       /* CLOCK_MONOTONIC of the last start */
 
 	pid_t pid;                     /* main process, 0 if none */
 	int pidfd;
+	int wstatus;                   /* of the main process, for EV_MAIN_EXITED */
 	int out_fd, err_fd;            /* read ends of its stdout/stderr pipes */
-	int file_fd[2];                /* StandardOutput/Error=file:/append: */
-	struct loop_watch out_watch, err_watch, timer_watch;
+	struct loop_watch out_watch, err_watch, timer_watch, launch_watch, cg_watch;
+	struct sbx_launch *launch;     /* while the sandbox sets up, else NULL */
 
 	char cgroup[128];              /* "" without a cgroup */
 	int cgroup_fd;
@@ -69,23 +112,39 @@ struct svc {
 	unsigned restarts;             /* automatic restarts so far */
 	unsigned oom_kills;            /* OOM kills seen, counted apart */
 	uint64_t backoff_ms;           /* current RestartSec, doubling */
-	int64_t start_times[SVC_START_HISTORY];   /* monotonic ms, ring */
-	unsigned n_starts;
-	int timer_fd;                  /* backoff and stop timeout */
-	bool stop_requested;           /* stop/restart asked: no auto restart */
-	bool restart_requested;        /* start again once stopped */
+	struct start_limit limit;
+	int timer_fd;                  /* setup, backoff, stop and cleanup timeouts */
+	int64_t cleanup_deadline_ms;   /* monotonic: stop waiting for the cgroup then */
+	unsigned cleanup_rounds;       /* deadlines passed while the cgroup empties */
+	bool want_up;                  /* the goal: running (start) or not (stop) */
+	bool stop_requested;           /* we sent KillSignal: its end is no failure */
 	bool mark;                     /* scratch for reload */
+	bool needed;                   /* scratch for shutdown: a unit with a process depends on it */
+	bool config_written;           /* RUN_DIR/units/NAME/config.json is the spec's */
 	bool removed;                  /* reload dropped the unit: free once stopped */
 	char failed_dep[UNIT_NAME_MAX + 1];   /* stopping because this dependency failed */
 
-	struct sbx_bpf bpf;            /* the unit's seccomp filter, compiled once */
-	bool bpf_ready;
+	/* the FSM's queue (fsm.c): events raised while another is handled */
+	uint8_t evq[SVC_EVQ];
+	uint8_t evq_head, evq_n;
+	bool queued;
+	struct svc *evq_next;
+
+	/* the supervisor's lookups (svcmap.c) */
+	struct svc *pid_next, *name_next;
+
+	struct bpf_ref *bpf;           /* the shared compiled filter (bpfcache.c) */
 
 	struct svc_exit last;          /* "Last State" */
 	struct logbuf log;
 };
 
+/* The name status shows: "inactive", "starting", "running", "stopping",
+ * "backoff", "exited", "failed". */
 const char *svc_state_name(enum svc_state s);
+/* The internal name, for debug logs: "waiting", "cleanup", ... */
+const char *svc_state_id(enum svc_state s);
+const char *svc_event_name(enum svc_event e);
 const char *svc_reason_name(enum svc_reason r);   /* "OOMKilled", ... */
 
 /* "exited 3", "killed by SIGKILL", "OOMKilled", "start failed: ..." */

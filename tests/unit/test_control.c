@@ -178,7 +178,6 @@ static struct svc *new_svc(const char *name, struct spec *sp, enum svc_state st)
 	s->state = st;
 	s->since_ms = T0;
 	s->pidfd = s->out_fd = s->err_fd = s->cgroup_fd = s->timer_fd = -1;
-	s->file_fd[0] = s->file_fd[1] = -1;
 	logbuf_init(&s->log, 4096);
 	return s;
 }
@@ -769,6 +768,10 @@ static void test_socket(void)
 
 	sv.console_fd = 2;
 	sv.run_dir = rundir;
+	static struct svc *table[8];   /* the supervisor's growable table, by hand */
+
+	sv.svcs = table;
+	sv.cap = 8;
 	sv.svcs[0] = web;
 	sv.svcs[1] = hog;
 	sv.svcs[2] = crash;
@@ -942,6 +945,10 @@ static void test_peer(void)
 	char msg[512];
 	int fds[2];
 
+	static struct svc *table[1];
+
+	psv.svcs = table;
+	psv.cap = 1;
 	psv.svcs[0] = u;
 	psv.n = 1;
 	peer_classify(&psv, getpid(), -1, &p);

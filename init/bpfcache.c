@@ -1,0 +1,85 @@
+#include "bpfcache.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* A rule set as one string: the fields that make the filter, then the
+ * sorted names. Two units with the same key get the same program. */
+struct bpf_ref {
+	struct bpf_ref *next;
+	unsigned refs;
+	struct sbx_bpf prog;
+	size_t key_len;
+	char key[];
+};
+
+static struct bpf_ref *cache;
+
+static size_t key_of(const struct seccomp_rules *r, char *buf, size_t len)
+{
+	size_t n = 0;
+	int w = snprintf(buf, len, "%d %d %d %d %u", r->allow_list, r->kill, r->errnum,
+			 r->restrict_ns, r->ns_allowed);
+
+	n = w > 0 ? (size_t)w : 0;
+	for (size_t i = 0; i < r->names.n; i++) {
+		size_t l = strlen(r->names.v[i]);
+
+		if (buf && n + 1 + l < len) {
+			buf[n] = ' ';
+			memcpy(buf + n + 1, r->names.v[i], l + 1);
+		}
+		n += 1 + l;
+	}
+	return n;
+}
+
+struct bpf_ref *bpfcache_get(const struct seccomp_rules *r, struct err *e)
+{
+	size_t len = key_of(r, NULL, 0) + 1;
+	struct bpf_ref *b = malloc(sizeof *b + len);
+
+	if (!b) {
+		err_set(e, ENOMEM, "seccomp: keeping the filter");
+		return NULL;
+	}
+	key_of(r, b->key, len);
+	b->key_len = len - 1;
+	for (struct bpf_ref *c = cache; c; c = c->next) {
+		if (c->key_len == b->key_len && memcmp(c->key, b->key, b->key_len) == 0) {
+			free(b);
+			c->refs++;
+			return c;
+		}
+	}
+	if (sbx_seccomp_compile(r, &b->prog, e) < 0) {
+		free(b);
+		return NULL;
+	}
+	b->refs = 1;
+	b->next = cache;
+	cache = b;
+	return b;
+}
+
+const struct sbx_bpf *bpfcache_prog(const struct bpf_ref *b)
+{
+	return &b->prog;
+}
+
+void bpfcache_put(struct bpf_ref *b)
+{
+	struct bpf_ref **pp;
+
+	if (!b || --b->refs)
+		return;
+	for (pp = &cache; *pp; pp = &(*pp)->next)
+		if (*pp == b) {
+			*pp = b->next;
+			break;
+		}
+	sbx_bpf_free(&b->prog);
+	free(b);
+}

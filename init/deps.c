@@ -1,0 +1,121 @@
+/* After= and Requires=: when a waiting unit may start, and what a failed
+ * unit does to those that require it. The rules are policy_dep(); this
+ * file only walks the units. */
+#include "sup_int.h"
+
+#include <stdio.h>
+
+#include "policy.h"
+
+/* DEP_OK, DEP_WAIT or DEP_FAIL for all of s's dependencies (the worst),
+ * starting the Requires= units that are not started. */
+static enum dep_verdict deps_of(struct sup *sv, struct svc *s, const char **why)
+{
+	const struct spec *sp = s->spec;
+	enum dep_verdict all = DEP_OK;
+
+	for (int l = 0; l < 2; l++) {
+		const struct strv *list = l ? &sp->requires : &sp->after;
+
+		for (size_t i = 0; i < list->n; i++) {
+			struct svc *d = sup_find(sv, list->v[i]);
+			bool oneshot = d && d->spec && d->spec->type == SERVICE_ONESHOT;
+
+			switch (policy_dep(d != NULL, d ? d->state : SVC_INACTIVE, l == 1, oneshot)) {
+			case DEP_FAIL:
+				*why = d ? d->name : list->v[i];
+				return DEP_FAIL;
+			case DEP_START:
+				sup_raise(sv, d, EV_START);
+				all = DEP_WAIT;
+				break;
+			case DEP_WAIT:
+				all = DEP_WAIT;
+				break;
+			case DEP_OK:
+				break;
+			}
+		}
+	}
+	return all;
+}
+
+bool deps_pass(struct sup *sv)
+{
+	unsigned budget = sv->launching < SUP_LAUNCH_MAX ? SUP_LAUNCH_MAX - sv->launching : 0;
+	bool raised = false;
+
+	if (!sv->deps_dirty || sv->stopping_all)
+		return false;
+	sv->deps_dirty = false;
+	for (size_t i = 0; i < sv->n; i++) {
+		struct svc *s = sv->svcs[i];
+		const char *why = NULL;
+
+		if (s->state != SVC_WAITING || s->removed || !s->spec)
+			continue;
+		switch (deps_of(sv, s, &why)) {
+		case DEP_FAIL:
+			snprintf(s->failed_dep, sizeof s->failed_dep, "%s", why);
+			sup_raise(sv, s, EV_DEPS_FAILED);
+			raised = true;
+			break;
+		case DEP_OK:
+			/* the rest start as these finish their setup (a state
+			 * change makes the next pass) */
+			if (budget == 0)
+				break;
+			budget--;
+			sup_raise(sv, s, EV_DEPS_READY);
+			raised = true;
+			break;
+		default:
+			break;
+		}
+	}
+	return raised;
+}
+
+static bool requires_unit(const struct svc *s, const char *name)
+{
+	return s->spec && strv_contains(&s->spec->requires, name);
+}
+
+void deps_propagate_failure(struct sup *sv, struct svc *failed)
+{
+	for (size_t i = 0; i < sv->n; i++) {
+		struct svc *s = sv->svcs[i];
+
+		if (s->removed || !requires_unit(s, failed->name))
+			continue;
+		/* waiting units see it in deps_pass(); the rest are told */
+		if (s->state == SVC_STARTING || s->state == SVC_RUNNING ||
+		    s->state == SVC_BACKOFF) {
+			snprintf(s->failed_dep, sizeof s->failed_dep, "%s", failed->name);
+			sup_raise(sv, s, EV_DEPS_FAILED);
+		}
+	}
+}
+
+void deps_mark_needed(struct sup *sv)
+{
+	for (size_t i = 0; i < sv->n; i++)
+		sv->svcs[i]->needed = false;
+	/* one pass over every dependency list, not one per unit */
+	for (size_t i = 0; i < sv->n; i++) {
+		const struct svc *o = sv->svcs[i];
+
+		if (!o->spec || !o->pid)
+			continue;
+		for (int l = 0; l < 2; l++) {
+			const struct strv *list = l ? &o->spec->requires : &o->spec->after;
+
+			for (size_t j = 0; j < list->n; j++) {
+				struct svc *d = sup_find(sv, list->v[j]);
+
+				if (d)
+					d->needed = true;
+			}
+		}
+	}
+}

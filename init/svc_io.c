@@ -1,0 +1,233 @@
+/* A unit's stdio and files: its output pipes read into its log (and to
+ * the console), and the inspection files of
+ * RUN_DIR/units/NAME/ (status, pid, config.json), written atomically. */
+#include "sup_int.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/epoll.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "console.h"
+#include "control.h"
+#include "../config/oci.h"
+#include "../rootfs/mountapi.h"
+
+#define READ_CHUNK 4096
+#define READ_BUDGET (64 * 1024)   /* per wake-up, so one chatty unit cannot starve the rest */
+
+/* ---- output ----------------------------------------------------------------- */
+
+/* Copy new output to the console (prefixed by the unit's name). A
+ * StandardOutput= file is the launch child's to open (PID 1 never opens
+ * a path a unit names): the service writes it directly, not through us. */
+static void tee_output(struct svc *s, int stream, const char *buf, size_t n)
+{
+	const struct output *o = stream == 1 ? &s->spec->std_out : &s->spec->std_err;
+
+	if (o->kind == OUTPUT_CONSOLE) {
+		char prefix[UNIT_NAME_MAX + 4];
+		size_t start = 0;
+
+		snprintf(prefix, sizeof prefix, "[%s] ", s->name);
+		for (size_t i = 0; i <= n; i++) {
+			if (i == n || buf[i] == '\n') {
+				/* escaped and queued: a unit's bytes never reach the
+				 * console raw, nor stall PID 1 (console.c) */
+				if (i > start || i < n)
+					console_line(prefix, buf + start, i - start, false);
+				start = i + 1;
+			}
+		}
+	}
+}
+
+static void close_stream(struct sup *sv, struct svc *s, int stream)
+{
+	struct loop_watch *w = stream == 1 ? &s->out_watch : &s->err_watch;
+	int *fd = stream == 1 ? &s->out_fd : &s->err_fd;
+
+	if (*fd < 0)
+		return;
+	loop_del(&sv->loop, w);
+	close(*fd);
+	*fd = -1;
+	w->fd = -1;
+}
+
+/* Read what the unit wrote, bounded per wake-up; false at EOF. */
+static bool drain(struct sup *sv, struct svc *s, int stream)
+{
+	int fd = stream == 1 ? s->out_fd : s->err_fd;
+	char buf[READ_CHUNK];
+	size_t budget = READ_BUDGET;
+
+	while (fd >= 0 && budget) {
+		ssize_t n = read(fd, buf, sizeof buf);
+
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0)
+			return errno == EAGAIN;
+		if (n == 0)
+			return false;
+		logbuf_feed(&s->log, stream, buf, (size_t)n, sup_real_ms());
+		if (s->spec)
+			tee_output(s, stream, buf, (size_t)n);
+		control_log_appended(sv, s);
+		budget -= (size_t)n < budget ? (size_t)n : budget;
+	}
+	return true;
+}
+
+static void on_output(struct loop_watch *w, uint32_t events)
+{
+	struct svc *s = w->ctx;
+	int stream = w == &s->out_watch ? 1 : 2;
+
+	(void)events;
+	if (w->fd < 0)
+		return;
+	/* Only read() decides (EOF or an error): the events may be stale, a
+	 * hang-up of the pipe of a process that was reaped and restarted
+	 * earlier in this batch, whose new pipe got the same fd number. */
+	if (!drain(sup_the, s, stream)) {
+		logbuf_flush(&s->log, sup_real_ms());
+		control_log_appended(sup_the, s);
+		close_stream(sup_the, s, stream);
+	}
+}
+
+void svc_io_watch_output(struct sup *sv, struct svc *s, int out_fd, int err_fd)
+{
+	struct err e;
+
+	s->out_fd = out_fd;
+	s->err_fd = err_fd;
+	s->out_watch = (struct loop_watch){ .fd = s->out_fd, .fn = on_output, .ctx = s };
+	s->err_watch = (struct loop_watch){ .fd = s->err_fd, .fn = on_output, .ctx = s };
+	for (int i = 1; i <= 2; i++) {
+		int fd = i == 1 ? s->out_fd : s->err_fd;
+		struct loop_watch *w = i == 1 ? &s->out_watch : &s->err_watch;
+
+		if (fd < 0)
+			continue;
+		fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) | O_NONBLOCK);
+		if (loop_add(&sv->loop, w, EPOLLIN, &e) < 0) {
+			sup_log(sv, "%s: cannot watch its output: %s", s->name, strerror(e.errnum));
+			close_stream(sv, s, i);
+		}
+	}
+}
+
+void svc_io_close_output(struct sup *sv, struct svc *s)
+{
+	/* what the unit wrote last is still in the pipe */
+	for (int i = 1; i <= 2; i++) {
+		drain(sv, s, i);
+		close_stream(sv, s, i);
+	}
+	logbuf_flush(&s->log, sup_real_ms());
+	control_log_appended(sv, s);
+}
+
+/* ---- runtime state files: RUN_DIR/units/NAME/{status,pid,config.json} ---- */
+
+/* RUN_DIR/units/NAME as a dirfd, reached below RUN_DIR (the admin's)
+ * without following any symlink: should a unit ever see the run folder
+ * (issue #9 item 12 rewrote it from inside one), a link planted there
+ * cannot make PID 1 write anywhere else. -1: no state files this time. */
+static int state_dirfd(struct sup *sv, const struct svc *s)
+{
+	char sub[UNIT_NAME_MAX + 8];
+	struct open_how how = {
+		.flags = O_PATH | O_DIRECTORY | O_CLOEXEC | O_NOFOLLOW,
+		.resolve = RESOLVE_BENEATH | RESOLVE_NO_SYMLINKS | RESOLVE_NO_MAGICLINKS,
+	};
+	int run = open(sv->run_dir, O_PATH | O_DIRECTORY | O_CLOEXEC), fd;
+
+	if (run < 0)
+		return -1;
+	snprintf(sub, sizeof sub, "units/%s", s->name);
+	fd = sys_openat2(run, sub, &how);
+	if (fd < 0 && errno == ENOSYS)   /* before Linux 5.6: the last component only */
+		fd = openat(run, sub, O_PATH | O_DIRECTORY | O_CLOEXEC | O_NOFOLLOW);
+	close(run);
+	return fd;
+}
+
+/* A fresh temp file (O_EXCL: never an existing file or link) of dfd. */
+static int open_tmp(int dfd, const char *tmp)
+{
+	unlinkat(dfd, tmp, 0);
+	return openat(dfd, tmp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC,
+		      0644);
+}
+
+static void write_atomic(struct sup *sv, const struct svc *s, const char *file,
+			 const char *data, size_t len)
+{
+	char tmp[64];
+	int dfd = state_dirfd(sv, s);
+
+	if (dfd < 0)
+		return;   /* inspection files only: the unit runs without them */
+	snprintf(tmp, sizeof tmp, ".%s.tmp", file);
+	int fd = open_tmp(dfd, tmp);
+	if (fd >= 0) {
+		bool ok = write(fd, data, len) == (ssize_t)len;
+
+		close(fd);
+		if (!ok || renameat(dfd, tmp, dfd, file) < 0)
+			unlinkat(dfd, tmp, 0);
+	}
+	close(dfd);
+}
+
+void svc_io_state_dir(struct sup *sv, const struct svc *s)
+{
+	char dir[512];
+
+	snprintf(dir, sizeof dir, "%s/units", sv->run_dir);
+	mkdir(dir, 0755);
+	snprintf(dir, sizeof dir, "%s/units/%s", sv->run_dir, s->name);
+	mkdir(dir, 0755);
+}
+
+void svc_io_write_status(struct sup *sv, const struct svc *s)
+{
+	char buf[1024], last[300];
+
+	svc_exit_describe(&s->last, last, sizeof last);
+	int n = snprintf(buf, sizeof buf,
+			 "state=%s\nsince_ms=%lld\npid=%d\nrestarts=%u\noom_kills=%u\n"
+			 "last_reason=%s\nlast_exit_code=%d\nlast=%s\n",
+			 svc_state_name(s->state), (long long)s->since_ms, (int)s->pid,
+			 s->restarts, s->oom_kills, svc_reason_name(s->last.reason),
+			 s->last.code, last);
+	if (n > 0)
+		write_atomic(sv, s, "status", buf, (size_t)n < sizeof buf ? (size_t)n : sizeof buf - 1);
+	n = snprintf(buf, sizeof buf, "%d\n", (int)s->pid);
+	write_atomic(sv, s, "pid", buf, (size_t)n);
+}
+
+void svc_io_write_config(struct sup *sv, const struct svc *s)
+{
+	struct err e;
+	int dfd, fd;
+
+	if (!CONFIG_OCI_SPEC || !s->spec || (dfd = state_dirfd(sv, s)) < 0)
+		return;
+	fd = open_tmp(dfd, ".config.json.tmp");
+	if (fd >= 0) {
+		int rc = oci_write_spec(s->spec, fd, &e);
+
+		close(fd);
+		if (rc < 0 || renameat(dfd, ".config.json.tmp", dfd, "config.json") < 0)
+			unlinkat(dfd, ".config.json.tmp", 0);
+	}
+	close(dfd);
+}
