@@ -17,6 +17,7 @@
 #include <sys/syscall.h>
 #include <time.h>
 #include <unistd.h>
+#include "../lib/clock.h"
 
 const char *cgf_name(int dirfd, const char *dir, const char *file, char *buf, size_t len)
 {
@@ -217,10 +218,7 @@ fail:
 
 uint64_t cgf_now_ms(void)
 {
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)ts.tv_sec * 1000 + (uint64_t)ts.tv_nsec / 1000000;
+	return (uint64_t)clock_mono_ms();
 }
 
 void cgf_nap_ms(unsigned ms)

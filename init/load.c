@@ -37,7 +37,7 @@ struct svc *svc_new(struct sup *sv, const char *name, struct spec *spec)
 		unit_defaults(spec);
 	s->pidfd = s->out_fd = s->err_fd = s->cgroup_fd = -1;
 	s->out_watch.fd = s->err_watch.fd = s->launch_watch.fd = s->cg_watch.fd = -1;
-	s->since_ms = sup_real_ms();
+	s->since_ms = clock_real_ms();
 	logbuf_init(&s->log, (size_t)CONFIG_LOG_BUFFER_KB * 1024);
 	s->timer_fd = timerfd_create(CLOCK_MONOTONIC, TFD_NONBLOCK | TFD_CLOEXEC);
 	s->timer_watch = (struct loop_watch){ .fd = s->timer_fd, .fn = sup_on_timer, .ctx = s };
@@ -181,7 +181,7 @@ static void add_bad_units(struct sup *sv, const struct unit_set *set, const char
 		if (!m)
 			snprintf(s->last.msg, sizeof s->last.msg, "%s", "has errors (see sandboxctl check)");
 		s->last.reason = REASON_BAD_UNIT;
-		s->last.at_ms = sup_real_ms();
+		s->last.at_ms = clock_real_ms();
 		svc_io_state_dir(sv, s);
 		fsm_set_state(&sv->fsm, s, SVC_FAILED);
 	}
@@ -197,7 +197,7 @@ int sup_init(struct sup *sv, struct err *e)
 	sup_the = sv;
 	sv->fsm.ops = &sup_fsm_ops;
 	sv->fsm.ctx = sv;
-	sv->boot_mono_ms = sup_mono_ms();
+	sv->boot_mono_ms = clock_mono_ms();
 	raise_nofile(sv);
 	if (units_add_dir(&set, sv->units_dir, &d) < 0 && set.n == 0)
 		err_set(e, 0, "%s", c.first);

@@ -27,6 +27,7 @@
 #include "seal.h"
 #include "shutdown.h"
 #include "sup.h"
+#include "../lib/clock.h"
 #include "../cgroup/cgroup.h"
 
 static const char usage[] =
@@ -49,14 +50,6 @@ static const char usage[] =
 
 static struct sup sv;
 static struct loop_watch signal_watch;
-
-static int64_t mono_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
 
 /* A shutdown signal counts from the kernel (ctrl-alt-del is SI_KERNEL,
  * with no sender pid) or from a process outside every unit: a unit that
@@ -89,7 +82,7 @@ static bool trusted_sender(const struct signalfd_siginfo *si)
 	}
 	/* logged once per second at most: a unit looping on kill(1) must not
 	 * flood the console */
-	int64_t now = mono_ms();
+	int64_t now = clock_mono_ms();
 	if (last_ms && now - last_ms < 1000) {
 		quiet++;
 		return false;

@@ -19,23 +19,16 @@
 
 #include "console.h"
 #include "control.h"
+#include "../lib/clock.h"
 
 #define UNMOUNT_MAX 256
-
-static int64_t mono_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
 
 /* How long loop_run_once() may wait before deadline_ms. The loop's
  * signalfd wakes us on SIGCHLD (and reaps), so this is no polling; the
  * 250 ms cap only bounds a wake-up the loop might miss. */
 static int ms_left(int64_t deadline_ms)
 {
-	int64_t left = deadline_ms - mono_ms();
+	int64_t left = deadline_ms - clock_mono_ms();
 
 	return left <= 0 ? 0 : left > 250 ? 250 : (int)left;
 }
@@ -141,7 +134,7 @@ static void drain_console(int fd)
 
 void shutdown_run(struct sup *sv, enum shutdown_kind how)
 {
-	int64_t t0 = mono_ms();
+	int64_t t0 = clock_mono_ms();
 
 	/* 1. The units, dependants first, in parallel within each layer; the
 	 * loop runs their KillSignal, TimeoutStopSec and SIGKILL. */
@@ -149,13 +142,13 @@ void shutdown_run(struct sup *sv, enum shutdown_kind how)
 	sup_stop_all(sv);
 	int64_t deadline = t0 + (int64_t)sup_longest_stop_timeout(sv) + 1000;
 
-	while (!sup_all_stopped(sv) && mono_ms() < deadline) {
+	while (!sup_all_stopped(sv) && clock_mono_ms() < deadline) {
 		loop_run_once(&sv->loop, ms_left(deadline));
 		sup_collect(sv);
 	}
 	if (!sup_all_stopped(sv))
 		sup_log(sv, "units still running after %lld ms: ending them with the rest",
-			(long long)(mono_ms() - t0));
+			(long long)(clock_mono_ms() - t0));
 	control_close_all(sv);
 	if (!sv->pid1)
 		return;
@@ -165,10 +158,10 @@ void shutdown_run(struct sup *sv, enum shutdown_kind how)
 	sup_log(sv, "sending SIGTERM to all processes");
 	kill(-1, SIGTERM);
 	kill(-1, SIGCONT);
-	if (!reap_all_until(sv, mono_ms() + SHUTDOWN_GRACE_MS)) {
+	if (!reap_all_until(sv, clock_mono_ms() + SHUTDOWN_GRACE_MS)) {
 		sup_log(sv, "sending SIGKILL to all processes");
 		kill(-1, SIGKILL);
-		if (!reap_all_until(sv, mono_ms() + SHUTDOWN_KILL_WAIT_MS))
+		if (!reap_all_until(sv, clock_mono_ms() + SHUTDOWN_KILL_WAIT_MS))
 			sup_log(sv, "some processes did not die (uninterruptible sleep?)");
 	}
 
@@ -192,7 +185,7 @@ void shutdown_run(struct sup *sv, enum shutdown_kind how)
 		cmd = RB_HALT_SYSTEM;
 		what = "halting";
 	}
-	sup_log(sv, "%s (shutdown took %lld ms)", what, (long long)(mono_ms() - t0));
+	sup_log(sv, "%s (shutdown took %lld ms)", what, (long long)(clock_mono_ms() - t0));
 	console_flush(500);   /* what console.c still queues */
 	drain_console(sv->console_fd);
 	reboot(cmd);

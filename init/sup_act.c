@@ -65,7 +65,7 @@ static void set_last(struct svc *s, enum svc_reason r, int code, int sig, const 
 	s->last.reason = r;
 	s->last.code = code;
 	s->last.signal = sig;
-	s->last.at_ms = sup_real_ms();
+	s->last.at_ms = clock_real_ms();
 	snprintf(s->last.msg, sizeof s->last.msg, "%s", msg ? msg : "");
 }
 
@@ -156,7 +156,7 @@ static void cleanup_begin(struct sup *sv, struct svc *s)
 	s->cg_watch = (struct loop_watch){ .fd = fd, .fn = on_cgroup_events, .ctx = s };
 	/* unwatched (no room in epoll), the tick alone reads it */
 	loop_add(&sv->loop, &s->cg_watch, EPOLLPRI, &e);
-	s->cleanup_deadline_ms = sup_mono_ms() + (int64_t)(s->spec ? s->spec->timeout_stop_ms : 5000);
+	s->cleanup_deadline_ms = clock_mono_ms() + (int64_t)(s->spec ? s->spec->timeout_stop_ms : 5000);
 	sup_timer_arm(s, CLEANUP_TICK_MS);
 }
 
@@ -165,7 +165,7 @@ static void cleanup_begin(struct sup *sv, struct svc *s)
  * cg_create says so if processes still live there). */
 static void cleanup_timer(struct sup *sv, struct svc *s)
 {
-	int64_t now = sup_mono_ms();
+	int64_t now = clock_mono_ms();
 	uint64_t bound = s->spec ? s->spec->timeout_stop_ms : 5000;
 
 	if (s->cg_watch.fd >= 0 || s->cgroup[0]) {
@@ -229,13 +229,13 @@ static int launch(struct sup *sv, struct svc *s)
 	char msg[MSG_MAX];
 
 	if (!policy_start_allowed(&s->limit, sp->start_limit_interval_ms, sp->start_limit_burst,
-				  sup_mono_ms())) {
+				  clock_mono_ms())) {
 		set_last(s, REASON_START_LIMIT, s->last.code, s->last.signal, NULL);
 		sup_log(sv, "%s: start limit hit (%u starts within %llu ms)", s->name,
 			sp->start_limit_burst, (unsigned long long)sp->start_limit_interval_ms);
 		return SVC_FAILED;
 	}
-	s->started_mono_ms = sup_mono_ms();
+	s->started_mono_ms = clock_mono_ms();
 	s->stop_requested = false;
 	/* config.json once per spec, not per start (its folder was made
 	 * with the unit) */
@@ -504,7 +504,7 @@ static int decide(struct sup *sv, struct svc *s)
 	case PV_BACKOFF: {
 		uint64_t delay = policy_backoff(&s->backoff_ms, sp->restart_sec_ms,
 						sp->restart_max_sec_ms,
-						sup_mono_ms() - s->started_mono_ms);
+						clock_mono_ms() - s->started_mono_ms);
 
 		if (s->last.reason != REASON_START_FAILED)
 			s->restarts++;
@@ -617,14 +617,14 @@ static void note_boot_done(struct sup *sv)
 			(long long)sv->all_running_ms);
 	else
 		sup_log(sv, "all units started in %lld ms",
-			(long long)(sup_mono_ms() - sv->boot_mono_ms));
+			(long long)(clock_mono_ms() - sv->boot_mono_ms));
 }
 
 static void changed(struct fsm *f, struct svc *s, enum svc_state old)
 {
 	struct sup *sv = f->ctx;
 
-	s->since_ms = sup_real_ms();
+	s->since_ms = clock_real_ms();
 	if (sv->debug)
 		sup_log(sv, "%s: %s -> %s", s->name, svc_state_id(old), svc_state_id(s->state));
 	else if (s->state == SVC_FAILED)

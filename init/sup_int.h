@@ -7,6 +7,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "../lib/clock.h"
 #include "sup.h"
 
 /* Launches in flight at once: units set up in parallel, but a boot of
@@ -15,8 +16,6 @@
 
 extern struct sup *sup_the;   /* watches carry the svc; the supervisor is one */
 
-int64_t sup_mono_ms(void);
-int64_t sup_real_ms(void);
 
 /* sup_act.c: the FSM's actions and hooks */
 extern const struct fsm_ops sup_fsm_ops;

@@ -14,6 +14,7 @@
 #include "console.h"
 #include "control.h"
 #include "../config/oci.h"
+#include "../lib/wfile.h"
 #include "../rootfs/mountapi.h"
 
 #define READ_CHUNK 4096
@@ -74,7 +75,7 @@ static bool drain(struct sup *sv, struct svc *s, int stream)
 			return errno == EAGAIN;
 		if (n == 0)
 			return false;
-		logbuf_feed(&s->log, stream, buf, (size_t)n, sup_real_ms());
+		logbuf_feed(&s->log, stream, buf, (size_t)n, clock_real_ms());
 		if (s->spec)
 			tee_output(s, stream, buf, (size_t)n);
 		control_log_appended(sv, s);
@@ -95,7 +96,7 @@ static void on_output(struct loop_watch *w, uint32_t events)
 	 * hang-up of the pipe of a process that was reaped and restarted
 	 * earlier in this batch, whose new pipe got the same fd number. */
 	if (!drain(sup_the, s, stream)) {
-		logbuf_flush(&s->log, sup_real_ms());
+		logbuf_flush(&s->log, clock_real_ms());
 		control_log_appended(sup_the, s);
 		close_stream(sup_the, s, stream);
 	}
@@ -130,7 +131,7 @@ void svc_io_close_output(struct sup *sv, struct svc *s)
 		drain(sv, s, i);
 		close_stream(sv, s, i);
 	}
-	logbuf_flush(&s->log, sup_real_ms());
+	logbuf_flush(&s->log, clock_real_ms());
 	control_log_appended(sv, s);
 }
 
@@ -159,31 +160,15 @@ static int state_dirfd(struct sup *sv, const struct svc *s)
 	return fd;
 }
 
-/* A fresh temp file (O_EXCL: never an existing file or link) of dfd. */
-static int open_tmp(int dfd, const char *tmp)
-{
-	unlinkat(dfd, tmp, 0);
-	return openat(dfd, tmp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC,
-		      0644);
-}
-
 static void write_atomic(struct sup *sv, const struct svc *s, const char *file,
 			 const char *data, size_t len)
 {
-	char tmp[64];
+	struct err e;
 	int dfd = state_dirfd(sv, s);
 
 	if (dfd < 0)
 		return;   /* inspection files only: the unit runs without them */
-	snprintf(tmp, sizeof tmp, ".%s.tmp", file);
-	int fd = open_tmp(dfd, tmp);
-	if (fd >= 0) {
-		bool ok = write(fd, data, len) == (ssize_t)len;
-
-		close(fd);
-		if (!ok || renameat(dfd, tmp, dfd, file) < 0)
-			unlinkat(dfd, tmp, 0);
-	}
+	wfile_replace(dfd, file, data, len, 0644, &e);
 	close(dfd);
 }
 
@@ -217,17 +202,13 @@ void svc_io_write_status(struct sup *sv, const struct svc *s)
 void svc_io_write_config(struct sup *sv, const struct svc *s)
 {
 	struct err e;
+	char tmp[64];
 	int dfd, fd;
 
 	if (!CONFIG_OCI_SPEC || !s->spec || (dfd = state_dirfd(sv, s)) < 0)
 		return;
-	fd = open_tmp(dfd, ".config.json.tmp");
-	if (fd >= 0) {
-		int rc = oci_write_spec(s->spec, fd, &e);
-
-		close(fd);
-		if (rc < 0 || renameat(dfd, ".config.json.tmp", dfd, "config.json") < 0)
-			unlinkat(dfd, ".config.json.tmp", 0);
-	}
+	fd = wfile_begin(dfd, "config.json", tmp, sizeof tmp, 0644);
+	if (fd >= 0)
+		wfile_commit(dfd, fd, tmp, "config.json", oci_write_spec(s->spec, fd, &e) == 0);
 	close(dfd);
 }
