@@ -1,10 +1,11 @@
 /* Chunks are sized to what the arena's owner turns out to need: PID 1
  * keeps one arena per unit for as long as the unit exists, and a plain
- * unit's spec needs one to two kB, so a fixed 4 kB first chunk was mostly
- * air. The first chunk is small and each new one doubles the last (up to
- * CHUNK_STEP_MAX), so the slack is at most about half of what is used; a
- * request too big for the next step gets a chunk of its own, put behind
- * the current one so that the current one's room is not abandoned. */
+ * unit's spec needs under 2 kB (1.7 kB for ExecStart= alone, the default
+ * sandbox's lists included), so a fixed 4 kB chunk was half air. The first
+ * chunk holds such a spec, each later one doubles the last (up to
+ * CHUNK_STEP_MAX), so the slack stays below what is used; a request too big
+ * for the next step gets a chunk of its own, put behind the current one so
+ * that the current one's room is not abandoned. */
 #include "arena.h"
 
 #include <stdarg.h>
@@ -13,7 +14,10 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define CHUNK_FIRST 512          /* data bytes of an arena's first chunk */
+/* Data bytes of an arena's first chunk: with its 32-byte header the
+ * chunk is a 2016-byte malloc, which musl's allocator serves from its
+ * 2032-byte size class with nothing wasted past it. */
+#define CHUNK_FIRST 1984
 #define CHUNK_STEP_MAX 16384     /* growth stops doubling here */
 
 struct arena_chunk {
@@ -54,7 +58,7 @@ void *arena_alloc(struct arena *a, size_t size)
 	if (!c || c->size - c->used < need) {
 		size_t step = !c ? CHUNK_FIRST : c->size >= CHUNK_STEP_MAX / 2 ? CHUNK_STEP_MAX : c->size * 2;
 
-		if (c && need > step / 2 && c->size - c->used >= CHUNK_FIRST / 4) {
+		if (c && need > step / 2 && c->size - c->used >= 128) {
 			/* big, and the current chunk still has room: a chunk of
 			 * its own, behind the current one */
 			struct arena_chunk *big = chunk_new(need);
