@@ -176,6 +176,11 @@ static void partial_add(struct logbuf *lb, int i, const char *data, size_t n, in
 {
 	size_t want = (size_t)lb->partial_len[i] + n;
 
+	if (!lb->size) {
+		/* freed: nothing is kept, so allocate nothing (counted, dropped) */
+		store(lb, i + 1, data, n, now_ms);
+		return;
+	}
 	if (want > lb->partial_cap[i]) {
 		size_t cap = lb->partial_cap[i] ? lb->partial_cap[i] : PARTIAL_MIN;
 		char *p;

@@ -233,9 +233,10 @@ static void test_no_ring(void)
 	struct logbuf lb;
 
 	logbuf_init(&lb, 4096);
-	logbuf_free(&lb);   /* ring NULL, as after a failed allocation */
+	logbuf_free(&lb);   /* a freed log counts lines and keeps none */
 	feed_str(&lb, 1, "a\nb\nc\n", 1);
 	feed_str(&lb, 2, "d", 1);
+	CHECK("no ring: no partial buffer after free", lb.partial[1] == NULL);
 	logbuf_flush(&lb, 2);
 	CHECK_U64("no ring: lines counted", lb.lines_total, 4);
 	CHECK_U64("no ring: all dropped", lb.lines_dropped, 4);
