@@ -178,7 +178,15 @@ int ids_resolve(struct spec *s, struct diag *d)
 		}
 	}
 	s->n_groups = 0;
-	for (size_t i = 0; i < n_supp && !oom; i++) {
+	/* only a unit with supplementary groups pays for them */
+	if (n_supp && !oom && !s->groups) {
+		s->groups = arena_alloc(&s->arena, SPEC_MAX_GROUPS * sizeof *s->groups);
+		if (!s->groups) {
+			oom = true;
+			diag_at(d, s->path, 0, NULL, NULL, "out of memory");
+		}
+	}
+	for (size_t i = 0; i < n_supp && !oom && s->n_groups < SPEC_MAX_GROUPS; i++) {
 		const char *g = s->supp_group_names.v[i];
 		size_t k = 0;
 

@@ -133,7 +133,7 @@ struct spec {
 	struct loc user_loc, group_loc, supp_loc;
 	uid_t uid;                          /* resolved (spec_resolve_ids) */
 	gid_t gid;
-	gid_t groups[SPEC_MAX_GROUPS];
+	gid_t *groups;                      /* n_groups (<= SPEC_MAX_GROUPS), in the arena */
 	size_t n_groups;
 	bool umask_set;
 	mode_t umask;                       /* default 0022 */

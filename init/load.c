@@ -69,6 +69,7 @@ void svc_free(struct sup *sv, struct svc *s)
 	loop_del(&sv->loop, &s->timer_watch);
 	close(s->timer_fd);
 	logbuf_free(&s->log);
+	svc_exit_set_msg(&s->last, NULL, 0);
 	spec_free(s->spec);
 	free(s);
 }
@@ -174,12 +175,13 @@ static void add_bad_units(struct sup *sv, const struct unit_set *set, const char
 
 			if (hit && (size_t)(hit - line) < n) {
 				m = line;
-				snprintf(s->last.msg, sizeof s->last.msg, "%.*s", (int)n, line);
+				svc_exit_set_msg(&s->last, line, n);
 				break;
 			}
 		}
 		if (!m)
-			snprintf(s->last.msg, sizeof s->last.msg, "%s", "has errors (see sandboxctl check)");
+			svc_exit_set_msg(&s->last, "has errors (see sandboxctl check)",
+					 strlen("has errors (see sandboxctl check)"));
 		s->last.reason = REASON_BAD_UNIT;
 		s->last.at_ms = clock_real_ms();
 		svc_io_state_dir(sv, s);

@@ -539,8 +539,8 @@ void sf_detail(struct sf_buf *b, const struct svc *s, const struct sf_facts *f,
 			sf_iso8601(t, sizeof t, x->at_ms, false);
 			sf_buf_printf(b, "  Finished: %s\n", t);
 		}
-		if (x->msg[0])
-			sf_buf_printf(b, "  Message: %.*s\n", (int)sizeof x->msg, x->msg);
+		if (x->msg)
+			sf_buf_printf(b, "  Message: %s\n", x->msg);
 	}
 	sf_buf_printf(b, "Restart Count: %u\n", s->restarts);
 	sf_buf_printf(b, "OOM Kills: %u\n", s->oom_kills);
@@ -595,8 +595,8 @@ static void json_unit(struct json *j, const struct svc *s, const struct sf_facts
 		json_kv_str(j, "at", NULL);
 	}
 	json_key(j, "message");
-	if (x->reason != REASON_NONE && x->msg[0])
-		json_strn(j, x->msg, strnlen(x->msg, sizeof x->msg));
+	if (x->reason != REASON_NONE && x->msg)
+		json_strn(j, x->msg, strlen(x->msg));
 	else
 		json_null(j);
 	json_obj_end(j);

@@ -49,7 +49,8 @@ void sup_raise(struct sup *sv, struct svc *s, enum svc_event ev)
 int sup_start(struct sup *sv, struct svc *s, char *msg, size_t len)
 {
 	if (!s->spec) {
-		snprintf(msg, len, "%s: the unit file has errors: %s", s->name, s->last.msg);
+		snprintf(msg, len, "%s: the unit file has errors: %s", s->name,
+			 svc_exit_msg(&s->last));
 		return -1;
 	}
 	switch (s->state) {

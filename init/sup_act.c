@@ -66,7 +66,7 @@ static void set_last(struct svc *s, enum svc_reason r, int code, int sig, const 
 	s->last.code = code;
 	s->last.signal = sig;
 	s->last.at_ms = clock_real_ms();
-	snprintf(s->last.msg, sizeof s->last.msg, "%s", msg ? msg : "");
+	svc_exit_set_msg(&s->last, msg, msg ? strnlen(msg, SVC_MSG_MAX) : 0);
 }
 
 /* A start that failed before or during the setup (exit_code: the launch

@@ -1,6 +1,8 @@
 #include "svc.h"
 
 #include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
 
 #include "../config/values.h"
 
@@ -67,18 +69,38 @@ void svc_exit_describe(const struct svc_exit *x, char *buf, size_t len)
 		snprintf(buf, len, "OOMKilled (%d)", x->code);
 		break;
 	case REASON_START_FAILED:
-		snprintf(buf, len, "start failed: %s", x->msg);
+		snprintf(buf, len, "start failed: %s", svc_exit_msg(x));
 		break;
 	case REASON_START_LIMIT:
 		snprintf(buf, len, "start limit hit");
 		break;
 	case REASON_DEP_FAILED:
-		snprintf(buf, len, "dependency failed: %s", x->msg);
+		snprintf(buf, len, "dependency failed: %s", svc_exit_msg(x));
 		break;
 	case REASON_BAD_UNIT:
-		snprintf(buf, len, "bad unit: %s", x->msg);
+		snprintf(buf, len, "bad unit: %s", svc_exit_msg(x));
 		break;
 	default:
 		snprintf(buf, len, "?");
 	}
+}
+
+void svc_exit_set_msg(struct svc_exit *x, const char *msg, size_t len)
+{
+	free(x->msg);
+	x->msg = NULL;
+	if (!msg || !len)
+		return;
+	if (len > SVC_MSG_MAX - 1)
+		len = SVC_MSG_MAX - 1;
+	x->msg = malloc(len + 1);
+	if (!x->msg)
+		return;   /* the reason and code still say what happened */
+	memcpy(x->msg, msg, len);
+	x->msg[len] = '\0';
+}
+
+const char *svc_exit_msg(const struct svc_exit *x)
+{
+	return x->msg ? x->msg : "";
 }

@@ -76,7 +76,10 @@ struct svc_exit {
 	int code;          /* exit status, 128+N, 137 for OOMKilled, SBX_EXIT_* for a failed start */
 	int signal;        /* when killed */
 	int64_t at_ms;     /* wall clock (CLOCK_REALTIME) */
-	char msg[256];     /* start failure / bad unit / dependency text */
+	/* start failure / bad unit / dependency text: NULL, or allocated
+	 * (at most SVC_MSG_MAX bytes) only when there is one, so that an
+	 * idle unit does not carry 256 empty bytes (svc_exit_set_msg) */
+	char *msg;
 };
 
 /* systemd's start rate limit: a counter and the start of its interval,
@@ -149,5 +152,12 @@ const char *svc_reason_name(enum svc_reason r);   /* "OOMKilled", ... */
 
 /* "exited 3", "killed by SIGKILL", "OOMKilled", "start failed: ..." */
 void svc_exit_describe(const struct svc_exit *x, char *buf, size_t len);
+
+#define SVC_MSG_MAX 256
+/* Replace x's message with the first SVC_MSG_MAX - 1 bytes of msg (NULL
+ * or "": none). Out of memory: no message, never a failure. */
+void svc_exit_set_msg(struct svc_exit *x, const char *msg, size_t len);
+/* The message, "" when none. */
+const char *svc_exit_msg(const struct svc_exit *x);
 
 #endif

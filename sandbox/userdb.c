@@ -260,7 +260,8 @@ int sbx_ids_resolve(const struct spec *s, struct sbx_ids *ids, struct step_fail 
 	ids->uid = s->uid;
 	ids->gid = s->gid;
 	ids->n_groups = s->n_groups < SPEC_MAX_GROUPS ? s->n_groups : SPEC_MAX_GROUPS;
-	memcpy(ids->groups, s->groups, ids->n_groups * sizeof ids->groups[0]);
+	if (ids->n_groups)
+		memcpy(ids->groups, s->groups, ids->n_groups * sizeof ids->groups[0]);
 	if (!s->user_loc.line && !s->group_name && !n_supp)
 		return 0;   /* nothing named: the numbers as parsed */
 

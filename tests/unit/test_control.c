@@ -222,8 +222,8 @@ static void build_units(void)
 
 	broken = new_svc("broken", NULL, SVC_FAILED);
 	broken->last = (struct svc_exit){ .reason = REASON_BAD_UNIT, .at_ms = T0 };
-	snprintf(broken->last.msg, sizeof broken->last.msg,
-		 "broken.unit:3: [Service] ExecStart: \"caf\xc3\xa9 \xff\" \"quoted\"");
+	static const char bad[] = "broken.unit:3: [Service] ExecStart: \"caf\xc3\xa9 \xff\" \"quoted\"";
+	svc_exit_set_msg(&broken->last, bad, sizeof bad - 1);
 }
 
 static void test_facts(void *ctx, const struct svc *s, struct sf_facts *f)

@@ -378,6 +378,9 @@ static void full(struct spec *s)
 	s->cwd = "/srv";
 	s->uid = 1000;
 	s->gid = 1000;
+	s->groups = arena_alloc(&s->arena, 2 * sizeof *s->groups);
+	if (!s->groups)
+		abort();   /* out of memory in a test */
 	s->groups[0] = 27;
 	s->groups[1] = 100;
 	s->n_groups = 2;
