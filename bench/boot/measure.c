@@ -7,7 +7,7 @@
  *
  *   BENCH-RESULT init=NAME units=N found=M complete=0|1 forkspan_ms=..
  *     allrun_ms=.. runinit_ms=.. rss_kb=.. pss_kb=.. anon_kb=..
- *     status_ms=.. json_ms=.. scan_ms=..
+ *     status_ms=.. json_ms=.. scan_ms=.. cgroup=PATH
  *
  * usage: measure INIT N DEADLINE_S [SANDBOXCTL]
  *
@@ -21,7 +21,8 @@
  * - allrun: the end of the first /proc scan that found all N, minus runinit.
  *   Between scans it sleeps 4x the last scan's length (at least 50 ms), so
  *   it takes at most a fifth of the CPU while services are still starting.
- * With SANDBOXCTL, `status` and `status --json` are timed (median of 5,
+ * cgroup is the cgroup of the service forked last, to show where the init
+ * put it. With SANDBOXCTL, `status` and `status --json` are timed (median of 5,
  * output to /dev/null) after all run. Static, no allocation past the start.
  */
 #define _GNU_SOURCE
@@ -128,6 +129,7 @@ static long long run_init_us(void)
 struct scan {
 	int found;
 	long long last_start; /* ticks since boot */
+	char last_pid[16];    /* the service forked last */
 };
 
 static int service_comm(const char *c)
@@ -172,8 +174,10 @@ static void scan_proc(struct scan *s)
 		if (!p || sscanf(p, "%llu", &start) != 1)
 			continue;
 		s->found++;
-		if ((long long)start > s->last_start)
+		if ((long long)start >= s->last_start) {
 			s->last_start = (long long)start;
+			snprintf(s->last_pid, sizeof s->last_pid, "%.15s", de->d_name);
+		}
 	}
 	closedir(d);
 }
@@ -190,6 +194,29 @@ static void pid1_memory(long *rss, long *pss, long *anon)
 		sscanf(l, "Rss: %ld", rss);
 		sscanf(l, "Pss: %ld", pss);
 		sscanf(l, "Anonymous: %ld", anon);
+	}
+}
+
+/* The cgroup v2 path of PID (its "0::" line), blanks made '_', or "-". */
+static void cgroup_of(const char *pid, char *out_path, size_t size)
+{
+	char path[64], buf[1024], *l, *nl;
+
+	snprintf(out_path, size, "-");
+	snprintf(path, sizeof path, "/proc/%.15s/cgroup", pid);
+	if (!*pid || read_small(path, buf, sizeof buf) <= 0)
+		return;
+	for (l = buf; l && *l; l = nl ? nl + 1 : NULL) {
+		nl = strchr(l, '\n');
+		if (nl)
+			*nl = '\0';
+		if (strncmp(l, "0::", 3) == 0) {
+			snprintf(out_path, size, "%s", l + 3);
+			for (char *c = out_path; *c; c++)
+				if (*c == ' ' || *c == '\t')
+					*c = '_';
+			return;
+		}
 	}
 }
 
@@ -248,7 +275,7 @@ int main(int argc, char **argv)
 {
 	long long deadline, run_init, t_all = -1, scan_us = 0, st_us = -1, js_us = -1;
 	long hz = sysconf(_SC_CLK_TCK), rss, pss, anon;
-	char a[32], b[32], c[32], d[32], e[32], f[32];
+	char a[32], b[32], c[32], d[32], e[32], f[32], cg[256];
 	struct scan s = { 0 };
 	int n;
 
@@ -283,6 +310,7 @@ int main(int argc, char **argv)
 	}
 	run_init = run_init_us();
 	pid1_memory(&rss, &pss, &anon);
+	cgroup_of(s.last_pid, cg, sizeof cg);
 	if (argc == 5 && t_all >= 0) {
 		st_us = time_status(argv[4], 0);
 		js_us = time_status(argv[4], 1);
@@ -303,8 +331,8 @@ int main(int argc, char **argv)
 	ms(f, sizeof f, scan_us);
 	fprintf(out, "BENCH-RESULT init=%s units=%d found=%d complete=%d forkspan_ms=%s "
 		"allrun_ms=%s runinit_ms=%s rss_kb=%ld pss_kb=%ld anon_kb=%ld "
-		"status_ms=%s json_ms=%s scan_ms=%s\n",
-		argv[1], n, s.found, t_all >= 0, a, b, c, rss, pss, anon, d, e, f);
+		"status_ms=%s json_ms=%s scan_ms=%s cgroup=%s\n",
+		argv[1], n, s.found, t_all >= 0, a, b, c, rss, pss, anon, d, e, f, cg);
 	fflush(out);
 	sync();
 	reboot(RB_POWER_OFF);

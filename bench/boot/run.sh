@@ -106,7 +106,11 @@ print_table() {
 		i = $1; n = $2; st = $4
 		if (st == "ok") {
 			split($5, kv, " ")
-			for (x in kv) { split(kv[x], p, "="); add(i SUBSEP n SUBSEP p[1], p[2]) }
+			for (x in kv) {
+				split(kv[x], p, "=")
+				if (p[1] == "cgroup") cgs[i] = p[2]
+				else add(i SUBSEP n SUBSEP p[1], p[2])
+			}
 			ok[i, n]++
 		} else if (state[i, n] == "" || st == "refused") {
 			state[i, n] = st
@@ -150,6 +154,9 @@ print_table() {
 				print "  " N[b] " units: status " s " ms, status --json " cell("sandboxd", N[b], "json_ms") " ms"
 			}
 		}
+		print ""
+		print "the cgroup of the service forked last (where each init puts a service)"
+		for (a = 1; a <= ni; a++) if (I[a] in cgs) print "  " name[I[a]] ": " cgs[I[a]]
 		print ""
 		print "cost per unit (fork span, ms per added unit) and anonymous memory per unit (kB)"
 		for (a = 1; a <= ni; a++) {
@@ -319,18 +326,26 @@ make_image() {
 		args+=(--add "$dir/inittab:/etc/inittab" --init /bin/init)
 		;;
 	finit)
-		{
-			echo "service [2345] name:httpd /bin/httpd -f -p 80 -h /www -- httpd"
-			for ((i = 2; i <= n; i++)); do
-				echo "service [2345] :$i /bin/sleep $((100000 + i)) -- sleep $i"
-			done
-			echo "service [2345] name:measure /bin/bench-measure finit $n $d -- measure"
-		} > "$dir/finit.conf"
+		# One .conf per service in /etc/finit.d, as Debian's package lays
+		# them out: finit puts the services of one file in one cgroup,
+		# /system/FILE, so each service gets a cgroup of its own.
+		mkdir -p "$dir/finit.d"
+		echo "service [2345] name:httpd /bin/httpd -f -p 80 -h /www -- httpd" \
+			> "$dir/finit.d/httpd.conf"
+		for ((i = 2; i <= n; i++)); do
+			printf -v name 'sleep%04d' "$i"
+			echo "service [2345] :$i name:$name /bin/sleep $((100000 + i)) -- sleep $i" \
+				> "$dir/finit.d/$name.conf"
+		done
+		echo "service [2345] name:measure /bin/bench-measure finit $n $d -- measure" \
+			> "$dir/finit.d/zz-measure.conf"
+		: > "$dir/finit.conf"
 		local sub
 		for sub in sbin lib lib64 usr etc; do
 			[ -d "$finit_root/$sub" ] && args+=(--add "$finit_root/$sub:/$sub")
 		done
-		args+=(--add "$dir/finit.conf:/etc/finit.conf" --init /sbin/finit)
+		args+=(--add "$dir/finit.conf:/etc/finit.conf" --add "$dir/finit.d:/etc/finit.d"
+			--init /sbin/finit)
 		;;
 	sandboxd)
 		mkdir -p "$dir/units"
