@@ -93,7 +93,12 @@ static void db_lookup(const struct db *db, const struct strset *keys, int match_
 			char *end;
 			unsigned long v = strtoul(f[want], &end, 10);
 
-			if (end != f[want] && end == f[want] + flen[want]) {
+			/* digits only (strtoul takes a sign and blanks: "-1"),
+			 * and a valid id: (uid_t)-1 is "unchanged" to
+			 * setresuid(2), 2^32 and up are cut to 32 bits (2^32 is
+			 * uid 0); a numeric User= refuses them too */
+			if (end != f[want] && end == f[want] + flen[want] &&
+			    f[want][0] >= '0' && f[want][0] <= '9' && v < 4294967295ul) {
 				out[i] = v;
 				found[i] = true;
 			}

@@ -133,19 +133,24 @@ static bool field_is(const struct fields *x, int i, const char *s)
 	return x->n > i && strlen(s) == x->len[i] && memcmp(x->f[i], s, x->len[i]) == 0;
 }
 
-/* Field i as a number, whole. */
+/* Field i as a number, whole, and a valid id: below 4294967295, which is
+ * (uid_t)-1, "leave it unchanged" to setresuid(2) (the launch child's
+ * uid 0 would stay), as a numeric User= refuses it; 2^32 and up would be
+ * cut to 32 bits (4294967296 is 0). A line with any other is no entry. */
 static bool field_num(const struct fields *x, int i, unsigned long *v)
 {
-	unsigned long n = 0;
+	unsigned long long n = 0;
 
 	if (x->n <= i || x->len[i] == 0 || x->len[i] > 10)
 		return false;
 	for (size_t k = 0; k < x->len[i]; k++) {
 		if (x->f[i][k] < '0' || x->f[i][k] > '9')
 			return false;
-		n = n * 10 + (unsigned long)(x->f[i][k] - '0');
+		n = n * 10 + (unsigned long long)(x->f[i][k] - '0');
 	}
-	*v = n;
+	if (n >= 4294967295ull)
+		return false;
+	*v = (unsigned long)n;
 	return true;
 }
 
