@@ -101,3 +101,48 @@ UNIT
 else
 	skip review-userdb-uid-wrap-supervisor "SANDBOXD is not set"
 fi
+
+# ---- the kernel-fs bind check, now in the launch child ---------------------
+# A bind source above a kernel file system's mount is refused by comparing
+# the source with the mount points as strings. The parser keeps a "//"
+# inside a source ("/var//tmp"), which openat2 reads as "/var/tmp" but the
+# comparison does not: a procfs below such a source came with the
+# recursive bind. In a private mount namespace: nothing is mounted on the
+# host.
+kb=$work/kb
+mkdir -p "$kb/sub/proc"
+printf '[Service]\nExecStart=/bin/sh -c "ls /k/sub/proc | grep -c -x 1"\n[Sandbox]\nBindReadOnlyPaths=%s:/k\n' \
+	"$work//kb" >"$units/kbind.unit"
+out=$(unshare -m --propagation private sh -c '
+	mount -t proc proc "$1/sub/proc" || exit 9
+	"$2" run --no-cgroup --units "$3" kbind 2>&1; echo "rc=$?"' sh "$kb" "$SANDBOXCTL" "$units" 2>&1)
+if printf '%s' "$out" | tail -1 | grep -qx 'rc=125' && printf '%s' "$out" | grep -q "holds the kernel's proc"; then
+	ok review-kernel-fs-bind-double-slash
+else
+	nok review-kernel-fs-bind-double-slash "BindReadOnlyPaths=$work//kb with a procfs at $kb/sub/proc: $(oneline "$out")"
+fi
+
+# ---- the launch child and the loader read one passwd alike -----------------
+# `sandboxctl check` and `spec` (config/ids.c) resolve a name from the first
+# matching line; the launch child (sandbox/userdb.c) used to skip a line
+# past 1 KiB (a long GECOS field) and to read on past a NUL byte, where the
+# loader stops: the same User=svc was uid 12345 to the loader and uid 0 in
+# the running service, from a later line the loader never reaches.
+long=$(head -c 1500 /dev/zero | tr '\0' G)
+for how in long-line nul-byte; do
+	if [ "$how" = long-line ]; then
+		printf 'root:x:0:0:root:/:/bin/sh\nsvc:x:12345:12345:%s:/:/bin/sh\nsvc:x:0:0::/:/bin/sh\n' "$long" >"$root/etc/passwd"
+	else
+		# the loader's line ends at the NUL: "svc:x:12345"
+		printf 'root:x:0:0:root:/:/bin/sh\nsvc:x:12345\0:12345::/:/bin/sh\nsvc:x:0:0::/:/bin/sh\n' >"$root/etc/passwd"
+	fi
+	printf '[Service]\nExecStart=/bin/id -u\nUser=svc\n[Sandbox]\nRootDirectory=%s\nInit=no\n' \
+		"$root" >"$units/agree.unit"
+	spec_uid=$("$SANDBOXCTL" spec --units "$units" agree 2>/dev/null | grep -m1 '"uid"' | tr -dc 0-9)
+	run agree
+	if [ "$rc" = 0 ] && [ "$out" = "$spec_uid" ] && [ "$out" = 12345 ]; then
+		ok "review-userdb-agrees-with-loader-$how"
+	else
+		nok "review-userdb-agrees-with-loader-$how" "sandboxctl spec says uid $spec_uid, the service ran as uid $(oneline "$out") (rc $rc: $(oneline "$err"))"
+	fi
+done
