@@ -11,7 +11,7 @@
 #include "../rootfs/mountapi.h"
 
 #define DB_MAX (4u << 20)      /* as config/ids.c: larger is refused */
-#define DB_LINE_MAX 1024       /* a longer line is skipped */
+#define DB_LINE_MAX 1024       /* of a longer line, the fields in these */
 
 /* The message of a failure (f->path), and the streaming buffers: .bss of
  * the child's copy. */
@@ -165,7 +165,11 @@ struct scan {
 	size_t left;
 };
 
-static void scan_line(struct scan *sc, const char *l, size_t len)
+/* whole: l is the line's every byte; else only its first DB_LINE_MAX,
+ * and a field counts only when its ':' is among them (a long GECOS or
+ * member list after the fields we read is no reason to skip the line:
+ * config/ids.c, `sandboxctl check`, reads it, and the two must agree). */
+static void scan_line(struct scan *sc, const char *l, size_t len, bool whole)
 {
 	struct fields x = { .f = { l }, .n = 0 };
 	unsigned long v;
@@ -173,7 +177,7 @@ static void scan_line(struct scan *sc, const char *l, size_t len)
 	if (len == 0 || l[0] == '#')
 		return;
 	for (const char *c = l; x.n < 4 && c <= l + len; c++) {
-		if (c == l + len || *c == ':') {
+		if ((c == l + len && whole) || (c < l + len && *c == ':')) {
 			x.len[x.n] = (size_t)(c - x.f[x.n]);
 			if (++x.n < 4)
 				x.f[x.n] = c + 1;
@@ -212,21 +216,27 @@ static int db_scan(const struct db *db, struct scan *sc)
 			return -1;
 		}
 		for (ssize_t i = 0; i < n && sc->left; i++) {
+			if (chunk[i] == '\0') {
+				/* the loader reads the file as a C string: a
+				 * NUL ends its line and the file */
+				if (ll)
+					scan_line(sc, line, ll, !skip);
+				return 0;
+			}
 			if (chunk[i] != '\n') {
 				if (ll < sizeof line)
 					line[ll++] = chunk[i];
 				else
-					skip = true;
+					skip = true;   /* past DB_LINE_MAX: not whole */
 				continue;
 			}
-			if (!skip)
-				scan_line(sc, line, ll);
+			scan_line(sc, line, ll, !skip);
 			ll = 0;
 			skip = false;
 		}
 	}
-	if (sc->left && ll && !skip)
-		scan_line(sc, line, ll);
+	if (sc->left && ll)
+		scan_line(sc, line, ll, !skip);
 	return 0;
 }
 
