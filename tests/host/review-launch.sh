@@ -146,3 +146,18 @@ for how in long-line nul-byte; do
 		nok "review-userdb-agrees-with-loader-$how" "sandboxctl spec says uid $spec_uid, the service ran as uid $(oneline "$out") (rc $rc: $(oneline "$err"))"
 	fi
 done
+
+# ---- a name resolving to a uid outside the user namespace's map ------------
+# With Namespaces= user, the map is 0..65535: svc at 70000 cannot be set
+# and must fail the start, never leave the service as the launcher's uid 0.
+printf 'root:x:0:0:root:/:/bin/sh\nsvc:x:70000:70000::/:/bin/sh\n' >"$root/etc/passwd"
+printf '[Service]\nExecStart=/bin/id -u\nUser=svc\n[Sandbox]\nRootDirectory=%s\nInit=no\nNamespaces=pid ipc uts mount user\n' \
+	"$root" >"$units/unmapped.unit"
+run unmapped
+if [ "$rc" = 125 ] && [ -z "$out" ] && printf '%s' "$err" | grep -qE "set[gu]id: Invalid argument"; then
+	ok review-userdb-uid-outside-userns-map
+elif [ "$rc" = 125 ] && printf '%s' "$err" | grep -qi "user namespace"; then
+	skip review-userdb-uid-outside-userns-map "no user namespaces here: $(oneline "$err")"
+else
+	nok review-userdb-uid-outside-userns-map "rc $rc, out $(oneline "$out"): $(oneline "$err")"
+fi
