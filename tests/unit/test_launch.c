@@ -332,6 +332,52 @@ static void test_launch_ids(void)
 	rmdir(root);
 }
 
+/* ---- several launches in flight: one's fds never reach another's service */
+
+/* (no pipeline: the shell would hold its pipe while ls looks.)
+ * A hangs in its setup, holding its launch socket, its pidfd and the
+ * read end of its stdout pipe in this process; B's service (with and
+ * without the Init= reaper in front of it) must have 0 1 2 and nothing
+ * else, whatever this process held when B was cloned. */
+static void test_launch_inflight_fds(void)
+{
+	static const char *fds[] = { "/bin/sh", "-c", "ls /proc/$$/fd; exit 0",
+				     NULL };
+	struct sbx_launch_opts o = SBX_LAUNCH_OPTS_INIT;
+	struct sbx_launch a;
+	struct spec s;
+	struct err e = { 0 };
+	char out[256];
+	int code;
+
+	if (geteuid() != 0 || access("/bin/sh", X_OK) < 0) {
+		t_skip("launch-inflight-fds", "not root");
+		return;
+	}
+	o.stdio[0] = SBX_STDIO_NULL;
+	o.stdio[1] = SBX_STDIO_PIPE;
+	base_spec(&s, fds, 3);
+	sbx_child_test_hook = hang_forever;
+	code = sbx_launch_begin(&s, &o, &a, &e);
+	sbx_child_test_hook = NULL;
+	if (code < 0) {
+		t_report("launch-inflight-fds", false, "begin A: %s", e.msg);
+		return;
+	}
+	for (int init = 0; init < 2; init++) {
+		base_spec(&s, fds, 3);
+		s.init = init;
+		code = run_out(&s, out, sizeof out, &e);
+		t_report(init ? "launch-inflight-fds-reaper" : "launch-inflight-fds",
+			 code == 0 && strcmp(out, "0\n1\n2\n") == 0,
+			 "B's service with A in flight: code %d, fds \"%s\": %s", code, out, e.msg);
+	}
+	pid_t pid = a.pid;
+
+	sbx_launch_abort(&a);
+	waitpid(pid, NULL, 0);
+}
+
 /* ---- StandardOutput= files opened by the launch child (issue #10) ------- */
 
 static int run_files(struct spec *s, struct err *e)
@@ -440,6 +486,7 @@ int main(void)
 {
 	test_launch_async();
 	test_launch_ids();
+	test_launch_inflight_fds();
 	test_launch_stdfile();
 	return t_exit();
 }
