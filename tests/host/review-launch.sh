@@ -161,3 +161,19 @@ elif [ "$rc" = 125 ] && printf '%s' "$err" | grep -qi "user namespace"; then
 else
 	nok review-userdb-uid-outside-userns-map "rc $rc, out $(oneline "$out"): $(oneline "$err")"
 fi
+
+# ---- User=NAME without Group=: the primary group of NAME's own line --------
+# Two passwd lines with one uid (an alias, or a hostile image): "alice" first
+# with gid 0, then "svc" with its own group. User=svc must get svc's group
+# (getpwnam's pw_gid, as systemd and every libc give it), not the group of
+# whichever line has the same uid first: that was gid 0, root's group.
+printf 'root:x:0:0:root:/:/bin/sh\nalice:x:1000:0::/:/bin/sh\nsvc:x:1000:1000::/:/bin/sh\n' >"$root/etc/passwd"
+printf '[Service]\nExecStart=/bin/id -g\nUser=svc\n[Sandbox]\nRootDirectory=%s\nInit=no\n' \
+	"$root" >"$units/pgid.unit"
+spec_gid=$("$SANDBOXCTL" spec --units "$units" pgid 2>/dev/null | grep -m1 '"gid"' | tr -dc 0-9)
+run pgid
+if [ "$rc" = 0 ] && [ "$out" = 1000 ] && [ "$spec_gid" = 1000 ]; then
+	ok review-userdb-primary-group-of-name
+else
+	nok review-userdb-primary-group-of-name "User=svc (svc:x:1000:1000 after alice:x:1000:0): the service ran with gid $(oneline "$out"), sandboxctl spec says $spec_gid (rc $rc: $(oneline "$err"))"
+fi
