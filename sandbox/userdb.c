@@ -294,13 +294,16 @@ int sbx_ids_resolve(const struct spec *s, struct sbx_ids *ids, struct step_fail 
 			}
 			ids->uid = (uid_t)vals[0];
 		}
-		/* With no Group=, the user's own primary group; a numeric user
-		 * with no passwd entry gets its number as gid, not root's. */
+		/* With no Group=, the user's own primary group: a name's from
+		 * its own line (getpwnam's pw_gid; another line with the same
+		 * uid, an alias with gid 0 say, is not this user), a number's
+		 * from the first line with it; a numeric user with no passwd
+		 * entry gets its number as gid, not root's. */
 		if (!s->group_loc.line) {
 			utoa((unsigned long)ids->uid, num, sizeof num);
-			keys[0] = num;
+			keys[0] = s->user_name ? s->user_name : num;
 			sc.n_keys = 1;
-			sc.match = 2;
+			sc.match = s->user_name ? 0 : 2;
 			sc.want = 3;
 			ids->gid = (gid_t)ids->uid;
 			if (db.fd >= 0 && db_scan(&db, &sc) == 0 && found[0])
