@@ -177,3 +177,53 @@ if [ "$rc" = 0 ] && [ "$out" = 1000 ] && [ "$spec_gid" = 1000 ]; then
 else
 	nok review-userdb-primary-group-of-name "User=svc (svc:x:1000:1000 after alice:x:1000:0): the service ran with gid $(oneline "$out"), sandboxctl spec says $spec_gid (rc $rc: $(oneline "$err"))"
 fi
+
+# ---- StandardOutput=append: opened by the launch child, as root, raced -----
+# The output file lies in a folder the unit can write. While the supervisor
+# restarts the unit as fast as it may, a racer swaps the path (rename, so
+# it always names something) between a regular file, a symlink to a host
+# file and a hard link to that host file. The host file must never be
+# written (append: would add the service's line; file: would truncate it).
+if [ -n "${SANDBOXD:-}" ] && [ -x "$SANDBOXD" ]; then
+	sf=$work/sf
+	mkdir -p "$sf/units" "$sf/out/log" "$sf/run" "$sf/host"
+	echo host-target >"$sf/host/target"
+	for kind in append file; do
+		cat >"$sf/units/sf-$kind.unit" <<UNIT
+[Service]
+ExecStart=/bin/echo WRITTEN-$kind
+StandardOutput=$kind:$sf/out/log/out-$kind.log
+Restart=always
+RestartSec=10ms
+RestartMaxSec=20ms
+StartLimitBurst=0
+[Sandbox]
+BindPaths=$sf/out:/out
+Init=no
+UNIT
+	done
+	SANDBOXD_RUN_DIR=$sf/run bash -c 'exec -a sandboxd "$0" --units "$1"' \
+		"$SANDBOXD" "$sf/units" >"$sf/sd.log" 2>&1 &
+	sd=$!
+	for _ in $(seq 1 300); do
+		for kind in append file; do
+			p=$sf/out/log/out-$kind.log
+			: >"$p.reg"; mv -T "$p.reg" "$p"
+			ln -sfn "$sf/host/target" "$p.sym"; mv -T "$p.sym" "$p"
+			ln -f "$sf/host/target" "$p.hard"; mv -T "$p.hard" "$p"
+		done
+	done
+	kill "$sd" 2>/dev/null
+	wait "$sd" 2>/dev/null
+	refused=$(grep -c "refused\|symlink\|hard link" "$sf/sd.log")
+	if [ "$(cat "$sf/host/target")" != host-target ]; then
+		nok review-stdfile-race "the host file behind a swapped output path changed: $(oneline "$(cat "$sf/host/target")")"
+	elif [ "$refused" -lt 5 ]; then
+		nok review-stdfile-race "too few starts met a swapped path ($refused): $(oneline "$(tail -3 "$sf/sd.log")")"
+	else
+		ok review-stdfile-race
+		echo "# review-stdfile-race: $refused starts refused a symlink or hard link"
+	fi
+else
+	skip review-stdfile-race "SANDBOXD is not set"
+fi
