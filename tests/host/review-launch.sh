@@ -227,3 +227,20 @@ UNIT
 else
 	skip review-stdfile-race "SANDBOXD is not set"
 fi
+
+# ---- a group line past 1 KiB (a long member list) --------------------------
+# The loader resolves Group=big from it; the launch child skipped any line
+# past 1 KiB, so the start failed ("not found") while `sandboxctl check`
+# passed. The fields it needs are all in the line's first bytes.
+members=$(for i in $(seq 1 300); do printf 'user%03d,' "$i"; done)
+printf 'root:x:0:0:root:/:/bin/sh\n' >"$root/etc/passwd"
+printf 'root:x:0:\nbig:x:4321:%s\n' "${members%,}" >"$root/etc/group"
+printf '[Service]\nExecStart=/bin/id -g\nGroup=big\n[Sandbox]\nRootDirectory=%s\nInit=no\n' \
+	"$root" >"$units/biggroup.unit"
+run biggroup
+if [ "$rc" = 0 ] && [ "$out" = 4321 ]; then
+	ok review-userdb-long-group-line
+else
+	nok review-userdb-long-group-line "Group=big (a $(wc -c <"$root/etc/group")-byte group file): rc $rc, gid $(oneline "$out"): $(oneline "$err")"
+fi
+printf 'root:x:0:\n' >"$root/etc/group"
