@@ -244,3 +244,20 @@ else
 	nok review-userdb-long-group-line "Group=big (a $(wc -c <"$root/etc/group")-byte group file): rc $rc, gid $(oneline "$out"): $(oneline "$err")"
 fi
 printf 'root:x:0:\n' >"$root/etc/group"
+
+# The loader (`sandboxctl check`, `spec`, and the load of `sandboxctl run`)
+# read the uid with strtoul, which takes blanks and a sign: "-1" was
+# (uid_t)-1 and " 0" uid 0, where the launch child finds no entry.
+for uid in -1 ' 0' +0; do
+	case $uid in -1) label=minus-one ;; ' 0') label=blank-zero ;; *) label=plus-zero ;; esac
+	printf 'root:x:0:0:root:/:/bin/sh\nsvc:x:%s:100::/:/bin/sh\n' "$uid" >"$root/etc/passwd"
+	printf '[Service]\nExecStart=/bin/id -u\nUser=svc\n[Sandbox]\nRootDirectory=%s\nInit=no\n' \
+		"$root" >"$units/sign.unit"
+	msg=$("$SANDBOXCTL" check "$units/sign.unit" 2>&1)
+	crc=$?
+	if [ "$crc" != 0 ] && printf '%s' "$msg" | grep -q 'unknown user "svc"'; then
+		ok "review-loader-uid-sign-blank-$label"
+	else
+		nok "review-loader-uid-sign-blank-$label" "passwd uid '$uid' for User=svc: check rc $crc: $(oneline "$msg")"
+	fi
+done
