@@ -93,7 +93,12 @@ static void db_lookup(const struct db *db, const struct strset *keys, int match_
 			char *end;
 			unsigned long v = strtoul(f[want], &end, 10);
 
-			if (end != f[want] && end == f[want] + flen[want]) {
+			/* digits only (strtoul takes a sign and blanks: "-1"),
+			 * and a valid id: (uid_t)-1 is "unchanged" to
+			 * setresuid(2), 2^32 and up are cut to 32 bits (2^32 is
+			 * uid 0); a numeric User= refuses them too */
+			if (end != f[want] && end == f[want] + flen[want] &&
+			    f[want][0] >= '0' && f[want][0] <= '9' && v < 4294967295ul) {
 				out[i] = v;
 				found[i] = true;
 			}
@@ -142,11 +147,17 @@ int ids_resolve(struct spec *s, struct diag *d)
 		else
 			s->uid = (uid_t)v;
 	}
-	/* With no Group=, the user's own primary group; a numeric user with no
-	 * passwd entry gets the same number as gid rather than root's group. */
+	/* With no Group=, the user's own primary group: a name's from its own
+	 * line (not from another line with the same uid), a number's from the
+	 * first line with it; a numeric user with no passwd entry gets the
+	 * same number as gid rather than root's group. */
 	if (!s->group_loc.line) {
 		snprintf(num, sizeof num, "%lu", (unsigned long)s->uid);
-		s->gid = db_lookup_one(&passwd, num, 2, 3, &v) == 0 ? (gid_t)v : (gid_t)s->uid;
+		if (s->user_name)
+			s->gid = db_lookup_one(&passwd, s->user_name, 0, 3, &v) == 0 ? (gid_t)v
+										  : (gid_t)s->uid;
+		else
+			s->gid = db_lookup_one(&passwd, num, 2, 3, &v) == 0 ? (gid_t)v : (gid_t)s->uid;
 	}
 	if (s->group_name || s->supp_group_names.n)
 		db_load(&group, s, "etc/group");

@@ -11,7 +11,7 @@
 #include "../rootfs/mountapi.h"
 
 #define DB_MAX (4u << 20)      /* as config/ids.c: larger is refused */
-#define DB_LINE_MAX 1024       /* a longer line is skipped */
+#define DB_LINE_MAX 1024       /* of a longer line, the fields in these */
 
 /* The message of a failure (f->path), and the streaming buffers: .bss of
  * the child's copy. */
@@ -133,19 +133,24 @@ static bool field_is(const struct fields *x, int i, const char *s)
 	return x->n > i && strlen(s) == x->len[i] && memcmp(x->f[i], s, x->len[i]) == 0;
 }
 
-/* Field i as a number, whole. */
+/* Field i as a number, whole, and a valid id: below 4294967295, which is
+ * (uid_t)-1, "leave it unchanged" to setresuid(2) (the launch child's
+ * uid 0 would stay), as a numeric User= refuses it; 2^32 and up would be
+ * cut to 32 bits (4294967296 is 0). A line with any other is no entry. */
 static bool field_num(const struct fields *x, int i, unsigned long *v)
 {
-	unsigned long n = 0;
+	unsigned long long n = 0;
 
 	if (x->n <= i || x->len[i] == 0 || x->len[i] > 10)
 		return false;
 	for (size_t k = 0; k < x->len[i]; k++) {
 		if (x->f[i][k] < '0' || x->f[i][k] > '9')
 			return false;
-		n = n * 10 + (unsigned long)(x->f[i][k] - '0');
+		n = n * 10 + (unsigned long long)(x->f[i][k] - '0');
 	}
-	*v = n;
+	if (n >= 4294967295ull)
+		return false;
+	*v = (unsigned long)n;
 	return true;
 }
 
@@ -160,7 +165,11 @@ struct scan {
 	size_t left;
 };
 
-static void scan_line(struct scan *sc, const char *l, size_t len)
+/* whole: l is the line's every byte; else only its first DB_LINE_MAX,
+ * and a field counts only when its ':' is among them (a long GECOS or
+ * member list after the fields we read is no reason to skip the line:
+ * config/ids.c, `sandboxctl check`, reads it, and the two must agree). */
+static void scan_line(struct scan *sc, const char *l, size_t len, bool whole)
 {
 	struct fields x = { .f = { l }, .n = 0 };
 	unsigned long v;
@@ -168,7 +177,7 @@ static void scan_line(struct scan *sc, const char *l, size_t len)
 	if (len == 0 || l[0] == '#')
 		return;
 	for (const char *c = l; x.n < 4 && c <= l + len; c++) {
-		if (c == l + len || *c == ':') {
+		if ((c == l + len && whole) || (c < l + len && *c == ':')) {
 			x.len[x.n] = (size_t)(c - x.f[x.n]);
 			if (++x.n < 4)
 				x.f[x.n] = c + 1;
@@ -207,21 +216,27 @@ static int db_scan(const struct db *db, struct scan *sc)
 			return -1;
 		}
 		for (ssize_t i = 0; i < n && sc->left; i++) {
+			if (chunk[i] == '\0') {
+				/* the loader reads the file as a C string: a
+				 * NUL ends its line and the file */
+				if (ll)
+					scan_line(sc, line, ll, !skip);
+				return 0;
+			}
 			if (chunk[i] != '\n') {
 				if (ll < sizeof line)
 					line[ll++] = chunk[i];
 				else
-					skip = true;
+					skip = true;   /* past DB_LINE_MAX: not whole */
 				continue;
 			}
-			if (!skip)
-				scan_line(sc, line, ll);
+			scan_line(sc, line, ll, !skip);
 			ll = 0;
 			skip = false;
 		}
 	}
-	if (sc->left && ll && !skip)
-		scan_line(sc, line, ll);
+	if (sc->left && ll)
+		scan_line(sc, line, ll, !skip);
 	return 0;
 }
 
@@ -280,13 +295,16 @@ int sbx_ids_resolve(const struct spec *s, struct sbx_ids *ids, struct step_fail 
 			}
 			ids->uid = (uid_t)vals[0];
 		}
-		/* With no Group=, the user's own primary group; a numeric user
-		 * with no passwd entry gets its number as gid, not root's. */
+		/* With no Group=, the user's own primary group: a name's from
+		 * its own line (getpwnam's pw_gid; another line with the same
+		 * uid, an alias with gid 0 say, is not this user), a number's
+		 * from the first line with it; a numeric user with no passwd
+		 * entry gets its number as gid, not root's. */
 		if (!s->group_loc.line) {
 			utoa((unsigned long)ids->uid, num, sizeof num);
-			keys[0] = num;
+			keys[0] = s->user_name ? s->user_name : num;
 			sc.n_keys = 1;
-			sc.match = 2;
+			sc.match = s->user_name ? 0 : 2;
 			sc.want = 3;
 			ids->gid = (gid_t)ids->uid;
 			if (db.fd >= 0 && db_scan(&db, &sc) == 0 && found[0])

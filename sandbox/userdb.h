@@ -25,8 +25,9 @@ struct sbx_ids {
 
 /* From s's numbers (what the loader resolved, or the numeric values) and
  * names. The rules are config/ids.c's: User=NAME is looked up in passwd;
- * without Group=, the gid is that of the first passwd line with the uid
- * (or the uid itself when there is none); Group= and named supplementary
+ * without Group=, the gid is that of NAME's line (of a numeric User=, that
+ * of the first passwd line with the uid; the uid itself when there is
+ * none); Group= and named supplementary
  * groups in group; the first matching line wins. -1 with f = ("user",
  * "redis: not found in /srv/x/etc/passwd", 0), or ("user", "redis:
  * /srv/x/etc/passwd", errno) when the file cannot be read. f's path lives

@@ -11,6 +11,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -332,6 +333,106 @@ static void test_launch_ids(void)
 	rmdir(root);
 }
 
+/* ---- several launches in flight: one's fds never reach another's service */
+
+/* (no pipeline: the shell would hold its pipe while ls looks.)
+ * A hangs in its setup, holding its launch socket, its pidfd and the
+ * read end of its stdout pipe in this process; B's service (with and
+ * without the Init= reaper in front of it) must have 0 1 2 and nothing
+ * else, whatever this process held when B was cloned. */
+static void test_launch_inflight_fds(void)
+{
+	static const char *fds[] = { "/bin/sh", "-c", "ls /proc/$$/fd; exit 0",
+				     NULL };
+	struct sbx_launch_opts o = SBX_LAUNCH_OPTS_INIT;
+	struct sbx_launch a;
+	struct spec s;
+	struct err e = { 0 };
+	char out[256];
+	int code;
+
+	if (geteuid() != 0 || access("/bin/sh", X_OK) < 0) {
+		t_skip("launch-inflight-fds", "not root");
+		return;
+	}
+	o.stdio[0] = SBX_STDIO_NULL;
+	o.stdio[1] = SBX_STDIO_PIPE;
+	base_spec(&s, fds, 3);
+	sbx_child_test_hook = hang_forever;
+	code = sbx_launch_begin(&s, &o, &a, &e);
+	sbx_child_test_hook = NULL;
+	if (code < 0) {
+		t_report("launch-inflight-fds", false, "begin A: %s", e.msg);
+		return;
+	}
+	for (int init = 0; init < 2; init++) {
+		base_spec(&s, fds, 3);
+		s.init = init;
+		code = run_out(&s, out, sizeof out, &e);
+		t_report(init ? "launch-inflight-fds-reaper" : "launch-inflight-fds",
+			 code == 0 && strcmp(out, "0\n1\n2\n") == 0,
+			 "B's service with A in flight: code %d, fds \"%s\": %s", code, out, e.msg);
+	}
+	pid_t pid = a.pid;
+
+	sbx_launch_abort(&a);
+	waitpid(pid, NULL, 0);
+}
+
+/* A short record on the report socket (fd 3 in the child), then nothing:
+ * no child of ours writes one, so end() kills it and says so; the caller
+ * still reaps it. */
+static void partial_report(void)
+{
+	send(3, "xx", 2, MSG_NOSIGNAL);
+	for (;;)
+		pause();
+}
+
+static void test_launch_partial_report(void)
+{
+	static const char *t[] = { "/bin/true", NULL };
+	struct sbx_launch_opts o = SBX_LAUNCH_OPTS_INIT;
+	struct sbx_launch l;
+	struct sbx_child c;
+	struct spec s;
+	struct err e = { 0 };
+	int rc = 1, st = 0;
+
+	if (geteuid() != 0) {
+		t_skip("launch-partial-report", "not root");
+		return;
+	}
+	o.stdio[0] = SBX_STDIO_NULL;
+	base_spec(&s, t, 1);
+	sbx_child_test_hook = partial_report;
+	rc = sbx_launch_begin(&s, &o, &l, &e);
+	sbx_child_test_hook = NULL;
+	if (rc < 0) {
+		t_report("launch-partial-report", false, "begin: %s", e.msg);
+		return;
+	}
+	rc = 1;
+	for (int i = 0; i < 100 && rc == 1; i++)
+		if (readable(&l, 100))
+			rc = sbx_launch_end(&l, &c, &e);
+	if (rc == 1) {
+		pid_t pid = l.pid;
+
+		sbx_launch_abort(&l);
+		waitpid(pid, NULL, 0);
+		t_report("launch-partial-report", false, "no report within 10 s");
+		return;
+	}
+	t_report("launch-partial-report", rc == -1 && e.errnum == EPROTO &&
+		 c.exit_code == SBX_EXIT_SETUP && l.sock == -1, "rc %d errno %d code %d: %s", rc,
+		 e.errnum, c.exit_code, e.msg);
+	waitpid(c.pid, &st, 0);
+	t_report("launch-partial-report-killed", WIFSIGNALED(st) && WTERMSIG(st) == SIGKILL,
+		 "the child ended with status 0x%x", st);
+	close(c.pidfd);
+}
+
 /* ---- StandardOutput= files opened by the launch child (issue #10) ------- */
 
 static int run_files(struct spec *s, struct err *e)
@@ -440,6 +541,8 @@ int main(void)
 {
 	test_launch_async();
 	test_launch_ids();
+	test_launch_inflight_fds();
+	test_launch_partial_report();
 	test_launch_stdfile();
 	return t_exit();
 }
