@@ -372,6 +372,34 @@ static void test_setup(void)
 	CHECK_INT("cleanup: no start before the cgroup is gone", u->state, SVC_CLEANUP);
 	fsm_raise(&fsm, u, EV_CGROUP_EMPTY);
 	CHECK_INT("cleanup: then starts", u->state, SVC_STARTING);
+
+	/* review-pid1: the unit ended by itself (exit 0, no restart by its
+	 * policy) and its cgroup empties later (a process of it in D state,
+	 * or just dying): `sandboxctl start` then says "will start once
+	 * stopped"; it must, as after a stop */
+	reset();
+	F.cgroup_slow = true;
+	fsm_raise(&fsm, u, EV_START);
+	fsm_raise(&fsm, u, EV_LAUNCH_OK);
+	u->last.reason = REASON_EXITED;
+	u->last.code = 0;
+	fsm_raise(&fsm, u, EV_MAIN_EXITED);
+	CHECK_INT("cleanup-own-end: waits for the cgroup", u->state, SVC_CLEANUP);
+	fsm_raise(&fsm, u, EV_START);
+	fsm_raise(&fsm, u, EV_CGROUP_EMPTY);
+	CHECK_INT("cleanup-own-end: a start asked meanwhile is kept", u->state, SVC_STARTING);
+	/* and a stop after it wins */
+	reset();
+	F.cgroup_slow = true;
+	fsm_raise(&fsm, u, EV_START);
+	fsm_raise(&fsm, u, EV_LAUNCH_OK);
+	u->last.reason = REASON_EXITED;
+	u->last.code = 0;
+	fsm_raise(&fsm, u, EV_MAIN_EXITED);
+	fsm_raise(&fsm, u, EV_START);
+	fsm_raise(&fsm, u, EV_STOP);
+	fsm_raise(&fsm, u, EV_CGROUP_EMPTY);
+	CHECK_INT("cleanup-own-end: a stop after the start wins", u->state, SVC_INACTIVE);
 }
 
 static void test_requires(void)
