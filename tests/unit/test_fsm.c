@@ -35,7 +35,7 @@ static void test_table(void)
 	row("row: stopping x timer kills hard", SVC_STOPPING, EV_TIMER, A_KILL_HARD, FSM_KEEP);
 	row("row: cleanup x cgroup-empty decides", SVC_CLEANUP, EV_CGROUP_EMPTY, A_DECIDE, FSM_BY_ACTION);
 	row("row: cleanup x timer bounds the wait", SVC_CLEANUP, EV_TIMER, A_CLEANUP_TIMER, FSM_KEEP);
-	row("row: cleanup x start is only noted", SVC_CLEANUP, EV_START, A_NONE, FSM_KEEP);
+	row("row: cleanup x start is kept for later", SVC_CLEANUP, EV_START, A_START_LATER, FSM_KEEP);
 	row("row: backoff x timer waits for deps again", SVC_BACKOFF, EV_TIMER, A_BACKOFF_DONE,
 	    SVC_WAITING);
 	row("row: failed x reset-failed", SVC_FAILED, EV_RESET_FAILED, A_WANT, SVC_INACTIVE);
@@ -175,11 +175,13 @@ static int fake_act(struct fsm *f, struct svc *s, enum fsm_action a, enum svc_ev
 	case A_DECIDE: {
 		struct policy_end in = { .last = &s->last, .restart = RESTART_ON_FAILURE,
 					 .want_up = s->want_up, .stop_requested = s->stop_requested,
+					 .start_asked = s->start_asked,
 					 .dep_failed = s->failed_dep[0] != '\0' };
 		enum policy_verdict v = policy_after_end(&in);
 
 		note(s, "decide");
 		s->stop_requested = false;
+		s->start_asked = false;
 		s->failed_dep[0] = '\0';
 		switch (v) {
 		case PV_BACKOFF:
@@ -209,6 +211,9 @@ static int fake_act(struct fsm *f, struct svc *s, enum fsm_action a, enum svc_ev
 		break;
 	case A_BACKOFF_DONE:
 		note(s, "backoff-done");
+		break;
+	case A_START_LATER:
+		s->start_asked = true;
 		break;
 	default:
 		break;
