@@ -105,7 +105,10 @@ void deps_mark_needed(struct sup *sv)
 	for (size_t i = 0; i < sv->n; i++) {
 		const struct svc *o = sv->svcs[i];
 
-		if (!o->spec || !o->pid)
+		/* a launch in flight has a process too, but sup_stop_all()
+		 * aborts it in the same pass, and that abort is no unit reap
+		 * that would call it again: its dependencies must not wait */
+		if (!o->spec || !o->pid || o->state == SVC_STARTING)
 			continue;
 		for (int l = 0; l < 2; l++) {
 			const struct strv *list = l ? &o->spec->requires : &o->spec->after;

@@ -50,6 +50,10 @@ static const struct row table[SVC_STATE_COUNT][EV_COUNT] = {
 	[SVC_CLEANUP] = {
 		[EV_CGROUP_EMPTY] = { A_DECIDE, BY },  /* BACKOFF, WAITING, EXITED, INACTIVE, FAILED */
 		[EV_TIMER]        = { A_CLEANUP_TIMER, 0 },
+		/* the end may be the unit's own (no stop asked): the start
+		 * must outlive the restart policy's verdict on that end */
+		[EV_START]        = { A_START_LATER, 0 },
+		[EV_RESTART]      = { A_START_LATER, 0 },
 	},
 	[SVC_BACKOFF] = {
 		[EV_TIMER]        = { A_BACKOFF_DONE, TO(SVC_WAITING) },

@@ -31,6 +31,7 @@ enum fsm_action {
 	A_DISARM,        /* cancel the pending timer */
 	A_DEP_FAILED,    /* record the failed Requires= unit */
 	A_BACKOFF_DONE,  /* RestartSec passed: start again (no limit reset) */
+	A_START_LATER,   /* a start while the cgroup empties: start once it is gone */
 	A_COUNT
 };
 

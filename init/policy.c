@@ -66,7 +66,7 @@ enum policy_verdict policy_after_end(const struct policy_end *in)
 		return PV_INACTIVE;
 	if (in->dep_failed)
 		return PV_DEP_FAILED;
-	if (in->stop_requested || !in->want_up)
+	if (in->stop_requested || in->start_asked || !in->want_up)
 		return in->want_up && !in->stopping_all ? PV_START : PV_INACTIVE;
 	if (x->reason == REASON_OOM_KILLED && in->oom == OOM_REBOOT)
 		return PV_REBOOT;

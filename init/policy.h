@@ -34,6 +34,7 @@ struct policy_end {
 	bool oneshot;
 	bool want_up;          /* the goal now */
 	bool stop_requested;   /* we sent KillSignal (stop, restart, reload) */
+	bool start_asked;      /* a start came while its cgroup emptied */
 	bool dep_failed;       /* stopped because a Requires= unit failed */
 	bool removed;          /* reload dropped it */
 	bool stopping_all;     /* shutdown */

@@ -486,6 +486,7 @@ static int decide(struct sup *sv, struct svc *s)
 		.oneshot = sp && sp->type == SERVICE_ONESHOT,
 		.want_up = s->want_up,
 		.stop_requested = s->stop_requested,
+		.start_asked = s->start_asked,
 		.dep_failed = s->failed_dep[0] != '\0',
 		.removed = s->removed,
 		.stopping_all = sv->stopping_all,
@@ -494,6 +495,7 @@ static int decide(struct sup *sv, struct svc *s)
 	int next = SVC_FAILED;
 
 	s->stop_requested = false;
+	s->start_asked = false;
 	switch (v) {
 	case PV_INACTIVE:
 		next = SVC_INACTIVE;
@@ -594,6 +596,9 @@ static int act(struct fsm *f, struct svc *s, enum fsm_action a, enum svc_event e
 		s->failed_dep[0] = '\0';
 		break;
 	case A_BACKOFF_DONE:
+		break;
+	case A_START_LATER:
+		s->start_asked = true;
 		break;
 	}
 	return FSM_KEEP;

@@ -121,6 +121,7 @@ struct svc {
 	unsigned cleanup_rounds;       /* deadlines passed while the cgroup empties */
 	bool want_up;                  /* the goal: running (start) or not (stop) */
 	bool stop_requested;           /* we sent KillSignal: its end is no failure */
+	bool start_asked;              /* started while in cleanup: start again once down */
 	bool mark;                     /* scratch for reload */
 	bool needed;                   /* scratch for shutdown: a unit with a process depends on it */
 	bool config_written;           /* RUN_DIR/units/NAME/config.json is the spec's */

@@ -23,6 +23,8 @@
  *   probe sock [--euid N] [--repeat N] PATH DATA
  *                              one request on a unix stream socket, reply printed
  *   probe fuse-hang DIR        mount a FUSE file system on DIR that never answers
+ *   probe fuse-stall DIR       the same, but it answers FUSE_INIT and takes every
+ *                              request unanswered: the caller sleeps unkillably
  *                              (a hung FUSE or NFS server): every lookup under DIR
  *                              blocks until this process dies (its end of
  *                              /dev/fuse closes and the kernel aborts the mount)
@@ -57,6 +59,7 @@
 #include <termios.h>
 #include <time.h>
 #include <unistd.h>
+#include <linux/fuse.h>
 
 #define MIB (1024L * 1024L)
 
@@ -152,7 +155,8 @@ static int usage(void)
 		"  ns clone|clone-vfork|clone3|thread-clone|i386-clone|unshare|setns|\n"
 		"     setns-pidfd|setns-any mnt|cgroup|uts|ipc|user|pid|net|time[+...]\n"
 		"  sock [--euid N] [--repeat N] PATH DATA\n"
-		"  fuse-hang DIR\n";
+		"  fuse-hang DIR\n"
+		"  fuse-stall DIR\n";
 
 	if (write(STDERR_FILENO, text, sizeof(text) - 1) < 0)
 		return 2;
@@ -770,6 +774,63 @@ static int do_fuse_hang(const char *dir)
 		return 1;
 	}
 	out("fuse-hang: mounted %s\n", dir);
+	sleep_forever();
+	return 0;
+}
+
+/* A FUSE server that answers FUSE_INIT and then reads every request and
+ * answers none: a request it took is past the point where a fatal signal
+ * could withdraw it (fs/fuse/dev.c request_wait_answer), so whoever made
+ * it sleeps uninterruptibly (D state) and SIGKILL does not end it, as on
+ * an NFS or FUSE server that hangs mid-request. Prints "fuse-stall:
+ * mounted DIR"; the kernel aborts the connection when we die, and the
+ * sleepers get ENOTCONN. */
+static int do_fuse_stall(const char *dir)
+{
+	static char buf[1 << 17];
+	char opts[128];
+	int fd = open("/dev/fuse", O_RDWR | O_CLOEXEC);
+
+	if (fd < 0) {
+		out("fuse-stall: open /dev/fuse: %s\n", ename(errno));
+		return 1;
+	}
+	snprintf(opts, sizeof(opts), "fd=%d,rootmode=40000,user_id=0,group_id=0", fd);
+	if (mount("probe-stall", dir, "fuse", MS_NOSUID | MS_NODEV, opts) < 0) {
+		out("fuse-stall: mount %s: %s\n", dir, ename(errno));
+		return 1;
+	}
+	out("fuse-stall: mounted %s\n", dir);
+	for (;;) {
+		ssize_t n = read(fd, buf, sizeof buf);
+		struct fuse_in_header *in = (struct fuse_in_header *)buf;
+
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < (ssize_t)sizeof *in)
+			break;
+		if (in->opcode == FUSE_INIT) {
+			struct {
+				struct fuse_out_header h;
+				struct fuse_init_out o;
+			} r;
+
+			memset(&r, 0, sizeof r);
+			r.h.len = sizeof r;
+			r.h.unique = in->unique;
+			r.o.major = FUSE_KERNEL_VERSION;
+			r.o.minor = FUSE_KERNEL_MINOR_VERSION;
+			r.o.max_write = 4096;
+			r.o.max_background = 16;
+			r.o.congestion_threshold = 12;
+			if (write(fd, &r, sizeof r) != (ssize_t)sizeof r)
+				out("fuse-stall: init reply: %s\n", ename(errno));
+			else
+				out("fuse-stall: init answered\n");
+		}
+		/* anything else: taken, never answered */
+	}
+	out("fuse-stall: read /dev/fuse: %s\n", ename(errno));
 	sleep_forever();
 	return 0;
 }
@@ -1402,6 +1463,8 @@ int main(int argc, char **argv)
 		return do_sigqueue(argv[2], argv[3], argv[4]);
 	if (argc == 3 && strcmp(verb, "fuse-hang") == 0)
 		return do_fuse_hang(argv[2]);
+	if (argc == 3 && strcmp(verb, "fuse-stall") == 0)
+		return do_fuse_stall(argv[2]);
 	if (argc >= 4 && strcmp(verb, "sock") == 0)
 		return do_sock(argc, argv);
 	return usage();

@@ -35,7 +35,7 @@ static void test_table(void)
 	row("row: stopping x timer kills hard", SVC_STOPPING, EV_TIMER, A_KILL_HARD, FSM_KEEP);
 	row("row: cleanup x cgroup-empty decides", SVC_CLEANUP, EV_CGROUP_EMPTY, A_DECIDE, FSM_BY_ACTION);
 	row("row: cleanup x timer bounds the wait", SVC_CLEANUP, EV_TIMER, A_CLEANUP_TIMER, FSM_KEEP);
-	row("row: cleanup x start is only noted", SVC_CLEANUP, EV_START, A_NONE, FSM_KEEP);
+	row("row: cleanup x start is kept for later", SVC_CLEANUP, EV_START, A_START_LATER, FSM_KEEP);
 	row("row: backoff x timer waits for deps again", SVC_BACKOFF, EV_TIMER, A_BACKOFF_DONE,
 	    SVC_WAITING);
 	row("row: failed x reset-failed", SVC_FAILED, EV_RESET_FAILED, A_WANT, SVC_INACTIVE);
@@ -175,11 +175,13 @@ static int fake_act(struct fsm *f, struct svc *s, enum fsm_action a, enum svc_ev
 	case A_DECIDE: {
 		struct policy_end in = { .last = &s->last, .restart = RESTART_ON_FAILURE,
 					 .want_up = s->want_up, .stop_requested = s->stop_requested,
+					 .start_asked = s->start_asked,
 					 .dep_failed = s->failed_dep[0] != '\0' };
 		enum policy_verdict v = policy_after_end(&in);
 
 		note(s, "decide");
 		s->stop_requested = false;
+		s->start_asked = false;
 		s->failed_dep[0] = '\0';
 		switch (v) {
 		case PV_BACKOFF:
@@ -209,6 +211,9 @@ static int fake_act(struct fsm *f, struct svc *s, enum fsm_action a, enum svc_ev
 		break;
 	case A_BACKOFF_DONE:
 		note(s, "backoff-done");
+		break;
+	case A_START_LATER:
+		s->start_asked = true;
 		break;
 	default:
 		break;
@@ -372,6 +377,34 @@ static void test_setup(void)
 	CHECK_INT("cleanup: no start before the cgroup is gone", u->state, SVC_CLEANUP);
 	fsm_raise(&fsm, u, EV_CGROUP_EMPTY);
 	CHECK_INT("cleanup: then starts", u->state, SVC_STARTING);
+
+	/* review-pid1: the unit ended by itself (exit 0, no restart by its
+	 * policy) and its cgroup empties later (a process of it in D state,
+	 * or just dying): `sandboxctl start` then says "will start once
+	 * stopped"; it must, as after a stop */
+	reset();
+	F.cgroup_slow = true;
+	fsm_raise(&fsm, u, EV_START);
+	fsm_raise(&fsm, u, EV_LAUNCH_OK);
+	u->last.reason = REASON_EXITED;
+	u->last.code = 0;
+	fsm_raise(&fsm, u, EV_MAIN_EXITED);
+	CHECK_INT("cleanup-own-end: waits for the cgroup", u->state, SVC_CLEANUP);
+	fsm_raise(&fsm, u, EV_START);
+	fsm_raise(&fsm, u, EV_CGROUP_EMPTY);
+	CHECK_INT("cleanup-own-end: a start asked meanwhile is kept", u->state, SVC_STARTING);
+	/* and a stop after it wins */
+	reset();
+	F.cgroup_slow = true;
+	fsm_raise(&fsm, u, EV_START);
+	fsm_raise(&fsm, u, EV_LAUNCH_OK);
+	u->last.reason = REASON_EXITED;
+	u->last.code = 0;
+	fsm_raise(&fsm, u, EV_MAIN_EXITED);
+	fsm_raise(&fsm, u, EV_START);
+	fsm_raise(&fsm, u, EV_STOP);
+	fsm_raise(&fsm, u, EV_CGROUP_EMPTY);
+	CHECK_INT("cleanup-own-end: a stop after the start wins", u->state, SVC_INACTIVE);
 }
 
 static void test_requires(void)
