@@ -49,12 +49,11 @@ int strv_push(struct arena *a, struct strv *sv, const char *s)
 {
 	if (sv->n + 1 >= sv->cap) {
 		size_t cap = sv->cap ? sv->cap * 2 : 8;
-		const char **v = arena_alloc(a, cap * sizeof *v);
+		/* in place while the vector is the arena's newest block */
+		const char **v = arena_realloc(a, sv->v, sv->cap * sizeof *v, cap * sizeof *v);
 
 		if (!v)
 			return -1;
-		if (sv->n)
-			memcpy(v, sv->v, sv->n * sizeof *v);
 		sv->v = v;
 		sv->cap = cap;
 	}

@@ -1,11 +1,21 @@
 /* A byte ring of records: header (ts_ms, seq, len, stream) then the text.
  * Records may wrap around the end of the ring, so every byte of it holds
- * log text; readers copy a wrapped record into a line buffer first. */
+ * log text; readers copy a wrapped record into a line buffer first.
+ *
+ * Memory: PID 1 keeps one log per unit, and most units are quiet. The ring
+ * is an anonymous private mapping made when the first line is stored, so
+ * a unit that never writes costs no page, and one that wrote a few lines
+ * costs the pages those lines reached (the kernel backs a page when it is
+ * first written). A partial line is kept in a small malloc'ed buffer that
+ * grows up to LOG_LINE_MAX and is freed when its newline arrives; complete
+ * lines are stored straight from the bytes read. */
 #include "logbuf.h"
 
-#include <errno.h>
+#include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
+#include <unistd.h>
 
 #include "config.h"
 
@@ -21,6 +31,8 @@ struct rec {
 	uint8_t stream;
 };
 
+#define PARTIAL_MIN 64   /* first size of a partial line's buffer */
+
 int logbuf_init(struct logbuf *lb, size_t size)
 {
 	memset(lb, 0, sizeof *lb);
@@ -30,20 +42,49 @@ int logbuf_init(struct logbuf *lb, size_t size)
 	 * true, which logbuf_tail() relies on */
 	if (size < HDR_SIZE + LOG_LINE_MAX)
 		size = HDR_SIZE + LOG_LINE_MAX;
-	lb->ring = malloc(size);
-	if (!lb->ring) {
-		errno = ENOMEM;
-		return -1;
-	}
 	lb->size = size;
 	return 0;
 }
 
+static size_t map_len(size_t size)
+{
+	long page = sysconf(_SC_PAGESIZE);
+	size_t p = page > 0 ? (size_t)page : 4096;
+
+	return (size + p - 1) / p * p;
+}
+
 void logbuf_free(struct logbuf *lb)
 {
-	free(lb->ring);
+	if (lb->ring)
+		munmap(lb->ring, map_len(lb->size));
+	for (int i = 0; i < 2; i++) {
+		free(lb->partial[i]);
+		lb->partial[i] = NULL;
+		lb->partial_len[i] = lb->partial_cap[i] = 0;
+	}
 	lb->ring = NULL;
 	lb->size = lb->head = lb->used = 0;
+}
+
+/* Map the ring at its first line. MAP_NORESERVE: the pages are backed
+ * as lines reach them, and a unit's log must not count against the
+ * commit limit for pages it may never fill. A failed mapping drops this
+ * line (counted) and is tried again at the next. */
+static bool ring_ready(struct logbuf *lb)
+{
+	void *p;
+
+	if (lb->ring)
+		return true;
+	if (!lb->size)
+		return false;   /* freed */
+	p = mmap(NULL, map_len(lb->size), PROT_READ | PROT_WRITE,
+		 MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+	if (p == MAP_FAILED)
+		return false;
+	lb->ring = p;
+	return true;
 }
 
 static size_t wrap(const struct logbuf *lb, size_t off)
@@ -95,7 +136,7 @@ static void store(struct logbuf *lb, int stream, const char *text, size_t len, i
 	unsigned char h[HDR_SIZE];
 	uint16_t len16 = (uint16_t)len;
 
-	if (!lb->ring || need > lb->size) {
+	if (need > lb->size || !ring_ready(lb)) {
 		lb->lines_dropped++;
 		return;
 	}
@@ -120,47 +161,98 @@ static int stream_index(int stream)
 	return stream == 2 ? 1 : 0;
 }
 
+static void partial_drop(struct logbuf *lb, int i)
+{
+	free(lb->partial[i]);
+	lb->partial[i] = NULL;
+	lb->partial_len[i] = lb->partial_cap[i] = 0;
+}
+
+/* Append n bytes (partial_len + n <= LOG_LINE_MAX) to stream i's pending
+ * line, growing its buffer by doubling. Out of memory: what is pending and
+ * these bytes are stored as a line of their own, so no byte is lost while
+ * there is a ring to keep it. */
+static void partial_add(struct logbuf *lb, int i, const char *data, size_t n, int64_t now_ms)
+{
+	size_t want = (size_t)lb->partial_len[i] + n;
+
+	if (!lb->size) {
+		/* freed: nothing is kept, so allocate nothing (counted, dropped) */
+		store(lb, i + 1, data, n, now_ms);
+		return;
+	}
+	if (want > lb->partial_cap[i]) {
+		size_t cap = lb->partial_cap[i] ? lb->partial_cap[i] : PARTIAL_MIN;
+		char *p;
+
+		while (cap < want)
+			cap *= 2;
+		if (cap > LOG_LINE_MAX)
+			cap = LOG_LINE_MAX;
+		p = realloc(lb->partial[i], cap);
+		if (!p) {
+			if (lb->partial_len[i])
+				store(lb, i + 1, lb->partial[i], lb->partial_len[i], now_ms);
+			partial_drop(lb, i);
+			store(lb, i + 1, data, n, now_ms);
+			return;
+		}
+		lb->partial[i] = p;
+		lb->partial_cap[i] = (uint16_t)cap;
+	}
+	memcpy(lb->partial[i] + lb->partial_len[i], data, n);
+	lb->partial_len[i] = (uint16_t)want;
+}
+
+/* Store stream i's pending line plus n more bytes as one line, and drop
+ * the buffer. */
+static void partial_finish(struct logbuf *lb, int i, const char *data, size_t n, int64_t now_ms)
+{
+	partial_add(lb, i, data, n, now_ms);
+	if (lb->partial_len[i])   /* 0: partial_add stored it already */
+		store(lb, i + 1, lb->partial[i], lb->partial_len[i], now_ms);
+	partial_drop(lb, i);
+}
+
 void logbuf_feed(struct logbuf *lb, int stream, const char *data, size_t len, int64_t now_ms)
 {
 	int i = stream_index(stream);
-	char *part = lb->partial[i];
-	size_t *plen = &lb->partial_len[i];
 
 	while (len) {
 		const char *nl = memchr(data, '\n', len);
 		size_t seg = nl ? (size_t)(nl - data) : len;
-		size_t room = LOG_LINE_MAX - *plen;
+		size_t room = LOG_LINE_MAX - lb->partial_len[i];
 
 		if (seg > room) {
 			/* a line longer than LOG_LINE_MAX: store what fits as
 			 * one line and go on with the rest as the next */
-			memcpy(part + *plen, data, room);
-			store(lb, i + 1, part, LOG_LINE_MAX, now_ms);
-			*plen = 0;
+			if (lb->partial_len[i])
+				partial_finish(lb, i, data, room, now_ms);
+			else
+				store(lb, i + 1, data, room, now_ms);
 			data += room;
 			len -= room;
 			continue;
 		}
-		memcpy(part + *plen, data, seg);
-		*plen += seg;
-		data += seg;
-		len -= seg;
-		if (nl) {
-			store(lb, i + 1, part, *plen, now_ms);
-			*plen = 0;
-			data++;
-			len--;
+		if (!nl) {
+			partial_add(lb, i, data, seg, now_ms);
+			return;
 		}
+		if (lb->partial_len[i])
+			partial_finish(lb, i, data, seg, now_ms);
+		else
+			store(lb, i + 1, data, seg, now_ms);
+		data += seg + 1;
+		len -= seg + 1;
 	}
 }
 
 void logbuf_flush(struct logbuf *lb, int64_t now_ms)
 {
 	for (int i = 0; i < 2; i++) {
-		if (lb->partial_len[i]) {
+		if (lb->partial_len[i])
 			store(lb, i + 1, lb->partial[i], lb->partial_len[i], now_ms);
-			lb->partial_len[i] = 0;
-		}
+		partial_drop(lb, i);
 	}
 }
 

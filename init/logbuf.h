@@ -1,6 +1,8 @@
-/* A unit's log: timestamped lines in a ring of CONFIG_LOG_BUFFER_KB,
- * allocated once when the unit is created. When full, the oldest lines
- * are evicted and counted, never the newest; PID 1 never blocks on it. */
+/* A unit's log: timestamped lines in a ring of CONFIG_LOG_BUFFER_KB. When
+ * full, the oldest lines are evicted and counted, never the newest; PID 1
+ * never blocks on it. An idle unit's log costs PID 1 this struct alone: the
+ * ring is mapped at the first line and only the pages lines have reached
+ * are resident; a partial line's buffer exists only while one is pending. */
 #ifndef SBX_LOGBUF_H
 #define SBX_LOGBUF_H
 
@@ -10,16 +12,21 @@
 #define LOG_LINE_MAX 1024     /* longer lines are split, the split counted */
 
 struct logbuf {
-	char *ring;               /* NULL: allocation failed, every line dropped */
+	char *ring;               /* NULL until the first line (or its mapping failed) */
 	size_t size, head, used;  /* ring bytes, write offset, bytes in use */
 	uint64_t lines_total;     /* lines ever appended */
 	uint64_t lines_dropped;   /* evicted or not stored */
-	/* partial line per stream (1 stdout, 2 stderr) until its newline */
-	char partial[2][LOG_LINE_MAX];
-	size_t partial_len[2];
+	/* partial line per stream (1 stdout, 2 stderr) until its newline:
+	 * malloc'ed while one is pending, NULL otherwise */
+	char *partial[2];
+	uint16_t partial_len[2], partial_cap[2];
 };
 
+/* Set up an empty log of size ring bytes (0: CONFIG_LOG_BUFFER_KB).
+ * Allocates nothing, so it cannot fail; returns 0. */
 int logbuf_init(struct logbuf *lb, size_t size);
+/* Release the ring and the partial lines; later lines are counted and
+ * dropped (the unit is going away). */
 void logbuf_free(struct logbuf *lb);
 
 /* Bytes read from the unit's stream (1 or 2): complete lines are stored

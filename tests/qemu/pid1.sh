@@ -13,7 +13,7 @@
 #
 # usage: pid1.sh
 # env:   SANDBOXD (default build/sandboxd)   TOP (the source tree)
-#        PID1_TIMEOUT (the whole boot, default 360 s)   QEMU_MEM (MB, default 512)
+#        PID1_TIMEOUT (the whole boot, default 420 s)   QEMU_MEM (MB, default 512)
 #        QEMU_VERBOSE=1 (copy the console to stderr)
 # The whole console is kept in build/pid1/console.log.
 # Software emulation only (TCG, through tests/qemu/boot.sh): never -enable-kvm.
@@ -23,7 +23,7 @@ TOP=${TOP:-$(cd "$(dirname "$0")/../.." && pwd)}
 export TOP
 here=$TOP/tests/qemu
 sandboxd=${SANDBOXD:-$TOP/build/sandboxd}
-timeout=${PID1_TIMEOUT:-360}
+timeout=${PID1_TIMEOUT:-420}
 mem=${QEMU_MEM:-512}
 
 case ${1:-} in

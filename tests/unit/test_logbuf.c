@@ -1,10 +1,12 @@
 /* The unit log ring: order, timestamps, partial lines, splitting,
- * eviction of exactly the oldest lines, followers (since) and tail. */
+ * eviction of exactly the oldest lines, followers (since) and tail; and
+ * what an idle log costs (issue #10: PID 1 keeps one per unit). */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "check.h"
+#include "config.h"
 #include "init/logbuf.h"
 
 #define MAXL 4096
@@ -231,14 +233,113 @@ static void test_no_ring(void)
 	struct logbuf lb;
 
 	logbuf_init(&lb, 4096);
-	logbuf_free(&lb);   /* ring NULL, as after a failed allocation */
+	logbuf_free(&lb);   /* a freed log counts lines and keeps none */
 	feed_str(&lb, 1, "a\nb\nc\n", 1);
 	feed_str(&lb, 2, "d", 1);
+	CHECK("no ring: no partial buffer after free", lb.partial[1] == NULL);
 	logbuf_flush(&lb, 2);
 	CHECK_U64("no ring: lines counted", lb.lines_total, 4);
 	CHECK_U64("no ring: all dropped", lb.lines_dropped, 4);
 	CHECK_INT("no ring: tail empty", tail(&lb, 0), 0);
 	CHECK_INT("no ring: since empty", since(&lb, 0), 0);
+}
+
+/* Nothing allocated until a line or a partial line needs it, and a
+ * partial line's buffer freed with its newline. */
+static void test_lazy(void)
+{
+	struct logbuf lb;
+
+	logbuf_init(&lb, 0);
+	CHECK("lazy: no ring before the first line", lb.ring == NULL);
+	CHECK("lazy: default size", lb.size == (size_t)CONFIG_LOG_BUFFER_KB * 1024);
+	feed_str(&lb, 1, "no newline yet", 1);
+	CHECK("lazy: no ring for a partial line", lb.ring == NULL);
+	CHECK("lazy: partial buffer while pending", lb.partial[0] != NULL && lb.partial[1] == NULL);
+	CHECK("lazy: partial buffer small", lb.partial_cap[0] < LOG_LINE_MAX);
+	feed_str(&lb, 1, ", now\n", 2);
+	CHECK("lazy: partial buffer freed with its newline", lb.partial[0] == NULL);
+	CHECK("lazy: ring made by the first line", lb.ring != NULL);
+	CHECK_INT("lazy: the joined line", tail(&lb, 0), 1);
+	CHECK_STR("lazy: its text", g.text[0], "no newline yet, now");
+	feed_str(&lb, 2, "x", 3);
+	logbuf_flush(&lb, 4);
+	CHECK("lazy: flush frees the partial buffer", lb.partial[1] == NULL);
+	CHECK_INT("lazy: flushed", tail(&lb, 0), 2);
+	logbuf_free(&lb);
+	CHECK("lazy: freed", lb.ring == NULL && lb.partial[0] == NULL && lb.partial[1] == NULL);
+}
+
+/* A partial line that grows past its buffer's doubling steps, fed one
+ * byte at a time, and one that reaches LOG_LINE_MAX that way. */
+static void test_partial_growth(void)
+{
+	struct logbuf lb;
+	char want[LOG_LINE_MAX + 1];
+
+	logbuf_init(&lb, 16384);
+	for (size_t i = 0; i < 700; i++) {
+		want[i] = (char)('a' + i % 26);
+		logbuf_feed(&lb, 2, want + i, 1, 1);
+	}
+	want[700] = '\0';
+	logbuf_feed(&lb, 2, "\n", 1, 2);
+	CHECK_INT("partial growth: one line", tail(&lb, 0), 1);
+	CHECK_STR("partial growth: the bytes in order", g.text[0], want);
+	for (size_t i = 0; i < LOG_LINE_MAX + 5; i++)
+		logbuf_feed(&lb, 1, "z", 1, 3);
+	CHECK_INT("partial growth: LOG_LINE_MAX stored, 5 pending", tail(&lb, 0), 2);
+	CHECK_INT("partial growth: split length", g.n == 2 ? strlen(g.text[1]) : 0, LOG_LINE_MAX);
+	CHECK_INT("partial growth: pending", lb.partial_len[0], 5);
+	logbuf_free(&lb);
+}
+
+/* Anonymous kB of this process, -1 if unknown. */
+static long anon_kb(void)
+{
+	FILE *f = fopen("/proc/self/smaps_rollup", "r");
+	char line[256];
+	long kb = -1;
+
+	if (!f)
+		return -1;
+	while (fgets(line, sizeof line, f))
+		if (sscanf(line, "Anonymous: %ld kB", &kb) == 1)
+			break;
+	fclose(f);
+	return kb;
+}
+
+/* What PID 1 pays per unit for its log: the struct alone while the unit
+ * is idle, and the pages its lines reached once it writes. */
+static void test_idle_cost(void)
+{
+	enum { N = 2000 };
+	static struct logbuf lbs[N];
+	long a0, a1, a2;
+
+	CHECK("idle cost: the struct is small", sizeof(struct logbuf) <= 96);
+	memset(lbs, 0, sizeof lbs);   /* the array's own pages, resident now */
+	a0 = anon_kb();
+	if (a0 < 0) {
+		t_skip("idle cost: idle logs", "no /proc/self/smaps_rollup");
+		t_skip("idle cost: one line each", "no /proc/self/smaps_rollup");
+		return;
+	}
+	for (int i = 0; i < N; i++)
+		logbuf_init(&lbs[i], 65536);
+	a1 = anon_kb();
+	/* main's logbuf_init malloc'ed each ring: 4 kB or more per log */
+	t_report("idle cost: idle logs", a1 - a0 <= 64, "%d idle logs of 64 kB grew Anonymous by %ld kB",
+		 N, a1 - a0);
+	for (int i = 0; i < N; i++)
+		feed_str(&lbs[i], 1, "one short line\n", 1);
+	a2 = anon_kb();
+	t_report("idle cost: one line each", a2 - a1 <= N * 4 + 64,
+		 "one line in each of %d logs grew Anonymous by %ld kB (want <= one page each)",
+		 N, a2 - a1);
+	for (int i = 0; i < N; i++)
+		logbuf_free(&lbs[i]);
 }
 
 int main(void)
@@ -249,5 +350,8 @@ int main(void)
 	test_flood();
 	test_since_tail();
 	test_no_ring();
+	test_lazy();
+	test_partial_growth();
+	test_idle_cost();
 	return t_exit();
 }
