@@ -453,12 +453,21 @@ size_t sf_log_line_len(const struct log_line *l)
 
 void sf_log_line(struct sf_buf *b, const struct log_line *l)
 {
-	char line[TS_LEN + 2 + 4 * LOG_LINE_MAX + 1];
-	char ts[40];
+	/* the lines of one read share their time: formatted once */
+	static int64_t ts_ms = INT64_MIN;
+	static char ts[40];
+	static size_t ts_len;
+	char line[sizeof ts + 4 * LOG_LINE_MAX + 1];
 	size_t k;
 
-	sf_iso8601(ts, sizeof ts, l->ts_ms, true);
-	k = (size_t)snprintf(line, sizeof line, "%s ", ts);
+	if (l->ts_ms != ts_ms || !ts_len) {
+		sf_iso8601(ts, sizeof ts - 1, l->ts_ms, true);
+		ts_len = strlen(ts);
+		ts[ts_len++] = ' ';
+		ts_ms = l->ts_ms;
+	}
+	memcpy(line, ts, ts_len);
+	k = ts_len;
 	if (l->len <= LOG_LINE_MAX) {
 		k += sf_escape(l->text, l->len, line + k);
 		line[k++] = '\n';

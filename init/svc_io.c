@@ -65,23 +65,27 @@ static bool drain(struct sup *sv, struct svc *s, int stream)
 	int fd = stream == 1 ? s->out_fd : s->err_fd;
 	char buf[READ_CHUNK];
 	size_t budget = READ_BUDGET;
+	bool more = true, got = false;
 
 	while (fd >= 0 && budget) {
 		ssize_t n = read(fd, buf, sizeof buf);
 
 		if (n < 0 && errno == EINTR)
 			continue;
-		if (n < 0)
-			return errno == EAGAIN;
-		if (n == 0)
-			return false;
+		if (n <= 0) {
+			more = n < 0 && errno == EAGAIN;
+			break;
+		}
 		logbuf_feed(&s->log, stream, buf, (size_t)n, clock_real_ms());
 		if (s->spec)
 			tee_output(s, stream, buf, (size_t)n);
-		control_log_appended(sv, s);
+		got = true;
 		budget -= (size_t)n < budget ? (size_t)n : budget;
 	}
-	return true;
+	/* followers once per wake-up, not once per read */
+	if (got)
+		control_log_appended(sv, s);
+	return more;
 }
 
 static void on_output(struct loop_watch *w, uint32_t events)
