@@ -144,13 +144,19 @@ void control_reply_send(struct conn *c)
 	control_flush(c);
 }
 
+/* A message line by line, escaped: it may quote unit files (reload's
+ * errors name rejected files and values), and none of their bytes may
+ * reach the administrator's terminal raw. */
 static void put_msg(struct sf_buf *b, const char *msg)
 {
-	size_t n = strlen(msg);
+	while (*msg) {
+		const char *nl = strchr(msg, '\n');
+		size_t n = nl ? (size_t)(nl - msg) : strlen(msg);
 
-	sf_buf_add(b, msg, n);
-	if (n && msg[n - 1] != '\n')
+		sf_buf_add_escaped(b, msg, n);
 		sf_buf_puts(b, "\n");
+		msg += nl ? n + 1 : n;
+	}
 }
 
 void control_reply_text(struct conn *c, int code, const char *msg)

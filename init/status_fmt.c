@@ -92,6 +92,13 @@ void sf_buf_add(struct sf_buf *b, const char *s, size_t n)
 	b->len += n;
 }
 
+void sf_buf_add_escaped(struct sf_buf *b, const char *s, size_t n)
+{
+	if (n > SIZE_MAX / 4 || !reserve(b, 4 * n))
+		return;
+	b->len += sf_escape(s, n, b->p + b->len);
+}
+
 void sf_buf_puts(struct sf_buf *b, const char *s)
 {
 	sf_buf_add(b, s, strlen(s));
@@ -496,8 +503,13 @@ void sf_detail(struct sf_buf *b, const struct svc *s, const struct sf_facts *f,
 	uint64_t mx;
 
 	sf_buf_printf(b, "Unit: %s\n", s->name);
-	sf_buf_printf(b, "Description: %s\n",
-		      s->spec && s->spec->description ? s->spec->description : "-");
+	/* what a unit file says goes out escaped, as its output does */
+	sf_buf_puts(b, "Description: ");
+	if (s->spec && s->spec->description)
+		sf_buf_add_escaped(b, s->spec->description, strlen(s->spec->description));
+	else
+		sf_buf_puts(b, "-");
+	sf_buf_puts(b, "\n");
 	sf_iso8601(t, sizeof t, s->since_ms, false);
 	sf_duration(d, sizeof d, f->now_ms - s->since_ms);
 	sf_buf_printf(b, "State: %s since %s (%s ago)\n", svc_state_name(s->state), t, d);
@@ -548,8 +560,11 @@ void sf_detail(struct sf_buf *b, const struct svc *s, const struct sf_facts *f,
 			sf_iso8601(t, sizeof t, x->at_ms, false);
 			sf_buf_printf(b, "  Finished: %s\n", t);
 		}
-		if (x->msg[0])
-			sf_buf_printf(b, "  Message: %.*s\n", (int)sizeof x->msg, x->msg);
+		if (x->msg[0]) {
+			sf_buf_puts(b, "  Message: ");
+			sf_buf_add_escaped(b, x->msg, strnlen(x->msg, sizeof x->msg));
+			sf_buf_puts(b, "\n");
+		}
 	}
 	sf_buf_printf(b, "Restart Count: %u\n", s->restarts);
 	sf_buf_printf(b, "OOM Kills: %u\n", s->oom_kills);
