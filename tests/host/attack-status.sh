@@ -116,6 +116,26 @@ printf '[Service]\nExecStart=/bin/true\nUser=a%sb\n' "$(printf '\033[2J')" >"$un
 "$CTL" reload >"$work/reload.txt" 2>&1
 check control-reload-reply-escaped "$work/reload.txt" "sandboxctl reload"
 
+# one unit's Description= (a unit file may hold 1 MiB) must not make the
+# status of every unit too big to send: 300000 ESC bytes are 1.8 MB of JSON
+python3 -c 'import sys; sys.stdout.buffer.write(b"[Unit]\nDescription=" + b"\x1b" * 300000 + b"\n[Service]\nExecStart=/bin/sleep 1000\n[Sandbox]\nNamespaces=~mount\n")' \
+	>"$units/big.unit"
+rm -f "$units/x"*y.unit "$units/badval.unit"
+"$CTL" reload >/dev/null 2>&1
+wait_for 10 running big
+"$CTL" status --json >"$work/all.json" 2>&1
+if python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); sys.exit(0 if any(u["name"] == "evil" and u["state"] == "running" for u in d["units"]) else 1)' "$work/all.json" 2>/dev/null; then
+	ok control-status-json-long-description
+else
+	nok control-status-json-long-description "one unit's long Description=: $(oneline "$(head -c 200 "$work/all.json")")"
+fi
+"$CTL" status big >"$work/big.txt" 2>&1
+if grep -q '^State: running' "$work/big.txt"; then
+	ok control-status-text-long-description
+else
+	nok control-status-text-long-description "status big: $(oneline "$(head -c 200 "$work/big.txt")")"
+fi
+
 if kill -0 "$sbx_pid" 2>/dev/null; then
 	ok control-status-supervisor-alive
 else
