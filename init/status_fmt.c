@@ -494,6 +494,24 @@ static void detail_log_line(void *ctx, const struct log_line *l)
 	sf_log_line(d->b, l);
 }
 
+/* What status shows of a Description=: its first DESC_MAX bytes, cut
+ * before a UTF-8 sequence. A unit file may hold 1 MiB, and one unit must
+ * not make the status of every unit too big for the reply (a byte can
+ * grow 6 times escaped in JSON). The spec export shows it whole. */
+#define DESC_MAX 256
+
+static size_t desc_len(const char *d)
+{
+	size_t n = strnlen(d, DESC_MAX + 1);
+
+	if (n <= DESC_MAX)
+		return n;
+	n = DESC_MAX;
+	while (n && ((unsigned char)d[n] & 0xc0) == 0x80)
+		n--;
+	return n;
+}
+
 void sf_detail(struct sf_buf *b, const struct svc *s, const struct sf_facts *f,
 	       size_t log_lines)
 {
@@ -506,7 +524,7 @@ void sf_detail(struct sf_buf *b, const struct svc *s, const struct sf_facts *f,
 	/* what a unit file says goes out escaped, as its output does */
 	sf_buf_puts(b, "Description: ");
 	if (s->spec && s->spec->description)
-		sf_buf_add_escaped(b, s->spec->description, strlen(s->spec->description));
+		sf_buf_add_escaped(b, s->spec->description, desc_len(s->spec->description));
 	else
 		sf_buf_puts(b, "-");
 	sf_buf_puts(b, "\n");
@@ -625,7 +643,11 @@ static void json_unit(struct json *j, const struct svc *s, const struct sf_facts
 		json_null(j);
 	json_obj_end(j);
 	json_kv_str(j, "cgroup", s->cgroup[0] ? s->cgroup : NULL);
-	json_kv_str(j, "description", s->spec ? s->spec->description : NULL);
+	json_key(j, "description");
+	if (s->spec && s->spec->description)
+		json_strn(j, s->spec->description, desc_len(s->spec->description));
+	else
+		json_null(j);
 	json_kv_uint(j, "log_lines", s->log.lines_total);
 	json_kv_uint(j, "log_dropped", s->log.lines_dropped);
 	json_obj_end(j);
