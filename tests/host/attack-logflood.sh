@@ -63,11 +63,22 @@ slowest_status() {
 
 printf '[Service]\nExecStart=/bin/sh -c "yes \\"\\" & yes \\"\\" >&2 & wait"\n[Sandbox]\nNamespaces=~mount\n' \
 	>"$work/units/nl.unit"
+# closing stdout while a line on stderr is half written: that line is
+# stderr's, and stays one line
+printf '[Service]\nExecStart=/bin/sh -c "printf half- >&2; exec 1>&-; sleep 0.5; echo line >&2; exec sleep 1000"\n[Sandbox]\nNamespaces=~mount\n' \
+	>"$work/units/split.unit"
 "$SANDBOXD" --units "$work/units" >"$work/console" 2>&1 &
 sbx_pid=$!
 if ! wait_for 10 running nl; then
 	nok logflood-prereqs "the unit did not come up: $(oneline "$(cat "$work/console")")"
 	exit 1
+fi
+wait_for 10 running split
+sleep 1
+if "$CTL" logs split 2>&1 | grep -q ' half-line$'; then
+	ok control-log-stream-eof-keeps-other-line
+else
+	nok control-log-stream-eof-keeps-other-line "stdout's end cut stderr's line: $(oneline "$("$CTL" logs split 2>&1)")"
 fi
 quiet=$(slowest_status)
 for _ in 1 2 3 4 5 6 7 8; do
