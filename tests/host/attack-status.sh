@@ -136,6 +136,21 @@ else
 	nok control-status-text-long-description "status big: $(oneline "$(head -c 200 "$work/big.txt")")"
 fi
 
+# the units' state folder swapped for a link to a host folder (a unit that
+# can write the run folder): PID 1 makes a new unit's folder through it
+# neither by its files nor by mkdir
+mkdir -p "$work/host"
+mv "$work/run/units" "$work/run/units.old"
+ln -s "$work/host" "$work/run/units"
+printf '[Service]\nExecStart=/bin/sleep 1000\n[Sandbox]\nNamespaces=~mount\n' >"$units/newunit.unit"
+"$CTL" reload >/dev/null 2>&1
+wait_for 10 running newunit
+if [ -z "$(ls -A "$work/host")" ]; then
+	ok control-state-dir-link-not-followed
+else
+	nok control-state-dir-link-not-followed "through run/units -> a host folder, PID 1 made: $(ls -A "$work/host" | tr '\n' ' ')"
+fi
+
 if kill -0 "$sbx_pid" 2>/dev/null; then
 	ok control-status-supervisor-alive
 else
