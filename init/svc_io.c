@@ -176,14 +176,21 @@ static void write_atomic(struct sup *sv, const struct svc *s, const char *file,
 	close(dfd);
 }
 
+/* Made below the run folder without following a link either: mkdirat()
+ * never follows its last component, and units/ is opened O_NOFOLLOW. */
 void svc_io_state_dir(struct sup *sv, const struct svc *s)
 {
-	char dir[512];
+	int run = open(sv->run_dir, O_PATH | O_DIRECTORY | O_CLOEXEC), units;
 
-	snprintf(dir, sizeof dir, "%s/units", sv->run_dir);
-	mkdir(dir, 0755);
-	snprintf(dir, sizeof dir, "%s/units/%s", sv->run_dir, s->name);
-	mkdir(dir, 0755);
+	if (run < 0)
+		return;
+	mkdirat(run, "units", 0755);
+	units = openat(run, "units", O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	if (units >= 0) {
+		mkdirat(units, s->name, 0755);
+		close(units);
+	}
+	close(run);
 }
 
 void svc_io_write_status(struct sup *sv, const struct svc *s)
