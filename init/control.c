@@ -84,19 +84,32 @@ void control_flush(struct conn *c)
 {
 	bool progress = false;
 
-	while (c->out.len) {
-		ssize_t n = send(c->w.fd, c->out.p, c->out.len, MSG_NOSIGNAL | MSG_DONTWAIT);
+	for (;;) {
+		while (c->out.len) {
+			ssize_t n = send(c->w.fd, c->out.p, c->out.len, MSG_NOSIGNAL | MSG_DONTWAIT);
 
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK))
+			if (n < 0 && errno == EINTR)
+				continue;
+			if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK))
+				break;
+			if (n <= 0) {
+				control_conn_close(c);   /* gone, or broken: nothing to tell it */
+				return;
+			}
+			sf_buf_consume(&c->out, (size_t)n);
+			progress = true;
+		}
+		/* a follower took all it had: the lines waiting for it in the
+		 * ring, a bounded batch at a time (no more than the ring holds) */
+		if (c->out.len || c->phase != PH_FOLLOWING)
 			break;
-		if (n <= 0) {
-			control_conn_close(c);   /* gone, or broken: nothing to tell it */
+		control_follow_refill(c);
+		if (c->out.failed) {
+			control_conn_close(c);   /* out of memory */
 			return;
 		}
-		sf_buf_consume(&c->out, (size_t)n);
-		progress = true;
+		if (!c->out.len)
+			break;
 	}
 	if (c->out.len) {
 		/* dropped when it reads nothing for CONTROL_IDLE_MS */
@@ -131,13 +144,19 @@ void control_reply_send(struct conn *c)
 	control_flush(c);
 }
 
+/* A message line by line, escaped: it may quote unit files (reload's
+ * errors name rejected files and values), and none of their bytes may
+ * reach the administrator's terminal raw. */
 static void put_msg(struct sf_buf *b, const char *msg)
 {
-	size_t n = strlen(msg);
+	while (*msg) {
+		const char *nl = strchr(msg, '\n');
+		size_t n = nl ? (size_t)(nl - msg) : strlen(msg);
 
-	sf_buf_add(b, msg, n);
-	if (n && msg[n - 1] != '\n')
+		sf_buf_add_escaped(b, msg, n);
 		sf_buf_puts(b, "\n");
+		msg += nl ? n + 1 : n;
+	}
 }
 
 void control_reply_text(struct conn *c, int code, const char *msg)

@@ -62,6 +62,8 @@ void control_flush(struct conn *c);
 void control_reply_begin(struct conn *c, int code);
 void control_reply_send(struct conn *c);
 void control_reply_text(struct conn *c, int code, const char *msg);
+/* A follower's queue drained: format more of its lines (control_req.c). */
+void control_follow_refill(struct conn *c);
 /* One request line has come (control_req.c). */
 void control_handle(struct conn *c, const char *line, size_t len);
 

@@ -2,6 +2,7 @@
  * start/stop/..., reload, shutdown. */
 #include "control_conn.h"
 
+#include <inttypes.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -87,9 +88,54 @@ static void do_logs(struct conn *c, struct svc *s, const struct control_req *r)
 	control_reply_send(c);
 }
 
+/* A follower's lines wait in the unit's ring, not in its queue: they are
+ * formatted only while its queue holds less than FOLLOW_QUEUE bytes, at
+ * most FOLLOW_BATCH bytes of the ring at a time (a line's text grows at
+ * most 4 times escaped, and its timestamp is shorter than its record's
+ * header plus 12). So a unit writing as fast as it can costs PID 1 no
+ * more per follower than that follower reads, and a follower that falls
+ * behind loses the lines the ring evicted (it is told how many), instead
+ * of PID 1 formatting every line for every follower as it is read. */
+#define FOLLOW_QUEUE (64 * 1024)
+#define FOLLOW_BATCH (64 * 1024)
+_Static_assert(FOLLOW_QUEUE + 4 * (FOLLOW_BATCH + LOGBUF_REC_BYTES(LOG_LINE_MAX)) <
+	       CONTROL_REPLY_MAX, "a batch always fits in the reply buffer");
+
 static void push_line(void *ctx, const struct log_line *l)
 {
-	sf_log_line(ctx, l);
+	struct conn *c = ctx;
+
+	sf_log_line(&c->out, l);
+	c->follow_seq = l->seq + 1;
+}
+
+static void follow_fill(struct conn *c, const struct svc *s)
+{
+	uint64_t next = logbuf_next_seq(&s->log);
+	uint64_t oldest = s->log.lines_dropped;   /* the ring holds [dropped, total) */
+
+	if (c->follow_svc != s || c->follow_seq > next) {
+		/* reload replaced the unit: its log starts afresh */
+		c->follow_svc = s;
+		c->follow_seq = 0;
+	}
+	if (c->follow_seq < oldest && oldest <= next) {
+		sf_buf_printf(&c->out, "(%" PRIu64 " lines lost: this follower fell behind the log)\n",
+			      oldest - c->follow_seq);
+		c->follow_seq = oldest;
+	}
+	while (c->follow_seq < next && c->out.len < FOLLOW_QUEUE && !c->out.failed)
+		if (!logbuf_since_max(&s->log, c->follow_seq, FOLLOW_BATCH, push_line, c))
+			break;
+}
+
+void control_follow_refill(struct conn *c)
+{
+	const struct svc *s;
+
+	if (c->phase != PH_FOLLOWING || !(s = sup_find(control.sv, c->follow)))
+		return;
+	follow_fill(c, s);
 }
 
 void control_log_appended(struct sup *sv, struct svc *s)
@@ -99,21 +145,14 @@ void control_log_appended(struct sup *sv, struct svc *s)
 		return;
 	for (int i = 0; i < CONTROL_MAX_CONN; i++) {
 		struct conn *c = &control.c[i];
-		uint64_t next = logbuf_next_seq(&s->log);
 
 		if (!c->used || c->phase != PH_FOLLOWING || strcmp(c->follow, s->name) != 0)
 			continue;
-		if (c->follow_svc != s || c->follow_seq > next) {
-			/* reload replaced the unit: its log starts afresh */
-			c->follow_svc = s;
-			c->follow_seq = 0;
-		}
-		if (c->follow_seq == next)
-			continue;
-		logbuf_since(&s->log, c->follow_seq, push_line, &c->out);
-		c->follow_seq = next;
+		if (c->out.len >= FOLLOW_QUEUE && c->follow_svc == s)
+			continue;   /* the lines wait in the ring until it drains */
+		follow_fill(c, s);
 		if (c->out.failed) {
-			control_conn_close(c);   /* a follower that stopped reading */
+			control_conn_close(c);   /* out of memory */
 			continue;
 		}
 		control_flush(c);

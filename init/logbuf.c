@@ -23,6 +23,7 @@
 #define HDR_SIZE 19
 
 _Static_assert(LOG_LINE_MAX <= UINT16_MAX, "a record's len is 16 bits");
+_Static_assert(LOGBUF_REC_BYTES(0) == HDR_SIZE, "logbuf.h knows the header's size");
 
 struct rec {
 	int64_t ts_ms;
@@ -261,18 +262,19 @@ uint64_t logbuf_next_seq(const struct logbuf *lb)
 	return lb->lines_total;
 }
 
-/* Visit the stored records with seq >= from, oldest first. */
-static size_t visit(const struct logbuf *lb, uint64_t from,
+/* Visit the stored records with seq >= from, oldest first, until the
+ * visited ones reach max_bytes of the ring (0: all). */
+static size_t visit(const struct logbuf *lb, uint64_t from, size_t max_bytes,
 		    void (*fn)(void *ctx, const struct log_line *l), void *ctx)
 {
 	char text[LOG_LINE_MAX];
-	size_t off, left, n = 0;
+	size_t off, left, n = 0, bytes = 0;
 
 	if (!lb->ring)
 		return 0;
 	off = oldest(lb);
 	left = lb->used;
-	while (left >= HDR_SIZE) {
+	while (left >= HDR_SIZE && (!max_bytes || bytes < max_bytes)) {
 		struct rec r;
 		size_t toff;
 
@@ -281,7 +283,8 @@ static size_t visit(const struct logbuf *lb, uint64_t from,
 			break;   /* cannot happen while the ring is consistent */
 		toff = wrap(lb, off + HDR_SIZE);
 		if (r.seq >= from) {
-			struct log_line l = { .ts_ms = r.ts_ms, .stream = r.stream, .len = r.len };
+			struct log_line l = { .ts_ms = r.ts_ms, .seq = r.seq,
+						.stream = r.stream, .len = r.len };
 
 			if (toff + r.len <= lb->size) {
 				l.text = lb->ring + toff;
@@ -291,6 +294,7 @@ static size_t visit(const struct logbuf *lb, uint64_t from,
 			}
 			fn(ctx, &l);
 			n++;
+			bytes += HDR_SIZE + r.len;
 		}
 		off = wrap(lb, toff + r.len);
 		left -= HDR_SIZE + r.len;
@@ -312,13 +316,19 @@ size_t logbuf_tail(const struct logbuf *lb, size_t n,
 
 	if (n && n < k)
 		from = lb->lines_total - n;
-	return visit(lb, from, fn, ctx);
+	return visit(lb, from, 0, fn, ctx);
 }
 
 size_t logbuf_since(const struct logbuf *lb, uint64_t seq,
 		    void (*fn)(void *ctx, const struct log_line *l), void *ctx)
 {
+	return logbuf_since_max(lb, seq, 0, fn, ctx);
+}
+
+size_t logbuf_since_max(const struct logbuf *lb, uint64_t seq, size_t max_bytes,
+			void (*fn)(void *ctx, const struct log_line *l), void *ctx)
+{
 	if (seq >= lb->lines_total)
 		return 0;
-	return visit(lb, seq, fn, ctx);
+	return visit(lb, seq, max_bytes, fn, ctx);
 }

@@ -37,6 +37,7 @@ void logbuf_flush(struct logbuf *lb, int64_t now_ms);
 
 struct log_line {
 	int64_t ts_ms;
+	uint64_t seq;             /* logbuf_next_seq() when it was appended */
 	int stream;
 	const char *text;         /* not NUL-terminated */
 	size_t len;
@@ -52,5 +53,11 @@ size_t logbuf_tail(const struct logbuf *lb, size_t n,
 uint64_t logbuf_next_seq(const struct logbuf *lb);
 size_t logbuf_since(const struct logbuf *lb, uint64_t seq,
 		    void (*fn)(void *ctx, const struct log_line *l), void *ctx);
+/* The same, but only the oldest of those lines, until their records
+ * (LOGBUF_REC_BYTES each) reach max_bytes of the ring (at least one
+ * line): a follower is fed as its socket drains, never all at once. */
+#define LOGBUF_REC_BYTES(len) (19 + (size_t)(len))
+size_t logbuf_since_max(const struct logbuf *lb, uint64_t seq, size_t max_bytes,
+			void (*fn)(void *ctx, const struct log_line *l), void *ctx);
 
 #endif

@@ -92,6 +92,13 @@ void sf_buf_add(struct sf_buf *b, const char *s, size_t n)
 	b->len += n;
 }
 
+void sf_buf_add_escaped(struct sf_buf *b, const char *s, size_t n)
+{
+	if (n > SIZE_MAX / 4 || !reserve(b, 4 * n))
+		return;
+	b->len += sf_escape(s, n, b->p + b->len);
+}
+
 void sf_buf_puts(struct sf_buf *b, const char *s)
 {
 	sf_buf_add(b, s, strlen(s));
@@ -453,12 +460,21 @@ size_t sf_log_line_len(const struct log_line *l)
 
 void sf_log_line(struct sf_buf *b, const struct log_line *l)
 {
-	char line[TS_LEN + 2 + 4 * LOG_LINE_MAX + 1];
-	char ts[40];
+	/* the lines of one read share their time: formatted once */
+	static int64_t ts_ms = INT64_MIN;
+	static char ts[40];
+	static size_t ts_len;
+	char line[sizeof ts + 4 * LOG_LINE_MAX + 1];
 	size_t k;
 
-	sf_iso8601(ts, sizeof ts, l->ts_ms, true);
-	k = (size_t)snprintf(line, sizeof line, "%s ", ts);
+	if (l->ts_ms != ts_ms || !ts_len) {
+		sf_iso8601(ts, sizeof ts - 1, l->ts_ms, true);
+		ts_len = strlen(ts);
+		ts[ts_len++] = ' ';
+		ts_ms = l->ts_ms;
+	}
+	memcpy(line, ts, ts_len);
+	k = ts_len;
 	if (l->len <= LOG_LINE_MAX) {
 		k += sf_escape(l->text, l->len, line + k);
 		line[k++] = '\n';
@@ -478,6 +494,24 @@ static void detail_log_line(void *ctx, const struct log_line *l)
 	sf_log_line(d->b, l);
 }
 
+/* What status shows of a Description=: its first DESC_MAX bytes, cut
+ * before a UTF-8 sequence. A unit file may hold 1 MiB, and one unit must
+ * not make the status of every unit too big for the reply (a byte can
+ * grow 6 times escaped in JSON). The spec export shows it whole. */
+#define DESC_MAX 256
+
+static size_t desc_len(const char *d)
+{
+	size_t n = strnlen(d, DESC_MAX + 1);
+
+	if (n <= DESC_MAX)
+		return n;
+	n = DESC_MAX;
+	while (n && ((unsigned char)d[n] & 0xc0) == 0x80)
+		n--;
+	return n;
+}
+
 void sf_detail(struct sf_buf *b, const struct svc *s, const struct sf_facts *f,
 	       size_t log_lines)
 {
@@ -487,8 +521,13 @@ void sf_detail(struct sf_buf *b, const struct svc *s, const struct sf_facts *f,
 	uint64_t mx;
 
 	sf_buf_printf(b, "Unit: %s\n", s->name);
-	sf_buf_printf(b, "Description: %s\n",
-		      s->spec && s->spec->description ? s->spec->description : "-");
+	/* what a unit file says goes out escaped, as its output does */
+	sf_buf_puts(b, "Description: ");
+	if (s->spec && s->spec->description)
+		sf_buf_add_escaped(b, s->spec->description, desc_len(s->spec->description));
+	else
+		sf_buf_puts(b, "-");
+	sf_buf_puts(b, "\n");
 	sf_iso8601(t, sizeof t, s->since_ms, false);
 	sf_duration(d, sizeof d, f->now_ms - s->since_ms);
 	sf_buf_printf(b, "State: %s since %s (%s ago)\n", svc_state_name(s->state), t, d);
@@ -539,8 +578,12 @@ void sf_detail(struct sf_buf *b, const struct svc *s, const struct sf_facts *f,
 			sf_iso8601(t, sizeof t, x->at_ms, false);
 			sf_buf_printf(b, "  Finished: %s\n", t);
 		}
-		if (x->msg)
-			sf_buf_printf(b, "  Message: %s\n", x->msg);
+		if (x->msg) {
+			sf_buf_puts(b, "  Message: ");
+			sf_buf_add_escaped(b, x->msg, strlen(x->msg));
+			sf_buf_puts(b, "
+");
+		}
 	}
 	sf_buf_printf(b, "Restart Count: %u\n", s->restarts);
 	sf_buf_printf(b, "OOM Kills: %u\n", s->oom_kills);
@@ -601,7 +644,11 @@ static void json_unit(struct json *j, const struct svc *s, const struct sf_facts
 		json_null(j);
 	json_obj_end(j);
 	json_kv_str(j, "cgroup", s->cgroup[0] ? s->cgroup : NULL);
-	json_kv_str(j, "description", s->spec ? s->spec->description : NULL);
+	json_key(j, "description");
+	if (s->spec && s->spec->description)
+		json_strn(j, s->spec->description, desc_len(s->spec->description));
+	else
+		json_null(j);
 	json_kv_uint(j, "log_lines", s->log.lines_total);
 	json_kv_uint(j, "log_dropped", s->log.lines_dropped);
 	json_obj_end(j);

@@ -83,5 +83,7 @@ size_t sf_log_line_len(const struct log_line *l);
  * dropped. Writes to out (room for 4 * n) unless NULL; returns the
  * length. */
 size_t sf_escape(const char *s, size_t n, char *out);
+/* n bytes of s, escaped as sf_escape does, onto b. */
+void sf_buf_add_escaped(struct sf_buf *b, const char *s, size_t n);
 
 #endif

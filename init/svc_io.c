@@ -65,23 +65,27 @@ static bool drain(struct sup *sv, struct svc *s, int stream)
 	int fd = stream == 1 ? s->out_fd : s->err_fd;
 	char buf[READ_CHUNK];
 	size_t budget = READ_BUDGET;
+	bool more = true, got = false;
 
 	while (fd >= 0 && budget) {
 		ssize_t n = read(fd, buf, sizeof buf);
 
 		if (n < 0 && errno == EINTR)
 			continue;
-		if (n < 0)
-			return errno == EAGAIN;
-		if (n == 0)
-			return false;
+		if (n <= 0) {
+			more = n < 0 && errno == EAGAIN;
+			break;
+		}
 		logbuf_feed(&s->log, stream, buf, (size_t)n, clock_real_ms());
 		if (s->spec)
 			tee_output(s, stream, buf, (size_t)n);
-		control_log_appended(sv, s);
+		got = true;
 		budget -= (size_t)n < budget ? (size_t)n : budget;
 	}
-	return true;
+	/* followers once per wake-up, not once per read */
+	if (got)
+		control_log_appended(sv, s);
+	return more;
 }
 
 static void on_output(struct loop_watch *w, uint32_t events)
@@ -172,14 +176,21 @@ static void write_atomic(struct sup *sv, const struct svc *s, const char *file,
 	close(dfd);
 }
 
+/* Made below the run folder without following a link either: mkdirat()
+ * never follows its last component, and units/ is opened O_NOFOLLOW. */
 void svc_io_state_dir(struct sup *sv, const struct svc *s)
 {
-	char dir[512];
+	int run = open(sv->run_dir, O_PATH | O_DIRECTORY | O_CLOEXEC), units;
 
-	snprintf(dir, sizeof dir, "%s/units", sv->run_dir);
-	mkdir(dir, 0755);
-	snprintf(dir, sizeof dir, "%s/units/%s", sv->run_dir, s->name);
-	mkdir(dir, 0755);
+	if (run < 0)
+		return;
+	mkdirat(run, "units", 0755);
+	units = openat(run, "units", O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	if (units >= 0) {
+		mkdirat(units, s->name, 0755);
+		close(units);
+	}
+	close(run);
 }
 
 void svc_io_write_status(struct sup *sv, const struct svc *s)

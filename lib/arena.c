@@ -10,6 +10,7 @@
 #include "arena.h"
 
 #include <stdarg.h>
+#include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -87,6 +88,9 @@ void *arena_alloc(struct arena *a, size_t size)
 void *arena_realloc(struct arena *a, void *old, size_t old_size, size_t size)
 {
 	struct arena_chunk *c = a->head;
+	/* a zero-size block has the address of the one after it: never
+	 * taken for the newest */
+	bool newest = c && old_size && old == c->data + c->last;
 	void *p;
 
 	if (!old)
@@ -94,7 +98,7 @@ void *arena_realloc(struct arena *a, void *old, size_t old_size, size_t size)
 	if (size <= old_size)
 		return old;
 	/* the newest allocation of the current chunk grows in place */
-	if (c && old == c->data + c->last && round16(size) >= size &&
+	if (newest && round16(size) >= size &&
 	    c->size - c->last >= round16(size)) {
 		memset((unsigned char *)old + old_size, 0, size - old_size);
 		c->used = c->last + round16(size);
@@ -106,7 +110,7 @@ void *arena_realloc(struct arena *a, void *old, size_t old_size, size_t size)
 	memcpy(p, old, old_size);
 	/* the old block was the newest of a chunk that had no room: its
 	 * bytes are free again for what comes next there */
-	if (c && old == c->data + c->last)
+	if (newest)
 		c->used = c->last;
 	return p;
 }

@@ -101,10 +101,14 @@ static void put_string(struct json *j, const char *str, size_t len)
 			esc[0] = '\\';
 			esc[1] = (char)s[i];
 			n = 2;
-		} else if (s[i] < 0x20 || s[i] == 0x7f) {
+		} else if (s[i] < 0x20 || s[i] == 0x7f || (s[i] == 0xc2 && s[i + 1] < 0xa0)) {
+			/* C0, DEL and the C1 controls (U+0080..U+009F: U+009B is
+			 * a CSI to some terminals) escaped, never raw */
+			unsigned char c = s[i] == 0xc2 ? s[i + 1] : s[i];
+
 			memcpy(esc, "\\u00", 4);
-			esc[4] = hex[s[i] >> 4];
-			esc[5] = hex[s[i] & 15];
+			esc[4] = hex[c >> 4];
+			esc[5] = hex[c & 15];
 			n = 6;
 		} else {
 			i += k;   /* plain text, UTF-8 included, goes out in runs */
@@ -112,7 +116,8 @@ static void put_string(struct json *j, const char *str, size_t len)
 		}
 		put(j, str + run, i - run);
 		put(j, esc, n);
-		run = ++i;
+		i += k ? k : 1;   /* a C1 control: both of its bytes */
+		run = i;
 	}
 	put(j, str + run, i - run);
 	put(j, "\"", 1);

@@ -3,8 +3,9 @@
  * streamed to an fd through a fixed buffer (output size never costs
  * memory), or handed piece by piece to a sink (PID 1's bounded reply
  * buffer). Strings are escaped so that the output is valid JSON whatever
- * the bytes: quotes, backslashes and control characters (DEL included) as
- * \uXXXX, bytes that are not UTF-8 as \ufffd. Errors are
+ * the bytes: quotes, backslashes and control characters (DEL and the C1
+ * controls U+0080..U+009F included) as \uXXXX, bytes that are not UTF-8
+ * as \ufffd. Errors are
  * sticky: the emit calls return nothing, and json_finish() reports the
  * first failure (write error, nesting too deep, misuse), which keeps the
  * code that builds a document a flat list of calls. */

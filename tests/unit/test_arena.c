@@ -125,11 +125,35 @@ static void test_realloc(void)
 	arena_free(&a);
 }
 
+/* A zero-size block has the address of the block allocated after it:
+ * growing it must not grow over that block, nor give its room back. */
+static void test_realloc_empty(void)
+{
+	struct arena a = { 0 };
+	unsigned char *empty = arena_alloc(&a, 0);
+	unsigned char *next = arena_alloc(&a, 16);
+	unsigned char *grown, *after;
+
+	CHECK("realloc empty: allocated", empty && next);
+	memset(next, 0x5a, 16);
+	grown = arena_realloc(&a, empty, 0, 64);
+	CHECK("realloc empty: grown", grown != NULL);
+	if (grown)
+		memset(grown, 0xa5, 64);
+	after = arena_alloc(&a, 16);
+	if (after)
+		memset(after, 0x33, 16);
+	CHECK("realloc empty: the next block is intact",
+	      next[0] == 0x5a && next[15] == 0x5a);
+	arena_free(&a);
+}
+
 int main(void)
 {
 	test_alloc();
 	test_small_first();
 	test_big_behind();
 	test_realloc();
+	test_realloc_empty();
 	return t_exit();
 }

@@ -103,6 +103,14 @@ static void test_json(void)
 		  s.buf, "{\n  \"a\": \"x\\\"\\\\\\u0001\\u007f\\ufffd\xc3\xa9\",\n"
 			 "  \"n\": null,\n  \"u\": 7\n}\n");
 
+	/* the C1 controls (U+009B: a CSI to some terminals) escaped; U+00A0
+	 * and a lone 0xc2 are not C1 */
+	s.len = 0;
+	json_init_sink(&j, to_sink, &s);
+	json_str(&j, "a\xc2\x9b" "31m\xc2\x80\xc2\xa0\xc2");
+	CHECK_INT("json C1: finish", json_finish(&j, &e), 0);
+	CHECK_STR("json C1: escaped", s.buf, "\"a\\u009b31m\\u0080\xc2\xa0\\ufffd\"\n");
+
 	s.len = 0;
 	json_init_sink(&j, to_sink, &s);
 	json_arr_begin(&j);

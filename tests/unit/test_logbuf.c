@@ -312,6 +312,54 @@ static long anon_kb(void)
 
 /* What PID 1 pays per unit for its log: the struct alone while the unit
  * is idle, and the pages its lines reached once it writes. */
+/* A follower is fed a bounded batch at a time (logbuf_since_max): the
+ * oldest lines from seq, until their records reach the byte budget, at
+ * least one; each line carries its seq, where the next batch starts. */
+static uint64_t last_seq;
+
+static void collect_seq(void *ctx, const struct log_line *l)
+{
+	collect(ctx, l);
+	last_seq = l->seq;
+}
+
+static void test_since_max(void)
+{
+	struct logbuf lb;
+	char line[16];
+	uint64_t seq = 0;
+	size_t total = 0, batches = 0;
+
+	logbuf_init(&lb, 8192);
+	for (int i = 0; i < 100; i++) {
+		snprintf(line, sizeof line, "line%03d\n", i);
+		feed_str(&lb, 1, line, 1000 + i);
+	}
+	/* 7-byte lines: 26-byte records; 100 bytes take 4 of them */
+	g.n = 0;
+	CHECK_INT("since_max: a batch stops at the budget", logbuf_since_max(&lb, 10, 100, collect_seq, &g), 4);
+	CHECK_STR("since_max: from seq", g.text[0], "line010");
+	CHECK_INT("since_max: seq of the last", (long long)last_seq, 13);
+	g.n = 0;
+	CHECK_INT("since_max: at least one line", logbuf_since_max(&lb, 50, 1, collect_seq, &g), 1);
+	CHECK_STR("since_max: that line", g.text[0], "line050");
+	while (seq < logbuf_next_seq(&lb)) {
+		g.n = 0;
+		size_t n = logbuf_since_max(&lb, seq, 300, collect_seq, &g);
+
+		if (!n)
+			break;
+		total += n;
+		batches++;
+		seq = last_seq + 1;
+	}
+	CHECK_INT("since_max: batches cover every line once", (long long)total, 100);
+	CHECK_INT("since_max: in batches of 12", (long long)batches, 9);
+	g.n = 0;
+	CHECK_INT("since_max: none past the end", logbuf_since_max(&lb, 100, 300, collect_seq, &g), 0);
+	logbuf_free(&lb);
+}
+
 static void test_idle_cost(void)
 {
 	enum { N = 2000 };
@@ -352,6 +400,7 @@ int main(void)
 	test_no_ring();
 	test_lazy();
 	test_partial_growth();
+	test_since_max();
 	test_idle_cost();
 	return t_exit();
 }
