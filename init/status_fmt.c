@@ -581,8 +581,7 @@ void sf_detail(struct sf_buf *b, const struct svc *s, const struct sf_facts *f,
 		if (x->msg) {
 			sf_buf_puts(b, "  Message: ");
 			sf_buf_add_escaped(b, x->msg, strlen(x->msg));
-			sf_buf_puts(b, "
-");
+			sf_buf_puts(b, "\n");
 		}
 	}
 	sf_buf_printf(b, "Restart Count: %u\n", s->restarts);
