@@ -40,14 +40,39 @@ static enum dep_verdict deps_of(struct sup *sv, struct svc *s, const char **why)
 	return all;
 }
 
+/* A setup holds one of the SUP_LAUNCH_MAX slots only while it is young:
+ * one stuck in the kernel longer (a bind source on a hung mount) must
+ * not hold it, or 64 of them would stop every other start until their
+ * 30 s bound. 0: no young launch; else when the oldest one ages out. */
+static unsigned young_launches(struct sup *sv, int64_t now, int64_t *ages_out)
+{
+	unsigned n = 0;
+
+	*ages_out = 0;
+	for (size_t i = 0; i < sv->n; i++) {
+		const struct svc *s = sv->svcs[i];
+		int64_t out = s->started_mono_ms + SUP_LAUNCH_SLOW_MS;
+
+		if (!s->launch || out <= now)
+			continue;
+		n++;
+		if (!*ages_out || out < *ages_out)
+			*ages_out = out;
+	}
+	return n;
+}
+
 bool deps_pass(struct sup *sv)
 {
-	unsigned budget = sv->launching < SUP_LAUNCH_MAX ? SUP_LAUNCH_MAX - sv->launching : 0;
+	int64_t now = clock_mono_ms(), ages_out;
+	unsigned young, budget;
 	bool raised = false;
 
 	if (!sv->deps_dirty || sv->stopping_all)
 		return false;
 	sv->deps_dirty = false;
+	young = young_launches(sv, now, &ages_out);
+	budget = young < SUP_LAUNCH_MAX ? SUP_LAUNCH_MAX - young : 0;
 	for (size_t i = 0; i < sv->n; i++) {
 		struct svc *s = sv->svcs[i];
 		const char *why = NULL;
@@ -63,8 +88,12 @@ bool deps_pass(struct sup *sv)
 		case DEP_OK:
 			/* the rest start as these finish their setup (a state
 			 * change makes the next pass) */
-			if (budget == 0)
+			if (budget == 0) {
+				/* a pass again when a slot's launch ages out,
+				 * if none reports before (sup_recheck) */
+				sv->recheck_ms = ages_out;
 				break;
+			}
 			budget--;
 			sup_raise(sv, s, EV_DEPS_READY);
 			raised = true;

@@ -243,7 +243,8 @@ int pid1_main(int argc, char **argv)
 		log_err("loading units", &e);
 
 	while (sv.shutdown == SHUTDOWN_NONE) {
-		loop_run_once(&sv.loop, -1);
+		loop_run_once(&sv.loop, sup_recheck_wait_ms(&sv));
+		sup_recheck(&sv);
 		sup_collect(&sv);
 	}
 	shutdown_run(&sv, sv.shutdown);

@@ -44,6 +44,28 @@ void sup_raise(struct sup *sv, struct svc *s, enum svc_event ev)
 	fsm_raise(&sv->fsm, s, ev);
 }
 
+int sup_recheck_wait_ms(const struct sup *sv)
+{
+	int64_t left;
+
+	if (!sv->recheck_ms)
+		return -1;
+	left = sv->recheck_ms - clock_mono_ms();
+	return left <= 0 ? 0 : left > 60000 ? 60000 : (int)left;
+}
+
+void sup_recheck(struct sup *sv)
+{
+	bool was;
+
+	if (!sv->recheck_ms || clock_mono_ms() < sv->recheck_ms)
+		return;
+	sv->recheck_ms = 0;
+	was = fsm_batch_begin(&sv->fsm);
+	sv->deps_dirty = true;
+	fsm_batch_end(&sv->fsm, was);
+}
+
 /* ---- requests --------------------------------------------------------------- */
 
 int sup_start(struct sup *sv, struct svc *s, char *msg, size_t len)

@@ -40,6 +40,7 @@ struct sup {
 	struct svc **by_pid, **by_name;
 	size_t buckets;             /* of each index, a power of 2 */
 	unsigned launching;         /* launches in flight */
+	int64_t recheck_ms;         /* monotonic: a dependency pass due then (0: none) */
 	uint64_t nofile_max;        /* RLIMIT_NOFILE we run with */
 	bool nofile_warned;         /* said once that it was reached */
 	enum shutdown_kind shutdown;   /* requested; carried out by shutdown.c */
@@ -74,6 +75,10 @@ void sup_stop_all(struct sup *sv);
 bool sup_all_stopped(struct sup *sv);
 /* Longest TimeoutStopSec of all units, in ms. */
 uint64_t sup_longest_stop_timeout(struct sup *sv);
+/* ms until the next pass that sup_recheck() owes, -1: none (the loop's
+ * wait), and that pass when it is due. */
+int sup_recheck_wait_ms(const struct sup *sv);
+void sup_recheck(struct sup *sv);
 /* Free units that reload removed (outside of an event batch). */
 void sup_collect(struct sup *sv);
 

@@ -13,6 +13,7 @@
 /* Launches in flight at once: units set up in parallel, but a boot of
  * 1000 units does not fork 1000 setups at the same instant. */
 #define SUP_LAUNCH_MAX 64
+#define SUP_LAUNCH_SLOW_MS 2000   /* a setup older than this holds no slot */
 
 extern struct sup *sup_the;   /* watches carry the svc; the supervisor is one */
 
