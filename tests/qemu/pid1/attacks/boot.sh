@@ -135,8 +135,12 @@ sh -c 'exit 7'
 n=$(echo a b c | wc -w)
 [ "$n" = 3 ] || why="${why:+$why; }a pipe in the admin's shell failed"
 # the bomb must have run out of tasks, not memory: else this proves nothing
-$CTL logs atk-boot-bomb 2>/dev/null | grep -q 'forkbomb: forked=[0-9]* wanted=6000 errno=EAGAIN' ||
-	why="${why:+$why; }the bomb did not run out of tasks: $($CTL logs atk-boot-bomb 2>/dev/null | grep forkbomb | tail -n 1) ($bomb_n tasks)"
+# (its report says so; under load it may still be retrying when its group
+# has stood at its pids.max for 15 s, which says the same)
+if ! $CTL logs atk-boot-bomb 2>/dev/null | grep -q 'forkbomb: forked=[0-9]* wanted=6000 errno=EAGAIN' &&
+	! { [ -n "$bomb_n" ] && [ "$bomb_n" = "$bomb_max" ]; }; then
+	why="${why:+$why; }the bomb did not run out of tasks: $($CTL logs atk-boot-bomb 2>/dev/null | grep forkbomb | tail -n 1) ($bomb_n tasks of $bomb_max)"
+fi
 if [ -z "$why" ]; then ok boot-forkbomb-admin; else nok boot-forkbomb-admin "$why"; fi
 why=
 $CTL status >/dev/null 2>&1 || why="status does not answer"

@@ -115,18 +115,20 @@ else
 	sb=$(jget atk-hang-bind state)
 	sc=$(jget atk-hang-cwd state)
 	note "atk-hang: victim pid $vp0 -> ${vp1:-?} $([ -n "$t_up" ] && echo "running $((t_up - t_kill)) ms after the kill" || echo 'not back within 5 s'); status and status --json x3, slowest $worst ms; hanging units: bind $sb, cwd $sc"
-	if [ -n "$t_up" ] && [ $((t_up - t_kill)) -le 2000 ]; then
+	# 4 s: TCG on a loaded host takes 0.7-2 s; a PID 1 that waits on
+	# the setups is not back before their 30 s bound
+	if [ -n "$t_up" ] && [ $((t_up - t_kill)) -le 4000 ]; then
 		ok atk-hang-other-restarted
 	else
-		nok atk-hang-other-restarted "the killed unit was not running again with a new pid within 2 s of the kill (pid $vp0 -> ${vp1:-?}, $(jget atk-hang-victim state)) while atk-hang-bind/-cwd set up"
+		nok atk-hang-other-restarted "the killed unit was not running again with a new pid within 4 s of the kill (pid $vp0 -> ${vp1:-?}, $(jget atk-hang-victim state)) while atk-hang-bind/-cwd set up"
 	fi
 	# each answers within the second (TCG, a busy host: the 100 ms target
 	# is the benchmark's); a PID 1 that waits on the setup does not answer
 	# before the 3 s timeout
-	if [ -z "$swhy" ] && [ $worst -le 1000 ]; then
+	if [ -z "$swhy" ] && [ $worst -le 2000 ]; then
 		ok atk-hang-status-answers
 	else
-		nok atk-hang-status-answers "${swhy:+$swhy; }slowest status or status --json: $worst ms (want <= 1000)"
+		nok atk-hang-status-answers "${swhy:+$swhy; }slowest status or status --json: $worst ms (want <= 2000)"
 	fi
 	if [ "$sb" = starting ] && [ "$sc" = starting ]; then
 		ok atk-hang-still-starting

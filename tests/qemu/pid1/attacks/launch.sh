@@ -81,7 +81,8 @@ fi
 
 $CTL start atk-launch-look >/dev/null 2>&1
 $CTL start atk-launch-ctl >/dev/null 2>&1
-wait_for 20 test -e $A/look.done -a -s $A/ctl-status.out
+# the unit writes status's text, then its rc= line: wait for that line
+wait_for 20 sh -c "test -e $A/look.done && grep -q '^rc=' $A/ctl-status.out"
 # empty, or (a private /run of the unit's own) not there at all
 if grep -v '^ls: /run/sandboxd: No such file or directory$' $A/look.out 2>/dev/null | grep -q . ||
 	[ ! -e $A/look.out ]; then
