@@ -122,7 +122,7 @@ else
 	else
 		nok atk-hang-other-restarted "the killed unit was not running again with a new pid within 4 s of the kill (pid $vp0 -> ${vp1:-?}, $(jget atk-hang-victim state)) while atk-hang-bind/-cwd set up"
 	fi
-	# each answers within the second (TCG, a busy host: the 100 ms target
+	# each answers within 2 s (TCG, a busy host: the 100 ms target
 	# is the benchmark's); a PID 1 that waits on the setup does not answer
 	# before the 3 s timeout
 	if [ -z "$swhy" ] && [ $worst -le 2000 ]; then
