@@ -1019,6 +1019,7 @@ int main(void)
 #endif
 	for (struct svc **s = (struct svc *[]){ web, hog, crash, killed, broken, NULL }; *s; s++) {
 		logbuf_free(&(*s)->log);
+		svc_exit_set_msg(&(*s)->last, NULL, 0);
 		free(*s);
 	}
 	return t_exit();
