@@ -95,30 +95,44 @@ struct sbx_launch;
 struct bpf_ref;
 
 struct svc {
-	char name[UNIT_NAME_MAX + 1];
+	/* pointers and 64-bit fields first, the small ones packed after
+	 * them: no padding, so the struct stays in musl's 672-byte class
+	 * (PID 1 keeps one per unit; issue #10's memory per idle unit) */
 	struct spec *spec;             /* NULL for a bad unit */
-	enum svc_state state;          /* written by fsm_set_state() alone */
 	int64_t since_ms;              /* wall clock of the last state change */
 	int64_t started_mono_ms;       /* CLOCK_MONOTONIC of the last start */
+	struct loop_watch out_watch, err_watch, timer_watch, launch_watch, cg_watch;
+	struct sbx_launch *launch;     /* while the sandbox sets up, else NULL */
+	uint64_t oom_kills_at_start;
+	uint64_t backoff_ms;           /* current RestartSec, doubling */
+	struct start_limit limit;
+	int64_t cleanup_deadline_ms;   /* monotonic: stop waiting for the cgroup then */
 
+	/* the FSM's queue (fsm.c): events raised while another is handled */
+	struct svc *evq_next;
+	/* the supervisor's lookups (svcmap.c) */
+	struct svc *pid_next, *name_next;
+	struct bpf_ref *bpf;           /* the shared compiled filter (bpfcache.c) */
+	struct svc_exit last;          /* "Last State" */
+	struct logbuf log;
+
+	enum svc_state state;          /* written by fsm_set_state() alone */
 	pid_t pid;                     /* main process, 0 if none */
 	int pidfd;
 	int wstatus;                   /* of the main process, for EV_MAIN_EXITED */
 	int out_fd, err_fd;            /* read ends of its stdout/stderr pipes */
-	struct loop_watch out_watch, err_watch, timer_watch, launch_watch, cg_watch;
-	struct sbx_launch *launch;     /* while the sandbox sets up, else NULL */
-
-	char cgroup[128];              /* "" without a cgroup */
 	int cgroup_fd;
-	uint64_t oom_kills_at_start;
-
+	int timer_fd;                  /* setup, backoff, stop and cleanup timeouts */
 	unsigned restarts;             /* automatic restarts so far */
 	unsigned oom_kills;            /* OOM kills seen, counted apart */
-	uint64_t backoff_ms;           /* current RestartSec, doubling */
-	struct start_limit limit;
-	int timer_fd;                  /* setup, backoff, stop and cleanup timeouts */
-	int64_t cleanup_deadline_ms;   /* monotonic: stop waiting for the cgroup then */
 	unsigned cleanup_rounds;       /* deadlines passed while the cgroup empties */
+
+	char cgroup[128];              /* "" without a cgroup */
+	char name[UNIT_NAME_MAX + 1];
+	char failed_dep[UNIT_NAME_MAX + 1];   /* stopping because this dependency failed */
+	uint8_t evq[SVC_EVQ];
+	uint8_t evq_head, evq_n;
+	bool queued;
 	bool want_up;                  /* the goal: running (start) or not (stop) */
 	bool stop_requested;           /* we sent KillSignal: its end is no failure */
 	bool start_asked;              /* started while in cleanup: start again once down */
@@ -126,21 +140,6 @@ struct svc {
 	bool needed;                   /* scratch for shutdown: a unit with a process depends on it */
 	bool config_written;           /* RUN_DIR/units/NAME/config.json is the spec's */
 	bool removed;                  /* reload dropped the unit: free once stopped */
-	char failed_dep[UNIT_NAME_MAX + 1];   /* stopping because this dependency failed */
-
-	/* the FSM's queue (fsm.c): events raised while another is handled */
-	uint8_t evq[SVC_EVQ];
-	uint8_t evq_head, evq_n;
-	bool queued;
-	struct svc *evq_next;
-
-	/* the supervisor's lookups (svcmap.c) */
-	struct svc *pid_next, *name_next;
-
-	struct bpf_ref *bpf;           /* the shared compiled filter (bpfcache.c) */
-
-	struct svc_exit last;          /* "Last State" */
-	struct logbuf log;
 };
 
 /* The name status shows: "inactive", "starting", "running", "stopping",
