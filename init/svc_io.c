@@ -198,6 +198,11 @@ void svc_io_write_status(struct sup *sv, const struct svc *s)
 	char buf[1024], last[300];
 
 	svc_exit_describe(&s->last, last, sizeof last);
+	/* one key per line: a message from a unit file (a path with a
+	 * newline in it) must not add lines of its own */
+	for (char *c = last; *c; c++)
+		if ((unsigned char)*c < 0x20 || *c == 0x7f)
+			*c = '?';
 	int n = snprintf(buf, sizeof buf,
 			 "state=%s\nsince_ms=%lld\npid=%d\nrestarts=%u\noom_kills=%u\n"
 			 "last_reason=%s\nlast_exit_code=%d\nlast=%s\n",
