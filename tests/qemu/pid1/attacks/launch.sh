@@ -79,6 +79,10 @@ else
 	note "atk-launch-fd-cwd: ran $ran times, restarts ${starts:-?}, memory.max ${mem:-?}"
 fi
 
+# both ran once already at the reload that added them: what they wrote
+# then must not be read as this run's (a half-written status file with the
+# old rc= line gone)
+rm -f $A/look.done $A/look.out $A/ctl.out $A/ctl-status.out
 $CTL start atk-launch-look >/dev/null 2>&1
 $CTL start atk-launch-ctl >/dev/null 2>&1
 # the unit writes status's text, then its rc= line: wait for that line
@@ -93,7 +97,7 @@ fi
 if [ "$(cat $A/ctl.out 2>/dev/null)" = control.sock ] && grep -q rc=0 $A/ctl-status.out; then
 	ok atk-launch-control-socket-only
 else
-	nok atk-launch-control-socket-only "sees '$(tr '\n' ' ' < $A/ctl.out 2>/dev/null)', status: $(tr '\n' ' ' < $A/ctl-status.out 2>/dev/null | cut -c1-100)"
+	nok atk-launch-control-socket-only "sees '$(tr '\n' ' ' < $A/ctl.out 2>/dev/null)', status: $(tr '\n' ' ' < $A/ctl-status.out 2>/dev/null | cut -c1-100) ... $(tail -n 2 $A/ctl-status.out 2>/dev/null | tr '\n' ' ')"
 fi
 # the unit must have run (no proc.out: nothing was tried) and the guest's
 # own /proc/timer_list must have the content a mask hides
