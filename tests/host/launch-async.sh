@@ -14,32 +14,14 @@ set -u
 
 # shellcheck source=tests/host/lib/report.sh
 . "$(dirname "$0")/lib/report.sh"
+# shellcheck source=tests/host/lib/supervisor.sh
+. "$(dirname "$0")/lib/supervisor.sh"
 
 TOP=${TOP:-$(cd "$(dirname "$0")/../.." && pwd)}
 SANDBOXD=${SANDBOXD:-$TOP/build/sandboxd}
 SANDBOXCTL=${SANDBOXCTL:-$(dirname "$SANDBOXD")/sandboxctl}
-if [ "$(id -u)" != 0 ] || [ ! -x "$SANDBOXD" ] || [ ! -x "$SANDBOXCTL" ]; then
-	nok launch-async-prereqs "needs root, SANDBOXD and SANDBOXCTL"
-	exit 1
-fi
-
-# units see /var/tmp (their /tmp and /run are their own)
-work=$(mktemp -d /var/tmp/sbx-async.XXXXXX) || exit 1
-sup_pid=
-cleanup() {
-	if [ -n "$sup_pid" ]; then
-		kill -TERM "$sup_pid" 2>/dev/null
-		for _ in $(seq 1 50); do kill -0 "$sup_pid" 2>/dev/null || break; sleep 0.1; done
-		kill -KILL "$sup_pid" 2>/dev/null
-		wait "$sup_pid" 2>/dev/null
-	fi
-	rm -rf "$work"
-}
-trap cleanup EXIT
-units=$work/units
-run=$work/run
-mkdir -p "$units" "$run" "$work/out"
-chmod 755 "$work"
+sup_setup launch-async async
+mkdir -p "$work/out"
 chmod 1777 "$work/out"   # the user "nobody" writes there
 
 cat >"$units/byname.unit" <<EOT

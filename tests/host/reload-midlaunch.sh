@@ -16,31 +16,14 @@ set -u
 
 # shellcheck source=tests/host/lib/report.sh
 . "$(dirname "$0")/lib/report.sh"
+# shellcheck source=tests/host/lib/supervisor.sh
+. "$(dirname "$0")/lib/supervisor.sh"
 
 TOP=${TOP:-$(cd "$(dirname "$0")/../.." && pwd)}
 SANDBOXD=${SANDBOXD:-$TOP/build/sandboxd}
 SANDBOXCTL=${SANDBOXCTL:-$(dirname "$SANDBOXD")/sandboxctl}
 N=40
-if [ "$(id -u)" != 0 ] || [ ! -x "$SANDBOXD" ] || [ ! -x "$SANDBOXCTL" ]; then
-	nok reload-midlaunch-prereqs "needs root, SANDBOXD and SANDBOXCTL"
-	exit 1
-fi
-
-work=$(mktemp -d /var/tmp/sbx-rml.XXXXXX) || exit 1
-sup_pid=
-cleanup() {
-	if [ -n "$sup_pid" ]; then
-		kill -TERM "$sup_pid" 2>/dev/null
-		for _ in $(seq 1 100); do kill -0 "$sup_pid" 2>/dev/null || break; sleep 0.1; done
-		kill -KILL "$sup_pid" 2>/dev/null
-		wait "$sup_pid" 2>/dev/null
-	fi
-	rm -rf "$work"
-}
-trap cleanup EXIT
-units=$work/units
-run=$work/run
-mkdir -p "$units" "$run"
+sup_setup reload-midlaunch rml
 # a number no other process of this host sleeps for
 tag=$((900000 + RANDOM))
 

@@ -13,51 +13,16 @@ set -u
 
 # shellcheck source=tests/host/lib/report.sh
 . "$(dirname "$0")/lib/report.sh"
+# shellcheck source=tests/host/lib/supervisor.sh
+. "$(dirname "$0")/lib/supervisor.sh"
 
 TOP=${TOP:-$(cd "$(dirname "$0")/../.." && pwd)}
 SANDBOXD=${SANDBOXD:-$TOP/build/sandboxd}
 SANDBOXCTL=${SANDBOXCTL:-$(dirname "$SANDBOXD")/sandboxctl}
-PROBE=${PROBE:-$(env TOP="$TOP" "$TOP/tests/qemu/probe.sh" 2>/dev/null)}
 HUNG=${LAUNCH_SLOTS_HUNG:-192}
-if [ "$(id -u)" != 0 ] || [ ! -x "$SANDBOXD" ] || [ ! -x "$SANDBOXCTL" ]; then
-	nok review-late-slots-prereqs "needs root, SANDBOXD and SANDBOXCTL"
-	exit 1
-fi
-if [ ! -x "${PROBE:-}" ] || [ ! -c /dev/fuse ]; then
-	skip review-late-slots-added-starts "needs /dev/fuse and build/probe (musl-gcc)"
-	exit 0
-fi
+sup_setup review-late-slots lateslots
 
-work=$(mktemp -d /var/tmp/sbx-rlslots.XXXXXX) || exit 1
-chmod 755 "$work"
-sup_pid=""
-fuse_pid=""
-cleanup() {
-	if [ -n "$fuse_pid" ]; then
-		kill -KILL "$fuse_pid" 2>/dev/null
-		wait "$fuse_pid" 2>/dev/null
-	fi
-	umount -l "$work/fuse" 2>/dev/null
-	if [ -n "$sup_pid" ]; then
-		kill -TERM "$sup_pid" 2>/dev/null
-		for _ in $(seq 1 100); do kill -0 "$sup_pid" 2>/dev/null || break; sleep 0.1; done
-		kill -KILL "$sup_pid" 2>/dev/null
-		wait "$sup_pid" 2>/dev/null
-	fi
-	rm -rf "$work"
-}
-trap cleanup EXIT
-units=$work/units
-run=$work/run
-mkdir -p "$units" "$run" "$work/fuse"
-
-"$PROBE" fuse-hang "$work/fuse" >"$work/fuse.out" 2>&1 &
-fuse_pid=$!
-for _ in $(seq 1 50); do grep -q '^fuse-hang: mounted' "$work/fuse.out" && break; sleep 0.1; done
-if ! grep -q '^fuse-hang: mounted' "$work/fuse.out"; then
-	skip review-late-slots-added-starts "no FUSE mount: $(oneline "$(cat "$work/fuse.out")")"
-	exit 0
-fi
+sup_fuse_hang review-late-slots-added-starts
 
 for i in $(seq 1 "$HUNG"); do
 	printf '[Service]\nExecStart=/bin/sleep 100000\nWorkingDirectory=%s/fuse/data\nRestart=no\n' \
