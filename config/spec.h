@@ -30,7 +30,43 @@ struct strv {
 	size_t n, cap;
 };
 
-enum service_type { SERVICE_SIMPLE, SERVICE_ONESHOT };
+/* Type=: when the service counts as started (After= waits for that).
+ * simple: once exec'd; oneshot: once exited 0; notify: once it sends
+ * READY=1 on NOTIFY_SOCKET; forking: once the started process exited 0 and
+ * the main pid is known (PIDFile=, or the one process left). */
+enum service_type { SERVICE_SIMPLE, SERVICE_ONESHOT, SERVICE_NOTIFY, SERVICE_FORKING };
+
+/* KillMode=: who gets KillSignal at a stop. control-group: every process
+ * of the cgroup; mixed: the main process, then SIGKILL to the rest at the
+ * end; process: the main process only (what is left stays until the next
+ * start's cleanup). */
+enum kill_mode { KILL_CONTROL_GROUP, KILL_MIXED, KILL_PROCESS };
+
+/* One ExecStartPre=/ExecStartPost=/ExecStop=/ExecReload= line. */
+struct exec_cmd {
+	const char *const *argv;   /* NULL-terminated, in the arena; argv[0] absolute */
+	bool ignore_failure;       /* systemd's "-" prefix: a failure is not the unit's */
+	struct loc loc;
+};
+
+struct exec_list {
+	struct exec_cmd *v;        /* in the arena */
+	size_t n;
+};
+
+/* RuntimeDirectory= ... ConfigurationDirectory=: folders created on the
+ * host under /run, /var/lib, /var/cache, /var/log and /etc, owned by the
+ * unit's User=/Group=, bound at the same path into its sandbox. */
+enum exec_dir_kind {
+	EXEC_DIR_RUNTIME, EXEC_DIR_STATE, EXEC_DIR_CACHE, EXEC_DIR_LOGS,
+	EXEC_DIR_CONFIGURATION, EXEC_DIR_COUNT
+};
+
+struct exec_dirs {
+	struct strv names;         /* relative paths as written: "redis", "nginx/tmp" */
+	mode_t mode;               /* ...DirectoryMode=, default 0755 */
+	struct loc loc;
+};
 
 enum restart_policy {
 	RESTART_NO,
@@ -66,6 +102,10 @@ struct mount_spec {
 	unsigned long flags;       /* MS_NOSUID, MS_NODEV, ... (tmpfs) */
 	const char *data;          /* tmpfs data options ("mode=755,size=8m"); always a size= */
 	const char *options_text;  /* flags and data as applied ("nosuid,nodev,size=8m"), for the export */
+	/* tmpfs uid=/gid= given as names: looked up in the launch child as
+	 * User= is (sandbox/userdb.h) and added to data there; NULL: none
+	 * (a number is already in data) */
+	const char *uid_name, *gid_name;
 	bool unlimited;            /* tmpfs with size=0 or nr_inodes=0: needs MemoryMax= */
 	struct loc loc;
 };
@@ -92,6 +132,15 @@ struct seccomp_rules {
 	 * whose flags sit in memory, answers ENOSYS. */
 	bool restrict_ns;
 	unsigned ns_allowed;
+	/* RestrictAddressFamilies=: socket(2)/socketpair(2) by family.
+	 * af_deny false: only the families in af_mask (bit n = AF n, n < 64);
+	 * true: all but those. */
+	bool af_restrict, af_deny;
+	uint64_t af_mask;
+	bool mdwe;                 /* MemoryDenyWriteExecute= */
+	bool lock_personality;     /* LockPersonality= */
+	bool restrict_realtime;    /* RestrictRealtime= */
+	bool restrict_suid_sgid;   /* RestrictSUIDSGID= */
 };
 
 struct u64_opt {
@@ -138,6 +187,12 @@ struct spec {
 	bool umask_set;
 	mode_t umask;                       /* default 0022 */
 	struct rlimit_spec rlimits[SPEC_RLIMITS];  /* indexed by RLIMIT_* */
+	/* EnvironmentFile=: read by the launch child (never by PID 1) from
+	 * the host's tree before the sandbox is entered; a leading "-" (kept
+	 * in the string) = ignore a missing file. Later files and
+	 * Environment= override earlier ones as in systemd. */
+	struct strv env_files;
+	struct exec_list exec_start_pre, exec_start_post, exec_stop, exec_reload;
 	bool oom_score_adj_set;
 	int oom_score_adj;
 
@@ -146,7 +201,11 @@ struct spec {
 	uint64_t restart_sec_ms, restart_max_sec_ms;
 	unsigned start_limit_burst;
 	uint64_t start_limit_interval_ms;
-	uint64_t timeout_stop_ms;
+	uint64_t timeout_stop_ms;           /* LIMIT_INFINITY: no timeout (0 or infinity) */
+	uint64_t timeout_start_ms;          /* TimeoutStartSec=: launch to ready; LIMIT_INFINITY: none */
+	const char *pid_file;               /* PIDFile=: absolute, in the sandbox's tree */
+	enum kill_mode kill_mode;
+	int reload_signal;                  /* ReloadSignal=; 0: SIGHUP (when no ExecReload=) */
 	int kill_signal;
 	enum oom_policy oom_policy;
 	struct output std_out, std_err;
@@ -161,6 +220,14 @@ struct spec {
 	bool no_new_privs;
 	bool control_access;                /* ControlAccess=: may talk to PID 1's socket */
 	int init;                           /* Init=: 1 yes, 0 no */
+	/* JoinsNamespaceOf=: units whose network and IPC namespaces this one
+	 * enters (implies After=); at most one unit with a process */
+	struct strv joins_namespace_of;
+	struct loc joins_loc;
+	const char *netns_path;             /* NetworkNamespacePath=: a named netns file */
+	bool syslog_socket;                 /* SyslogSocket=: /dev/log into the log ring; default yes */
+	struct exec_dirs dirs[EXEC_DIR_COUNT];
+	struct strv noexec_paths, exec_paths;   /* NoExecPaths=, ExecPaths= */
 	struct mount_spec *mounts;
 	size_t n_mounts;
 	struct strv masked_paths, readonly_paths;

@@ -180,7 +180,12 @@ static void spec_defaults(struct spec *s)
 	s->start_limit_burst = 5;
 	s->start_limit_interval_ms = 10000;
 	s->timeout_stop_ms = 5000;
+	s->timeout_start_ms = 90000;                  /* systemd's DefaultTimeoutStartSec */
+	s->kill_mode = KILL_CONTROL_GROUP;
 	s->kill_signal = 15;
+	s->syslog_socket = true;
+	for (int i = 0; i < EXEC_DIR_COUNT; i++)
+		s->dirs[i].mode = 0755;
 	s->namespaces = NS_DEFAULT;
 	s->caps = (1ull << 29) | (1ull << 5) | (1ull << 10);  /* AUDIT_WRITE KILL NET_BIND_SERVICE */
 	s->no_new_privs = true;

@@ -60,11 +60,32 @@ struct sbx_launch_opts {
 	/* PID 1's control socket: bound back, alone, into its covered
 	 * folder for a unit with ControlAccess=yes. NULL: none. */
 	const char *control_sock;
+	/* Enter namespaces instead of making them (issue #11): a pidfd of a
+	 * process of another sandbox -- JoinsNamespaceOf=: join_ns =
+	 * NS_BIT(NS_NET) | NS_BIT(NS_IPC) -- or of this unit's running
+	 * service -- ExecStartPost=, ExecReload=, ExecStop=: join_ns = the
+	 * unit's namespaces; with NS_MOUNT no rootfs is set up, the command
+	 * runs in the service's own tree, and with NS_PID it is a process of
+	 * the service's pid namespace. -1: none. */
+	int join_pidfd;
+	unsigned join_ns;
+	/* Host paths of PID 1's per-unit datagram sockets, bound into the
+	 * sandbox: notify at SBX_NOTIFY_PATH with NOTIFY_SOCKET set in the
+	 * environment, log at /dev/log. Without a mount namespace the notify
+	 * socket's host path is NOTIFY_SOCKET and there is no /dev/log of
+	 * the unit's own. NULL: none. */
+	const char *notify_sock;
+	const char *log_sock;
 };
+
+/* Where a unit's notify socket is inside its sandbox: in the sandbox's
+ * own /dev tmpfs, which exists whatever its RootDirectory=. */
+#define SBX_NOTIFY_PATH "/dev/.notify"
+
 
 #define SBX_LAUNCH_OPTS_INIT { \
 	.stdio = { SBX_STDIO_INHERIT, SBX_STDIO_INHERIT, SBX_STDIO_INHERIT }, \
-	.cgroup_fd = -1 }
+	.cgroup_fd = -1, .join_pidfd = -1 }
 
 struct sbx_child {
 	pid_t pid;                 /* in the caller's pid namespace */
@@ -72,6 +93,11 @@ struct sbx_child {
 	int stdio[3];              /* our ends of SBX_STDIO_PIPE, else -1 */
 	int exit_code;             /* after a failed launch: SBX_EXIT_*, or 0
 				    * when no child was started */
+	/* The service's own pid in the caller's pid namespace: pid, or with
+	 * Init= the reaper's child (reported by the service itself with
+	 * SCM_CREDENTIALS before execve, so the kernel translates it).
+	 * 0 when not known. */
+	pid_t main_pid;
 };
 
 /* One launch in flight. */
