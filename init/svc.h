@@ -93,6 +93,8 @@ struct start_limit {
 
 struct sbx_launch;
 struct bpf_ref;
+struct svc_sock;
+struct svc_run;
 
 struct svc {
 	/* pointers and 64-bit fields first, the small ones packed after
@@ -113,11 +115,17 @@ struct svc {
 	/* the supervisor's lookups (svcmap.c) */
 	struct svc *pid_next, *name_next;
 	struct bpf_ref *bpf;           /* the shared compiled filter (bpfcache.c) */
+	/* issue #11: allocated while the unit is up, NULL when idle, so an
+	 * idle unit stays in musl's 672-byte class */
+	struct svc_sock *sock;         /* notify and syslog sockets, STATUS= (init/notify.c) */
+	struct svc_run *run;           /* control processes, readiness (init/sup_*.c) */
 	struct svc_exit last;          /* "Last State" */
 	struct logbuf log;
 
 	enum svc_state state;          /* written by fsm_set_state() alone */
-	pid_t pid;                     /* main process, 0 if none */
+	pid_t pid;                     /* the process PID 1 launched (the reaper with Init=), 0 if none */
+	pid_t main_pid;                /* the service itself (status, kill, KillMode=process): the
+					* reaper's child, a forking daemon, MAINPID=; 0: none known */
 	int pidfd;
 	int wstatus;                   /* of the main process, for EV_MAIN_EXITED */
 	int out_fd, err_fd;            /* read ends of its stdout/stderr pipes */
