@@ -673,6 +673,15 @@ run_script() {
 section() { printf '\n=== %s\n' "$*"; }
 
 cmd_test() {
+	ct_only=
+	case ${1:-} in
+	'') ;;
+	--daemons) ct_only=daemons ;;
+	*)
+		msg "$PROG: test: unknown option '$1' (try $PROG --help)"
+		exit 2
+		;;
+	esac
 	need_deps
 	lock 7 build/.test.lock
 	TESTLOG=build/testlog
@@ -680,6 +689,17 @@ cmd_test() {
 	mkdir -p "$TESTLOG"
 	RESULTS=$TESTLOG/results
 	: >"$RESULTS"
+
+	# --daemons: only the Debian daemons tier (tests/daemons/run.sh), kept
+	# out of the default suite's time.
+	if [ "$ct_only" = daemons ]; then
+		section "build (defconfig)"
+		test_build build/defconfig alldefconfig &&
+			section "QEMU daemons tier (Debian's nginx, redis-server, mosquitto)" &&
+			run_script tests/daemons/run.sh 1200
+		test_summary
+		return
+	fi
 
 	section "build ($KCONFIG_CONFIG), defconfig, allnoconfig"
 	test_build build "" || true
@@ -710,6 +730,10 @@ cmd_test() {
 		[ -n "$def_ok" ] && run_script tests/qemu/pid1.sh 600
 	fi
 
+	test_summary
+}
+
+test_summary() {
 	section "summary"
 	for b in build/sandboxd build/defconfig/sandboxd build/allnoconfig/sandboxd; do
 		[ -f "$b" ] && print_size "$b"
@@ -791,6 +815,8 @@ usage: $PROG [COMMAND] [ARGS]
   oldconfig     update $KCONFIG_CONFIG, asking about new symbols
   test          build defconfig and allnoconfig and run every test tier;
                 ends with "N passed, N failed, N skipped"
+  test --daemons  build defconfig and run only the Debian daemons tier
+                (nginx, redis-server, mosquitto in QEMU, tests/daemons/run.sh)
   fuzz [SECS]   fuzz the unit parser (default 60 s)
   image ARGS    build, then tests/qemu/mkimage.sh ARGS
   qemu ARGS     build, then tests/qemu/boot.sh ARGS
@@ -815,7 +841,7 @@ case $cmd in
 build) do_build ;;
 deps) cmd_deps ;;
 defconfig | allnoconfig | menuconfig | oldconfig) cmd_kconfig "$cmd" ;;
-test) cmd_test ;;
+test) cmd_test "$@" ;;
 fuzz) cmd_fuzz "$@" ;;
 image) exec_tool tests/qemu/mkimage.sh "$@" ;;
 qemu) exec_tool tests/qemu/boot.sh "$@" ;;

@@ -1,0 +1,179 @@
+#!/bin/sh
+# check.sh - the checks of the daemons tier (tests/daemons/run.sh), run in
+# the guest by script.unit once the daemons and their clients have
+# started: root, unsandboxed, the system's namespaces, busybox tools and the
+# Debian tree at /. Prints `ok NAME` / `not ok NAME: why` / `skip NAME:
+# reason` and `# ` comment lines on the console; script.unit powers the
+# guest off when this returns.
+#
+# The daemons' networks are private: this script reaches them with busybox
+# nsenter into the daemon's network namespace (the clients reach them
+# through JoinsNamespaceOf=).
+
+CTL=/bin/sandboxctl
+
+ok() { echo "ok $1"; }
+nok() { echo "not ok $1: $2"; }
+skip() { echo "skip $1: $2"; }
+note() { echo "# $*"; }
+res() { if [ -z "$2" ]; then ok "$1"; else nok "$1" "$2"; fi; }
+
+now_ms() { awk '{ printf "%d\n", $1 * 1000 }' /proc/uptime; }
+# A top-level value of `sandboxctl status --json UNIT` (strings unquoted).
+jget() {
+	$CTL status --json "$1" 2>/dev/null |
+		sed -n "s/^  \"$2\": \"\{0,1\}\([^\",]*\)\"\{0,1\},\{0,1\}\$/\1/p"
+}
+state_is() {
+	_u=$1
+	shift
+	_s=$(jget "$_u" state)
+	for _w; do [ "$_s" = "$_w" ] && return 0; done
+	return 1
+}
+# A line "Key: value" of `sandboxctl status UNIT`.
+sget() { $CTL status "$1" 2>/dev/null | sed -n "s/^$2: //p" | head -n 1; }
+main_pid() { sget "$1" 'Main PID'; }
+logs() { $CTL logs "$1" 2>/dev/null; }
+log_has() { logs "$1" | grep -q -- "$2"; }
+wait_for() {
+	_end=$(($(now_ms) + $1 * 1000))
+	shift
+	while ! "$@"; do
+		[ "$(now_ms)" -lt "$_end" ] || return 1
+		usleep 200000
+	done
+}
+uid_of() { awk '/^Uid:/ { print $2 }' "/proc/$1/status" 2>/dev/null; }
+# in_net PID CMD...: CMD in the network namespace of PID (and nothing else of it).
+in_net() { _p=$1; shift; nsenter -n -t "$_p" -- "$@"; }
+fold() { tr '\n' ' ' | cut -c 1-200; }
+
+# The appliance's own loopback up, so that "not reachable from the
+# appliance's network" below means no listener there, not a down lo.
+ip link set lo up
+
+# ---- every unit in its state -------------------------------------------------------
+
+daemons="redis-server mosquitto nginx"
+clients="redis-client mosquitto-client nginx-client"
+for d in $daemons; do wait_for 60 state_is "$d" running; done
+for c in $clients; do wait_for 60 state_is "$c" exited inactive failed; done
+why=
+for u in $daemons; do
+	state_is "$u" running || why="${why:+$why; }$u is $(jget "$u" state)"
+done
+for u in $clients; do
+	state_is "$u" exited inactive || why="${why:+$why; }$u is $(jget "$u" state)"
+done
+res daemons-states "$why"
+[ -z "$why" ] || $CTL status 2>&1 | sed 's/^/# /'
+
+# ---- the main pid is the daemon's, running as its user ------------------------------
+
+# comm of the daemon's main process, and its uid.
+for want in redis-server:redis-server:101 mosquitto:mosquitto:102 nginx:nginx:0; do
+	u=${want%%:*}
+	rest=${want#*:}
+	comm=${rest%%:*}
+	uid=${rest#*:}
+	why=
+	p=$(main_pid "$u")
+	case $p in
+	'' | - | *[!0-9]*) why="no main pid ($p)" ;;
+	*)
+		got=$(cat "/proc/$p/comm" 2>/dev/null)
+		[ "$got" = "$comm" ] || why="main pid $p is \"$got\", not $comm"
+		[ "$(uid_of "$p")" = "$uid" ] || why="${why:+$why; }main pid $p runs as uid $(uid_of "$p"), not $uid"
+		;;
+	esac
+	res "$u-main-pid" "$why"
+	eval "pid_${u%%-*}=\$p"
+done
+# nginx's workers are www-data's (uid 33), as nginx.conf's "user www-data" says.
+why=
+w=$(for p in $(pgrep -P "${pid_nginx:-0}" 2>/dev/null); do uid_of "$p"; done | sort -u | tr '\n' ' ')
+[ "$w" = "33 " ] || why="the master's children run as uid \"$w\", not 33"
+res nginx-workers-user "$why"
+
+# ---- the runtime directories, owned by the daemon's user ----------------------------
+
+for want in redis:redis:101:2755 mosquitto:mosquitto:102:755; do
+	v=${want%%:*}
+	rest=${want#*:}
+	dir=/run/${rest%%:*}
+	rest=${rest#*:}
+	uid=${rest%%:*}
+	mode=${rest#*:}
+	eval "p=\${pid_$v:-}"
+	u=$v
+	[ "$v" = redis ] && u=redis-server
+	got=$(stat -c '%u %a' "/proc/$p/root$dir" 2>&1)
+	if [ "$got" = "$uid $mode" ]; then ok "$u-runtime-dir"; else nok "$u-runtime-dir" "$dir in the sandbox: \"$got\", not \"$uid $mode\""; fi
+done
+
+# ---- the clients talked to their daemons on the first try ---------------------------
+
+client_ok() {   # client_ok UNIT TEXT-IN-ITS-LOG
+	_why=
+	state_is "$1" exited inactive || _why="$1 is $(jget "$1" state)"
+	sget "$1" 'Last State' | grep -q 'Exit Code: 0$' || _why="${_why:+$_why; }$1: $(sget "$1" 'Last State')"
+	[ "$(jget "$1" restarts)" = 0 ] || _why="${_why:+$_why; }$1 restarted $(jget "$1" restarts) times"
+	[ -z "$2" ] || log_has "$1" "$2" || _why="${_why:+$_why; }no \"$2\" in its log: $(logs "$1" | fold)"
+	res "$1-first-try" "$_why"
+}
+client_ok redis-client PONG
+client_ok nginx-client 'Welcome to nginx!'
+client_ok mosquitto-client ''
+
+# ---- the private networks: not the appliance's -------------------------------------
+
+netns_private() {   # netns_private UNIT PID CLIENT-CMD...
+	_u=$1 _p=$2
+	shift 2
+	_why=
+	_a=$(readlink "/proc/$_p/ns/net") _b=$(readlink /proc/1/ns/net)
+	[ -n "$_a" ] && [ "$_a" != "$_b" ] || _why="the daemon's netns $_a is PID 1's $_b"
+	in_net "$_p" "$@" >/dev/null 2>&1 || _why="${_why:+$_why; }$* fails in the daemon's netns"
+	! timeout 5 "$@" >/dev/null 2>&1 || _why="${_why:+$_why; }$* answered in the appliance's netns"
+	res "$_u-private-net" "$_why"
+}
+netns_private redis-server "${pid_redis:-0}" /usr/bin/redis-cli -h 127.0.0.1 ping
+netns_private nginx "${pid_nginx:-0}" /bin/wget -q -O /dev/null http://127.0.0.1/
+netns_private mosquitto "${pid_mosquitto:-0}" /usr/bin/mosquitto_pub -h 127.0.0.1 -q 1 -t sandboxd/net -m x
+
+# ---- syslog: mosquitto's log_dest syslog reaches its log ring -----------------------
+
+why=
+log_has mosquitto 'mosquitto version 2.0.11 running' ||
+	why="no \"mosquitto version 2.0.11 running\" in sandboxctl logs mosquitto: $(logs mosquitto | tail -n 3 | fold)"
+res mosquitto-syslog "$why"
+
+# ---- kill -s: SIGHUP makes mosquitto reload its configuration -----------------------
+
+why=
+n0=$(logs mosquitto | grep -c 'Reloading config')
+r0=$(jget mosquitto restarts)
+out=$($CTL kill -s SIGHUP mosquitto 2>&1) || why="sandboxctl kill -s SIGHUP mosquitto: $out"
+reloaded() { [ "$(logs mosquitto | grep -c 'Reloading config')" -gt "$n0" ]; }
+wait_for 10 reloaded || why="${why:+$why; }no new \"Reloading config\" line: $(logs mosquitto | tail -n 2 | fold)"
+[ "$(main_pid mosquitto)" = "$pid_mosquitto" ] && [ "$(jget mosquitto restarts)" = "$r0" ] ||
+	why="${why:+$why; }mosquitto restarted (pid $pid_mosquitto -> $(main_pid mosquitto))"
+res mosquitto-kill-s "$why"
+
+# ---- reload: nginx serves a new configuration after sandboxctl reload ---------------
+
+why=
+conf=/etc/nginx/conf.d/sandboxd-reload.conf
+page() { in_net "$pid_nginx" /bin/wget -q -O - http://127.0.0.1:8080/ 2>/dev/null; }
+page | grep -q reloaded && why="port 8080 answers before the reload"
+printf 'server {\n\tlisten 8080;\n\tlocation / { return 200 "reloaded\\n"; }\n}\n' > "$conf"
+out=$($CTL reload nginx 2>&1) || why="${why:+$why; }sandboxctl reload nginx: $out"
+serves_new() { page | grep -q '^reloaded$'; }
+wait_for 15 serves_new || why="${why:+$why; }port 8080 does not serve the new server block"
+[ "$(main_pid nginx)" = "$pid_nginx" ] || why="${why:+$why; }main pid $pid_nginx -> $(main_pid nginx)"
+state_is nginx running || why="${why:+$why; }nginx is $(jget nginx state)"
+rm -f "$conf"
+res nginx-reload "$why"
+
+note "check.sh: done"

@@ -1,0 +1,124 @@
+#!/bin/bash
+# run.sh - the daemons tier (`./build.sh test --daemons`): Debian 12's
+# nginx, redis-server and mosquitto, each from a unit written after its
+# Debian .service file (tests/daemons/units), under sandboxd booted as the
+# real PID 1 in QEMU.
+#
+# Builds the Debian tree (tests/daemons/rootfs.sh, cached in
+# build/cache/daemons), one image with tests/qemu/mkimage.sh (the tree at
+# "/", the units in /etc/sandboxd, tests/daemons/check.sh run by
+# script.unit), boots it once with tests/qemu/boot.sh, and prints the
+# guest's `ok NAME` / `not ok NAME: why` / `skip NAME: reason` lines and `# `
+# comments, `not ok NAME: did not report` for a check of the list below that
+# never reported, `ok daemons-boot` or `not ok daemons-boot: why`; then
+# "daemons: N passed, M failed, K skipped" on stderr.
+#
+# usage: run.sh
+# env:   SANDBOXD (default build/sandboxd)   TOP (the source tree)
+#        DAEMONS_TIMEOUT (the whole boot, default 600 s)   QEMU_MEM (MB, default 1024)
+#        QEMU_VERBOSE=1 (copy the console to stderr)
+# The console is kept in build/daemons/console.log. Needs root (the tree
+# keeps the daemons' owners), apt-get (the first run downloads about 13 MB
+# of .debs), qemu-system-x86_64, busybox-static.
+# Software emulation only (TCG, through tests/qemu/boot.sh): never -enable-kvm.
+set -uo pipefail
+
+TOP=${TOP:-$(cd "$(dirname "$0")/../.." && pwd)}
+export TOP
+here=$TOP/tests/daemons
+sandboxd=${SANDBOXD:-$TOP/build/sandboxd}
+timeout=${DAEMONS_TIMEOUT:-600}
+mem=${QEMU_MEM:-1024}
+
+case ${1:-} in
+-h|--help) awk 'NR > 1 && /^#/ { sub(/^# ?/, ""); print; next } NR > 1 { exit }' "$0"; exit 0 ;;
+'') ;;
+*) echo "run.sh: unknown argument: $1" >&2; exit 2 ;;
+esac
+
+# What check.sh reports, in its order.
+checks="daemons-states redis-server-main-pid mosquitto-main-pid nginx-main-pid
+	nginx-workers-user redis-server-runtime-dir mosquitto-runtime-dir
+	redis-client-first-try nginx-client-first-try mosquitto-client-first-try
+	redis-server-private-net nginx-private-net mosquitto-private-net
+	mosquitto-syslog mosquitto-kill-s nginx-reload"
+
+work=$TOP/build/daemons
+mkdir -p "$work"
+results=$work/results
+: > "$results"
+res() { printf '%s\n' "$1" | tee -a "$results"; }
+# shellcheck disable=SC2317 # run by the trap
+closing() {
+	awk '/^ok / { p++ } /^not ok / { f++ } /^skip / { s++ }
+		END { printf "daemons: %d passed, %d failed, %d skipped\n", p, f, s }' "$results" >&2
+}
+trap closing EXIT
+log=$work/console.log
+clean=$work/console.clean
+: > "$log"
+
+[ -f "$sandboxd" ] || { res "not ok daemons-boot: no sandboxd binary at $sandboxd"; exit 1; }
+sandboxd=$(cd "$(dirname "$sandboxd")" && pwd)/$(basename "$sandboxd")
+
+tree=$("$here/rootfs.sh") || { res "not ok daemons-boot: building the Debian tree failed"; exit 1; }
+
+rm -rf "$work/units"
+mkdir -p "$work/units"
+cp "$here"/units/*.unit "$here/script.unit" "$work/units/"
+image=$work/daemons.cpio.gz
+adds=()
+for d in "$tree"/*; do
+	adds+=(--add "$d:/${d##*/}")
+done
+adds+=(--add "$here/files/mosquitto-sandboxd.conf:/etc/mosquitto/conf.d/sandboxd.conf"
+	--add "$here/check.sh:/usr/libexec/daemons-check")
+SANDBOXD=$sandboxd "$TOP/tests/qemu/mkimage.sh" -o "$image" --units "$work/units" "${adds[@]}" ||
+	{ res "not ok daemons-boot: building the image failed"; exit 1; }
+echo "# image: $(du -k "$image" | cut -f1) kB" 
+
+start=$(date +%s)
+boot=("$TOP/tests/qemu/boot.sh" "$image" --timeout "$timeout" --mem "$mem" --append loglevel=3)
+if [ "${QEMU_VERBOSE:-0}" = 1 ]; then
+	"${boot[@]}" < /dev/null 2>&1 | tee "$log" | sed -u 's/^/console: /' >&2
+else
+	"${boot[@]}" < /dev/null > "$log" 2>&1
+fi
+rc=${PIPESTATUS[0]}
+secs=$(( $(date +%s) - start ))
+
+# The script's lines reach the console through PID 1 as "[script] LINE".
+tr -d '\r' < "$log" > "$clean"
+sed -n 's/^\[script\] \(\(ok\|not ok\|skip\|#\) .*\)$/\1/p' "$clean" | tee -a "$results"
+failed=0
+sed -n 's/^\[script\] //p' "$clean" | grep -q '^not ok ' && failed=1
+
+why=
+if grep -q '^qemu: kernel panic' "$clean"; then
+	why="kernel panic: $(grep -m1 -E 'Kernel panic|Attempted to kill init' "$clean")"
+elif [ "$rc" = 124 ]; then
+	why="timeout after $timeout s"
+elif ! grep -q '^sandboxd: all units started' "$clean"; then
+	why="PID 1 never started every unit (exit $rc)"
+elif ! grep -q '^\[script\] # check.sh: done' "$clean"; then
+	why="check.sh did not finish (exit $rc)"
+elif [ "$rc" != 0 ]; then
+	why="boot.sh exited $rc: $(grep -v '^\[script\]' "$clean" | tail -n 2 | tr '\n' ' ')"
+fi
+
+for c in $checks; do
+	if ! sed -n 's/^\[script\] //p' "$clean" | grep -qE "^(ok|not ok|skip) $c(:|$)"; then
+		res "not ok $c: did not report (${why:-see $log})"
+		failed=1
+	fi
+done
+
+if [ -n "$why" ]; then
+	res "not ok daemons-boot: $why (console: $log)"
+	echo "run.sh: last console lines:" >&2
+	tail -n 20 "$clean" >&2
+	exit 1
+fi
+res "ok daemons-boot"
+echo "run.sh: $secs s of wall time (console: $log)" >&2
+exit $failed
