@@ -21,7 +21,7 @@ JOBS=$(nproc 2>/dev/null || echo 2)
 # for readable sanitizer reports.
 PKGS="musl-tools gcc make gperf libinih-dev kconfig-frontends dpkg-dev file
 busybox-static cpio qemu-system-x86 crun clang libclang-rt-14-dev llvm-14
-libseccomp-dev time"
+libseccomp-dev time python3"
 
 # Without CC the target is this machine; with one, ask it for its triple so
 # that a cross build keeps its own UAPI links and libseccomp.

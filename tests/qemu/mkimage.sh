@@ -1,22 +1,39 @@
 #!/bin/bash
-# mkimage.sh - build a gzip'd newc initramfs for the QEMU tier.
+# mkimage.sh - build a gzip'd newc initramfs (the QEMU tiers, the demo, an appliance).
 #
-# usage: mkimage.sh -o OUT.cpio.gz [--init PATH] [--units DIR] [--add SRC:DST]...
+# usage: mkimage.sh -o OUT.cpio.gz [--init PATH] [--units DIR]
+#                   [--owner UID:GID|keep] [--add SRC:DST]...
 #                   [--sandboxd BIN] [--busybox BIN]
 #
-#   -o OUT          image to write (gzip'd cpio, newc format, every file owned by 0:0)
+#   -o OUT          image to write (gzip'd cpio, newc format)
 #   --sandboxd BIN  static sandboxd to put at /sbin/sandboxd (default: $SANDBOXD, else
 #                   build/sandboxd); /sbin/init and /bin/sandboxctl are symlinks to it
-#   --init PATH     make /init point at PATH (a path inside the image, e.g. a test
-#                   script added with --add) instead of /sbin/init
-#   --units DIR     copy DIR's contents to /etc/sandboxd
-#   --add SRC:DST   copy the file or folder SRC to DST in the image (repeatable;
-#                   a folder's contents land in DST)
+#   --init PATH     make /init point at PATH (a file inside the image, e.g. a test
+#                   script added with --add; made 0755) instead of /sbin/init
+#   --units DIR     DIR's contents at /etc/sandboxd, owned by root (0:0)
+#   --add SRC:DST   put the file or folder SRC at DST in the image (repeatable;
+#                   a folder's contents land in DST, merged with what is there;
+#                   a later --add replaces an earlier file of the same path)
+#   --owner UID:GID every --add after this option gets this numeric owner;
+#                   --owner keep (the default) goes back to keeping owners
 #   --busybox BIN   static busybox (default: $BUSYBOX, else /bin/busybox from
 #                   Debian's busybox-static); all its applets are linked in /bin
 #
-# The image also holds /etc/passwd and /etc/group (root, user 1000:1000, nobody),
-# /dev/console and empty /proc /sys /dev /run /tmp.
+# What --add puts in is kept as it is on disk: numeric owners, modes with the
+# setuid, setgid and sticky bits, hard links (within the image), char and block
+# device nodes, FIFOs and symlinks (never followed; only SRC itself is followed
+# if it is a symlink); a tree extracted as root by `dpkg-deb -x` keeps Debian's
+# owners. A socket is left out with a warning. An error, naming the path, and
+# no image: a file that cannot be read, a file of 4 GiB or more, a name with a
+# newline or longer than 4095 bytes, owner 4294967295, a folder and a file at
+# the same path. The archive is read back with gzip and cpio and its member
+# count checked, so a truncated image (a full disk) is an error too.
+#
+# The files mkimage makes are root's: /etc/passwd and /etc/group (root, user
+# 1000:1000 whose /home/user is his, nobody), /init, /dev/console and the empty
+# /proc /sys /dev /run /tmp (1777) /root (0700). Needs python3, gzip and cpio;
+# not root (nothing is copied or made on disk), but only root can read every
+# file of a tree such as a Debian rootfs.
 set -euo pipefail
 
 TOP=${TOP:-$(cd "$(dirname "$0")/../.." && pwd)}
@@ -32,6 +49,8 @@ units=
 sandboxd=${SANDBOXD:-$TOP/build/sandboxd}
 busybox=${BUSYBOX:-/bin/busybox}
 adds=()
+add_owner=()
+owner=keep
 
 need_arg() { [ "$2" -ge 2 ] || die_usage "option $1 needs an argument"; }
 while [ $# -gt 0 ]; do
@@ -39,7 +58,12 @@ while [ $# -gt 0 ]; do
 	-o|--output) need_arg "$1" $#; out=$2; shift 2 ;;
 	--init) need_arg "$1" $#; init=$2; shift 2 ;;
 	--units) need_arg "$1" $#; units=$2; shift 2 ;;
-	--add) need_arg "$1" $#; adds+=("$2"); shift 2 ;;
+	--add) need_arg "$1" $#; adds+=("$2"); add_owner+=("$owner"); shift 2 ;;
+	--owner)
+		need_arg "$1" $#
+		[[ $2 =~ ^([0-9]{1,10}:[0-9]{1,10}|keep)$ ]] ||
+			die_usage "--owner $2: expected UID:GID (numbers) or keep"
+		owner=$2; shift 2 ;;
 	--sandboxd) need_arg "$1" $#; sandboxd=$2; shift 2 ;;
 	--busybox) need_arg "$1" $#; busybox=$2; shift 2 ;;
 	-o*) out=${1#-o}; shift ;;
@@ -74,6 +98,7 @@ is_static() {
 is_static "$sandboxd" || die "$sandboxd is not a static ELF executable"
 is_static "$busybox" || die "$busybox is not a static ELF executable (apt-get install busybox-static)"
 command -v cpio >/dev/null || die "cpio not found (apt-get install cpio)"
+command -v python3 >/dev/null || die "python3 not found (apt-get install python3)"
 
 here=$PWD
 abs() { case $1 in /*) printf '%s' "$1" ;; *) printf '%s/%s' "$here" "$1" ;; esac; }
@@ -82,81 +107,56 @@ busybox=$(abs "$busybox")
 [ -z "$units" ] || units=$(abs "$units")
 out=$(abs "$out")
 
-stage=$(mktemp -d "${TMPDIR:-/tmp}/sbx-image.XXXXXX")
-trap 'rm -rf "$stage"' EXIT
-
-cd "$stage"
-mkdir -p bin sbin etc/sandboxd proc sys dev run tmp root home/user tests
-chmod 1777 tmp
-chmod 700 root
-
-install -m 755 "$sandboxd" sbin/sandboxd
-ln -s sandboxd sbin/init
-ln -s ../sbin/sandboxd bin/sandboxctl
-
-install -m 755 "$busybox" bin/busybox
+# The image is written by newc.py from a list of operations: nothing is
+# copied into a staging folder, so nothing is lost on the way (a copy made
+# as non-root drops owners and s-bits). mkimage.sh's own files are root's.
+ops=(dir bin 755 0 0  dir sbin 755 0 0  dir etc 755 0 0  dir etc/sandboxd 755 0 0
+	dir proc 755 0 0  dir sys 755 0 0  dir dev 755 0 0  dir run 755 0 0
+	dir tmp 1777 0 0  dir root 700 0 0  dir home 755 0 0  dir home/user 755 1000 1000
+	dir tests 755 0 0
+	file "$sandboxd" sbin/sandboxd 755 0 0  symlink sandboxd sbin/init
+	symlink ../sbin/sandboxd bin/sandboxctl  file "$busybox" bin/busybox 755 0 0)
+declare -A have=([sandboxctl]=1 [busybox]=1)
 for app in $("$busybox" --list); do
 	case $app in
-	*/*|busybox) continue ;;
+	*/*) continue ;;
 	esac
-	[ -e "bin/$app" ] || [ -L "bin/$app" ] || ln -s busybox "bin/$app"
+	[ -n "${have[$app]:-}" ] && continue
+	have[$app]=1
+	ops+=(symlink busybox "bin/$app")
 done
-[ -L bin/sh ] || die "$busybox has no sh applet"
+[ -n "${have[sh]:-}" ] || die "$busybox has no sh applet"
 
-cat > etc/passwd <<'PW'
-root:x:0:0:root:/root:/bin/sh
+ops+=(text etc/passwd 644 0 0 'root:x:0:0:root:/root:/bin/sh
 user:x:1000:1000:user:/home/user:/bin/sh
 nobody:x:65534:65534:nobody:/nonexistent:/bin/false
-PW
-cat > etc/group <<'GR'
-root:x:0:
+')
+ops+=(text etc/group 644 0 0 'root:x:0:
 user:x:1000:
 nogroup:x:65534:
-GR
+')
 
-if [ -n "$units" ]; then
-	cp -a "$units"/. etc/sandboxd/
-fi
-
-for a in ${adds[@]+"${adds[@]}"}; do
-	src=${a%:*}
-	dst=.${a##*:}
-	src=$(abs "$src")
-	if [ -d "$src" ]; then
-		mkdir -p "$dst"
-		cp -a "$src"/. "$dst"/
-	else
-		mkdir -p "$(dirname "$dst")"
-		rm -rf "$dst"
-		cp -a "$src" "$dst"
-	fi
+# The units are PID 1's configuration: root's, whoever wrote them.
+[ -z "$units" ] || ops+=(tree "$units" /etc/sandboxd 0:0)
+for i in ${adds[@]+"${!adds[@]}"}; do
+	a=${adds[$i]}
+	ops+=(tree "$(abs "${a%:*}")" "${a##*:}" "${add_owner[$i]}")
 done
-
-if [ -n "$init" ]; then
-	[ -f ".$init" ] || die "--init $init: no such file in the image (add it with --add SRC:$init)"
-	chmod 755 ".$init"
-	ln -s "$init" init
-else
-	ln -s /sbin/init init
-fi
-
+if [ -n "$init" ]; then ops+=(init "$init"); else ops+=(symlink /sbin/init init); fi
 # The kernel opens /dev/console for init's stdio before anything can mount devtmpfs.
-if ! mknod -m 600 dev/console c 5 1 2>/dev/null; then
-	die "cannot create dev/console (mknod needs root)"
-fi
+ops+=(node dev/console c 600 5 1)
 
 mkdir -p "$(dirname "$out")"
-# Owners: everything root's (copies may carry the host's owners) but user's home.
-if [ "$(id -u)" = 0 ]; then
-	chown -hR 0:0 .
-	chown 1000:1000 home/user
-	owner=()
-else
-	owner=(-R 0:0)
+tmp=$out.tmp.$$
+trap 'rm -f "$tmp" "$tmp.list" "$tmp.back"' EXIT
+n=$(python3 "$TOP/tests/qemu/newc.py" "$tmp" "$tmp.list" "${ops[@]}") || exit 1
+# Read it back with other tools: a gzip or cpio error, or a member count
+# other than the one written, means a truncated or damaged archive.
+gzip -t "$tmp" 2>/dev/null || die "$out: the gzip stream does not check (disk full?)"
+gzip -dc "$tmp" | cpio -it --quiet > "$tmp.back" 2>/dev/null ||
+	die "$out: cpio cannot read the archive back"
+if [ "$(wc -l < "$tmp.back")" -ne "$n" ] || ! cmp -s "$tmp.back" "$tmp.list"; then
+	die "$out: cpio reads back $(wc -l < "$tmp.back") members, $n were written"
 fi
-# Sorted so that the same inputs give the same archive.
-trap 'rm -rf "$stage" "$out.tmp"' EXIT
-find . -mindepth 1 -printf '%P\n' | LC_ALL=C sort |
-	cpio --quiet -o -H newc ${owner[@]+"${owner[@]}"} | gzip -6 -n > "$out.tmp" ||
-	die "cpio | gzip failed"
-mv "$out.tmp" "$out"
+rm -f "$tmp.list" "$tmp.back"
+mv "$tmp" "$out" || die "$out: cannot rename $tmp"
