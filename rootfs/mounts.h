@@ -43,11 +43,23 @@ struct rootfs_op {
 	unsigned attrs;             /* SBX_MOUNT_ATTR_* */
 	const struct rootfs_kv *opts;
 	size_t n_opts;
+	size_t execdir;             /* bind of execdirs[execdir - 1]'s fd; 0: of source */
+};
+
+/* RuntimeDirectory= ... ConfigurationDirectory=: created on the host by
+ * the launch child before the rootfs (sandbox/execdirs.h), which leaves
+ * each folder's fd here, and bound from that fd at the same path. */
+struct rootfs_execdir {
+	const char *path;           /* host path and destination: "/var/lib/redis" */
+	const char *image_path;     /* ROOT/var/lib/redis, for "create it in the
+				     * image"; NULL without a RootDirectory= */
+	int fd;                     /* the child's, -1 until created */
 };
 
 /* Mounts of one sandbox the child carries out: the parser's cap
- * (UNIT_MOUNTS_MAX, 256) plus its default /tmp and /run, with room. */
-#define ROOTFS_MAX_OPS 272
+ * (UNIT_MOUNTS_MAX, 256) plus its default /tmp and /run, with room, and
+ * the execdirs (EXEC_DIRS_MAX, 32). */
+#define ROOTFS_MAX_OPS 304
 
 struct rootfs_plan {
 	struct arena arena;
@@ -61,6 +73,8 @@ struct rootfs_plan {
 	const char *notify_sock, *log_sock;
 	struct rootfs_op *ops;
 	size_t n_ops;
+	struct rootfs_execdir *execdirs;   /* in the spec's order: kind, then name */
+	size_t n_execdirs;
 	const char **masked;
 	size_t n_masked;
 	const char **readonly;
