@@ -68,6 +68,10 @@ struct exec_dirs {
 	struct loc loc;
 };
 
+/* RuntimeDirectoryPreserve=: no (removed whenever the unit goes down),
+ * yes (never removed), restart (kept across automatic restarts). */
+enum exec_preserve { EXEC_PRESERVE_NO, EXEC_PRESERVE_YES, EXEC_PRESERVE_RESTART };
+
 enum restart_policy {
 	RESTART_NO,
 	RESTART_ON_SUCCESS,
@@ -227,6 +231,7 @@ struct spec {
 	const char *netns_path;             /* NetworkNamespacePath=: a named netns file */
 	bool syslog_socket;                 /* SyslogSocket=: /dev/log into the log ring; default yes */
 	struct exec_dirs dirs[EXEC_DIR_COUNT];
+	enum exec_preserve runtime_preserve;
 	struct strv noexec_paths, exec_paths;   /* NoExecPaths=, ExecPaths= */
 	struct mount_spec *mounts;
 	size_t n_mounts;

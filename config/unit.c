@@ -324,6 +324,7 @@ _Static_assert(SPEC_RLIMITS == RLIMITS_N, "spec.rlimits[] is indexed by RLIMIT_*
 static const char ACC_SIZE[] = "bytes with an optional K, M, G or T suffix, or infinity";
 static const char ACC_DURATION[] = "a duration such as 500ms, 2s, 1min, 1h or bare seconds";
 static const char ACC_BOOL[] = "yes or no";
+static const char ACC_DIRS[] = "relative paths such as redis or nginx/tmp";
 
 static const struct key_def keys[] = {
 	{ "Unit", "Description", set_text, FIELD(description), 0, 0, NULL, false },
@@ -371,6 +372,30 @@ static const struct key_def keys[] = {
 	{ "Sandbox", "SystemCallErrorNumber", unit_set_syscall_errno, NOFIELD, 0, 0, "an errno name such as EPERM, or kill", false },
 	{ "Sandbox", "RestrictNamespaces", unit_set_restrict_ns, NOFIELD, 0, 0, "yes, no, or the types a process may make or enter: cgroup ipc net mnt pid user uts; ~types for all but these", false },
 	{ "Sandbox", "SystemCallArchitectures", unit_set_syscall_archs, NOFIELD, 0, 0, "native", false },
+
+	/* issue #11, runtime/state directories (unit_dirs.c), in both sections */
+	{ "Service", "RuntimeDirectory", unit_set_exec_dirs, NOFIELD, EXEC_DIR_RUNTIME, 0, ACC_DIRS, true },
+	{ "Service", "RuntimeDirectoryMode", unit_set_exec_dir_mode, NOFIELD, EXEC_DIR_RUNTIME, 0, "an octal mode such as 0750", false },
+	{ "Service", "StateDirectory", unit_set_exec_dirs, NOFIELD, EXEC_DIR_STATE, 0, ACC_DIRS, true },
+	{ "Service", "StateDirectoryMode", unit_set_exec_dir_mode, NOFIELD, EXEC_DIR_STATE, 0, "an octal mode such as 0750", false },
+	{ "Service", "CacheDirectory", unit_set_exec_dirs, NOFIELD, EXEC_DIR_CACHE, 0, ACC_DIRS, true },
+	{ "Service", "CacheDirectoryMode", unit_set_exec_dir_mode, NOFIELD, EXEC_DIR_CACHE, 0, "an octal mode such as 0750", false },
+	{ "Service", "LogsDirectory", unit_set_exec_dirs, NOFIELD, EXEC_DIR_LOGS, 0, ACC_DIRS, true },
+	{ "Service", "LogsDirectoryMode", unit_set_exec_dir_mode, NOFIELD, EXEC_DIR_LOGS, 0, "an octal mode such as 0750", false },
+	{ "Service", "ConfigurationDirectory", unit_set_exec_dirs, NOFIELD, EXEC_DIR_CONFIGURATION, 0, ACC_DIRS, true },
+	{ "Service", "ConfigurationDirectoryMode", unit_set_exec_dir_mode, NOFIELD, EXEC_DIR_CONFIGURATION, 0, "an octal mode such as 0750", false },
+	{ "Service", "RuntimeDirectoryPreserve", unit_set_runtime_preserve, NOFIELD, 0, 0, "no, yes or restart", false },
+	{ "Sandbox", "RuntimeDirectory", unit_set_exec_dirs, NOFIELD, EXEC_DIR_RUNTIME, 0, ACC_DIRS, true },
+	{ "Sandbox", "RuntimeDirectoryMode", unit_set_exec_dir_mode, NOFIELD, EXEC_DIR_RUNTIME, 0, "an octal mode such as 0750", false },
+	{ "Sandbox", "StateDirectory", unit_set_exec_dirs, NOFIELD, EXEC_DIR_STATE, 0, ACC_DIRS, true },
+	{ "Sandbox", "StateDirectoryMode", unit_set_exec_dir_mode, NOFIELD, EXEC_DIR_STATE, 0, "an octal mode such as 0750", false },
+	{ "Sandbox", "CacheDirectory", unit_set_exec_dirs, NOFIELD, EXEC_DIR_CACHE, 0, ACC_DIRS, true },
+	{ "Sandbox", "CacheDirectoryMode", unit_set_exec_dir_mode, NOFIELD, EXEC_DIR_CACHE, 0, "an octal mode such as 0750", false },
+	{ "Sandbox", "LogsDirectory", unit_set_exec_dirs, NOFIELD, EXEC_DIR_LOGS, 0, ACC_DIRS, true },
+	{ "Sandbox", "LogsDirectoryMode", unit_set_exec_dir_mode, NOFIELD, EXEC_DIR_LOGS, 0, "an octal mode such as 0750", false },
+	{ "Sandbox", "ConfigurationDirectory", unit_set_exec_dirs, NOFIELD, EXEC_DIR_CONFIGURATION, 0, ACC_DIRS, true },
+	{ "Sandbox", "ConfigurationDirectoryMode", unit_set_exec_dir_mode, NOFIELD, EXEC_DIR_CONFIGURATION, 0, "an octal mode such as 0750", false },
+	{ "Sandbox", "RuntimeDirectoryPreserve", unit_set_runtime_preserve, NOFIELD, 0, 0, "no, yes or restart", false },
 
 	{ "Resources", "MemoryMax", set_res_size, RES(memory_max), 0, 0, ACC_SIZE, false },
 	{ "Resources", "MemoryHigh", set_res_size, RES(memory_high), 0, 0, ACC_SIZE, false },

@@ -323,6 +323,8 @@ void unit_mounts_finish(struct parse *p)
 	bool has_tmp = false, has_run = false;
 	bool memory_bound = s->res.memory_max.set && s->res.memory_max.v != LIMIT_INFINITY;
 
+	unit_dirs_finish(p);
+
 	if (s->n_mounts && !(s->namespaces & NS_BIT(NS_MOUNT)))
 		diag_at(p->d, s->mounts[0].loc.file, s->mounts[0].loc.line, "Sandbox",
 			mount_key(&s->mounts[0]), "mounts need the mount namespace (see Namespaces=)");

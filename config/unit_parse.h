@@ -165,4 +165,11 @@ void unit_set_tmpfs(struct parse *p, const struct key_def *k, const char *v);
  * mounts of a unit with a mount namespace. */
 void unit_mounts_finish(struct parse *p);
 
+/* ---- runtime/state directories (config/unit_dirs.c) ---- */
+void unit_set_exec_dirs(struct parse *p, const struct key_def *k, const char *v);
+void unit_set_exec_dir_mode(struct parse *p, const struct key_def *k, const char *v);
+void unit_set_runtime_preserve(struct parse *p, const struct key_def *k, const char *v);
+/* After all files (from unit_mounts_finish): PID 1's folders refused. */
+void unit_dirs_finish(struct parse *p);
+
 #endif

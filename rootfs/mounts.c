@@ -6,14 +6,17 @@
 #include <string.h>
 #include <sys/mount.h>
 #include <sys/stat.h>
+#include <sys/statfs.h>
 #include <unistd.h>
 
+#include "../config/execdir.h"
 #include "dev.h"
 #include "kernbind.h"
 #include "hide.h"
 #include "kernfs.h"
 #include "mountapi.h"
 #include "pivot.h"
+#include "unitsock.h"
 
 /* ---- parent side: the plan ---- */
 
@@ -100,10 +103,40 @@ static int norm_list(struct rootfs_plan *p, const struct strv *in, const char **
 	return 0;
 }
 
+/* One bind per RuntimeDirectory= ... name, after the unit's own mounts
+ * (a /run tmpfs is there first), from the fd the child leaves in
+ * p->execdirs. Names are clean relative paths (config/unit_dirs.c). */
+static int plan_execdirs(const struct spec *s, struct rootfs_plan *p, struct err *e)
+{
+	for (int k = 0; k < EXEC_DIR_COUNT; k++)
+		for (size_t i = 0; i < s->dirs[k].names.n; i++) {
+			struct rootfs_execdir *d = &p->execdirs[p->n_execdirs];
+			struct rootfs_op *op = &p->ops[p->n_ops];
+			const char *path = arena_printf(&p->arena, "%s/%s",
+							exec_dir_base((enum exec_dir_kind)k),
+							s->dirs[k].names.v[i]);
+
+			if (!path || (p->root && !(d->image_path = arena_printf(&p->arena, "%s%s",
+				strcmp(p->root, "/") ? p->root : "", path))))
+				return err_set(e, ENOMEM, "mount plan");
+			d->path = path;
+			d->fd = -1;
+			memset(op, 0, sizeof *op);
+			op->kind = ROOTFS_OP_BIND;
+			op->source = op->dest = path;
+			op->attrs = SBX_MOUNT_ATTR_NOSUID;
+			op->execdir = ++p->n_execdirs;
+			p->n_ops++;
+		}
+	return 0;
+}
+
 /* PID 1 touches no path of the unit here: the root and the bind sources
  * are opened, checked and typed by the launch child (open_host). */
 int rootfs_plan_build(const struct spec *s, struct rootfs_plan *p, struct err *e)
 {
+	size_t n_dirs = 0;
+
 	memset(p, 0, sizeof *p);
 	p->namespaces = s->namespaces;
 	p->root_readonly = s->root_readonly;
@@ -112,10 +145,15 @@ int rootfs_plan_build(const struct spec *s, struct rootfs_plan *p, struct err *e
 		if (!p->root)
 			goto fail;
 	}
-	if (s->n_mounts) {
-		p->ops = arena_alloc(&p->arena, s->n_mounts * sizeof *p->ops);
-		if (!p->ops)
+	for (int k = 0; k < EXEC_DIR_COUNT; k++)
+		n_dirs += s->dirs[k].names.n;
+	if (s->n_mounts + n_dirs) {
+		p->ops = arena_alloc(&p->arena, (s->n_mounts + n_dirs) * sizeof *p->ops);
+		p->execdirs = n_dirs ? arena_alloc(&p->arena, n_dirs * sizeof *p->execdirs) : NULL;
+		if (!p->ops || (n_dirs && !p->execdirs)) {
+			rootfs_plan_free(p);
 			return err_set(e, ENOMEM, "mount plan");
+		}
 	}
 	for (size_t i = 0; i < s->n_mounts; i++) {
 		const struct mount_spec *m = &s->mounts[i];
@@ -145,6 +183,8 @@ int rootfs_plan_build(const struct spec *s, struct rootfs_plan *p, struct err *e
 		}
 		p->n_ops++;
 	}
+	if (plan_execdirs(s, p, e) < 0)
+		goto fail;
 	if (norm_list(p, &s->masked_paths, &p->masked, &p->n_masked, "masked path", e) < 0 ||
 	    norm_list(p, &s->readonly_paths, &p->readonly, &p->n_readonly, "read-only path",
 		      e) < 0)
@@ -325,7 +365,42 @@ static int setup_sys(int rootfd, unsigned ns, struct step_fail *f)
 	return m;
 }
 
-static int apply_op(int rootfd, const struct rootfs_op *op, int src, struct step_fail *f)
+/* The mount point of an execdir: there, or made where the sandbox has a
+ * tmpfs of its own (its /run), never in the image or on the host's root:
+ * a missing one there is an error naming the path to create. */
+static int execdir_target(int rootfd, const struct rootfs_plan *p, const struct rootfs_op *op,
+			  struct step_fail *f)
+{
+	static char anc[PATH_MAX];
+	const struct rootfs_execdir *d = &p->execdirs[op->execdir - 1];
+	struct stat st, rst;
+	struct statfs sf;
+	size_t n = strlen(op->dest);
+	int fd = rootfs_open(rootfd, op->dest, O_DIRECTORY, f), err;
+
+	if (fd >= 0 || errno != ENOENT || n >= sizeof anc)
+		return fd;
+	memcpy(anc, op->dest, n + 1);
+	do {
+		while (n > 1 && anc[n - 1] != '/')
+			n--;
+		anc[n > 1 ? --n : n] = '\0';
+		fd = rootfs_open(rootfd, anc, O_DIRECTORY, f);
+	} while (fd < 0 && errno == ENOENT && n > 1);
+	if (fd < 0)
+		return -1;
+	err = fstat(fd, &st) < 0 || fstat(rootfd, &rst) < 0 || fstatfs(fd, &sf) < 0 ? errno : 0;
+	close(fd);
+	if (err)
+		return step_failed(f, "resolve", op->dest, err);
+	if (st.st_dev == rst.st_dev || (unsigned long)sf.f_type != ROOTFS_TMPFS_MAGIC)
+		return step_failed(f, "no mount point for the directory, create it in the image:",
+				   d->image_path ? d->image_path : d->path, ENOENT);
+	return rootfs_mkpath(rootfd, op->dest, ROOTFS_DIR, f);
+}
+
+static int apply_op(int rootfd, const struct rootfs_plan *p, const struct rootfs_op *op,
+		    int src, struct step_fail *f)
 {
 	enum rootfs_kind kind = op->dest_kind;
 	unsigned attrs = op->attrs;
@@ -343,7 +418,7 @@ static int apply_op(int rootfd, const struct rootfs_op *op, int src, struct step
 		if (kind == ROOTFS_DIR)
 			attrs |= SBX_MOUNT_ATTR_NODEV;
 	}
-	t = rootfs_mkpath(rootfd, op->dest, kind, f);
+	t = op->execdir ? execdir_target(rootfd, p, op, f) : rootfs_mkpath(rootfd, op->dest, kind, f);
 	if (t < 0)
 		return -1;
 	if (op->kind == ROOTFS_OP_TMPFS) {
@@ -384,6 +459,20 @@ static int clone_sources(const struct rootfs_plan *p, int *src, struct step_fail
 
 		if (p->ops[i].kind != ROOTFS_OP_BIND)
 			continue;
+		if (p->ops[i].execdir) {
+			/* the folder the child created, by its fd: no lookup */
+			struct rootfs_execdir *d = &p->execdirs[p->ops[i].execdir - 1];
+
+			if (d->fd < 0)
+				return step_failed(f, "bind", d->path, EBADF);
+			src[i] = sys_open_tree(d->fd, "", SBX_OPEN_TREE_CLONE | O_CLOEXEC |
+					       AT_EMPTY_PATH | AT_RECURSIVE);
+			close(d->fd);
+			d->fd = -1;
+			if (src[i] < 0)
+				return step_failed(f, "bind", d->path, errno);
+			continue;
+		}
 		fd = open_host(p->ops[i].source, 0, "bind", f);
 		if (fd < 0)
 			return -1;
@@ -440,7 +529,8 @@ int rootfs_setup(const struct rootfs_plan *p, struct step_fail *f)
 {
 	struct rootfs_kern k = { .proc = -1, .sys = -1 };
 	int srcroot = -1, rootfd = -1, nullfd = -1, devmnt = -1, sockfd = -1, r = -1;
-	int src[ROOTFS_MAX_OPS];
+	int src[ROOTFS_MAX_OPS], usock[UNITSOCK_COUNT] = { -1, -1 };
+	const char *const usock_path[UNITSOCK_COUNT] = { p->notify_sock, p->log_sock };
 
 	for (size_t i = 0; i < ROOTFS_MAX_OPS; i++)
 		src[i] = -1;
@@ -454,6 +544,9 @@ int rootfs_setup(const struct rootfs_plan *p, struct step_fail *f)
 		return step_failed(f, "make / private", NULL, errno);
 	if (p->root && (srcroot = open_host(p->root, O_DIRECTORY, "root", f)) < 0)
 		return -1;
+	/* PID 1's sockets sit in its run folder: taken before the cover */
+	if (rootfs_unitsock_open(usock_path, usock, f) < 0)
+		goto out;
 	/* PID 1's folders, covered before anything is taken from the tree;
 	 * then the bind sources, cloned while the tree is still as the host
 	 * has it (a clone keeps the flags of its source mount). */
@@ -495,13 +588,14 @@ int rootfs_setup(const struct rootfs_plan *p, struct step_fail *f)
 	 * devtmpfs would hand a uid-0 service every disk, /dev/kmsg and the
 	 * console (read-only mounts do not stop device I/O). A unit that
 	 * needs a device binds it (BindPaths=/dev/ttyS1). */
-	if (rootfs_dev_setup(rootfd, p->namespaces, &nullfd, &devmnt, f) < 0)
+	if (rootfs_dev_setup(rootfd, p->namespaces, &nullfd, &devmnt, f) < 0 ||
+	    rootfs_unitsock_bind(devmnt, usock, f) < 0)
 		goto out;
 	k.sys = setup_sys(rootfd, p->namespaces, f);
 	if (k.sys < 0)
 		goto out;
 	for (size_t i = 0; i < p->n_ops; i++)
-		if (apply_op(rootfd, &p->ops[i], src[i], f) < 0)
+		if (apply_op(rootfd, p, &p->ops[i], src[i], f) < 0)
 			goto out;
 	/* ControlAccess= in the system's root whose /run the unit made its
 	 * own: the socket at its usual path all the same. With a root, the
@@ -546,6 +640,8 @@ out:
 	close_fd(&nullfd);
 	close_fd(&devmnt);
 	close_fd(&sockfd);
+	for (int i = 0; i < UNITSOCK_COUNT; i++)
+		close_fd(&usock[i]);
 	close_fd(&k.proc);
 	close_fd(&k.sys);
 	close_fd(&srcroot);

@@ -6,7 +6,8 @@
  *   (kernbind.h); / recursively private; RootDirectory= opened (no symlink in it); the
  *   system's root made read-only with its submounts (no RootDirectory,
  *   when asked); PID 1's folders covered (hide.h); the root bound from its
- *   fd onto itself; /proc (its fd kept); /dev; /sys and /sys/fs/cgroup; the
+ *   fd onto itself; /proc (its fd kept); /dev with PID 1's notify and syslog
+ *   sockets (opened before the covers); /sys and /sys/fs/cgroup; the
  *   unit's own mounts (sources opened with no symlink); pivot_root; the
  *   rootfs made read-only when asked; masked and read-only paths (under
  *   /proc and /sys relative to those mounts, kernfs.h); /proc and /sys
@@ -42,11 +43,23 @@ struct rootfs_op {
 	unsigned attrs;             /* SBX_MOUNT_ATTR_* */
 	const struct rootfs_kv *opts;
 	size_t n_opts;
+	size_t execdir;             /* bind of execdirs[execdir - 1]'s fd; 0: of source */
+};
+
+/* RuntimeDirectory= ... ConfigurationDirectory=: created on the host by
+ * the launch child before the rootfs (sandbox/execdirs.h), which leaves
+ * each folder's fd here, and bound from that fd at the same path. */
+struct rootfs_execdir {
+	const char *path;           /* host path and destination: "/var/lib/redis" */
+	const char *image_path;     /* ROOT/var/lib/redis, for "create it in the
+				     * image"; NULL without a RootDirectory= */
+	int fd;                     /* the child's, -1 until created */
 };
 
 /* Mounts of one sandbox the child carries out: the parser's cap
- * (UNIT_MOUNTS_MAX, 256) plus its default /tmp and /run, with room. */
-#define ROOTFS_MAX_OPS 272
+ * (UNIT_MOUNTS_MAX, 256) plus its default /tmp and /run, with room, and
+ * the execdirs (EXEC_DIRS_MAX, 32). */
+#define ROOTFS_MAX_OPS 304
 
 struct rootfs_plan {
 	struct arena arena;
@@ -55,8 +68,13 @@ struct rootfs_plan {
 	bool root_readonly;
 	const char *const *hide;    /* host folders to cover; NULL-ended or NULL */
 	const char *control_sock;   /* re-exposed inside its cover; NULL: none */
+	/* PID 1's notify and syslog sockets (host paths), bound at
+	 * /dev/.notify and /dev/log (unitsock.h); NULL: none */
+	const char *notify_sock, *log_sock;
 	struct rootfs_op *ops;
 	size_t n_ops;
+	struct rootfs_execdir *execdirs;   /* in the spec's order: kind, then name */
+	size_t n_execdirs;
 	const char **masked;
 	size_t n_masked;
 	const char **readonly;

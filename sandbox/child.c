@@ -25,6 +25,7 @@
 #include "../rootfs/mountapi.h"
 #include "../rootfs/mounts.h"
 #include "caps.h"
+#include "execdirs.h"
 #include "launch.h"
 #include "ns.h"
 #include "reaper.h"
@@ -130,6 +131,10 @@ static int setup(const struct sbx_ctx *c, struct step_fail *f)
 	/* Names read here, from the unit's root as the host has it, never
 	 * by PID 1 (userdb.h) */
 	if (sbx_ids_resolve(s, &ids, f) < 0)
+		return -1;
+	/* RuntimeDirectory= ...: on the host, owned by the ids just resolved,
+	 * their fds left in the plan for the binds */
+	if (sbx_execdirs_create(s, &ids, c->plan, f) < 0)
 		return -1;
 	if (c->plan && rootfs_setup(c->plan, f) < 0)
 		return -1;
