@@ -98,7 +98,7 @@ res nginx-workers-user "$why"
 
 # ---- the runtime directories, owned by the daemon's user ----------------------------
 
-for want in redis:redis:101:2755 mosquitto:mosquitto:102:755; do
+for want in redis:redis:101:2755 mosquitto:mosquitto:102:740; do
 	v=${want%%:*}
 	rest=${want#*:}
 	dir=/run/${rest%%:*}

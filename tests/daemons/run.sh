@@ -15,7 +15,7 @@
 #
 # usage: run.sh
 # env:   SANDBOXD (default build/sandboxd)   TOP (the source tree)
-#        DAEMONS_TIMEOUT (the whole boot, default 600 s)   QEMU_MEM (MB, default 1024)
+#        DAEMONS_TIMEOUT (the whole boot, default 300 s)   QEMU_MEM (MB, default 1024)
 #        QEMU_VERBOSE=1 (copy the console to stderr)
 # The console is kept in build/daemons/console.log. Needs root (the tree
 # keeps the daemons' owners), apt-get (the first run downloads about 13 MB
@@ -27,7 +27,7 @@ TOP=${TOP:-$(cd "$(dirname "$0")/../.." && pwd)}
 export TOP
 here=$TOP/tests/daemons
 sandboxd=${SANDBOXD:-$TOP/build/sandboxd}
-timeout=${DAEMONS_TIMEOUT:-600}
+timeout=${DAEMONS_TIMEOUT:-300}
 mem=${QEMU_MEM:-1024}
 
 case ${1:-} in
