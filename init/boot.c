@@ -600,6 +600,54 @@ fail_close:
 	return -1;
 }
 
+/* ---- the kernel's word on the initramfs ----------------------------------------------------- */
+
+/* The kernel unpacks the initramfs before it starts init; when the archive
+ * is cut short (a truncated image, a full disk where it was built) it says
+ * so only in its own log and goes on with what it got, so that every unit
+ * whose files were lost fails with a bare "No such file or directory".
+ * /dev/kmsg gives the log record by record from the oldest: read once,
+ * non-blocking, one record buffer; it is the kernel's device (boot_mounts()
+ * put devtmpfs there) and no unit runs yet. */
+bool boot_initramfs_failed(char *why, size_t len)
+{
+	/* init/initramfs.c; the second when the kernel has a ramdisk driver */
+	static const char *const says[] = { "Initramfs unpacking failed",
+					    "rootfs image is not initramfs" };
+	char rec[2048];
+	int fd = open("/dev/kmsg", O_RDONLY | O_NONBLOCK | O_CLOEXEC | O_NOCTTY);
+	bool found = false;
+
+	if (fd < 0)
+		return false;
+	/* bounded: the log holds at most a few thousand boot records */
+	for (unsigned i = 0; i < 65536 && !found; i++) {
+		ssize_t n = read(fd, rec, sizeof rec - 1);
+		char *msg, *eol;
+
+		if (n < 0 && (errno == EINTR || errno == EPIPE))
+			continue;   /* EPIPE: older records were overwritten; go on */
+		if (n < 0 && errno == EINVAL)
+			continue;   /* a record longer than rec: not ours */
+		if (n <= 0)
+			break;      /* EAGAIN: the end of the log */
+		rec[n] = '\0';
+		/* "PRIO,SEQ,USEC,FLAGS;text\n" then " KEY=VALUE" lines */
+		if (!(msg = strchr(rec, ';')))
+			continue;
+		msg++;
+		if ((eol = strchr(msg, '\n')))
+			*eol = '\0';
+		for (size_t k = 0; k < sizeof says / sizeof *says && !found; k++)
+			if (strstr(msg, says[k])) {
+				snprintf(why, len, "%s", msg);
+				found = true;
+			}
+	}
+	close(fd);
+	return found;
+}
+
 /* ---- console, hostname, run folder ---------------------------------------------------------- */
 
 int boot_console(struct err *e)
