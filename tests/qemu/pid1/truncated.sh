@@ -29,7 +29,7 @@ log=$TOP/build/pid1/truncated.log
 cat > "$work/units/bye.unit" <<'EOF'
 [Service]
 Type=oneshot
-ExecStart=/bin/sh -c 'echo bye: up; /bin/sandboxctl poweroff'
+ExecStart=/bin/sh -c 'echo "bye: up; kept: $(stat -c "%u %g %a %h %i" /opt/kept/su) $(stat -c "%h %i" /opt/kept/su2)"; /bin/sandboxctl poweroff'
 StandardOutput=console
 Restart=no
 [Sandbox]
@@ -42,8 +42,13 @@ MaskedPaths=
 ReadOnlyPaths=
 EOF
 
+# What the image keeps must survive PID 1's move to a tmpfs root too: an
+# owner, the setuid bit, a hard link (boot.c copies the tree).
+mkdir -p "$work/kept"
+printf 'su\n' > "$work/kept/su"
+chown 101:102 "$work/kept/su" && chmod 4755 "$work/kept/su" && ln "$work/kept/su" "$work/kept/su2"
 if ! "$here/mkimage.sh" -o "$work/image.cpio.gz" --sandboxd "$sandboxd" --units "$work/units" \
-	> "$work/mkimage.err" 2>&1; then
+	--add "$work/kept:/opt/kept" > "$work/mkimage.err" 2>&1; then
 	echo "not ok pid1-initramfs-truncated: building the image failed: $(tr '\n' ' ' < "$work/mkimage.err")"
 	exit 1
 fi
@@ -76,6 +81,15 @@ if [ "$rc" = 0 ] && grep -q 'bye: up' "$log" && grep -q 'reboot: Power down' "$l
 	echo "ok pid1-initramfs-truncated-boots"
 else
 	echo "not ok pid1-initramfs-truncated-boots: exit $rc, no clean poweroff by bye.unit (console: $log)"
+fi
+# "101 102 4755 2 INODE 2 INODE": owner, mode, two names of one inode
+kept=$(sed -n 's/^\[bye\] bye: up; kept: //p' "$log" | head -n 1)
+read -r k1 k2 k3 k4 k5 k6 k7 k8 <<< "$kept"
+if [ -z "${k8:-}" ] && [ "$k1 $k2 $k3 $k4" = "101 102 4755 2" ] && [ "${k6:-}" = 2 ] &&
+   [ -n "${k7:-}" ] && [ "$k5" = "$k7" ]; then
+	echo "ok pid1-initramfs-kept-at-boot"
+else
+	echo "not ok pid1-initramfs-kept-at-boot: /opt/kept/su and su2 after the move to the tmpfs root: '$kept' (want 101 102 4755 2 I 2 I)"
 fi
 if [ -n "$good_console" ]; then
 	if [ ! -s "$good_console" ]; then
