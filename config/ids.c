@@ -15,6 +15,14 @@
 #define DB_MAX (4u << 20)
 
 static bool at_load = true;
+static int image_fd = -1;
+static const char *image_dir;
+
+void ids_set_image_root(int dirfd, const char *dir)
+{
+	image_fd = dirfd;
+	image_dir = dir;
+}
 
 void ids_set_resolve_at_load(bool on)
 {
@@ -48,13 +56,19 @@ static void db_load(struct db *db, struct spec *s, const char *rel)
 	int rootfd;
 
 	*db = (struct db){ 0 };
-	db->path = arena_printf(&s->arena, "%s/%s", s->root ? s->root : "", rel);
+	db->path = arena_printf(&s->arena, "%s%s/%s", image_fd >= 0 ? image_dir : "",
+				s->root ? s->root : "", rel);
 	if (!db->path)
 		db->path = rel;
-	rootfd = (int)syscall(SYS_openat2, AT_FDCWD, root, &how, sizeof how);
+	if (image_fd >= 0)   /* the root inside the image, as the launcher will open it */
+		how.resolve |= RESOLVE_IN_ROOT;
+	rootfd = (int)syscall(SYS_openat2, image_fd >= 0 ? image_fd : AT_FDCWD, root, &how,
+			      sizeof how);
 	if (rootfd < 0) {
 		db->errnum = errno;
-		db->path = root;
+		db->path = image_fd < 0 ? root : arena_printf(&s->arena, "%s%s", image_dir, root);
+		if (!db->path)
+			db->path = root;
 		return;
 	}
 	if (rfile_read(rootfd, rel, RESOLVE_IN_ROOT | RESOLVE_NO_MAGICLINKS, DB_MAX, &f) < 0) {

@@ -21,6 +21,10 @@ int ids_resolve(struct spec *s, struct diag *d);
  * launch child resolves the names instead (sandbox/userdb.h), and an
  * unknown name fails the start: "user redis: not found in ROOT/etc/passwd". */
 void ids_set_resolve_at_load(bool on);
+/* `sandboxctl check --root DIR`: look the names up in DIR/etc/passwd (DIR +
+ * RootDirectory= for a unit that has one) instead of the running system's;
+ * dirfd is an O_PATH fd of DIR, kept by the caller; -1 goes back. */
+void ids_set_image_root(int dirfd, const char *dir);
 bool ids_resolve_at_load(void);
 
 #endif

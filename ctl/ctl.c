@@ -3,6 +3,7 @@
 #include "ctl.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -11,7 +12,9 @@
 #include "config.h"
 #include "ctl_remote.h"
 #include "ctl_run.h"
+#include "../config/ids.h"
 #include "../config/oci.h"
+#include "../config/rootcheck.h"
 #include "../config/unit.h"
 #include "../config/units.h"
 
@@ -19,7 +22,9 @@ static const char usage[] =
 	"usage: sandboxctl COMMAND [ARGS]\n"
 	"\n"
 	"Commands:\n"
-	"  check [--units DIR] [FILE|DIR]...  validate unit files (default: " CONFIG_UNIT_DIR ")\n"
+	"  check [--root DIR] [--units DIR] [FILE|DIR]...\n"
+	"                                     validate unit files (default: " CONFIG_UNIT_DIR ");\n"
+	"                                     --root: against the image tree DIR\n"
 	"  spec [--units DIR] FILE|NAME       print a unit as OCI runtime-spec config.json\n"
 	"  run [--no-cgroup] [--units DIR] FILE|NAME [-- COMMAND ARGS...]\n"
 	"                                     run one unit in the foreground, without PID 1\n"
@@ -34,13 +39,24 @@ static const char usage[] =
 	"Run `sandboxctl COMMAND --help` for a command's options and exit codes.\n";
 
 static const char check_usage[] =
-	"usage: sandboxctl check [--units DIR] [FILE|DIR]...\n"
+	"usage: sandboxctl check [--root DIR] [--units DIR] [FILE|DIR]...\n"
 	"\n"
 	"Validates unit files: every NAME.unit of each DIR (with its NAME.unit.d/*.conf\n"
 	"drop-ins) and each FILE. With no argument, checks the unit folder (--units DIR,\n"
 	"default " CONFIG_UNIT_DIR "). Dependencies (After=, Requires=) are checked across\n"
 	"the units of the folders named; a FILE alone is checked by itself.\n"
 	"Prints every problem as FILE:LINE: [Section] Key: what is wrong (what is accepted).\n"
+	"\n"
+	"--root DIR checks the units against DIR, the tree that will be the appliance's\n"
+	"\"/\" (an image being built): User=, Group= and SupplementaryGroups= are looked\n"
+	"up in DIR/etc/passwd and DIR/etc/group (DIR + RootDirectory= for a unit with\n"
+	"one); ExecStart= and ExecStartPre=/ExecStartPost=/ExecStop=/ExecReload= must be\n"
+	"regular files executable by the unit's user in its tree, WorkingDirectory= a\n"
+	"folder, RootDirectory= a folder, BindPaths= sources and EnvironmentFile= (unless\n"
+	"\"-\") must exist; every path is resolved inside DIR (an absolute symlink of the\n"
+	"image points into the image). Paths under what exists only at run time (/proc,\n"
+	"/sys, /dev, /run, TemporaryFileSystem=, the *Directory= folders) are not checked.\n"
+	"With --root and neither --units nor FILE|DIR, the units are DIR" CONFIG_UNIT_DIR ".\n"
 	"\n"
 	"Exit status: 0 all units valid, 1 problems found, 2 usage error.\n";
 
@@ -93,9 +109,11 @@ static int ctl_check(int argc, char **argv)
 {
 	struct diag d = { .emit = diag_to_stderr };
 	struct unit_set set = { 0 };
-	const char *units_dir = CONFIG_UNIT_DIR;
+	const char *units_dir = NULL, *root = NULL;
 	bool any_dir = false, any_arg = false, dashdash = false;
-	int i;
+	char root_units[4096];
+	unsigned root_bad = 0;
+	int i, rootfd = -1;
 
 	for (i = 1; i < argc; i++) {
 		const char *a = argv[i];
@@ -110,6 +128,12 @@ static int ctl_check(int argc, char **argv)
 			units_dir = argv[i];
 			continue;
 		}
+		if (!dashdash && strcmp(a, "--root") == 0) {
+			if (++i == argc)
+				return usage_error("%s needs a folder", a, "check");
+			root = argv[i];
+			continue;
+		}
 		if (!dashdash && strcmp(a, "--") == 0) {
 			dashdash = true;
 			continue;
@@ -117,11 +141,26 @@ static int ctl_check(int argc, char **argv)
 		if (!dashdash && a[0] == '-')
 			return usage_error("check: unknown option %s", a, "check");
 	}
+	if (root) {
+		rootfd = open(root, O_PATH | O_DIRECTORY | O_CLOEXEC);
+		if (rootfd < 0) {
+			fprintf(stderr, "sandboxctl: check --root %s: %s\n", root, strerror(errno));
+			return 1;
+		}
+		ids_set_image_root(rootfd, root);
+		ids_set_resolve_at_load(false);   /* rootcheck_unit() does it, in order */
+		if (!units_dir) {
+			snprintf(root_units, sizeof root_units, "%s%s", root, CONFIG_UNIT_DIR);
+			units_dir = root_units;
+		}
+	}
+	if (!units_dir)
+		units_dir = CONFIG_UNIT_DIR;
 	for (i = 1, dashdash = false; i < argc; i++) {
 		struct stat st;
 		const char *a = argv[i];
 
-		if (!dashdash && strcmp(a, "--units") == 0) {
+		if (!dashdash && (strcmp(a, "--units") == 0 || strcmp(a, "--root") == 0)) {
 			i++;
 			continue;
 		}
@@ -145,9 +184,17 @@ static int ctl_check(int argc, char **argv)
 	}
 	if (any_dir)
 		units_check_deps(&set, &d);
+	for (size_t u = 0; rootfd >= 0 && u < set.n; u++)
+		root_bad += rootcheck_unit(set.units[u], rootfd, root, &d) ? 1 : 0;
+	if (rootfd >= 0) {
+		ids_set_image_root(-1, NULL);
+		ids_set_resolve_at_load(true);
+		close(rootfd);
+	}
 	if (d.count) {
 		fprintf(stderr, "%u problem%s; %zu unit%s valid, %zu with errors\n", d.count,
-			d.count == 1 ? "" : "s", set.n, set.n == 1 ? "" : "s", set.n_bad);
+			d.count == 1 ? "" : "s", set.n - root_bad, set.n - root_bad == 1 ? "" : "s",
+			set.n_bad + root_bad);
 		units_free(&set);
 		return 1;
 	}

@@ -195,10 +195,22 @@ int boot_mounts(struct err *e)
 #define COPY_MAX_DEPTH 48
 #define MAX_TOP_MOUNTS 32
 
+/* A file of the initramfs with more than one name, by its first name in
+ * the copy: the later names become hard links to it again. */
+struct copy_link {
+	ino_t ino;
+	char *path;              /* relative to the new root */
+};
+
 struct copy_stats {
 	dev_t dev;               /* the initramfs: nothing on another device is copied */
 	unsigned long files;
 	uint64_t bytes;
+	int newroot;
+	char path[4096];         /* of the folder being copied, relative to the new root */
+	size_t path_len;
+	struct copy_link *links; /* malloc'd; none when out of memory (then copies) */
+	size_t n_links, cap_links;
 };
 
 static char copy_buf[64 * 1024];
@@ -316,9 +328,51 @@ done:
 	return rc;
 }
 
+/* A later name of a file already copied (the archive keeps hard links:
+ * tests/qemu/newc.py): link it to the first copy. 1 linked, 0 not one we
+ * know (copy it, then note_link()), -1 failed. */
+static int link_again(struct copy_stats *cs, int dfd, const char *name, const struct stat *st,
+		      struct err *e)
+{
+	if (st->st_nlink < 2)
+		return 0;
+	for (size_t i = 0; i < cs->n_links; i++)
+		if (cs->links[i].ino == st->st_ino) {
+			if (linkat(cs->newroot, cs->links[i].path, dfd, name, 0) < 0)
+				return err_set(e, errno, "link %s", name);
+			return 1;
+		}
+	return 0;
+}
+
+/* The first name of a file with several: best effort (out of memory, the
+ * later names are copies, as they were before). */
+static void note_link(struct copy_stats *cs, const char *name, const struct stat *st)
+{
+	size_t n = strlen(name);
+	char *path;
+
+	if (st->st_nlink < 2 || cs->path_len + n + 2 > sizeof cs->path)
+		return;
+	if (cs->n_links == cs->cap_links) {
+		size_t cap = cs->cap_links ? cs->cap_links * 2 : 16;
+		struct copy_link *l = realloc(cs->links, cap * sizeof *l);
+
+		if (!l)
+			return;
+		cs->links = l;
+		cs->cap_links = cap;
+	}
+	if (!(path = malloc(cs->path_len + n + 2)))
+		return;
+	memcpy(path, cs->path, cs->path_len);
+	memcpy(path + cs->path_len, name, n + 1);
+	cs->links[cs->n_links++] = (struct copy_link){ st->st_ino, path };
+}
+
 /* Copy the folder sfd into dfd, entry by entry; a mount point on the way
- * becomes an empty folder (its mount is moved there later). Hard links are
- * copied as separate files. */
+ * becomes an empty folder (its mount is moved there later). A file with
+ * several names (regular, node or FIFO) is copied once and linked again. */
 static int copy_tree(int sfd, int dfd, int depth, struct copy_stats *cs, struct err *e)
 {
 	int dup_fd = reopen_dir(sfd);
@@ -355,10 +409,26 @@ static int copy_tree(int sfd, int dfd, int depth, struct copy_stats *cs, struct 
 
 			if (d2 >= 0 && st.st_dev == cs->dev)
 				s2 = openat(sfd, name, O_RDONLY | O_DIRECTORY | O_CLOEXEC | O_NOFOLLOW);
-			if (d2 < 0 || (st.st_dev == cs->dev && s2 < 0))
+			size_t n = strlen(name), saved = cs->path_len;
+
+			if (d2 < 0 || (st.st_dev == cs->dev && s2 < 0)) {
 				rc = err_set(e, errno, "open folder %s", name);
-			else if (s2 >= 0)
+			} else if (s2 >= 0) {
+				/* the folder's path, for the links below it (past
+				 * 4096 bytes: none, their files are copied) */
+				if (saved + n + 2 <= sizeof cs->path) {
+					memcpy(cs->path + saved, name, n);
+					cs->path[saved + n] = '/';
+					cs->path_len = saved + n + 1;
+					cs->path[cs->path_len] = '\0';
+				} else {
+					cs->path_len = sizeof cs->path;
+				}
 				rc = copy_tree(s2, d2, depth + 1, cs, e);
+				cs->path_len = saved;
+				if (saved < sizeof cs->path)
+					cs->path[saved] = '\0';
+			}
 			/* the mode last: a read-only folder still gets its entries */
 			if (rc == 0 && (fchown(d2, st.st_uid, st.st_gid) < 0 ||
 					fchmod(d2, st.st_mode & 07777) < 0))
@@ -376,8 +446,12 @@ static int copy_tree(int sfd, int dfd, int depth, struct copy_stats *cs, struct 
 				err_wrap(e, "%s/", name);
 		} else if (st.st_dev != cs->dev) {
 			continue;   /* a file mounted over: not ours to copy */
+		} else if (!S_ISLNK(st.st_mode) && (rc = link_again(cs, dfd, name, &st, e)) != 0) {
+			rc = rc < 0 ? -1 : 0;
 		} else if (S_ISREG(st.st_mode)) {
 			rc = copy_file(sfd, dfd, name, &st, cs, e);
+			if (rc == 0)
+				note_link(cs, name, &st);
 		} else if (S_ISLNK(st.st_mode)) {
 			char target[4096];
 			ssize_t n = readlinkat(sfd, name, target, sizeof target - 1);
@@ -396,6 +470,8 @@ static int copy_tree(int sfd, int dfd, int depth, struct copy_stats *cs, struct 
 			    fchownat(dfd, name, st.st_uid, st.st_gid, AT_SYMLINK_NOFOLLOW) < 0 ||
 			    fchmodat(dfd, name, st.st_mode & 07777, 0) < 0)
 				rc = err_set(e, errno, "mknod %s", name);
+			else
+				note_link(cs, name, &st);
 		}
 	}
 	closedir(d);
@@ -525,7 +601,13 @@ int boot_leave_initramfs(struct err *e)
 		goto fail_umount;
 	}
 	/* Copy first and delete later: a failed copy leaves "/" as it was. */
-	if (copy_tree(oldroot, newroot, 0, &cs, e) < 0) {
+	cs.newroot = newroot;
+	int copied = copy_tree(oldroot, newroot, 0, &cs, e);
+
+	for (size_t i = 0; i < cs.n_links; i++)
+		free(cs.links[i].path);
+	free(cs.links);
+	if (copied < 0) {
 		err_wrap(e, "copy the initramfs to a tmpfs: /");
 		goto fail_umount;
 	}
@@ -598,6 +680,54 @@ fail_close:
 		close(newroot);
 	close(oldroot);
 	return -1;
+}
+
+/* ---- the kernel's word on the initramfs ----------------------------------------------------- */
+
+/* The kernel unpacks the initramfs before it starts init; when the archive
+ * is cut short (a truncated image, a full disk where it was built) it says
+ * so only in its own log and goes on with what it got, so that every unit
+ * whose files were lost fails with a bare "No such file or directory".
+ * /dev/kmsg gives the log record by record from the oldest: read once,
+ * non-blocking, one record buffer; it is the kernel's device (boot_mounts()
+ * put devtmpfs there) and no unit runs yet. */
+bool boot_initramfs_failed(char *why, size_t len)
+{
+	/* init/initramfs.c; the second when the kernel has a ramdisk driver */
+	static const char *const says[] = { "Initramfs unpacking failed",
+					    "rootfs image is not initramfs" };
+	char rec[2048];
+	int fd = open("/dev/kmsg", O_RDONLY | O_NONBLOCK | O_CLOEXEC | O_NOCTTY);
+	bool found = false;
+
+	if (fd < 0)
+		return false;
+	/* bounded: the log holds at most a few thousand boot records */
+	for (unsigned i = 0; i < 65536 && !found; i++) {
+		ssize_t n = read(fd, rec, sizeof rec - 1);
+		char *msg, *eol;
+
+		if (n < 0 && (errno == EINTR || errno == EPIPE))
+			continue;   /* EPIPE: older records were overwritten; go on */
+		if (n < 0 && errno == EINVAL)
+			continue;   /* a record longer than rec: not ours */
+		if (n <= 0)
+			break;      /* EAGAIN: the end of the log */
+		rec[n] = '\0';
+		/* "PRIO,SEQ,USEC,FLAGS;text\n" then " KEY=VALUE" lines */
+		if (!(msg = strchr(rec, ';')))
+			continue;
+		msg++;
+		if ((eol = strchr(msg, '\n')))
+			*eol = '\0';
+		for (size_t k = 0; k < sizeof says / sizeof *says && !found; k++)
+			if (strstr(msg, says[k])) {
+				snprintf(why, len, "%s", msg);
+				found = true;
+			}
+	}
+	close(fd);
+	return found;
 }
 
 /* ---- console, hostname, run folder ---------------------------------------------------------- */

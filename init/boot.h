@@ -5,6 +5,7 @@
 #define SBX_BOOT_H
 
 #include <stdbool.h>
+#include <stddef.h>
 
 #include "../lib/err.h"
 
@@ -41,6 +42,10 @@ int boot_leave_initramfs(struct err *e);
 /* Open /dev/console for the supervisor's messages and make it fds 0, 1, 2;
  * returns the (close-on-exec) fd. */
 int boot_console(struct err *e);
+
+/* Whether the kernel's log says the initramfs was not unpacked whole
+ * ("Initramfs unpacking failed: ..."); its words in why. Needs /dev. */
+bool boot_initramfs_failed(char *why, size_t len);
 
 /* sethostname() from the first line of /etc/hostname, when there is one. */
 void boot_hostname(void);

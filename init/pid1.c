@@ -199,6 +199,10 @@ int pid1_main(int argc, char **argv)
 		}
 		else
 			log_err("opening /dev/console", &e);
+		char kmsg[256];   /* the kernel's log, once: said before any unit fails */
+		if (boot_initramfs_failed(kmsg, sizeof kmsg))
+			sup_log(&sv, "the kernel could not unpack the whole initramfs (kernel: "
+				"\"%s\"): files may be missing; rebuild the image", kmsg);
 		snprintf(bo.units_dir, sizeof bo.units_dir, "%s", units_dir);
 		boot_cmdline(&bo);
 		snprintf(units_dir, sizeof units_dir, "%s", bo.units_dir);

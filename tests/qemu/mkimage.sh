@@ -80,7 +80,7 @@ case $init in
 esac
 for a in ${adds[@]+"${adds[@]}"}; do
 	case $a in
-	?*:/?*) ;;
+	?*:/*) ;;
 	*) die_usage "--add $a: expected SRC:DST with DST an absolute path in the image" ;;
 	esac
 	src=${a%:*}

@@ -132,7 +132,11 @@ class Image:
             raise Fail("%s: owner %d:%d cannot be kept (4294967295 is no id)" % (show(src), uid, gid))
         mtime = min(max(int(st.st_mtime), 0), MAX32)
         mode = st.st_mode
-        key = (st.st_dev, st.st_ino) if st.st_nlink > 1 and not stat.S_ISDIR(mode) else None
+        # the kernel pairs up regular files, nodes and FIFOs (maybe_link() in
+        # init/initramfs.c), never folders or symlinks
+        key = ((st.st_dev, st.st_ino) if st.st_nlink > 1 and
+               (stat.S_ISREG(mode) or stat.S_ISCHR(mode) or stat.S_ISBLK(mode) or stat.S_ISFIFO(mode))
+               else None)
         if stat.S_ISREG(mode):
             if st.st_size > MAX32:
                 raise Fail("%s: %d bytes; a newc member holds at most 4 GiB - 1" % (show(src), st.st_size))
@@ -229,19 +233,24 @@ class Image:
                     ino += 1
                     num, last = ino, True
                     nlink = 2 + subdirs.get(n, 0) if stat.S_ISDIR(e.mode) else 1
-                body = None
+                body, fd, size = None, None, 0
                 if stat.S_ISLNK(e.mode) or (stat.S_ISREG(e.mode) and e.data is not None):
                     body = e.data
-                size = len(body) if body is not None else 0
-                if stat.S_ISREG(e.mode) and e.src is not None and last:
-                    body = self.read(e.src, e)
                     size = len(body)
+                elif stat.S_ISREG(e.mode) and e.src is not None and last:
+                    fd, size = self.open(e.src)
                 if not last:
                     body, size = None, 0
-                header(n, num, e.mode, e.uid, e.gid, nlink, e.mtime, size, e.rdev)
-                if body:
-                    emit(body)
-                    emit(b"\0" * (-pos % 4))
+                try:
+                    header(n, num, e.mode, e.uid, e.gid, nlink, e.mtime, size, e.rdev)
+                    if body:
+                        emit(body)
+                    elif fd is not None:
+                        self.copy(fd, size, e.src, emit)
+                finally:
+                    if fd is not None:
+                        os.close(fd)
+                emit(b"\0" * (-pos % 4))
                 lst.write(n + b"\n")
                 count += 1
             header(b"TRAILER!!!", 0, 0, 0, 0, 1, 0, 0, (0, 0))
@@ -251,31 +260,32 @@ class Image:
             os.fsync(raw.fileno())
         return count
 
-    # The whole file, opened without following a symlink and checked to
-    # be the regular file of the size it had when the tree was walked.
-    def read(self, src, e):
+    # The file, opened without following a symlink and checked to be a
+    # regular file that newc can hold: the fd and its size.
+    def open(self, src):
         try:
             fd = os.open(src, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK | os.O_CLOEXEC)
         except OSError as err:
             raise Fail("%s: cannot be read: %s" % (show(src), err.strerror))
+        st = os.fstat(fd)
+        if not stat.S_ISREG(st.st_mode) or st.st_size > MAX32:
+            os.close(fd)
+            raise Fail("%s: changed while the image was made" % show(src))
+        return fd, st.st_size
+
+    # Its size bytes into the archive, in 1 MiB reads; a file that shrank
+    # meanwhile is an error (the header holds its size already).
+    def copy(self, fd, size, src, emit):
+        left = size
         try:
-            st = os.fstat(fd)
-            if not stat.S_ISREG(st.st_mode) or st.st_size > MAX32:
-                raise Fail("%s: changed while the image was made" % show(src))
-            chunks, left = [], st.st_size
             while left > 0:
                 b = os.read(fd, min(left, 1 << 20))
                 if not b:
-                    break
-                chunks.append(b)
+                    raise Fail("%s: shrank while it was read" % show(src))
+                emit(b)
                 left -= len(b)
-            if left:
-                raise Fail("%s: shrank while it was read" % show(src))
-            return b"".join(chunks)
         except OSError as err:
             raise Fail("%s: cannot be read: %s" % (show(src), err.strerror))
-        finally:
-            os.close(fd)
 
 
 def num(s, what, base=10):
@@ -346,6 +356,9 @@ def main(argv):
         return 1
     except OSError as e:
         print("%s: %s: %s" % (prog, show(e.filename or out), e.strerror), file=sys.stderr)
+        return 1
+    except RecursionError:
+        print("%s: a tree deeper than Python's recursion limit" % prog, file=sys.stderr)
         return 1
     print(count)
     return 0

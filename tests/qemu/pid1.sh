@@ -151,6 +151,11 @@ else
 	failed=1
 fi
 
+# A second, short boot of an image cut short: tests/qemu/pid1/truncated.sh.
+trunc=$(SANDBOXD="$sandboxd" bash "$here/pid1/truncated.sh" "$clean" 2>&1)
+printf '%s\n' "$trunc" | tee -a "$results"
+grep -q '^not ok ' <<< "$trunc" && failed=1
+
 if [ -n "$why" ]; then
 	res "not ok pid1-boot: $why (console: $log)"
 	echo "pid1.sh: last console lines:" >&2
