@@ -55,16 +55,16 @@ static const char *norm_dup(struct rootfs_plan *p, const char *path, const char 
 	return r;
 }
 
-/* "size=8m,mode=755,noswap" -> {size,8m} {mode,755} {noswap,NULL} */
-static int split_opts(struct rootfs_plan *p, struct rootfs_op *op, const char *data,
+/* "size=8m,mode=755,noswap" -> {size,8m} {mode,755} {noswap,NULL}, then
+ * {uid,id_val[0]} {gid,id_val[1]} for names the child looks up. */
+static int split_opts(struct rootfs_plan *p, struct rootfs_op *op, const struct mount_spec *m,
 		      struct err *e)
 {
+	const char *data = m->data ? m->data : "";
 	struct rootfs_kv *kv;
-	size_t n = 1, i = 0;
+	size_t n = 3, i = 0;
 	char *s, *tok, *save = NULL;
 
-	if (!data || !*data)
-		return 0;
 	for (const char *c = data; *c; c++)
 		n += *c == ',';
 	s = arena_strdup(&p->arena, data);
@@ -78,6 +78,17 @@ static int split_opts(struct rootfs_plan *p, struct rootfs_op *op, const char *d
 			*eq++ = '\0';
 		kv[i].key = tok;
 		kv[i].value = eq;
+		i++;
+	}
+	for (int k = 0; k < 2; k++) {
+		const char *name = k ? m->gid_name : m->uid_name;
+
+		if (!name)
+			continue;
+		if (!(op->id_name[k] = arena_strdup(&p->arena, name)))
+			return err_set(e, ENOMEM, "tmpfs options of %s", op->dest);
+		kv[i].key = k ? "gid" : "uid";
+		kv[i].value = op->id_val[k];
 		i++;
 	}
 	op->opts = kv;
@@ -178,7 +189,7 @@ int rootfs_plan_build(const struct spec *s, struct rootfs_plan *p, struct err *e
 		} else {
 			op->kind = ROOTFS_OP_TMPFS;
 			op->dest_kind = ROOTFS_DIR;
-			if (split_opts(p, op, m->data, e) < 0)
+			if (split_opts(p, op, m, e) < 0)
 				goto fail;
 		}
 		p->n_ops++;

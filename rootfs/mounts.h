@@ -44,6 +44,11 @@ struct rootfs_op {
 	const struct rootfs_kv *opts;
 	size_t n_opts;
 	size_t execdir;             /* bind of execdirs[execdir - 1]'s fd; 0: of source */
+	/* tmpfs uid=NAME / gid=NAME: the launch child looks the names up
+	 * (sandbox/userdb.h) and writes the numbers into id_val, which the
+	 * last entries of opts point to; NULL: none */
+	const char *id_name[2];
+	char id_val[2][12];
 };
 
 /* RuntimeDirectory= ... ConfigurationDirectory=: created on the host by
