@@ -42,13 +42,13 @@ static void done(struct dirs_wait *w, bool timed_out)
 	free(w);
 }
 
-static void on_exit(struct loop_watch *lw, uint32_t events)
+static void on_remover_exit(struct loop_watch *lw, uint32_t events)
 {
 	(void)events;
 	done(lw->ctx, false);
 }
 
-static void on_timer(struct loop_watch *lw, uint32_t events)
+static void on_remover_timer(struct loop_watch *lw, uint32_t events)
 {
 	(void)events;
 	done(lw->ctx, true);
@@ -101,10 +101,10 @@ bool sup_dirs_remove(struct sup *sv, struct svc *s)
 		return false;
 	}
 	w->s = s;
-	w->pid_w = (struct loop_watch){ .fd = fd, .fn = on_exit, .ctx = w };
+	w->pid_w = (struct loop_watch){ .fd = fd, .fn = on_remover_exit, .ctx = w };
 	w->timer_w = (struct loop_watch){
 		.fd = timerfd_create(CLOCK_MONOTONIC, TFD_CLOEXEC | TFD_NONBLOCK),
-		.fn = on_timer, .ctx = w,
+		.fn = on_remover_timer, .ctx = w,
 	};
 	if (w->timer_w.fd < 0 || timerfd_settime(w->timer_w.fd, 0, &its, NULL) < 0 ||
 	    loop_add(&sv->loop, &w->timer_w, EPOLLIN, &e) < 0 ||
