@@ -19,7 +19,14 @@
 #  - execdirs-root-missing / execdirs-root: with RootDirectory= a mount
 #    point missing in the image is an error naming the path to create;
 #    once it is there (and /run a tmpfs of the unit's), the unit writes
-#    into the host's folders.
+#    into the host's folders;
+#  - execdirs-tmpfs-uid-name: TemporaryFileSystem= uid=nobody,gid=nogroup
+#    gives a tmpfs owned by them; execdirs-tmpfs-uid-unknown: an unknown
+#    name fails the start with the tmpfs and the file named;
+#  - execdirs-readwrite-paths: ReadWritePaths= is writable over the
+#    read-only root (a "-" path that is missing is skipped), the rest not;
+#  - execdirs-noexec-paths: NoExecPaths= refuses exec, ExecPaths= below it
+#    allows it again.
 #
 # Env: SANDBOXD, SANDBOXCTL = the binaries to test, TOP = repo root.
 set -u
@@ -83,6 +90,31 @@ User=nobody
 RuntimeDirectory=$tag-p
 RuntimeDirectoryPreserve=yes
 Restart=no
+EOT
+
+# tmpfs owners by name, ReadWritePaths=, NoExecPaths=/ExecPaths=
+mkdir -p "$work/rw" "$work/noexec/ok"
+chmod 1777 "$work/rw"
+cp /bin/busybox "$work/noexec/true"
+cp /bin/busybox "$work/noexec/ok/true"
+cat >"$units/p.unit" <<EOT
+[Service]
+ExecStart=/bin/sh -c 'stat -c "%U:%G %a" /run/tm > $out/p.tmpfs; touch $work/rw/f && echo rw > $out/p.rw; touch $work/ro 2>/dev/null || echo ro > $out/p.ro; $work/noexec/true && echo ran > $out/p.exec1; $work/noexec/ok/true && echo ran > $out/p.exec2; touch $out/p.done; exec sleep 1000'
+User=nobody
+Restart=no
+ReadWritePaths=$work/rw -$work/missing
+NoExecPaths=$work/noexec
+ExecPaths=$work/noexec/ok
+[Sandbox]
+BindPaths=$out
+TemporaryFileSystem=/run/tm:uid=nobody,gid=nogroup,mode=0700
+EOT
+cat >"$units/pbad.unit" <<EOT
+[Service]
+ExecStart=/bin/true
+Restart=no
+[Sandbox]
+TemporaryFileSystem=/run/tm:uid=nosuchuser-$tag
 EOT
 
 # a busybox root for RootDirectory=
@@ -214,4 +246,28 @@ if [ "$(cat "/run/$tag-r/uid" 2>/dev/null)" = 65534 ] && [ -e "/var/lib/$tag-r/f
 	ok execdirs-root
 else
 	nok execdirs-root "$(oneline "$st $(ls -la "/run/$tag-r" "/var/lib/$tag-r" 2>&1)")"
+fi
+
+# ---- p: tmpfs uid=NAME, ReadWritePaths=, NoExecPaths= ------------------------
+wait_file "$out/p.done"
+if [ "$(cat "$out/p.tmpfs" 2>/dev/null)" = "nobody:nogroup 700" ]; then
+	ok execdirs-tmpfs-uid-name
+else
+	nok execdirs-tmpfs-uid-name "got '$(cat "$out/p.tmpfs" 2>&1)' $(tail -n 3 "$work/sup.log")"
+fi
+wait_status pbad 'tmpfs /run/tm'
+if printf '%s' "$st" | grep -q "pbad: tmpfs /run/tm: no user nosuchuser-$tag in /etc/passwd"; then
+	ok execdirs-tmpfs-uid-unknown
+else
+	nok execdirs-tmpfs-uid-unknown "$(oneline "$st")"
+fi
+if [ -e "$out/p.rw" ] && [ -e "$work/rw/f" ] && [ -e "$out/p.ro" ]; then
+	ok execdirs-readwrite-paths
+else
+	nok execdirs-readwrite-paths "rw '$(cat "$out/p.rw" 2>&1)' ro '$(cat "$out/p.ro" 2>&1)'"
+fi
+if [ ! -e "$out/p.exec1" ] && [ -e "$out/p.exec2" ]; then
+	ok execdirs-noexec-paths
+else
+	nok execdirs-noexec-paths "under NoExecPaths: $(cat "$out/p.exec1" 2>&1); under ExecPaths: $(cat "$out/p.exec2" 2>&1)"
 fi
