@@ -233,6 +233,10 @@ struct spec {
 	struct exec_dirs dirs[EXEC_DIR_COUNT];
 	enum exec_preserve runtime_preserve;
 	struct strv noexec_paths, exec_paths;   /* NoExecPaths=, ExecPaths= */
+	/* ReadWritePaths=: each bound read-write onto itself (in the unit's
+	 * root); "-" prefix (kept in the string, as in noexec_paths and
+	 * exec_paths): a missing path is skipped */
+	struct strv readwrite_paths;
 	struct mount_spec *mounts;
 	size_t n_mounts;
 	struct strv masked_paths, readonly_paths;

@@ -325,6 +325,7 @@ static const char ACC_SIZE[] = "bytes with an optional K, M, G or T suffix, or i
 static const char ACC_DURATION[] = "a duration such as 500ms, 2s, 1min, 1h or bare seconds";
 static const char ACC_BOOL[] = "yes or no";
 static const char ACC_DIRS[] = "relative paths such as redis or nginx/tmp";
+static const char ACC_PATHS[] = "absolute paths, each with an optional \"-\" (skip it when missing)";
 
 static const struct key_def keys[] = {
 	{ "Unit", "Description", set_text, FIELD(description), 0, 0, NULL, false },
@@ -373,7 +374,7 @@ static const struct key_def keys[] = {
 	{ "Sandbox", "RestrictNamespaces", unit_set_restrict_ns, NOFIELD, 0, 0, "yes, no, or the types a process may make or enter: cgroup ipc net mnt pid user uts; ~types for all but these", false },
 	{ "Sandbox", "SystemCallArchitectures", unit_set_syscall_archs, NOFIELD, 0, 0, "native", false },
 
-	/* issue #11, runtime/state directories (unit_dirs.c), in both sections */
+	/* issue #11, runtime/state directories and paths (unit_dirs.c), in both sections */
 	{ "Service", "RuntimeDirectory", unit_set_exec_dirs, NOFIELD, EXEC_DIR_RUNTIME, 0, ACC_DIRS, true },
 	{ "Service", "RuntimeDirectoryMode", unit_set_exec_dir_mode, NOFIELD, EXEC_DIR_RUNTIME, 0, "an octal mode such as 0750", false },
 	{ "Service", "StateDirectory", unit_set_exec_dirs, NOFIELD, EXEC_DIR_STATE, 0, ACC_DIRS, true },
@@ -396,6 +397,14 @@ static const struct key_def keys[] = {
 	{ "Sandbox", "ConfigurationDirectory", unit_set_exec_dirs, NOFIELD, EXEC_DIR_CONFIGURATION, 0, ACC_DIRS, true },
 	{ "Sandbox", "ConfigurationDirectoryMode", unit_set_exec_dir_mode, NOFIELD, EXEC_DIR_CONFIGURATION, 0, "an octal mode such as 0750", false },
 	{ "Sandbox", "RuntimeDirectoryPreserve", unit_set_runtime_preserve, NOFIELD, 0, 0, "no, yes or restart", false },
+	{ "Service", "ReadWritePaths", unit_set_exec_paths, FIELD(readwrite_paths), 0, 0, ACC_PATHS, true },
+	{ "Service", "InaccessiblePaths", unit_set_exec_paths, NOFIELD, 0, 0, ACC_PATHS, true },
+	{ "Service", "NoExecPaths", unit_set_exec_paths, FIELD(noexec_paths), 0, 0, ACC_PATHS, true },
+	{ "Service", "ExecPaths", unit_set_exec_paths, FIELD(exec_paths), 0, 0, ACC_PATHS, true },
+	{ "Sandbox", "ReadWritePaths", unit_set_exec_paths, FIELD(readwrite_paths), 0, 0, ACC_PATHS, true },
+	{ "Sandbox", "InaccessiblePaths", unit_set_exec_paths, NOFIELD, 0, 0, ACC_PATHS, true },
+	{ "Sandbox", "NoExecPaths", unit_set_exec_paths, FIELD(noexec_paths), 0, 0, ACC_PATHS, true },
+	{ "Sandbox", "ExecPaths", unit_set_exec_paths, FIELD(exec_paths), 0, 0, ACC_PATHS, true },
 
 	{ "Resources", "MemoryMax", set_res_size, RES(memory_max), 0, 0, ACC_SIZE, false },
 	{ "Resources", "MemoryHigh", set_res_size, RES(memory_high), 0, 0, ACC_SIZE, false },

@@ -1,10 +1,13 @@
 /* RuntimeDirectory=, StateDirectory=, CacheDirectory=, LogsDirectory=,
  * ConfigurationDirectory=, their ...DirectoryMode= and
- * RuntimeDirectoryPreserve= (systemd.exec(5)), in [Service] as Debian's
+ * RuntimeDirectoryPreserve=, and ReadWritePaths=, InaccessiblePaths=,
+ * NoExecPaths=, ExecPaths= (systemd.exec(5)), in [Service] as Debian's
  * .service files have them and in [Sandbox]. The launch child creates the
  * folders (sandbox/execdirs.c); here only the names are checked: relative,
  * clean (no ".", "..", empty component or ":LINK" form), and never one of
- * PID 1's own folders. */
+ * PID 1's own folders. The paths are mounts (rootfs/mounts.c,
+ * rootfs/execpaths.c). */
+#include <stddef.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -126,10 +129,81 @@ static bool nested(const char *a, const char *b)
 	return strncmp(a, b, n) == 0 && (na == nb || (na < nb ? b[n] : a[n]) == '/');
 }
 
+static bool under(const char *path, const char *dir)
+{
+	size_t n = strlen(dir);
+
+	return strncmp(path, dir, n) == 0 && (!path[n] || path[n] == '/');
+}
+
+/* The path keys: absolute, clean; "-" (missing: skipped) kept in the
+ * string; systemd's "+" (relative to RootDirectory=) is what a path here
+ * always is with a root, so it is refused rather than read twice. */
+void unit_set_exec_paths(struct parse *p, const struct key_def *k, const char *v)
+{
+	bool masks = strcmp(k->name, "InaccessiblePaths") == 0;
+	struct strv *sv = masks ? &p->s->masked_paths : unit_field(p, k), words = { 0 };
+	const char *why;
+
+	if (!*v) {
+		/* masked_paths holds the defaults too: no reset of those */
+		if (masks)
+			unit_bad(p, k, "an empty value (a reset) is not supported");
+		else
+			strv_clear(sv);
+		return;
+	}
+	if (!unit_split(p, k, v, &words))
+		return;
+	p->paths_loc = unit_here(p);
+	for (size_t i = 0; i < words.n; i++) {
+		const char *w = words.v[i], *path = w + (w[0] == '-');
+
+		if (path[0] == '+') {
+			unit_bad(p, k, "\"%s\": the \"+\" prefix is not supported (with "
+				 "RootDirectory= every path is inside it)", w);
+			continue;
+		}
+		if ((why = unit_path_problem(path))) {
+			unit_bad(p, k, "\"%s\": %s", w, why);
+			continue;
+		}
+		/* re-allowing exec on the sandbox's own kernel and device
+		 * file systems is never wanted (/proc/self/exe ...) */
+		if (k->off == offsetof(struct spec, exec_paths) &&
+		    (under(path, "/proc") || under(path, "/sys") || under(path, "/dev"))) {
+			unit_bad(p, k, "\"%s\": not under /proc, /sys or /dev", w);
+			continue;
+		}
+		if (masks) {
+			/* a mask of a missing path is nothing already */
+			if (unit_list_add(p, k, sv, &p->masked_set, path, UNIT_PATHS_MAX, "paths",
+					  false) < 0)
+				return;
+			p->masked_loc = unit_here(p);
+		} else if (!strv_contains(sv, w)) {
+			if (sv->n >= UNIT_PATHS_MAX) {
+				unit_bad(p, k, "more than %d paths", UNIT_PATHS_MAX);
+				return;
+			}
+			if (strv_push(&p->s->arena, sv, w) < 0) {
+				unit_oom(p);
+				return;
+			}
+		}
+	}
+}
+
 void unit_dirs_finish(struct parse *p)
 {
 	static const char *const pid1[] = { CONFIG_RUN_DIR, CONFIG_UNIT_DIR };
 	struct spec *s = p->s;
+
+	if (!(s->namespaces & NS_BIT(NS_MOUNT)) && p->paths_loc.line &&
+	    (s->readwrite_paths.n || s->noexec_paths.n || s->exec_paths.n))
+		diag_at(p->d, p->paths_loc.file, p->paths_loc.line, NULL, NULL,
+			"ReadWritePaths=, NoExecPaths= and ExecPaths= need the mount namespace "
+			"(see Namespaces=)");
 
 	for (int k = 0; k < EXEC_DIR_COUNT; k++) {
 		const struct exec_dirs *d = &s->dirs[k];

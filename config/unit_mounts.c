@@ -163,6 +163,19 @@ static const char *tmpfs_data_problem(const char *o, bool *unlimited)
 	return NULL;
 }
 
+/* uid=NAME / gid=NAME: a user or group name, looked up at launch in the
+ * unit's root (sandbox/userdb.h) as User= is. NULL, or what is wrong. */
+static const char *tmpfs_id_name_problem(const char *v)
+{
+	if (!*v || strlen(v) > 64)
+		return "is not a number or a user/group name";
+	for (const char *c = v; *c; c++)
+		if (!((*c >= 'a' && *c <= 'z') || (*c >= 'A' && *c <= 'Z') ||
+		      (*c >= '0' && *c <= '9') || *c == '_' || *c == '-' || *c == '.'))
+			return "is not a number or a user/group name";
+	return NULL;
+}
+
 /* The options the kernel gets, written out whole for the export. */
 static const char *tmpfs_options_text(struct parse *p, unsigned long flags, const char *data)
 {
@@ -205,6 +218,7 @@ void unit_set_tmpfs(struct parse *p, const struct key_def *k, const char *v)
 		char *dst = (char *)words.v[i], *opts = strchr(dst, ':');
 		unsigned long flags = F_NOSUID | F_NODEV;   /* unless asked otherwise */
 		char data[256] = "";
+		const char *id_name[2] = { NULL, NULL };   /* uid=, gid= names */
 		bool ok = true, sized = false, unlimited = false;
 
 		if (opts)
@@ -232,6 +246,13 @@ void unit_set_tmpfs(struct parse *p, const struct key_def *k, const char *v)
 			if (j == 5 || strlen(data) + strlen(o) + 2 > sizeof data - 32) {
 				unit_bad(p, k, "unknown tmpfs option \"%s\"", o);
 				ok = false;
+			} else if (j >= 3 && !(o[4] >= '0' && o[4] <= '9')) {
+				if ((why = tmpfs_id_name_problem(o + 4))) {
+					unit_bad(p, k, "\"%s\" %s", o, why);
+					ok = false;
+				} else {
+					id_name[j - 3] = o + 4;
+				}
 			} else if ((why = tmpfs_data_problem(o, &unlimited))) {
 				unit_bad(p, k, "\"%s\" %s", o, why);
 				ok = false;
@@ -264,8 +285,15 @@ void unit_set_tmpfs(struct parse *p, const struct key_def *k, const char *v)
 		m->readonly = flags & F_RDONLY;
 		m->flags = flags & ~F_RDONLY;
 		m->data = unit_dup(p, data);
-		m->options_text = tmpfs_options_text(p, flags, data);
 		m->unlimited = unlimited;
+		m->uid_name = id_name[0];
+		m->gid_name = id_name[1];
+		/* the export shows the names as written */
+		for (int n = 0; n < 2; n++)
+			if (id_name[n])
+				snprintf(data + strlen(data), sizeof data - strlen(data), ",%s=%s",
+					 n ? "gid" : "uid", id_name[n]);
+		m->options_text = tmpfs_options_text(p, flags, data);
 	}
 }
 

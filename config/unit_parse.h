@@ -69,6 +69,7 @@ struct parse {
 	bool restrict_set, restrict_ns;  /* RestrictNamespaces= */
 	unsigned ns_allowed;
 	struct loc restrict_loc;
+	struct loc paths_loc;       /* ReadWritePaths= ... InaccessiblePaths= (unit_dirs.c) */
 
 	/* what has been read so far, against the caps */
 	size_t bytes;               /* of the unit file and its drop-ins */
@@ -169,7 +170,11 @@ void unit_mounts_finish(struct parse *p);
 void unit_set_exec_dirs(struct parse *p, const struct key_def *k, const char *v);
 void unit_set_exec_dir_mode(struct parse *p, const struct key_def *k, const char *v);
 void unit_set_runtime_preserve(struct parse *p, const struct key_def *k, const char *v);
-/* After all files (from unit_mounts_finish): PID 1's folders refused. */
+/* ReadWritePaths=, NoExecPaths=, ExecPaths= (the field: a strv) and
+ * InaccessiblePaths= (into masked_paths); "-" prefix. */
+void unit_set_exec_paths(struct parse *p, const struct key_def *k, const char *v);
+/* After all files (from unit_mounts_finish): PID 1's folders refused,
+ * the path keys need the mount namespace. */
 void unit_dirs_finish(struct parse *p);
 
 #endif

@@ -19,6 +19,7 @@
 #include "bpfcache.h"
 #include "control.h"
 #include "policy.h"
+#include "sup_dirs.h"
 #include "svcmap.h"
 #include "../cgroup/cgroup.h"
 #include "../sandbox/launch.h"
@@ -99,6 +100,9 @@ static void cleanup_done(struct sup *sv, struct svc *s)
 	s->cgroup_fd = -1;
 	s->cgroup[0] = '\0';
 	sup_timer_disarm(s);
+	/* RuntimeDirectory=: a child removes it first, then EV_CGROUP_EMPTY */
+	if (sup_dirs_remove(sv, s))
+		return;
 	sup_raise(sv, s, EV_CGROUP_EMPTY);
 }
 

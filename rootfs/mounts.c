@@ -55,16 +55,16 @@ static const char *norm_dup(struct rootfs_plan *p, const char *path, const char 
 	return r;
 }
 
-/* "size=8m,mode=755,noswap" -> {size,8m} {mode,755} {noswap,NULL} */
-static int split_opts(struct rootfs_plan *p, struct rootfs_op *op, const char *data,
+/* "size=8m,mode=755,noswap" -> {size,8m} {mode,755} {noswap,NULL}, then
+ * {uid,id_val[0]} {gid,id_val[1]} for names the child looks up. */
+static int split_opts(struct rootfs_plan *p, struct rootfs_op *op, const struct mount_spec *m,
 		      struct err *e)
 {
+	const char *data = m->data ? m->data : "";
 	struct rootfs_kv *kv;
-	size_t n = 1, i = 0;
+	size_t n = 3, i = 0;
 	char *s, *tok, *save = NULL;
 
-	if (!data || !*data)
-		return 0;
 	for (const char *c = data; *c; c++)
 		n += *c == ',';
 	s = arena_strdup(&p->arena, data);
@@ -78,6 +78,17 @@ static int split_opts(struct rootfs_plan *p, struct rootfs_op *op, const char *d
 			*eq++ = '\0';
 		kv[i].key = tok;
 		kv[i].value = eq;
+		i++;
+	}
+	for (int k = 0; k < 2; k++) {
+		const char *name = k ? m->gid_name : m->uid_name;
+
+		if (!name)
+			continue;
+		if (!(op->id_name[k] = arena_strdup(&p->arena, name)))
+			return err_set(e, ENOMEM, "tmpfs options of %s", op->dest);
+		kv[i].key = k ? "gid" : "uid";
+		kv[i].value = op->id_val[k];
 		i++;
 	}
 	op->opts = kv;
@@ -131,11 +142,90 @@ static int plan_execdirs(const struct spec *s, struct rootfs_plan *p, struct err
 	return 0;
 }
 
+/* ReadWritePaths=: PATH (in the unit's root: ROOT/PATH on the host)
+ * bound read-write onto PATH, over the read-only root. */
+static int plan_readwrite(const struct spec *s, struct rootfs_plan *p, struct err *e)
+{
+	for (size_t i = 0; i < s->readwrite_paths.n; i++) {
+		const char *w = s->readwrite_paths.v[i];
+		struct rootfs_op *op = &p->ops[p->n_ops];
+		bool optional = w[0] == '-';
+
+		memset(op, 0, sizeof *op);
+		op->kind = ROOTFS_OP_BIND;
+		op->optional = optional;
+		op->dest = norm_dup(p, w + optional, "read-write path", e);
+		if (!op->dest)
+			return -1;
+		op->source = p->root && strcmp(p->root, "/") != 0
+			? arena_printf(&p->arena, "%s%s", p->root, op->dest) : op->dest;
+		if (!op->source)
+			return err_set(e, ENOMEM, "mount plan");
+		p->n_ops++;
+	}
+	return 0;
+}
+
+static bool under(const char *path, const char *dir)
+{
+	size_t n = strlen(dir);
+
+	return strncmp(path, dir, n) == 0 && (!path[n] || path[n] == '/');
+}
+
+static size_t depth(const char *path)
+{
+	size_t n = 0;
+
+	for (; *path; path++)
+		n += *path == '/' && path[1];
+	return n;
+}
+
+/* NoExecPaths=, ExecPaths=: shallower first (stable: insertion by depth),
+ * so that an ExecPaths= below a NoExecPaths= comes after it. */
+static int plan_execpaths(const struct spec *s, struct rootfs_plan *p, struct err *e)
+{
+	size_t n = s->noexec_paths.n + s->exec_paths.n;
+
+	if (!n)
+		return 0;
+	p->execpaths = arena_alloc(&p->arena, n * sizeof *p->execpaths);
+	if (!p->execpaths)
+		return err_set(e, ENOMEM, "mount plan");
+	for (int x = 0; x < 2; x++) {
+		const struct strv *sv = x ? &s->exec_paths : &s->noexec_paths;
+
+		for (size_t i = 0; i < sv->n; i++) {
+			struct rootfs_execpath v = { .exec = x, .optional = sv->v[i][0] == '-' };
+			size_t j = p->n_execpaths;
+
+			v.path = norm_dup(p, sv->v[i] + v.optional, x ? "exec path" : "noexec path",
+					  e);
+			if (!v.path)
+				return -1;
+			/* never exec on the sandbox's kernel and device file
+			 * systems (the parser says so; "//proc" too) */
+			if (x && (under(v.path, "/proc") || under(v.path, "/sys") ||
+				  under(v.path, "/dev")))
+				return err_set(e, 0, "exec path %s: not under /proc, /sys or /dev",
+					       v.path);
+			while (j > 0 && depth(p->execpaths[j - 1].path) > depth(v.path)) {
+				p->execpaths[j] = p->execpaths[j - 1];
+				j--;
+			}
+			p->execpaths[j] = v;
+			p->n_execpaths++;
+		}
+	}
+	return 0;
+}
+
 /* PID 1 touches no path of the unit here: the root and the bind sources
  * are opened, checked and typed by the launch child (open_host). */
 int rootfs_plan_build(const struct spec *s, struct rootfs_plan *p, struct err *e)
 {
-	size_t n_dirs = 0;
+	size_t n_dirs = 0, n_rw = s->readwrite_paths.n;
 
 	memset(p, 0, sizeof *p);
 	p->namespaces = s->namespaces;
@@ -147,8 +237,8 @@ int rootfs_plan_build(const struct spec *s, struct rootfs_plan *p, struct err *e
 	}
 	for (int k = 0; k < EXEC_DIR_COUNT; k++)
 		n_dirs += s->dirs[k].names.n;
-	if (s->n_mounts + n_dirs) {
-		p->ops = arena_alloc(&p->arena, (s->n_mounts + n_dirs) * sizeof *p->ops);
+	if (s->n_mounts + n_rw + n_dirs) {
+		p->ops = arena_alloc(&p->arena, (s->n_mounts + n_rw + n_dirs) * sizeof *p->ops);
 		p->execdirs = n_dirs ? arena_alloc(&p->arena, n_dirs * sizeof *p->execdirs) : NULL;
 		if (!p->ops || (n_dirs && !p->execdirs)) {
 			rootfs_plan_free(p);
@@ -178,12 +268,13 @@ int rootfs_plan_build(const struct spec *s, struct rootfs_plan *p, struct err *e
 		} else {
 			op->kind = ROOTFS_OP_TMPFS;
 			op->dest_kind = ROOTFS_DIR;
-			if (split_opts(p, op, m->data, e) < 0)
+			if (split_opts(p, op, m, e) < 0)
 				goto fail;
 		}
 		p->n_ops++;
 	}
-	if (plan_execdirs(s, p, e) < 0)
+	if (plan_readwrite(s, p, e) < 0 || plan_execdirs(s, p, e) < 0 ||
+	    plan_execpaths(s, p, e) < 0)
 		goto fail;
 	if (norm_list(p, &s->masked_paths, &p->masked, &p->n_masked, "masked path", e) < 0 ||
 	    norm_list(p, &s->readonly_paths, &p->readonly, &p->n_readonly, "read-only path",
@@ -406,6 +497,8 @@ static int apply_op(int rootfd, const struct rootfs_plan *p, const struct rootfs
 	unsigned attrs = op->attrs;
 	int t, m;
 
+	if (op->kind == ROOTFS_OP_BIND && src < 0 && op->optional)
+		return 0;
 	if (op->kind == ROOTFS_OP_BIND) {
 		struct stat st;
 
@@ -474,6 +567,8 @@ static int clone_sources(const struct rootfs_plan *p, int *src, struct step_fail
 			continue;
 		}
 		fd = open_host(p->ops[i].source, 0, "bind", f);
+		if (fd < 0 && errno == ENOENT && p->ops[i].optional)
+			continue;   /* ReadWritePaths=-PATH: src[i] stays -1 */
 		if (fd < 0)
 			return -1;
 		/* the parent checked the mount table; this is the file itself */
@@ -626,6 +721,8 @@ int rootfs_setup(const struct rootfs_plan *p, struct step_fail *f)
 	for (size_t i = 0; i < p->n_readonly; i++)
 		if (rootfs_make_readonly(rootfd, &k, p->readonly[i], f) < 0)
 			goto out;
+	if (rootfs_exec_paths(rootfd, p->execpaths, p->n_execpaths, f) < 0)
+		goto out;
 	/* CVE-2019-19921: /proc, /sys and /dev of the service's root must be
 	 * the mounts we made (and masked), not a directory renamed into their
 	 * place meanwhile. */

@@ -10,8 +10,12 @@
  *   sockets (opened before the covers); /sys and /sys/fs/cgroup; the
  *   unit's own mounts (sources opened with no symlink); pivot_root; the
  *   rootfs made read-only when asked; masked and read-only paths (under
- *   /proc and /sys relative to those mounts, kernfs.h); /proc and /sys
- *   checked to be our mounts.
+ *   /proc and /sys relative to those mounts, kernfs.h); NoExecPaths= and
+ *   ExecPaths= (execpaths.h); /proc and /sys checked to be our mounts.
+ * The unit's own mounts are BindPaths=, BindReadOnlyPaths=,
+ * TemporaryFileSystem=, then ReadWritePaths= (each path bound onto
+ * itself) and the RuntimeDirectory= ... folders (bound from the fds the
+ * child made them with).
  * Without a RootDirectory the unit keeps the system's root (no pivot_root)
  * but still gets its own /proc and /sys, mounts, masked and read-only
  * paths. */
@@ -24,6 +28,7 @@
 #include "../config/spec.h"
 #include "../lib/arena.h"
 #include "../lib/err.h"
+#include "execpaths.h"
 #include "fail.h"
 #include "resolve.h"
 
@@ -44,6 +49,12 @@ struct rootfs_op {
 	const struct rootfs_kv *opts;
 	size_t n_opts;
 	size_t execdir;             /* bind of execdirs[execdir - 1]'s fd; 0: of source */
+	bool optional;              /* ReadWritePaths=-PATH: a missing source is skipped */
+	/* tmpfs uid=NAME / gid=NAME: the launch child looks the names up
+	 * (sandbox/userdb.h) and writes the numbers into id_val, which the
+	 * last entries of opts point to; NULL: none */
+	const char *id_name[2];
+	char id_val[2][12];
 };
 
 /* RuntimeDirectory= ... ConfigurationDirectory=: created on the host by
@@ -57,9 +68,10 @@ struct rootfs_execdir {
 };
 
 /* Mounts of one sandbox the child carries out: the parser's cap
- * (UNIT_MOUNTS_MAX, 256) plus its default /tmp and /run, with room, and
- * the execdirs (EXEC_DIRS_MAX, 32). */
-#define ROOTFS_MAX_OPS 304
+ * (UNIT_MOUNTS_MAX, 256) plus its default /tmp and /run, with room, the
+ * ReadWritePaths= (UNIT_PATHS_MAX, 256) and the execdirs (EXEC_DIRS_MAX,
+ * 32). */
+#define ROOTFS_MAX_OPS 560
 
 struct rootfs_plan {
 	struct arena arena;
@@ -79,6 +91,8 @@ struct rootfs_plan {
 	size_t n_masked;
 	const char **readonly;
 	size_t n_readonly;
+	struct rootfs_execpath *execpaths;   /* NoExecPaths=, ExecPaths=, in apply order */
+	size_t n_execpaths;
 };
 
 /* Parent side, no file system access. Errors name the unit's path:

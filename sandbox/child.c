@@ -25,7 +25,7 @@
 #include "../rootfs/mountapi.h"
 #include "../rootfs/mounts.h"
 #include "caps.h"
-#include "execdirs.h"
+#include "hostprep.h"
 #include "launch.h"
 #include "ns.h"
 #include "reaper.h"
@@ -132,9 +132,9 @@ static int setup(const struct sbx_ctx *c, struct step_fail *f)
 	 * by PID 1 (userdb.h) */
 	if (sbx_ids_resolve(s, &ids, f) < 0)
 		return -1;
-	/* RuntimeDirectory= ...: on the host, owned by the ids just resolved,
-	 * their fds left in the plan for the binds */
-	if (sbx_execdirs_create(s, &ids, c->plan, f) < 0)
+	/* tmpfs uid=NAME, RuntimeDirectory= ...: on the host's side, with
+	 * the ids just resolved; what the rootfs needs left in the plan */
+	if (sbx_host_prepare(s, &ids, c->plan, f) < 0)
 		return -1;
 	if (c->plan && rootfs_setup(c->plan, f) < 0)
 		return -1;

@@ -355,3 +355,40 @@ int sbx_ids_resolve(const struct spec *s, struct sbx_ids *ids, struct step_fail 
 	}
 	return 0;
 }
+
+int sbx_tmpfs_id(const char *root, bool group, const char *name, const char *dest,
+		 unsigned long *out, struct step_fail *f)
+{
+	const char *keys[1] = { name };
+	bool found = false;
+	struct scan sc = { .keys = keys, .n_keys = 1, .match = 0, .want = 2, .out = out,
+			   .found = &found };
+	struct db db;
+	size_t at;
+	bool opened;
+	int err;
+
+	db_open(&db, root, group ? "etc/group" : "etc/passwd");
+	opened = db.fd >= 0;
+	err = opened && db_scan(&db, &sc) < 0 ? errno : 0;
+	db_close(&db);
+	if (found && !err)
+		return 0;
+	at = put(msg, sizeof msg, 0, dest);
+	if (!opened || err) {
+		at = put(msg, sizeof msg, at, group ? ": group " : ": user ");
+		at = put(msg, sizeof msg, at, name);
+		at = put(msg, sizeof msg, at, ": ");
+		at = put(msg, sizeof msg, at, db.path);
+		if (db.why) {
+			at = put(msg, sizeof msg, at, ": ");
+			put(msg, sizeof msg, at, db.why);
+		}
+		return step_failed(f, "tmpfs", msg, db.why ? 0 : err ? err : db.errnum);
+	}
+	at = put(msg, sizeof msg, at, group ? ": no group " : ": no user ");
+	at = put(msg, sizeof msg, at, name);
+	at = put(msg, sizeof msg, at, " in ");
+	put(msg, sizeof msg, at, db.path);
+	return step_failed(f, "tmpfs", msg, 0);
+}

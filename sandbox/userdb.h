@@ -10,6 +10,7 @@
 #ifndef SBX_USERDB_H
 #define SBX_USERDB_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <sys/types.h>
 
@@ -33,5 +34,12 @@ struct sbx_ids {
  * /srv/x/etc/passwd", errno) when the file cannot be read. f's path lives
  * in static storage (the child's own copy). */
 int sbx_ids_resolve(const struct spec *s, struct sbx_ids *ids, struct step_fail *f);
+
+/* One user (group false) or group name of a tmpfs uid=/gid= option for
+ * the mount at dest, from the same files by the same rules. -1 with f =
+ * ("tmpfs", "/run/redis: no user redis in /srv/x/etc/passwd", 0), or
+ * ("tmpfs", "/run/redis: user redis: /srv/x/etc/passwd", errno). */
+int sbx_tmpfs_id(const char *root, bool group, const char *name, const char *dest,
+		 unsigned long *out, struct step_fail *f);
 
 #endif

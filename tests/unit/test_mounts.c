@@ -1,8 +1,8 @@
 /* Issue #11, helper "dirs", through the real launcher as root: PID 1's
- * notify and syslog sockets bound at /dev/.notify and /dev/log, the
- * runtime/state directories created and bound, their removal, tmpfs
- * owners by name and NoExecPaths=/ExecPaths=. The services are the
- * host's /bin/sh. Skips without root. */
+ * notify and syslog sockets bound at /dev/.notify and /dev/log (the
+ * directories, tmpfs names and exec paths are tested with the supervisor
+ * in tests/host/execdirs.sh). The service is the host's /bin/sh, with
+ * python3 (when there) to send the datagrams. Skips without root. */
 #include "config.h"
 
 #include <errno.h>
