@@ -5,9 +5,12 @@
  * Debian's own unit files parsing (config/unit_exec.c, unit_compat.c). */
 #include <signal.h>
 #include <stdlib.h>
+#include <sys/mman.h>
+#include <unistd.h>
 
 #include "check.h"
 #include "config.h"
+#include "../../config/oci.h"
 #include "../../config/unit.h"
 
 static char msgs[16384];
@@ -670,8 +673,84 @@ static void test_debian(void)
 	}
 }
 
+#if CONFIG_OCI_SPEC
+/* `sandboxctl spec`: malloc'ed text. */
+static char *export_text(const struct spec *s)
+{
+	int fd = memfd_create("oci", MFD_CLOEXEC);
+	struct err e;
+	char *buf = NULL;
+
+	if (fd < 0 || oci_write_spec(s, fd, &e) < 0)
+		goto out;
+	off_t n = lseek(fd, 0, SEEK_CUR);
+	if (n < 0 || !(buf = calloc(1, (size_t)n + 1)) || pread(fd, buf, (size_t)n, 0) != n) {
+		free(buf);
+		buf = NULL;
+	}
+out:
+	if (fd >= 0)
+		close(fd);
+	return buf;
+}
+
+static void has_line(const char *name, const char *text, const char *want)
+{
+	t_report(name, text && strstr(text, want), "no \"%s\" in the export", want);
+}
+
+static void test_export(void)
+{
+	struct spec *s;
+
+	s = accepts("export unit", SVC
+		"Type=forking\nPIDFile=/run/web.pid\nKillMode=process\nTimeoutStopSec=0\n"
+		"TimeoutStartSec=2min\nExecStartPre=/usr/sbin/nginx -t -g 'daemon on;'\n"
+		"ExecStartPre=-/bin/printf '%s\\n' \"it's\" \"a\\\"b\" \"tab\\there\"\n"
+		"ExecStop=/bin/stop\nExecStartPost=/bin/post\nExecReload=/bin/kill -HUP $MAINPID\n"
+		"EnvironmentFile=-/etc/default/web\nEnvironmentFile=/etc/web.env\n"
+		"SyslogSocket=no\n[Unit]\nJoinsNamespaceOf=db\n");
+	if (!s)
+		return;
+	char *t = export_text(s);
+	has_line("export: type", t, "\"org.sandboxd.type\": \"forking\"");
+	has_line("export: pid file", t, "\"org.sandboxd.pidFile\": \"/run/web.pid\"");
+	has_line("export: ExecStartPre= as unit lines", t,
+		 "\"org.sandboxd.execStartPre\": \"/usr/sbin/nginx -t -g \\\"daemon on;\\\"\\u000a-/bin/printf \\\"%s\\\\\\\\n\\\" \\\"it's\\\" \\\"a\\\\\\\"b\\\" \\\"tab\\\\x09here\\\"\"");
+	has_line("export: ExecStop=", t, "\"org.sandboxd.execStop\": \"/bin/stop\"");
+	has_line("export: ExecStartPost=", t, "\"org.sandboxd.execStartPost\": \"/bin/post\"");
+	has_line("export: start timeout", t, "\"org.sandboxd.timeoutStartSec\": \"120000ms\"");
+	has_line("export: stop timeout", t, "\"org.sandboxd.timeoutStopSec\": \"infinity\"");
+	has_line("export: kill mode", t, "\"org.sandboxd.killMode\": \"process\"");
+	has_line("export: reload signal", t, "\"org.sandboxd.reloadSignal\": \"SIGHUP\"");
+	has_line("export: environment files", t,
+		 "\"org.sandboxd.environmentFiles\": \"-/etc/default/web\\u000a/etc/web.env\"");
+	has_line("export: joins", t, "\"org.sandboxd.joinsNamespaceOf\": \"db\"");
+	has_line("export: syslog socket", t, "\"org.sandboxd.syslogSocket\": \"false\"");
+	free(t);
+	spec_free(s);
+
+	s = accepts("export netns", SVC "NetworkNamespacePath=/run/netns/blue\n");
+	if (s) {
+		t = export_text(s);
+		has_line("export: NetworkNamespacePath= as the network namespace's path", t,
+			 "\"type\": \"network\",\n        \"path\": \"/run/netns/blue\"");
+		CHECK("export: a plain unit has no service annotations",
+		      t && !strstr(t, "org.sandboxd.type") && !strstr(t, "timeoutStopSec"));
+		free(t);
+		spec_free(s);
+	}
+}
+#else
+static void test_export(void)
+{
+	t_skip("export", "this build has no OCI export (CONFIG_OCI_SPEC)");
+}
+#endif
+
 int main(void)
 {
+	test_export();
 	test_type();
 	test_exec_lists();
 	test_timeouts();
