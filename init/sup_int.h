@@ -6,6 +6,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <sys/types.h>
 
 #include "../lib/clock.h"
 #include "sup.h"
@@ -41,6 +42,13 @@ void svc_io_close_output(struct sup *sv, struct svc *s);
 void svc_io_state_dir(struct sup *sv, const struct svc *s);
 void svc_io_write_status(struct sup *sv, const struct svc *s);
 void svc_io_write_config(struct sup *sv, const struct svc *s);
+
+/* sup_exec.c: readiness and the service's pid (issue #11).
+ * The service's own pid became known (helper "notify": MAINPID= from a
+ * sender inside the unit, PIDFile= read by mainpid_file_begin(); the
+ * forking start): host_pid in PID 1's pid namespace, 0 when none could be
+ * found (why says why: a Type=forking start then fails). Never blocks. */
+void sup_main_pid_found(struct sup *sv, struct svc *s, pid_t host_pid_or_0, const char *why);
 
 /* load.c */
 /* An fd could not be made (EMFILE/ENFILE): said once, clearly. */
