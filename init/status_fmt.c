@@ -263,7 +263,10 @@ static bool has_exit_code(const struct svc_exit *x)
 
 static bool has_uptime(const struct svc *s, const struct sf_facts *f)
 {
-	return s->pid > 0 && (s->state == SVC_RUNNING || s->state == SVC_STOPPING) &&
+	return svc_shown_pid(s) > 0 &&
+	       (s->state == SVC_RUNNING || s->state == SVC_STOPPING || s->state == SVC_RELOADING ||
+		s->state == SVC_START_WAIT || s->state == SVC_START_POST ||
+		s->state == SVC_STOP_CMD) &&
 	       s->started_mono_ms > 0 && f->now_mono_ms >= s->started_mono_ms;
 }
 
@@ -299,8 +302,8 @@ void sf_table(struct sf_buf *b, struct svc *const *svcs, size_t n, sf_facts_fn f
 		bool has_max;
 
 		facts(ctx, s, &f);
-		if (s->pid > 0)
-			snprintf(pid, sizeof pid, "%d", (int)s->pid);
+		if (svc_shown_pid(s) > 0)
+			snprintf(pid, sizeof pid, "%d", (int)svc_shown_pid(s));
 		if (has_uptime(s, &f))
 			sf_duration(up, sizeof up, f.now_mono_ms - s->started_mono_ms);
 		has_max = memory_max(s, &mx);
@@ -531,10 +534,13 @@ void sf_detail(struct sf_buf *b, const struct svc *s, const struct sf_facts *f,
 	sf_iso8601(t, sizeof t, s->since_ms, false);
 	sf_duration(d, sizeof d, f->now_ms - s->since_ms);
 	sf_buf_printf(b, "State: %s since %s (%s ago)\n", svc_state_name(s->state), t, d);
-	if (s->pid > 0)
-		sf_buf_printf(b, "Main PID: %d\n", (int)s->pid);
+	/* the service, not the sandbox's reaper (Init=): that one apart */
+	if (svc_shown_pid(s) > 0)
+		sf_buf_printf(b, "Main PID: %d\n", (int)svc_shown_pid(s));
 	else
 		sf_buf_puts(b, "Main PID: -\n");
+	if (s->pid > 0 && s->pid != svc_shown_pid(s))
+		sf_buf_printf(b, "Reaper: %d\n", (int)s->pid);
 	if (has_uptime(s, f)) {
 		sf_duration(d, sizeof d, f->now_mono_ms - s->started_mono_ms);
 		sf_buf_printf(b, "Uptime: %s\n", d);
@@ -618,7 +624,8 @@ static void json_unit(struct json *j, const struct svc *s, const struct sf_facts
 	json_kv_str(j, "name", s->name);
 	json_kv_str(j, "state", svc_state_name(s->state));
 	json_kv_str(j, "since", since);
-	json_kv_int_or_null(j, "pid", s->pid > 0, s->pid);
+	json_kv_int_or_null(j, "pid", svc_shown_pid(s) > 0, svc_shown_pid(s));
+	json_kv_int_or_null(j, "reaper_pid", s->pid > 0 && s->pid != svc_shown_pid(s), s->pid);
 	json_kv_int_or_null(j, "uptime_s", up, up ? (f->now_mono_ms - s->started_mono_ms) / 1000 : 0);
 	json_kv_uint(j, "restarts", s->restarts);
 	json_kv_uint(j, "oom_kills", s->oom_kills);

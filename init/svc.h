@@ -157,6 +157,13 @@ struct svc {
 	bool removed;                  /* reload dropped the unit: free once stopped */
 };
 
+/* The pid status, the state files and `kill` mean: the service itself
+ * (main_pid), else the process PID 1 launched; 0: none. */
+static inline pid_t svc_shown_pid(const struct svc *s)
+{
+	return s->main_pid > 0 ? s->main_pid : s->pid;
+}
+
 /* The name status shows: "inactive", "starting", "running", "stopping",
  * "backoff", "exited", "failed". */
 const char *svc_state_name(enum svc_state s);
