@@ -18,6 +18,7 @@
 
 #include "bpfcache.h"
 #include "control.h"
+#include "notify.h"
 #include "policy.h"
 #include "svcmap.h"
 #include "../cgroup/cgroup.h"
@@ -99,6 +100,7 @@ static void cleanup_done(struct sup *sv, struct svc *s)
 	s->cgroup_fd = -1;
 	s->cgroup[0] = '\0';
 	sup_timer_disarm(s);
+	notify_close(sv, s);   /* drained, closed, unlinked: the next start makes them anew */
 	sup_raise(sv, s, EV_CGROUP_EMPTY);
 }
 
@@ -274,6 +276,8 @@ static int launch(struct sup *sv, struct svc *s)
 	o.hide = hide;
 	if (snprintf(sock, sizeof sock, "%s/" CONTROL_SOCK_NAME, sv->run_dir) < (int)sizeof sock)
 		o.control_sock = sock;
+	if (notify_open(sv, s, &o, &e) < 0)   /* NOTIFY_SOCKET and /dev/log (init/notify.c) */
+		goto failed_err;
 	if (!(s->launch = calloc(1, sizeof *s->launch))) {
 		start_failed(sv, s, 0, "cannot launch: out of memory");
 		goto failed;
