@@ -15,6 +15,7 @@
 
 #include "bpfcache.h"
 #include "control.h"
+#include "notify.h"
 #include "svcmap.h"
 #include "../config/unit.h"
 #include "../config/units.h"
@@ -316,6 +317,8 @@ int sup_reload(struct sup *sv, char *msg, size_t len)
 void sup_collect(struct sup *sv)
 {
 	size_t j = 0;
+
+	notify_collect();   /* the sockets of units that went down (init/notify.c) */
 
 	for (size_t i = 0; i < sv->n; i++) {
 		struct svc *s = sv->svcs[i];

@@ -11,6 +11,8 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "notify.h"
+#include "syslog.h"
 #include "../cgroup/cgroup.h"
 #include "../config/values.h"
 #include "../lib/json.h"
@@ -456,9 +458,23 @@ size_t sf_escape(const char *text, size_t n, char *out)
 
 #define TS_LEN 24   /* "2024-05-01T12:00:00.123Z" */
 
+/* A syslog line (/dev/log) shows its priority after the time:
+ * "<daemon.err> ", as journald keeps it (init/syslog.h). */
+static size_t pri_prefix(const struct log_line *l, char *buf)
+{
+	char name[SYSLOG_PRI_NAME_MAX];
+
+	if (!LOGBUF_IS_SYSLOG(l->stream))
+		return 0;
+	return (size_t)snprintf(buf, SYSLOG_PRI_NAME_MAX + 4, "<%s> ",
+				syslog_pri_name(LOGBUF_SYSLOG_PRI(l->stream), name));
+}
+
 size_t sf_log_line_len(const struct log_line *l)
 {
-	return TS_LEN + 1 + sf_escape(l->text, l->len, NULL) + 1;
+	char pre[SYSLOG_PRI_NAME_MAX + 4];
+
+	return TS_LEN + 1 + pri_prefix(l, pre) + sf_escape(l->text, l->len, NULL) + 1;
 }
 
 void sf_log_line(struct sf_buf *b, const struct log_line *l)
@@ -467,7 +483,7 @@ void sf_log_line(struct sf_buf *b, const struct log_line *l)
 	static int64_t ts_ms = INT64_MIN;
 	static char ts[40];
 	static size_t ts_len;
-	char line[sizeof ts + 4 * LOG_LINE_MAX + 1];
+	char line[sizeof ts + SYSLOG_PRI_NAME_MAX + 4 + 4 * LOG_LINE_MAX + 1];
 	size_t k;
 
 	if (l->ts_ms != ts_ms || !ts_len) {
@@ -478,6 +494,7 @@ void sf_log_line(struct sf_buf *b, const struct log_line *l)
 	}
 	memcpy(line, ts, ts_len);
 	k = ts_len;
+	k += pri_prefix(l, line + k);
 	if (l->len <= LOG_LINE_MAX) {
 		k += sf_escape(l->text, l->len, line + k);
 		line[k++] = '\n';
@@ -515,6 +532,22 @@ static size_t desc_len(const char *d)
 	return n;
 }
 
+/* What the unit said on NOTIFY_SOCKET (STATUS=), and what its sockets
+ * dropped (init/notify.c): only while it is up. */
+static void sf_notify(struct sf_buf *b, const struct svc *s)
+{
+	const char *st = notify_status_text(s);
+
+	if (st[0]) {
+		sf_buf_puts(b, "Status: ");
+		sf_buf_add_escaped(b, st, strlen(st));
+		sf_buf_puts(b, "\n");
+	}
+	if (s->sock && (s->sock->notify_dropped || s->sock->log_dropped))
+		sf_buf_printf(b, "Dropped: %" PRIu64 " notify, %" PRIu64 " syslog messages\n",
+			      s->sock->notify_dropped, s->sock->log_dropped);
+}
+
 void sf_detail(struct sf_buf *b, const struct svc *s, const struct sf_facts *f,
 	       size_t log_lines)
 {
@@ -546,6 +579,7 @@ void sf_detail(struct sf_buf *b, const struct svc *s, const struct sf_facts *f,
 		sf_buf_printf(b, "Uptime: %s\n", d);
 	}
 	sf_buf_printf(b, "CGroup: %s\n", s->cgroup[0] ? s->cgroup : "-");
+	sf_notify(b, s);
 
 	sf_buf_puts(b, "Namespaces:");
 	int nns = 0;
@@ -657,6 +691,7 @@ static void json_unit(struct json *j, const struct svc *s, const struct sf_facts
 		json_null(j);
 	json_kv_uint(j, "log_lines", s->log.lines_total);
 	json_kv_uint(j, "log_dropped", s->log.lines_dropped);
+	json_kv_str(j, "status_text", notify_status_text(s)[0] ? notify_status_text(s) : NULL);
 	json_obj_end(j);
 }
 

@@ -18,6 +18,7 @@
 
 #include "bpfcache.h"
 #include "control.h"
+#include "notify.h"
 #include "policy.h"
 #include "svcmap.h"
 #include "../cgroup/cgroup.h"
@@ -99,6 +100,7 @@ static void cleanup_done(struct sup *sv, struct svc *s)
 	s->cgroup_fd = -1;
 	s->cgroup[0] = '\0';
 	sup_timer_disarm(s);
+	notify_close(sv, s);   /* drained, closed, unlinked: the next start makes them anew */
 	sup_raise(sv, s, EV_CGROUP_EMPTY);
 }
 
@@ -154,6 +156,7 @@ static void cleanup_begin(struct sup *sv, struct svc *s)
 		/* KillMode=process: what is left stays (systemd leaves it);
 		 * the group is kept, and the next start runs in it */
 		sup_timer_disarm(s);
+		notify_close(sv, s);
 		sup_raise(sv, s, EV_CGROUP_EMPTY);
 		return;
 	}
@@ -332,6 +335,8 @@ static int launch_main(struct sup *sv, struct svc *s)
 
 	sup_launch_opts(sv, s, &o, sock, sizeof sock);
 	nsgroup_join_opts(sv, s, &o);
+	if (notify_open(sv, s, &o, &e) < 0)   /* NOTIFY_SOCKET and /dev/log (init/notify.c) */
+		goto failed_err;
 	if (!(s->launch = calloc(1, sizeof *s->launch))) {
 		start_failed(sv, s, 0, "cannot launch: out of memory");
 		goto failed;
@@ -702,7 +707,7 @@ static void start_timeout(struct sup *sv, struct svc *s)
 
 	snprintf(m, sizeof m, "did not become ready within %llu s",
 		 (unsigned long long)(s->spec->timeout_start_ms / 1000));
-	start_failed(sv, s, 0, m);
+	start_failed(sv, s, 0, s->run && s->run->no_main ? s->run->why : m);
 }
 
 /* The started process ended before the unit was ready. Type=forking:

@@ -22,6 +22,7 @@
 #include <unistd.h>
 
 #include "control.h"
+#include "mainpid.h"
 #include "svcmap.h"
 #include "../sandbox/launch.h"
 #include "../sandbox/outcome.h"
@@ -495,16 +496,10 @@ bool sup_forking_started(struct sup *sv, struct svc *s)
 {
 	if (!s->spec->pid_file)
 		return true;
-#ifdef SBX_HAVE_MAINPID_FILE
-	if (mainpid_file_begin(sv, s) == 0)
-		return false;
-	sup_log(sv, "%s: cannot read PIDFile= %s: the main pid stays unknown", s->name,
-		s->spec->pid_file);
-#else
-	sup_log(sv, "%s: PIDFile= %s is not read by this build: the main pid stays unknown",
-		s->name, s->spec->pid_file);
-#endif
-	return true;
+	/* its answer (or its failure, logged) comes through
+	 * sup_main_pid_found(); TimeoutStartSec= bounds the wait */
+	mainpid_file_begin(sv, s);
+	return false;
 }
 
 void sup_reload_done(struct sup *sv, struct svc *s, bool ok, const char *why)
@@ -517,8 +512,15 @@ void sup_reload_done(struct sup *sv, struct svc *s, bool ok, const char *why)
 void sup_main_pid_found(struct sup *sv, struct svc *s, pid_t host_pid_or_0, const char *why)
 {
 	if (host_pid_or_0 <= 0) {
-		/* Type=forking: TimeoutStartSec= then fails the start */
 		sup_log(sv, "%s: no main pid: %s", s->name, why ? why : "unknown");
+		if (s->state == SVC_START_WAIT && s->spec && s->spec->type == SERVICE_FORKING &&
+		    s->run) {
+			/* the start fails now, as at TimeoutStartSec= (its row) */
+			snprintf(s->run->why, sizeof s->run->why, "no main pid: %s",
+				 why ? why : "unknown");
+			s->run->no_main = true;
+			sup_raise(sv, s, EV_TIMER);
+		}
 		return;
 	}
 	if (s->pid <= 0 && fsm_is_down(s->state) == false) {

@@ -69,6 +69,7 @@ struct svc_run {
 	bool main_gone;                /* the main ended during ExecStop= */
 	bool keep_last;                /* the end's reason is recorded (start timeout, ...) */
 	bool timed_out;                /* the last control process outlived its bound */
+	bool no_main;                  /* Type=forking: its PIDFile= named no process (why) */
 	char why[200];                 /* the last control process's failure */
 };
 

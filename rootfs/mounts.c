@@ -14,6 +14,7 @@
 #include "kernfs.h"
 #include "mountapi.h"
 #include "pivot.h"
+#include "unitsock.h"
 
 /* ---- parent side: the plan ---- */
 
@@ -440,7 +441,8 @@ int rootfs_setup(const struct rootfs_plan *p, struct step_fail *f)
 {
 	struct rootfs_kern k = { .proc = -1, .sys = -1 };
 	int srcroot = -1, rootfd = -1, nullfd = -1, devmnt = -1, sockfd = -1, r = -1;
-	int src[ROOTFS_MAX_OPS];
+	int src[ROOTFS_MAX_OPS], usock[UNITSOCK_COUNT] = { -1, -1 };
+	const char *const usock_path[UNITSOCK_COUNT] = { p->notify_sock, p->log_sock };
 
 	for (size_t i = 0; i < ROOTFS_MAX_OPS; i++)
 		src[i] = -1;
@@ -454,6 +456,9 @@ int rootfs_setup(const struct rootfs_plan *p, struct step_fail *f)
 		return step_failed(f, "make / private", NULL, errno);
 	if (p->root && (srcroot = open_host(p->root, O_DIRECTORY, "root", f)) < 0)
 		return -1;
+	/* PID 1's sockets sit in its run folder: taken before the cover */
+	if (rootfs_unitsock_open(usock_path, usock, f) < 0)
+		goto out;
 	/* PID 1's folders, covered before anything is taken from the tree;
 	 * then the bind sources, cloned while the tree is still as the host
 	 * has it (a clone keeps the flags of its source mount). */
@@ -495,7 +500,8 @@ int rootfs_setup(const struct rootfs_plan *p, struct step_fail *f)
 	 * devtmpfs would hand a uid-0 service every disk, /dev/kmsg and the
 	 * console (read-only mounts do not stop device I/O). A unit that
 	 * needs a device binds it (BindPaths=/dev/ttyS1). */
-	if (rootfs_dev_setup(rootfd, p->namespaces, &nullfd, &devmnt, f) < 0)
+	if (rootfs_dev_setup(rootfd, p->namespaces, &nullfd, &devmnt, f) < 0 ||
+	    rootfs_unitsock_bind(devmnt, usock, f) < 0)
 		goto out;
 	k.sys = setup_sys(rootfd, p->namespaces, f);
 	if (k.sys < 0)
@@ -546,6 +552,8 @@ out:
 	close_fd(&nullfd);
 	close_fd(&devmnt);
 	close_fd(&sockfd);
+	for (int i = 0; i < UNITSOCK_COUNT; i++)
+		close_fd(&usock[i]);
 	close_fd(&k.proc);
 	close_fd(&k.sys);
 	close_fd(&srcroot);

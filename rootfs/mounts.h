@@ -6,7 +6,8 @@
  *   (kernbind.h); / recursively private; RootDirectory= opened (no symlink in it); the
  *   system's root made read-only with its submounts (no RootDirectory,
  *   when asked); PID 1's folders covered (hide.h); the root bound from its
- *   fd onto itself; /proc (its fd kept); /dev; /sys and /sys/fs/cgroup; the
+ *   fd onto itself; /proc (its fd kept); /dev with PID 1's notify and syslog
+ *   sockets (opened before the covers); /sys and /sys/fs/cgroup; the
  *   unit's own mounts (sources opened with no symlink); pivot_root; the
  *   rootfs made read-only when asked; masked and read-only paths (under
  *   /proc and /sys relative to those mounts, kernfs.h); /proc and /sys
@@ -55,6 +56,9 @@ struct rootfs_plan {
 	bool root_readonly;
 	const char *const *hide;    /* host folders to cover; NULL-ended or NULL */
 	const char *control_sock;   /* re-exposed inside its cover; NULL: none */
+	/* PID 1's notify and syslog sockets (host paths), bound at
+	 * /dev/.notify and /dev/log (unitsock.h); NULL: none */
+	const char *notify_sock, *log_sock;
 	struct rootfs_op *ops;
 	size_t n_ops;
 	const char **masked;

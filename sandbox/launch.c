@@ -230,6 +230,8 @@ int sbx_launch_begin(const struct spec *s, const struct sbx_launch_opts *o,
 		have_plan = true;
 		plan.hide = o->hide;
 		plan.control_sock = s->control_access ? o->control_sock : NULL;
+		plan.notify_sock = o->notify_sock;
+		plan.log_sock = o->log_sock;
 		ctx.plan = &plan;
 	} else if (needs_mounts(s)) {
 		return err_set(e, 0, "%s: RootDirectory=, mounts, masked and read-only paths "
