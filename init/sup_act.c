@@ -774,6 +774,8 @@ static int ctl_next(struct sup *sv, struct svc *s)
 		return SVC_RUNNING;
 	case SVC_STOP_CMD:
 		/* a failed ExecStop= is logged; the stop goes on (as systemd) */
+		if (!r->ok && !r->timed_out)
+			sup_log(sv, "%s: %s", s->name, r->why);
 		if (next < sup_ctl_list(s, CTL_STOP)->n && !r->main_gone && !r->timed_out) {
 			sup_ctl_start(sv, s, CTL_STOP, next);
 			return FSM_KEEP;

@@ -242,7 +242,10 @@ static void finish(struct sup *sv, struct svc *s, bool ok, const char *fmt, cons
 	r->why[0] = '\0';
 	if (!ok) {
 		snprintf(r->why, sizeof r->why, fmt, sup_ctl_key(r->kind), ctl_prog(s), what);
-		sup_log(sv, "%s: %s%s", s->name, r->why, ignore ? " (ignored: \"-\")" : "");
+		/* a failure that counts is logged where it counts (the
+		 * start's failure, the reload's answer, the stop) */
+		if (ignore)
+			sup_log(sv, "%s: %s (ignored: \"-\")", s->name, r->why);
 	}
 	sup_raise(sv, s, EV_CTL_EXITED);
 }
@@ -504,8 +507,10 @@ bool sup_forking_started(struct sup *sv, struct svc *s)
 
 void sup_reload_done(struct sup *sv, struct svc *s, bool ok, const char *why)
 {
-	if (ok)
+	if (ok && sv->debug)
 		sup_log(sv, "%s: reloaded", s->name);
+	else if (!ok)
+		sup_log(sv, "%s: reload failed: %s", s->name, why && *why ? why : "?");
 	control_unit_reloaded(sv, s, ok, why && *why ? why : ok ? "reloaded" : "reload failed");
 }
 
