@@ -4,6 +4,7 @@
 #include "ctl_remote.h"
 
 #include <errno.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -16,13 +17,17 @@
 #include "../lib/control_proto.h"
 #include "../lib/wfile.h"
 #include "../config/unit.h"
+#include "../config/values.h"
 
 const char ctl_remote_usage[] =
 	"  status [--json] [UNIT]             every unit at a glance, or one in detail\n"
 	"  start|stop|restart UNIT            start, stop or restart a unit\n"
 	"  reset-failed UNIT                  forget a unit's failure and start limit\n"
 	"  logs UNIT [-n N] [-f]              a unit's recent output (-f: keep following)\n"
-	"  reload                             re-read the unit folder and apply it\n"
+	"  reload [UNIT]                      re-read the unit folder and apply it; with\n"
+	"                                     UNIT: its ExecReload=, or its ReloadSignal=\n"
+	"  kill [-s SIG] [--kill-whom=main|all] UNIT\n"
+	"                                     send a signal to a unit's service\n"
 	"  poweroff|reboot|halt               stop every unit and shut down\n";
 
 #define EXIT_CODES \
@@ -78,10 +83,27 @@ static const char logs_help[] =
 	"                  that reload removes ends\n" EXIT_CODES;
 
 static const char reload_help[] =
-	"usage: sandboxctl reload\n"
+	"usage: sandboxctl reload [UNIT]\n"
 	"\n"
-	"Re-reads the unit folder: new units start, removed units stop, changed\n"
-	"units restart. Bad unit files are reported and the running set is kept.\n"
+	"Without UNIT: re-reads the unit folder: new units start, removed units\n"
+	"stop, changed units restart. Bad unit files are reported and the running\n"
+	"set is kept.\n"
+	"With UNIT (running): runs its ExecReload= commands in the service's\n"
+	"namespaces and answers when they ended (at most 90 s; a failure is\n"
+	"reported, the service keeps running), or, without ExecReload=, sends its\n"
+	"ReloadSignal= (default SIGHUP) to its main process.\n"
+	EXIT_CODES;
+
+static const char kill_help[] =
+	"usage: sandboxctl kill [-s SIG] [--kill-whom=main|all] UNIT\n"
+	"\n"
+	"Sends a signal to a running unit, as systemctl kill does:\n"
+	"  -s, --signal=SIG   the signal: a name (TERM, SIGUSR1) or a number;\n"
+	"                     default SIGTERM\n"
+	"  --kill-whom=main   the service's main process (the default; with Init=\n"
+	"                     the service, not the sandbox's reaper)\n"
+	"  --kill-whom=all    every process of the unit (its cgroup)\n"
+	"The unit's state changes only as the service reacts (an exit is an exit).\n"
 	EXIT_CODES;
 
 static const char poweroff_help[] =
@@ -99,7 +121,7 @@ static const char halt_help[] =
 	"\n"
 	"Stops every unit (dependants first), then halts the machine.\n" EXIT_CODES;
 
-enum args { A_STATUS, A_UNIT, A_LOGS, A_NONE };
+enum args { A_STATUS, A_UNIT, A_LOGS, A_NONE, A_RELOAD, A_KILL };
 
 /* The client's own verbs: `status --json` is the status-json request. */
 static const struct {
@@ -113,7 +135,8 @@ static const struct {
 	{ CTLV_RESTART, A_UNIT, restart_help },
 	{ CTLV_RESET_FAILED, A_UNIT, reset_failed_help },
 	{ CTLV_LOGS, A_LOGS, logs_help },
-	{ CTLV_RELOAD, A_NONE, reload_help },
+	{ CTLV_RELOAD, A_RELOAD, reload_help },
+	{ CTLV_KILL, A_KILL, kill_help },
 	{ CTLV_POWEROFF, A_NONE, poweroff_help },
 	{ CTLV_REBOOT, A_NONE, reboot_help },
 	{ CTLV_HALT, A_NONE, halt_help },
@@ -132,6 +155,10 @@ bool ctl_remote_handles(const char *verb)
 #if CONFIG_CONTROL_SOCKET
 
 #define REPLY_TIMEOUT_S 30
+/* reload UNIT answers when ExecReload= ended: PID 1 bounds it at 90 s */
+#define RELOAD_TIMEOUT_S 100
+
+static int reply_timeout = REPLY_TIMEOUT_S;
 
 static int usage(const char *verb, const char *fmt, const char *arg)
 {
@@ -187,7 +214,7 @@ static int talk(const char *req, bool follow)
 		close(fd);
 		return unreachable(path, NULL, err);
 	}
-	set_timeout(fd, REPLY_TIMEOUT_S);
+	set_timeout(fd, reply_timeout);
 	for (size_t off = 0, n = strlen(req); off < n;) {
 		ssize_t k = send(fd, req + off, n - off, MSG_NOSIGNAL);
 
@@ -209,9 +236,12 @@ static int talk(const char *req, bool follow)
 			continue;
 		if (k < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) {
 			close(fd);
-			if (code < 0)
-				return unreachable(path, "no reply within 30 s", 0);
-			fprintf(stderr, "sandboxctl: PID 1 stopped answering (30 s)\n");
+			if (code < 0) {
+				fprintf(stderr, "sandboxctl: cannot reach PID 1 at %s: no reply within %d s\n",
+					path, reply_timeout);
+				return CONTROL_UNREACHABLE;
+			}
+			fprintf(stderr, "sandboxctl: PID 1 stopped answering (%d s)\n", reply_timeout);
 			return code ? code : CONTROL_FAILED;
 		}
 		if (k < 0) {
@@ -378,6 +408,74 @@ static int remote_logs(int argc, char **argv, const char *help)
 	return talk(req, follow);
 }
 
+static int remote_reload(int argc, char **argv, const char *help)
+{
+	char name[UNIT_NAME_MAX + 1], req[128];
+	const char *unit = NULL, *verb = control_verb_word(CTLV_RELOAD);
+
+	for (int i = 1; i < argc; i++) {
+		if (is_help(argv[i])) {
+			fputs(help, stdout);
+			return 0;
+		} else if (argv[i][0] == '-') {
+			return usage(verb, "unknown option %s", argv[i]);
+		} else if (unit) {
+			return usage(verb, "one unit at a time (got also %s)", argv[i]);
+		} else {
+			unit = argv[i];
+		}
+	}
+	if (unit && unit_arg(verb, unit, name))
+		return CONTROL_BAD_REQUEST;
+	if (unit)
+		reply_timeout = RELOAD_TIMEOUT_S;
+	snprintf(req, sizeof req, "%s%s%s\n", verb, unit ? " " : "", unit ? name : "");
+	return talk(req, false);
+}
+
+static int remote_kill(int argc, char **argv, const char *help)
+{
+	char name[UNIT_NAME_MAX + 1], req[128];
+	const char *unit = NULL, *whom = "main", *verb = control_verb_word(CTLV_KILL), *val;
+	int sig = SIGTERM;
+
+	for (int i = 1; i < argc; i++) {
+		const char *a = argv[i];
+
+		if (is_help(a)) {
+			fputs(help, stdout);
+			return 0;
+		} else if (strcmp(a, "-s") == 0 || strcmp(a, "--signal") == 0 ||
+			   strncmp(a, "--signal=", 9) == 0 || (strncmp(a, "-s", 2) == 0 && a[2])) {
+			if (strcmp(a, "-s") == 0 || strcmp(a, "--signal") == 0) {
+				if (++i == argc)
+					return usage(verb, "%s needs a signal", a);
+				val = argv[i];
+			} else {
+				val = a[1] == 's' ? a + 2 : a + 9;
+			}
+			if (parse_signal(val, &sig) < 0 || sig < 1 || sig > 64)
+				return usage(verb, "\"%s\" is not a signal", val);
+		} else if (strncmp(a, "--kill-whom=", 12) == 0) {
+			whom = a + 12;
+			if (strcmp(whom, "main") != 0 && strcmp(whom, "all") != 0)
+				return usage(verb, "--kill-whom is main or all, not \"%s\"", whom);
+		} else if (a[0] == '-') {
+			return usage(verb, "unknown option %s", a);
+		} else if (unit) {
+			return usage(verb, "one unit at a time (got also %s)", a);
+		} else {
+			unit = a;
+		}
+	}
+	if (!unit)
+		return usage(verb, "which unit?%s", "");
+	if (unit_arg(verb, unit, name))
+		return CONTROL_BAD_REQUEST;
+	snprintf(req, sizeof req, "%s %s %d %s\n", verb, name, sig, whom);
+	return talk(req, false);
+}
+
 static int remote_none(const char *verb, int argc, char **argv, const char *help)
 {
 	char req[32];
@@ -417,6 +515,10 @@ int ctl_remote(int argc, char **argv)
 	case A_NONE:
 		return remote_none(control_verb_word(remote_verbs[i].verb), argc, argv,
 				   remote_verbs[i].help);
+	case A_RELOAD:
+		return remote_reload(argc, argv, remote_verbs[i].help);
+	case A_KILL:
+		return remote_kill(argc, argv, remote_verbs[i].help);
 	}
 	return CONTROL_BAD_REQUEST;
 }

@@ -252,7 +252,19 @@ static void on_conn(struct loop_watch *w, uint32_t events)
 		if (c->used && c->out.len)
 			control_flush(c);
 		break;
+	case PH_WAITING:
+		follow_read(c);   /* a client that hangs up is closed */
+		break;
 	}
+}
+
+void control_wait_for(struct conn *c, const struct svc *s)
+{
+	c->phase = PH_WAITING;
+	c->follow_svc = s;
+	sf_buf_reset(&c->out);
+	control_arm(c, CONTROL_WAIT_MS);
+	want(c, EPOLLIN | EPOLLRDHUP);
 }
 
 static void on_timer(struct loop_watch *w, uint32_t events)
@@ -266,6 +278,11 @@ static void on_timer(struct loop_watch *w, uint32_t events)
 	c->armed = false;
 	if (c->phase == PH_READING) {
 		static const char msg[] = "2\nno request within 5 s\n";
+
+		send(c->w.fd, msg, sizeof msg - 1, MSG_NOSIGNAL | MSG_DONTWAIT);
+		control_conn_close(c);
+	} else if (c->phase == PH_WAITING) {
+		static const char msg[] = "1\nno answer from the unit in time\n";
 
 		send(c->w.fd, msg, sizeof msg - 1, MSG_NOSIGNAL | MSG_DONTWAIT);
 		control_conn_close(c);

@@ -31,6 +31,9 @@ _Static_assert(CONTROL_MAX_FOLLOW < CONTROL_MAX_CONN, "followers leave slots for
 _Static_assert(CONTROL_MAX_FOLLOW + CONTROL_MAX_DENIED < CONTROL_MAX_CONN,
 	       "followers and refused peers leave slots for requests");
 #define CONTROL_REPLY_MAX (1u << 20)   /* reply bytes held per connection */
+/* `reload UNIT` waits for ExecReload= (bounded at 90 s by the supervisor);
+ * this only bounds the wait should no answer ever come */
+#define CONTROL_WAIT_MS 100000
 
 struct control_req {
 	enum control_verb verb;
@@ -38,6 +41,8 @@ struct control_req {
 	char unit[UNIT_NAME_MAX + 1];   /* normalized ("web.unit" -> "web") */
 	unsigned long lines;            /* logs: 0 = all */
 	bool follow;                    /* logs */
+	int signo;                      /* kill */
+	bool all;                       /* kill: every process of the unit, not the main one */
 };
 
 /* Parse one request line (without its '\n'). 0, or a reply code
@@ -54,6 +59,9 @@ void control_log_appended(struct sup *sv, struct svc *s);
  * a last line and are closed; those of a unit replaced under the same
  * name follow the new one. */
 void control_unit_gone(struct sup *sv, struct svc *s);
+/* ExecReload= of s ended: the clients of `reload UNIT` waiting on it get
+ * their reply (ok: 0, else 1 and why). */
+void control_unit_reloaded(struct sup *sv, struct svc *s, bool ok, const char *why);
 /* Shutdown: drop every connection, close and unlink the socket. */
 void control_close_all(struct sup *sv);
 

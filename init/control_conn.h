@@ -19,6 +19,7 @@ enum phase {
 	PH_READING,     /* waiting for the request line */
 	PH_WRITING,     /* the reply; closed once written */
 	PH_FOLLOWING,   /* logs -f: open, lines pushed as they come */
+	PH_WAITING,     /* reload UNIT: the reply when ExecReload= ended (follow_svc) */
 };
 
 struct conn {
@@ -64,6 +65,8 @@ void control_reply_send(struct conn *c);
 void control_reply_text(struct conn *c, int code, const char *msg);
 /* A follower's queue drained: format more of its lines (control_req.c). */
 void control_follow_refill(struct conn *c);
+/* Wait for s's ExecReload= (PH_WAITING, bounded by CONTROL_WAIT_MS). */
+void control_wait_for(struct conn *c, const struct svc *s);
 /* One request line has come (control_req.c). */
 void control_handle(struct conn *c, const char *line, size_t len);
 

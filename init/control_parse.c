@@ -96,6 +96,7 @@ int control_parse(const char *line, size_t len, struct control_req *r, char *msg
 		want_min = want_max = 2;
 		break;
 	case CONTROL_ARGS_LOGS:
+	case CONTROL_ARGS_KILL:
 		want_min = want_max = 4;
 		break;
 	}
@@ -125,6 +126,18 @@ int control_parse(const char *line, size_t len, struct control_req *r, char *msg
 			r->follow = true;
 		else if (!word_is(w[3], wl[3], "0"))
 			return bad(msg, msglen, "logs: follow is 0 or 1, not \"%.*s\"", w[3], wl[3]);
+	}
+	if (args == CONTROL_ARGS_KILL) {
+		unsigned long sig;
+
+		if (!parse_count(w[2], wl[2], &sig) || sig < 1 || sig > 64)
+			return bad(msg, msglen, "kill: \"%.*s\" is not a signal number (1-64)", w[2],
+				   wl[2]);
+		r->signo = (int)sig;
+		if (word_is(w[3], wl[3], "all"))
+			r->all = true;
+		else if (!word_is(w[3], wl[3], "main"))
+			return bad(msg, msglen, "kill: whom is main or all, not \"%.*s\"", w[3], wl[3]);
 	}
 	return 0;
 }

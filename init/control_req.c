@@ -253,7 +253,20 @@ void control_handle(struct conn *c, const char *line, size_t len)
 		rc = sup_reset_failed(sv, s, msg, sizeof msg);
 		break;
 	case CTLV_RELOAD:
-		rc = sup_reload(sv, msg, sizeof msg);
+		if (!s) {
+			rc = sup_reload(sv, msg, sizeof msg);
+			break;
+		}
+		/* waiting first: a reload that ends at once answers it */
+		control_wait_for(c, s);
+		rc = sup_reload_unit(sv, s, msg, sizeof msg);
+		if (!alive(c, gen) || c->phase != PH_WAITING || rc == 1)
+			return;   /* answered, or answered when ExecReload= ends */
+		c->follow_svc = NULL;
+		c->phase = PH_WRITING;
+		break;
+	case CTLV_KILL:
+		rc = sup_kill(sv, s, r.signo, r.all, msg, sizeof msg);
 		break;
 	case CTLV_POWEROFF:
 		sup_request_shutdown(sv, SHUTDOWN_POWEROFF);
@@ -275,7 +288,32 @@ void control_handle(struct conn *c, const char *line, size_t len)
 	control_reply_text(c, rc < 0 ? CONTROL_FAILED : CONTROL_OK, msg);
 }
 
+void control_unit_reloaded(struct sup *sv, struct svc *s, bool ok, const char *why)
+{
+	(void)sv;
+	if (!control.open)
+		return;
+	for (int i = 0; i < CONTROL_MAX_CONN; i++) {
+		struct conn *c = &control.c[i];
+
+		if (!c->used || c->phase != PH_WAITING || c->follow_svc != s)
+			continue;
+		c->follow_svc = NULL;
+		c->phase = PH_WRITING;
+		control_reply_text(c, ok ? CONTROL_OK : CONTROL_FAILED, why);
+	}
+}
+
 #else /* !CONFIG_CONTROL_SOCKET */
+
+void control_unit_reloaded(struct sup *sv, struct svc *s, bool ok, const char *why)
+{
+	(void)sv;
+	(void)s;
+	(void)ok;
+	(void)why;
+}
+
 
 void control_log_appended(struct sup *sv, struct svc *s)
 {

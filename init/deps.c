@@ -7,6 +7,26 @@
 
 #include "policy.h"
 
+/* What a dependency's state means to After=/Requires= (policy_dep knows
+ * the states before issue #11): "up" is READY, so a unit whose commands
+ * or readiness are pending is still starting; a reload is up, ExecStop=
+ * is a stop. */
+static enum svc_state dep_state(enum svc_state st)
+{
+	switch (st) {
+	case SVC_START_PRE:
+	case SVC_START_WAIT:
+	case SVC_START_POST:
+		return SVC_STARTING;
+	case SVC_RELOADING:
+		return SVC_RUNNING;
+	case SVC_STOP_CMD:
+		return SVC_STOPPING;
+	default:
+		return st;
+	}
+}
+
 /* DEP_OK, DEP_WAIT or DEP_FAIL for all of s's dependencies (the worst),
  * starting the Requires= units that are not started. */
 static enum dep_verdict deps_of(struct sup *sv, struct svc *s, const char **why)
@@ -21,7 +41,8 @@ static enum dep_verdict deps_of(struct sup *sv, struct svc *s, const char **why)
 			struct svc *d = sup_find(sv, list->v[i]);
 			bool oneshot = d && d->spec && d->spec->type == SERVICE_ONESHOT;
 
-			switch (policy_dep(d != NULL, d ? d->state : SVC_INACTIVE, l == 1, oneshot)) {
+			switch (policy_dep(d != NULL, d ? dep_state(d->state) : SVC_INACTIVE, l == 1,
+					   oneshot)) {
 			case DEP_FAIL:
 				*why = d ? d->name : list->v[i];
 				return DEP_FAIL;
@@ -118,7 +139,9 @@ void deps_propagate_failure(struct sup *sv, struct svc *failed)
 		if (s->removed || !requires_unit(s, failed->name))
 			continue;
 		/* waiting units see it in deps_pass(); the rest are told */
-		if (s->state == SVC_STARTING || s->state == SVC_RUNNING ||
+		if (s->state == SVC_START_PRE || s->state == SVC_STARTING ||
+		    s->state == SVC_START_WAIT || s->state == SVC_START_POST ||
+		    s->state == SVC_RUNNING || s->state == SVC_RELOADING ||
 		    s->state == SVC_BACKOFF) {
 			snprintf(s->failed_dep, sizeof s->failed_dep, "%s", failed->name);
 			sup_raise(sv, s, EV_DEPS_FAILED);

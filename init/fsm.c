@@ -21,27 +21,72 @@ static const struct row table[SVC_STATE_COUNT][EV_COUNT] = {
 		[EV_RESTART]      = { A_WANT, TO(SVC_WAITING) },
 	},
 	[SVC_WAITING] = {
-		[EV_DEPS_READY]   = { A_LAUNCH, BY },   /* STARTING, or FAILED (start limit) */
+		/* START_PRE, STARTING, or FAILED (start limit) */
+		[EV_DEPS_READY]   = { A_LAUNCH, BY },
 		[EV_DEPS_FAILED]  = { A_DEP_FAILED, TO(SVC_FAILED) },
 		[EV_STOP]         = { A_NONE, TO(SVC_INACTIVE) },
 		[EV_REMOVED]      = { A_NONE, TO(SVC_INACTIVE) },
 	},
+	[SVC_START_PRE] = {
+		[EV_CTL_EXITED]   = { A_CTL_DONE, BY },     /* START_PRE, STARTING, CLEANUP */
+		[EV_TIMER]        = { A_CTL_TIMEOUT, BY },  /* CLEANUP, or on (a "-" command) */
+		[EV_STOP]         = { A_CTL_ABORT, TO(SVC_CLEANUP) },
+		[EV_RESTART]      = { A_CTL_ABORT, TO(SVC_CLEANUP) },
+		[EV_REMOVED]      = { A_CTL_ABORT, TO(SVC_CLEANUP) },
+		[EV_DEPS_FAILED]  = { A_CTL_ABORT, TO(SVC_CLEANUP) },
+	},
 	[SVC_STARTING] = {
-		[EV_LAUNCH_OK]    = { A_LAUNCHED, BY },  /* RUNNING; STOPPING if a stop came */
+		/* START_WAIT, START_POST, RUNNING; STOPPING if a stop came */
+		[EV_LAUNCH_OK]    = { A_LAUNCHED, BY },
 		[EV_LAUNCH_FAILED] = { A_LAUNCH_FAILED, TO(SVC_CLEANUP) },
 		[EV_SETUP_TIMEOUT] = { A_SETUP_TIMEOUT, TO(SVC_CLEANUP) },
 		[EV_MAIN_EXITED]  = { A_EARLY_EXIT, TO(SVC_CLEANUP) },
 		[EV_STOP]         = { A_ABORT, TO(SVC_CLEANUP) },
 		[EV_REMOVED]      = { A_ABORT, TO(SVC_CLEANUP) },
 		[EV_DEPS_FAILED]  = { A_ABORT, TO(SVC_CLEANUP) },
+		/* the datagram may beat the launch socket's EOF */
+		[EV_READY]        = { A_READY_EARLY, 0 },
+	},
+	[SVC_START_WAIT] = {
+		[EV_READY]        = { A_READY, BY },        /* START_POST, RUNNING */
+		[EV_TIMER]        = { A_START_TIMEOUT, BY },     /* STOPPING, CLEANUP */
+		[EV_MAIN_EXITED]  = { A_START_EXITED, BY }, /* START_WAIT (forking), CLEANUP */
+		[EV_STOP]         = { A_KILL, BY },   /* STOPPING, CLEANUP */
+		[EV_RESTART]      = { A_KILL, BY },   /* STOPPING, CLEANUP */
+		[EV_REMOVED]      = { A_KILL, BY },   /* STOPPING, CLEANUP */
+		[EV_DEPS_FAILED]  = { A_KILL, BY },   /* STOPPING, CLEANUP */
+	},
+	[SVC_START_POST] = {
+		[EV_CTL_EXITED]   = { A_CTL_DONE, BY },     /* START_POST, RUNNING, STOPPING */
+		[EV_TIMER]        = { A_CTL_TIMEOUT, BY },
+		[EV_MAIN_EXITED]  = { A_EXITED, TO(SVC_CLEANUP) },
+		[EV_STOP]         = { A_STOP, BY },         /* STOPPING (no ExecStop=: not started) */
+		[EV_RESTART]      = { A_STOP, BY },
+		[EV_REMOVED]      = { A_STOP, BY },
+		[EV_DEPS_FAILED]  = { A_STOP, BY },
 	},
 	[SVC_RUNNING] = {
 		[EV_MAIN_EXITED]  = { A_EXITED, TO(SVC_CLEANUP) },
-		[EV_STOP]         = { A_KILL, TO(SVC_STOPPING) },
-		[EV_RESTART]      = { A_KILL, TO(SVC_STOPPING) },
-		[EV_REMOVED]      = { A_KILL, TO(SVC_STOPPING) },
-		[EV_DEPS_FAILED]  = { A_KILL, TO(SVC_STOPPING) },
-		/* EV_READY, EV_RELOAD, EV_WATCHDOG: reserved rows, ignored */
+		[EV_STOP]         = { A_STOP, BY },         /* STOP_CMD, STOPPING */
+		[EV_RESTART]      = { A_STOP, BY },
+		[EV_REMOVED]      = { A_STOP, BY },
+		[EV_DEPS_FAILED]  = { A_STOP, BY },
+		[EV_RELOAD]       = { A_RELOAD, BY },       /* RELOADING, or stay (a signal) */
+		/* EV_READY again (RELOADING=1 ... READY=1): ignored; EV_WATCHDOG reserved */
+	},
+	[SVC_RELOADING] = {
+		[EV_CTL_EXITED]   = { A_CTL_DONE, BY },     /* RELOADING, RUNNING */
+		[EV_TIMER]        = { A_CTL_TIMEOUT, BY },  /* RUNNING */
+		[EV_MAIN_EXITED]  = { A_EXITED, TO(SVC_CLEANUP) },
+		[EV_STOP]         = { A_STOP, BY },
+		[EV_RESTART]      = { A_STOP, BY },
+		[EV_REMOVED]      = { A_STOP, BY },
+		[EV_DEPS_FAILED]  = { A_STOP, BY },
+	},
+	[SVC_STOP_CMD] = {
+		[EV_CTL_EXITED]   = { A_CTL_DONE, BY },     /* STOP_CMD, STOPPING, CLEANUP */
+		[EV_TIMER]        = { A_CTL_TIMEOUT, BY },  /* STOPPING, CLEANUP */
+		[EV_MAIN_EXITED]  = { A_MAIN_GONE, 0 },
 	},
 	[SVC_STOPPING] = {
 		[EV_MAIN_EXITED]  = { A_EXITED, TO(SVC_CLEANUP) },
@@ -91,7 +136,8 @@ const struct fsm_row *fsm_row(enum svc_state st, enum svc_event ev)
 
 bool fsm_is_down(enum svc_state st)
 {
-	return st != SVC_STARTING && st != SVC_RUNNING && st != SVC_STOPPING && st != SVC_CLEANUP;
+	return st == SVC_INACTIVE || st == SVC_WAITING || st == SVC_BACKOFF || st == SVC_EXITED ||
+	       st == SVC_FAILED || st >= SVC_STATE_COUNT;
 }
 
 /* The goal follows the requests whatever the state: a stop during a

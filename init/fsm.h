@@ -17,21 +17,32 @@
 enum fsm_action {
 	A_NONE,          /* ignore the event */
 	A_WANT,          /* a start: lift the start limit and the backoff */
-	A_LAUNCH,        /* start limit, cgroup, sbx_launch_begin, setup timer */
-	A_LAUNCHED,      /* the service runs: watch its output */
+	A_LAUNCH,        /* start limit, cgroup; the first ExecStartPre=, or the main's launch */
+	A_LAUNCHED,      /* the service exec'd: watch its output; ready now or later (Type=) */
 	A_LAUNCH_FAILED, /* record why, release the cgroup */
 	A_SETUP_TIMEOUT, /* kill the setup, record why, release the cgroup */
 	A_ABORT,         /* stop during setup: kill it, release the cgroup */
 	A_EARLY_EXIT,    /* reaped before its report was read: read it, then as an exit */
-	A_EXITED,        /* classify the end, drain output, release the cgroup */
-	A_KILL,          /* KillSignal (+SIGCONT), arm TimeoutStopSec */
-	A_KILL_HARD,     /* TimeoutStopSec passed: SIGKILL the cgroup */
+	A_EXITED,        /* classify the end, drain output, kill a control process, release the cgroup */
+	A_KILL,          /* KillSignal (+SIGCONT) per KillMode=, arm TimeoutStopSec */
+	A_KILL_HARD,     /* TimeoutStopSec passed: SIGKILL per KillMode= */
 	A_CLEANUP_TIMER, /* the cgroup did not empty in time: SIGKILL again, then give up */
 	A_DECIDE,        /* the unit is down and its cgroup gone: restart policy */
 	A_DISARM,        /* cancel the pending timer */
 	A_DEP_FAILED,    /* record the failed Requires= unit */
 	A_BACKOFF_DONE,  /* RestartSec passed: start again (no limit reset) */
 	A_START_LATER,   /* a start while the cgroup empties: start once it is gone */
+	/* issue #11 */
+	A_READY_EARLY,   /* READY=1 before the launch report was read: kept for A_LAUNCHED */
+	A_READY,         /* ready: ExecStartPost=, or running */
+	A_START_TIMEOUT, /* TimeoutStartSec= passed before ready: record why, KillSignal */
+	A_START_EXITED,  /* the started process ended before ready (Type=forking: exit 0 is it) */
+	A_CTL_DONE,      /* a control process ended: the next command, or the next state */
+	A_CTL_TIMEOUT,   /* a control process outlived its bound: SIGKILL it, as a failure */
+	A_CTL_ABORT,     /* stop during ExecStartPre=: kill it, release the cgroup */
+	A_STOP,          /* stop a ready unit: kill a control process, ExecStop=, or A_KILL */
+	A_RELOAD,        /* ExecReload=, or ReloadSignal= to the main process */
+	A_MAIN_GONE,     /* the main ended during ExecStop=: recorded, the commands go on */
 	A_COUNT
 };
 

@@ -15,6 +15,7 @@
 
 #include "bpfcache.h"
 #include "control.h"
+#include "notify.h"
 #include "svcmap.h"
 #include "../config/unit.h"
 #include "../config/units.h"
@@ -68,6 +69,8 @@ void svc_free(struct sup *sv, struct svc *s)
 	bpfcache_put(s->bpf);
 	loop_del(&sv->loop, &s->timer_watch);
 	close(s->timer_fd);
+	if (s->cgroup_fd >= 0)
+		close(s->cgroup_fd);   /* the group KillMode=process kept */
 	logbuf_free(&s->log);
 	svc_exit_set_msg(&s->last, NULL, 0);
 	spec_free(s->spec);
@@ -221,6 +224,7 @@ int sup_init(struct sup *sv, struct err *e)
 		spec_free(set.units[i]);
 	set.n = 0;
 	units_free(&set);
+	nsgroup_build(sv);   /* JoinsNamespaceOf= (nsgroup.c) */
 	fsm_batch_end(&sv->fsm, was);
 	return 0;
 }
@@ -303,6 +307,7 @@ int sup_reload(struct sup *sv, char *msg, size_t len)
 	set.n = 0;
 	n = set.n_bad;
 	units_free(&set);
+	nsgroup_build(sv);   /* JoinsNamespaceOf= (nsgroup.c) */
 	fsm_batch_end(&sv->fsm, was);
 	snprintf(msg, len, "reload: %zu added, %zu removed, %zu changed%s%s", added, removed, changed,
 		 n ? "; units with errors (kept as they were):\n" : "", n ? c.all : "");
@@ -312,6 +317,8 @@ int sup_reload(struct sup *sv, char *msg, size_t len)
 void sup_collect(struct sup *sv)
 {
 	size_t j = 0;
+
+	notify_collect();   /* the sockets of units that went down (init/notify.c) */
 
 	for (size_t i = 0; i < sv->n; i++) {
 		struct svc *s = sv->svcs[i];

@@ -24,6 +24,7 @@
 
 _Static_assert(LOG_LINE_MAX <= UINT16_MAX, "a record's len is 16 bits");
 _Static_assert(LOGBUF_REC_BYTES(0) == HDR_SIZE, "logbuf.h knows the header's size");
+_Static_assert(LOGBUF_SYSLOG(191) <= UINT8_MAX, "a record's stream is 8 bits");
 
 struct rec {
 	int64_t ts_ms;
@@ -255,6 +256,17 @@ void logbuf_flush(struct logbuf *lb, int64_t now_ms)
 			store(lb, i + 1, lb->partial[i], lb->partial_len[i], now_ms);
 		partial_drop(lb, i);
 	}
+}
+
+void logbuf_append(struct logbuf *lb, int stream, const char *text, size_t len, int64_t now_ms)
+{
+	do {
+		size_t n = len > LOG_LINE_MAX ? LOG_LINE_MAX : len;
+
+		store(lb, stream, text, n, now_ms);
+		text += n;
+		len -= n;
+	} while (len);
 }
 
 uint64_t logbuf_next_seq(const struct logbuf *lb)

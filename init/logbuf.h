@@ -35,6 +35,17 @@ void logbuf_feed(struct logbuf *lb, int stream, const char *data, size_t len, in
 /* Store what is left of the partial lines (the stream closed). */
 void logbuf_flush(struct logbuf *lb, int64_t now_ms);
 
+/* A record's stream: 1 stdout, 2 stderr, or a syslog message (/dev/log,
+ * init/syslog.c) with its priority (facility * 8 + severity, 0..191)
+ * kept, as journald keeps it: LOGBUF_SYSLOG(pri). */
+#define LOGBUF_SYSLOG_BASE 64
+#define LOGBUF_SYSLOG(pri) (LOGBUF_SYSLOG_BASE + (pri))
+#define LOGBUF_IS_SYSLOG(stream) ((stream) >= LOGBUF_SYSLOG_BASE)
+#define LOGBUF_SYSLOG_PRI(stream) ((stream) - LOGBUF_SYSLOG_BASE)
+/* One whole message as a line of its own (no partial line is touched):
+ * split at LOG_LINE_MAX, each piece a record of that stream. */
+void logbuf_append(struct logbuf *lb, int stream, const char *text, size_t len, int64_t now_ms);
+
 struct log_line {
 	int64_t ts_ms;
 	uint64_t seq;             /* logbuf_next_seq() when it was appended */

@@ -11,6 +11,8 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "notify.h"
+#include "syslog.h"
 #include "../cgroup/cgroup.h"
 #include "../config/values.h"
 #include "../lib/json.h"
@@ -263,7 +265,10 @@ static bool has_exit_code(const struct svc_exit *x)
 
 static bool has_uptime(const struct svc *s, const struct sf_facts *f)
 {
-	return s->pid > 0 && (s->state == SVC_RUNNING || s->state == SVC_STOPPING) &&
+	return svc_shown_pid(s) > 0 &&
+	       (s->state == SVC_RUNNING || s->state == SVC_STOPPING || s->state == SVC_RELOADING ||
+		s->state == SVC_START_WAIT || s->state == SVC_START_POST ||
+		s->state == SVC_STOP_CMD) &&
 	       s->started_mono_ms > 0 && f->now_mono_ms >= s->started_mono_ms;
 }
 
@@ -299,8 +304,8 @@ void sf_table(struct sf_buf *b, struct svc *const *svcs, size_t n, sf_facts_fn f
 		bool has_max;
 
 		facts(ctx, s, &f);
-		if (s->pid > 0)
-			snprintf(pid, sizeof pid, "%d", (int)s->pid);
+		if (svc_shown_pid(s) > 0)
+			snprintf(pid, sizeof pid, "%d", (int)svc_shown_pid(s));
 		if (has_uptime(s, &f))
 			sf_duration(up, sizeof up, f.now_mono_ms - s->started_mono_ms);
 		has_max = memory_max(s, &mx);
@@ -453,9 +458,23 @@ size_t sf_escape(const char *text, size_t n, char *out)
 
 #define TS_LEN 24   /* "2024-05-01T12:00:00.123Z" */
 
+/* A syslog line (/dev/log) shows its priority after the time:
+ * "<daemon.err> ", as journald keeps it (init/syslog.h). */
+static size_t pri_prefix(const struct log_line *l, char *buf)
+{
+	char name[SYSLOG_PRI_NAME_MAX];
+
+	if (!LOGBUF_IS_SYSLOG(l->stream))
+		return 0;
+	return (size_t)snprintf(buf, SYSLOG_PRI_NAME_MAX + 4, "<%s> ",
+				syslog_pri_name(LOGBUF_SYSLOG_PRI(l->stream), name));
+}
+
 size_t sf_log_line_len(const struct log_line *l)
 {
-	return TS_LEN + 1 + sf_escape(l->text, l->len, NULL) + 1;
+	char pre[SYSLOG_PRI_NAME_MAX + 4];
+
+	return TS_LEN + 1 + pri_prefix(l, pre) + sf_escape(l->text, l->len, NULL) + 1;
 }
 
 void sf_log_line(struct sf_buf *b, const struct log_line *l)
@@ -464,7 +483,7 @@ void sf_log_line(struct sf_buf *b, const struct log_line *l)
 	static int64_t ts_ms = INT64_MIN;
 	static char ts[40];
 	static size_t ts_len;
-	char line[sizeof ts + 4 * LOG_LINE_MAX + 1];
+	char line[sizeof ts + SYSLOG_PRI_NAME_MAX + 4 + 4 * LOG_LINE_MAX + 1];
 	size_t k;
 
 	if (l->ts_ms != ts_ms || !ts_len) {
@@ -475,6 +494,7 @@ void sf_log_line(struct sf_buf *b, const struct log_line *l)
 	}
 	memcpy(line, ts, ts_len);
 	k = ts_len;
+	k += pri_prefix(l, line + k);
 	if (l->len <= LOG_LINE_MAX) {
 		k += sf_escape(l->text, l->len, line + k);
 		line[k++] = '\n';
@@ -512,6 +532,22 @@ static size_t desc_len(const char *d)
 	return n;
 }
 
+/* What the unit said on NOTIFY_SOCKET (STATUS=), and what its sockets
+ * dropped (init/notify.c): only while it is up. */
+static void sf_notify(struct sf_buf *b, const struct svc *s)
+{
+	const char *st = notify_status_text(s);
+
+	if (st[0]) {
+		sf_buf_puts(b, "Status: ");
+		sf_buf_add_escaped(b, st, strlen(st));
+		sf_buf_puts(b, "\n");
+	}
+	if (s->sock && (s->sock->notify_dropped || s->sock->log_dropped))
+		sf_buf_printf(b, "Dropped: %" PRIu64 " notify, %" PRIu64 " syslog messages\n",
+			      s->sock->notify_dropped, s->sock->log_dropped);
+}
+
 void sf_detail(struct sf_buf *b, const struct svc *s, const struct sf_facts *f,
 	       size_t log_lines)
 {
@@ -531,15 +567,19 @@ void sf_detail(struct sf_buf *b, const struct svc *s, const struct sf_facts *f,
 	sf_iso8601(t, sizeof t, s->since_ms, false);
 	sf_duration(d, sizeof d, f->now_ms - s->since_ms);
 	sf_buf_printf(b, "State: %s since %s (%s ago)\n", svc_state_name(s->state), t, d);
-	if (s->pid > 0)
-		sf_buf_printf(b, "Main PID: %d\n", (int)s->pid);
+	/* the service, not the sandbox's reaper (Init=): that one apart */
+	if (svc_shown_pid(s) > 0)
+		sf_buf_printf(b, "Main PID: %d\n", (int)svc_shown_pid(s));
 	else
 		sf_buf_puts(b, "Main PID: -\n");
+	if (s->pid > 0 && s->pid != svc_shown_pid(s))
+		sf_buf_printf(b, "Reaper: %d\n", (int)s->pid);
 	if (has_uptime(s, f)) {
 		sf_duration(d, sizeof d, f->now_mono_ms - s->started_mono_ms);
 		sf_buf_printf(b, "Uptime: %s\n", d);
 	}
 	sf_buf_printf(b, "CGroup: %s\n", s->cgroup[0] ? s->cgroup : "-");
+	sf_notify(b, s);
 
 	sf_buf_puts(b, "Namespaces:");
 	int nns = 0;
@@ -618,7 +658,8 @@ static void json_unit(struct json *j, const struct svc *s, const struct sf_facts
 	json_kv_str(j, "name", s->name);
 	json_kv_str(j, "state", svc_state_name(s->state));
 	json_kv_str(j, "since", since);
-	json_kv_int_or_null(j, "pid", s->pid > 0, s->pid);
+	json_kv_int_or_null(j, "pid", svc_shown_pid(s) > 0, svc_shown_pid(s));
+	json_kv_int_or_null(j, "reaper_pid", s->pid > 0 && s->pid != svc_shown_pid(s), s->pid);
 	json_kv_int_or_null(j, "uptime_s", up, up ? (f->now_mono_ms - s->started_mono_ms) / 1000 : 0);
 	json_kv_uint(j, "restarts", s->restarts);
 	json_kv_uint(j, "oom_kills", s->oom_kills);
@@ -650,6 +691,7 @@ static void json_unit(struct json *j, const struct svc *s, const struct sf_facts
 		json_null(j);
 	json_kv_uint(j, "log_lines", s->log.lines_total);
 	json_kv_uint(j, "log_dropped", s->log.lines_dropped);
+	json_kv_str(j, "status_text", notify_status_text(s)[0] ? notify_status_text(s) : NULL);
 	json_obj_end(j);
 }
 

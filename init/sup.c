@@ -4,9 +4,13 @@
 #include "sup_int.h"
 
 #include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 #include <sys/wait.h>
 #include <time.h>
 
@@ -14,6 +18,7 @@
 #include "svcmap.h"
 #include "../cgroup/cgroup.h"
 #include "../config/unit.h"
+#include "../config/values.h"
 
 struct sup *sup_the;
 
@@ -77,10 +82,15 @@ int sup_start(struct sup *sv, struct svc *s, char *msg, size_t len)
 	}
 	switch (s->state) {
 	case SVC_RUNNING:
+	case SVC_RELOADING:
 	case SVC_WAITING:
+	case SVC_START_PRE:
 	case SVC_STARTING:
+	case SVC_START_WAIT:
+	case SVC_START_POST:
 		snprintf(msg, len, "%s is already %s", s->name, svc_state_name(s->state));
 		return 0;
+	case SVC_STOP_CMD:
 	case SVC_STOPPING:
 	case SVC_CLEANUP:
 		sup_raise(sv, s, EV_START);
@@ -103,12 +113,127 @@ int sup_stop(struct sup *sv, struct svc *s, char *msg, size_t len)
 
 int sup_restart(struct sup *sv, struct svc *s, char *msg, size_t len)
 {
-	if (s->state == SVC_RUNNING) {
+	if (s->state == SVC_RUNNING || s->state == SVC_RELOADING || s->state == SVC_START_PRE ||
+	    s->state == SVC_START_WAIT || s->state == SVC_START_POST) {
 		sup_raise(sv, s, EV_RESTART);
 		snprintf(msg, len, "%s: restarting", s->name);
 		return 0;
 	}
 	return sup_start(sv, s, msg, len);
+}
+
+/* A unit whose service runs, for reload and kill. */
+static bool has_service(const struct svc *s)
+{
+	switch (s->state) {
+	case SVC_START_WAIT:
+	case SVC_START_POST:
+	case SVC_RUNNING:
+	case SVC_RELOADING:
+	case SVC_STOP_CMD:
+	case SVC_STOPPING:
+		return s->pid > 0 || s->main_pid > 0;
+	default:
+		return false;
+	}
+}
+
+int sup_reload_unit(struct sup *sv, struct svc *s, char *msg, size_t len)
+{
+	int sig;
+	const char *name;
+
+	if (!s->spec) {
+		snprintf(msg, len, "%s: the unit file has errors: %s", s->name,
+			 svc_exit_msg(&s->last));
+		return -1;
+	}
+	if (s->state == SVC_RELOADING) {
+		snprintf(msg, len, "%s is reloading already", s->name);
+		return -1;
+	}
+	if (s->state != SVC_RUNNING) {
+		snprintf(msg, len, "%s is %s, not running: nothing to reload", s->name,
+			 svc_state_name(s->state));
+		return -1;
+	}
+	if (s->spec->exec_reload.n) {
+		sup_raise(sv, s, EV_RELOAD);
+		snprintf(msg, len, "%s: reloading", s->name);
+		return 1;
+	}
+	sig = s->spec->reload_signal ? s->spec->reload_signal : SIGHUP;
+	name = signal_name(sig);
+	if (sup_signal_main(s, sig) < 0) {
+		snprintf(msg, len, "%s: sending %s to its main process: %s", s->name,
+			 name ? name : "the signal", strerror(errno));
+		return -1;
+	}
+	snprintf(msg, len, "%s: sent %s to pid %d", s->name, name ? name : "the reload signal",
+		 (int)(s->main_pid > 0 ? s->main_pid : s->pid));
+	return 0;
+}
+
+/* Every process of the unit's cgroup: its cgroup.procs (a kernel file,
+ * read in bounded chunks). -1 when it cannot be read. */
+static int kill_group(const struct svc *s, int sig, unsigned *n)
+{
+	char buf[4096], part[16];
+	size_t plen = 0;
+	int fd = s->cgroup_fd >= 0 ? openat(s->cgroup_fd, "cgroup.procs",
+					   O_RDONLY | O_CLOEXEC | O_NOFOLLOW) : -1;
+	ssize_t k;
+
+	if (fd < 0)
+		return -1;
+	while ((k = read(fd, buf, sizeof buf)) > 0)
+		for (ssize_t i = 0; i < k; i++) {
+			if (buf[i] != '\n') {
+				if (plen < sizeof part - 1)
+					part[plen++] = buf[i];
+				continue;
+			}
+			part[plen] = '\0';
+			plen = 0;
+			long pid = strtol(part, NULL, 10);
+
+			if (pid > 0 && kill((pid_t)pid, sig) == 0)
+				(*n)++;
+		}
+	close(fd);
+	return 0;
+}
+
+int sup_kill(struct sup *sv, struct svc *s, int sig, bool all, char *msg, size_t len)
+{
+	const char *name = signal_name(sig);
+	unsigned n = 0;
+
+	(void)sv;
+	if (!has_service(s)) {
+		snprintf(msg, len, "%s is %s: no process to signal", s->name, svc_state_name(s->state));
+		return -1;
+	}
+	if (!all) {
+		if (sup_signal_main(s, sig) < 0) {
+			snprintf(msg, len, "%s: signalling its main process: %s", s->name,
+				 strerror(errno));
+			return -1;
+		}
+		snprintf(msg, len, "%s: sent %s to pid %d", s->name, name ? name : "the signal",
+			 (int)(s->main_pid > 0 ? s->main_pid : s->pid));
+		return 0;
+	}
+	if (kill_group(s, sig, &n) < 0) {
+		/* no cgroup (a host without cgroup2): what PID 1 knows */
+		if (s->pid > 0 && kill(s->pid, sig) == 0)
+			n++;
+		if (s->main_pid > 0 && s->main_pid != s->pid && sup_signal_main(s, sig) == 0)
+			n++;
+	}
+	snprintf(msg, len, "%s: sent %s to %u process%s", s->name, name ? name : "the signal", n,
+		 n == 1 ? "" : "es");
+	return n ? 0 : -1;
 }
 
 int sup_reset_failed(struct sup *sv, struct svc *s, char *msg, size_t len)
@@ -155,8 +280,10 @@ void sup_reap(struct sup *sv)
 		}
 		/* anything else is an orphan, or the child of a launch that
 		 * failed or was aborted: reaped, nothing to record */
-		if (!(s = svcmap_by_pid(sv, pid)))
+		if (!(s = svcmap_by_pid(sv, pid))) {
+			sup_ctl_reaped(sv, pid, status);   /* an ExecStartPre= ... */
 			continue;
+		}
 		s->wstatus = status;
 		sup_raise(sv, s, EV_MAIN_EXITED);
 		reaped_unit = true;
@@ -175,10 +302,12 @@ void sup_stop_all(struct sup *sv)
 		struct svc *s = sv->svcs[i];
 
 		/* what is not up yet never will be */
-		if (s->state == SVC_BACKOFF || s->state == SVC_WAITING || s->state == SVC_STARTING)
+		if (s->state == SVC_BACKOFF || s->state == SVC_WAITING || s->state == SVC_STARTING ||
+		    s->state == SVC_START_PRE || s->state == SVC_START_WAIT ||
+		    s->state == SVC_START_POST)
 			sup_raise(sv, s, EV_STOP);
 		/* dependants first; the rest follow as they go (called again on each exit) */
-		else if (s->state == SVC_RUNNING && !s->needed)
+		else if ((s->state == SVC_RUNNING || s->state == SVC_RELOADING) && !s->needed)
 			sup_raise(sv, s, EV_STOP);
 	}
 	fsm_batch_end(&sv->fsm, was);
@@ -192,17 +321,24 @@ bool sup_all_stopped(struct sup *sv)
 	return true;
 }
 
+/* TimeoutStopSec=infinity waits for the unit as long as it takes, but a
+ * shutdown ends: there it counts as this long */
+#define SHUTDOWN_INFINITY_MS (5 * 60 * 1000)
+
 uint64_t sup_longest_stop_timeout(struct sup *sv)
 {
 	uint64_t m = 0;
 
-	/* TimeoutStopSec=infinity does not hold the shutdown forever: 90 s,
-	 * systemd's default stop timeout, then the rest of the shutdown */
 	for (size_t i = 0; i < sv->n; i++) {
-		uint64_t t = sv->svcs[i]->spec ? sv->svcs[i]->spec->timeout_stop_ms : 0;
+		const struct spec *sp = sv->svcs[i]->spec;
+		uint64_t t;
 
-		if (t == LIMIT_INFINITY)
-			t = 90000;
+		if (!sp)
+			continue;
+		t = sp->timeout_stop_ms == LIMIT_INFINITY ? SHUTDOWN_INFINITY_MS : sp->timeout_stop_ms;
+		/* ExecStop= has its own TimeoutStopSec= before KillSignal's */
+		if (sp->exec_stop.n)
+			t *= 2;
 		if (t > m)
 			m = t;
 	}

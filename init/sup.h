@@ -58,6 +58,13 @@ int sup_start(struct sup *sv, struct svc *s, char *msg, size_t len);
 int sup_stop(struct sup *sv, struct svc *s, char *msg, size_t len);
 int sup_restart(struct sup *sv, struct svc *s, char *msg, size_t len);
 int sup_reset_failed(struct sup *sv, struct svc *s, char *msg, size_t len);
+/* sandboxctl reload UNIT: ExecReload= (1: under way, the reply comes
+ * through control_unit_reloaded), or ReloadSignal= to the main process
+ * (0); -1 with msg when it cannot. */
+int sup_reload_unit(struct sup *sv, struct svc *s, char *msg, size_t len);
+/* sandboxctl kill: sig to the main process, or (all) to every process
+ * of the unit. */
+int sup_kill(struct sup *sv, struct svc *s, int sig, bool all, char *msg, size_t len);
 /* Re-read the unit folder: new units start, removed ones stop, changed
  * ones restart; bad files are reported in msg and the running set kept. */
 int sup_reload(struct sup *sv, char *msg, size_t len);

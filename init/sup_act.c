@@ -18,6 +18,7 @@
 
 #include "bpfcache.h"
 #include "control.h"
+#include "notify.h"
 #include "policy.h"
 #include "sup_dirs.h"
 #include "svcmap.h"
@@ -110,6 +111,7 @@ static void cleanup_done(struct sup *sv, struct svc *s)
 	s->cgroup_fd = -1;
 	s->cgroup[0] = '\0';
 	sup_timer_disarm(s);
+	notify_close(sv, s);   /* drained, closed, unlinked: the next start makes them anew */
 	/* RuntimeDirectory=: a child removes it first, then EV_CGROUP_EMPTY */
 	if (sup_dirs_remove(sv, s))
 		return;
@@ -154,10 +156,22 @@ static void cleanup_begin(struct sup *sv, struct svc *s)
 	struct err e;
 	char m[MSG_MAX];
 	int fd = -1, r;
+	uint64_t bound;
 
 	s->cleanup_rounds = 0;
+	/* a control process still running (its unit failed meanwhile) goes
+	 * with the rest of the group */
+	sup_ctl_kill(sv, s);
 	if (!s->cgroup[0]) {
 		cleanup_done(sv, s);
+		return;
+	}
+	if (s->spec && s->spec->kill_mode == KILL_PROCESS && !s->removed && !sv->stopping_all) {
+		/* KillMode=process: what is left stays (systemd leaves it);
+		 * the group is kept, and the next start runs in it */
+		sup_timer_disarm(s);
+		notify_close(sv, s);
+		sup_raise(sv, s, EV_CGROUP_EMPTY);
 		return;
 	}
 	r = cg_release_begin(s->cgroup, s->cgroup_fd, &fd, &e);
@@ -170,7 +184,10 @@ static void cleanup_begin(struct sup *sv, struct svc *s)
 	s->cg_watch = (struct loop_watch){ .fd = fd, .fn = on_cgroup_events, .ctx = s };
 	/* unwatched (no room in epoll), the tick alone reads it */
 	loop_add(&sv->loop, &s->cg_watch, EPOLLPRI, &e);
-	s->cleanup_deadline_ms = clock_mono_ms() + (int64_t)stop_bound(s);
+	bound = s->spec ? s->spec->timeout_stop_ms : 5000;
+	/* TimeoutStopSec=infinity: waited for as long as it takes */
+	s->cleanup_deadline_ms = bound == LIMIT_INFINITY ? INT64_MAX
+							 : clock_mono_ms() + (int64_t)bound;
 	sup_timer_arm(s, CLEANUP_TICK_MS);
 }
 
@@ -187,7 +204,7 @@ static void cleanup_timer(struct sup *sv, struct svc *s)
 		if (s->state != SVC_CLEANUP || !s->cgroup[0])
 			return;
 	}
-	if (now >= s->cleanup_deadline_ms) {
+	if (now >= s->cleanup_deadline_ms && s->cleanup_deadline_ms != INT64_MAX) {
 		if (++s->cleanup_rounds >= 2) {
 			sup_log(sv, "%s: giving up on emptying its cgroup %s", s->name, s->cgroup);
 			cleanup_done(sv, s);
@@ -232,12 +249,33 @@ static int stdio_of(const struct output *o)
 	}
 }
 
-/* Everything before the clone that may fail: the start limit, the state
- * folder, the cgroup, the filter, the output files. SVC_STARTING, or
- * SVC_FAILED when the start limit is hit. */
+void sup_launch_opts(struct sup *sv, struct svc *s, struct sbx_launch_opts *o, char *sock,
+		     size_t socklen)
+{
+	/* issue #9: the run and unit folders are never visible to a unit;
+	 * the control socket only to one with ControlAccess=yes */
+	static const char *hide[3];
+
+	hide[0] = sv->run_dir;
+	hide[1] = sv->units_dir;
+	o->hide = hide;
+	o->bpf = s->bpf ? bpfcache_prog(s->bpf) : NULL;
+	o->stdio[0] = SBX_STDIO_NULL;
+	o->stdio[1] = stdio_of(&s->spec->std_out);
+	o->stdio[2] = stdio_of(&s->spec->std_err);
+	o->cgroup_fd = s->cgroup_fd;
+	if (snprintf(sock, socklen, "%s/" CONTROL_SOCK_NAME, sv->run_dir) < (int)socklen)
+		o->control_sock = sock;
+}
+
+/* Everything before the first clone that may fail: the start limit, the
+ * state folder, the cgroup, the filter, the run. SVC_START_PRE (the
+ * first ExecStartPre= runs), SVC_STARTING, or SVC_FAILED when the start
+ * limit is hit. */
+static int launch_main(struct sup *sv, struct svc *s);
+
 static int launch(struct sup *sv, struct svc *s)
 {
-	struct sbx_launch_opts o = SBX_LAUNCH_OPTS_INIT;
 	const struct spec *sp = s->spec;
 	struct err e;
 	char msg[MSG_MAX];
@@ -257,37 +295,62 @@ static int launch(struct sup *sv, struct svc *s)
 		svc_io_write_config(sv, s);
 		s->config_written = true;
 	}
+	if (!sup_run_get(s)) {
+		start_failed(sv, s, 0, "cannot launch: out of memory");
+		goto failed;
+	}
 
-	s->cgroup_fd = -1;
-	s->cgroup[0] = '\0';
-	s->oom_kills_at_start = 0;
-	if (sv->use_cgroups) {
+	if (s->cgroup_fd >= 0 && s->cgroup[0]) {
+		/* KillMode=process kept the group of the last run: its
+		 * processes stay, and the new run joins them, as in systemd */
+	} else if (sv->use_cgroups) {
+		s->cgroup_fd = -1;
+		s->cgroup[0] = '\0';
+		s->oom_kills_at_start = 0;
 		if (cg_create(sp, s->cgroup, sizeof s->cgroup, &s->cgroup_fd, &e) < 0) {
 			s->cgroup[0] = '\0';
 			goto failed_err;
 		}
-		if (cg_oom_kills(s->cgroup_fd, &s->oom_kills_at_start, &e) < 0)
-			s->oom_kills_at_start = 0;
 	} else if (spec_has_resources(sp)) {
 		start_failed(sv, s, 0, "the unit sets [Resources] but cgroup2 is not usable at /sys/fs/cgroup");
 		goto failed;
+	} else {
+		s->cgroup_fd = -1;
+		s->cgroup[0] = '\0';
 	}
+	if (s->cgroup_fd >= 0 && cg_oom_kills(s->cgroup_fd, &s->oom_kills_at_start, &e) < 0)
+		s->oom_kills_at_start = 0;
 	/* compiling a filter costs more than loading it: once per rule set */
 	if (sp->seccomp.enabled && !s->bpf && !(s->bpf = bpfcache_get(&sp->seccomp, &e)))
 		goto failed_err;
-	o.bpf = s->bpf ? bpfcache_prog(s->bpf) : NULL;
-	o.stdio[0] = SBX_STDIO_NULL;
-	o.stdio[1] = stdio_of(&sp->std_out);
-	o.stdio[2] = stdio_of(&sp->std_err);
-	o.cgroup_fd = s->cgroup_fd;
-	/* issue #9: the run and unit folders are never visible to a unit;
-	 * the control socket only to one with ControlAccess=yes */
-	const char *hide[] = { sv->run_dir, sv->units_dir, NULL };
-	char sock[256];
+	if (sp->exec_start_pre.n) {
+		sup_ctl_start(sv, s, CTL_PRE, 0);
+		return SVC_START_PRE;
+	}
+	return launch_main(sv, s);
 
-	o.hide = hide;
-	if (snprintf(sock, sizeof sock, "%s/" CONTROL_SOCK_NAME, sv->run_dir) < (int)sizeof sock)
-		o.control_sock = sock;
+failed_err:
+	if (e.errnum == EMFILE || e.errnum == ENFILE)
+		sup_note_nofile(sv);
+	start_failed(sv, s, 0, err_str(&e, msg, sizeof msg));
+failed:
+	sup_raise(sv, s, EV_LAUNCH_FAILED);
+	return SVC_STARTING;
+}
+
+/* The main process: sbx_launch_begin and the setup timer. SVC_STARTING
+ * (a failure comes as EV_LAUNCH_FAILED). */
+static int launch_main(struct sup *sv, struct svc *s)
+{
+	struct sbx_launch_opts o = SBX_LAUNCH_OPTS_INIT;
+	const struct spec *sp = s->spec;
+	struct err e;
+	char msg[MSG_MAX], sock[256];
+
+	sup_launch_opts(sv, s, &o, sock, sizeof sock);
+	nsgroup_join_opts(sv, s, &o);
+	if (notify_open(sv, s, &o, &e) < 0)   /* NOTIFY_SOCKET and /dev/log (init/notify.c) */
+		goto failed_err;
 	if (!(s->launch = calloc(1, sizeof *s->launch))) {
 		start_failed(sv, s, 0, "cannot launch: out of memory");
 		goto failed;
@@ -314,10 +377,19 @@ static int launch(struct sup *sv, struct svc *s)
 failed_err:
 	if (e.errnum == EMFILE || e.errnum == ENFILE)
 		sup_note_nofile(sv);
-	start_failed(sv, s, s->launch ? s->launch->exit_code : 0, err_str(&e, msg, sizeof msg));
+	start_failed(sv, s, 0, err_str(&e, msg, sizeof msg));
 failed:
 	sup_raise(sv, s, EV_LAUNCH_FAILED);
 	return SVC_STARTING;
+}
+
+/* The service itself: the launched process, or with Init= the reaper's
+ * child (the launcher reports it). 0 until known. */
+static void main_pid_of(struct sup *sv, struct svc *s, const struct sbx_child *c)
+{
+	pid_t p = c->main_pid > 0 ? c->main_pid : s->spec && s->spec->init ? 0 : c->pid;
+
+	sup_main_pid_set(sv, s, p);
 }
 
 /* The launch socket is readable (a report, or EOF: the service exec'd). */
@@ -350,6 +422,7 @@ static void on_launch_report(struct loop_watch *w, uint32_t events)
 		if (c.stdio[0] >= 0)
 			close(c.stdio[0]);
 		svc_io_watch_output(sv, s, c.stdio[1], c.stdio[2]);
+		main_pid_of(sv, s, &c);
 		sup_raise(sv, s, EV_LAUNCH_OK);
 		return;
 	}
@@ -410,20 +483,31 @@ static void classify(struct svc *s, int status)
 
 /* The main process was reaped (s->wstatus): record why, collect its last
  * output, then release its cgroup. */
-static void exited(struct sup *sv, struct svc *s)
+static void main_gone(struct sup *sv, struct svc *s)
 {
 	char what[300];
 
-	classify(s, s->wstatus);
+	/* a start that failed first (TimeoutStartSec=, ExecStartPost=)
+	 * keeps that reason: the end it caused is no news */
+	if (!s->run || !s->run->keep_last)
+		classify(s, s->wstatus);
 	svc_io_close_output(sv, s);
 	if (s->pidfd >= 0)
 		close(s->pidfd);
 	s->pidfd = -1;
 	svcmap_set_pid(sv, s, 0);
+	sup_main_pid_set(sv, s, 0);
 	sup_timer_disarm(s);
 	svc_exit_describe(&s->last, what, sizeof what);
 	if (sv->debug || s->last.reason != REASON_EXITED || s->last.code != 0)
 		sup_log(sv, "%s: %s", s->name, what);
+}
+
+static void exited(struct sup *sv, struct svc *s)
+{
+	if (s->state == SVC_RELOADING)
+		sup_reload_done(sv, s, false, "the service ended during the reload");
+	main_gone(sv, s);
 	cleanup_begin(sv, s);
 }
 
@@ -446,6 +530,7 @@ static void early_exit(struct sup *sv, struct svc *s)
 		if (c.stdio[0] >= 0)
 			close(c.stdio[0]);
 		svc_io_watch_output(sv, s, c.stdio[1], c.stdio[2]);
+		main_pid_of(sv, s, &c);
 		exited(sv, s);
 		return;
 	}
@@ -470,16 +555,34 @@ static void send_signal(struct svc *s, int sig)
 			kill(s->pid, sig);
 }
 
-static void kill_soft(struct svc *s)
+/* KillSignal= per KillMode=: control-group signals the launched process
+ * (with Init= the reaper, which passes it on), the group is SIGKILLed at
+ * the end; mixed and process signal the service itself (its main pid, not
+ * the reaper: the reaper's end would end the whole pid namespace).
+ * requested: a stop asked for (its end is no failure); else a start that
+ * failed (TimeoutStartSec=, ExecStartPost=), whose reason is kept. */
+static void kill_soft(struct svc *s, bool requested)
 {
-	s->stop_requested = true;
-	send_signal(s, s->spec ? s->spec->kill_signal : SIGTERM);
-	/* a stopped process would never act on the signal */
-	send_signal(s, SIGCONT);
-	if (s->spec && s->spec->timeout_stop_ms == LIMIT_INFINITY)
-		sup_timer_disarm(s);   /* stop_bound(): none */
+	int sig = s->spec ? s->spec->kill_signal : SIGTERM;
+	uint64_t bound = s->spec ? s->spec->timeout_stop_ms : 0;
+
+	if (requested)
+		s->stop_requested = true;
+	else if (s->run)
+		s->run->keep_last = true;
+	if (s->spec && s->spec->kill_mode != KILL_CONTROL_GROUP && s->main_pid > 0) {
+		sup_signal_main(s, sig);
+		sup_signal_main(s, SIGCONT);
+	} else {
+		send_signal(s, sig);
+		/* a stopped process would never act on the signal */
+		send_signal(s, SIGCONT);
+	}
+	/* TimeoutStopSec=infinity: no SIGKILL */
+	if (bound == LIMIT_INFINITY)
+		sup_timer_disarm(s);
 	else
-		sup_timer_arm(s, s->spec ? s->spec->timeout_stop_ms : 0);
+		sup_timer_arm(s, bound);
 }
 
 static void kill_hard(struct sup *sv, struct svc *s)
@@ -488,8 +591,15 @@ static void kill_hard(struct sup *sv, struct svc *s)
 
 	sup_log(sv, "%s: did not stop within %llu ms: killing it", s->name,
 		(unsigned long long)(s->spec ? s->spec->timeout_stop_ms : 0));
-	if (s->cgroup_fd < 0 || cg_kill(s->cgroup_fd, &e) < 0)
+	if (s->spec && s->spec->kill_mode == KILL_PROCESS && s->main_pid > 0) {
+		sup_signal_main(s, SIGKILL);   /* the rest stays */
+		return;
+	}
+	if (s->cgroup_fd < 0 || cg_kill(s->cgroup_fd, &e) < 0) {
+		if (s->main_pid > 0)
+			sup_signal_main(s, SIGKILL);
 		send_signal(s, SIGKILL);
+	}
 }
 
 /* Down, and its cgroup gone: what now (policy.c decides). */
@@ -513,6 +623,7 @@ static int decide(struct sup *sv, struct svc *s)
 
 	s->stop_requested = false;
 	s->start_asked = false;
+	sup_run_free(sv, s);
 	switch (v) {
 	case PV_INACTIVE:
 		next = SVC_INACTIVE;
@@ -550,6 +661,166 @@ static int decide(struct sup *sv, struct svc *s)
 	return next;
 }
 
+/* ---- readiness and control processes (issue #11) ------------------------------- */
+
+/* Ready (exec'd, READY=1, the forking daemon known): ExecStartPost=
+ * first, then running (After= waits until then). */
+static int ready(struct sup *sv, struct svc *s)
+{
+	sup_timer_disarm(s);
+	if (s->spec->exec_start_post.n && s->run) {
+		sup_ctl_start(sv, s, CTL_POST, 0);
+		return SVC_START_POST;
+	}
+	if (sv->debug)
+		sup_log(sv, "%s: ready", s->name);
+	return SVC_RUNNING;
+}
+
+static int launched(struct sup *sv, struct svc *s)
+{
+	const struct spec *sp = s->spec;
+
+	sup_timer_disarm(s);
+	if (sv->debug)
+		sup_log(sv, "%s: started, pid %d, main pid %d", s->name, (int)s->pid,
+			(int)s->main_pid);
+	if (!s->want_up)
+		sup_raise(sv, s, EV_STOP);
+	if (sp->type != SERVICE_NOTIFY && sp->type != SERVICE_FORKING)
+		return ready(sv, s);
+	if (sp->type == SERVICE_NOTIFY && s->run && s->run->ready_early)
+		return ready(sv, s);
+	/* TimeoutStartSec= bounds exec -> ready */
+	if (sp->timeout_start_ms != LIMIT_INFINITY)
+		sup_timer_arm(s, sp->timeout_start_ms);
+	return SVC_START_WAIT;
+}
+
+/* KillSignal, or, when PID 1 knows no process of the unit (a forking
+ * daemon whose pid was never found), straight to the group's cleanup:
+ * no exit would ever end the stop. */
+static int kill_or_cleanup(struct sup *sv, struct svc *s, bool requested)
+{
+	if (s->pid > 0 || s->main_pid > 0) {
+		kill_soft(s, requested);
+		return SVC_STOPPING;
+	}
+	if (requested)
+		s->stop_requested = true;
+	else if (s->run)
+		s->run->keep_last = true;
+	sup_timer_disarm(s);
+	cleanup_begin(sv, s);
+	return SVC_CLEANUP;
+}
+
+static void start_timeout(struct sup *sv, struct svc *s)
+{
+	char m[128];
+
+	snprintf(m, sizeof m, "did not become ready within %llu s",
+		 (unsigned long long)(s->spec->timeout_start_ms / 1000));
+	start_failed(sv, s, 0, s->run && s->run->no_main ? s->run->why : m);
+}
+
+/* The started process ended before the unit was ready. Type=forking:
+ * an exit 0 of the process PID 1 launched is the daemon's start (without
+ * a pid namespace; with one the reaper stays and says so on its channel):
+ * the main pid is then PIDFile='s, or unknown; else an end as any. */
+static int start_exited(struct sup *sv, struct svc *s)
+{
+	const struct spec *sp = s->spec;
+
+	if (sp->type == SERVICE_FORKING && WIFEXITED(s->wstatus) && WEXITSTATUS(s->wstatus) == 0 &&
+	    s->main_pid == s->pid) {
+		svc_io_close_output(sv, s);
+		if (s->pidfd >= 0)
+			close(s->pidfd);
+		s->pidfd = -1;
+		svcmap_set_pid(sv, s, 0);
+		sup_main_pid_set(sv, s, 0);
+		if (sup_forking_started(sv, s))
+			return ready(sv, s);
+		return SVC_START_WAIT;   /* the pid file is being read; TimeoutStartSec= bounds it */
+	}
+	exited(sv, s);
+	return SVC_CLEANUP;
+}
+
+/* A control process ended (ok or not: s->run): what its list and the
+ * state make of it. */
+static int ctl_next(struct sup *sv, struct svc *s)
+{
+	struct svc_run *r = s->run;
+	unsigned next = r->idx + 1;
+	bool more = r->ok && next < sup_ctl_list(s, r->kind)->n;
+
+	switch (s->state) {
+	case SVC_START_PRE:
+		if (more) {
+			sup_ctl_start(sv, s, CTL_PRE, next);
+			return FSM_KEEP;
+		}
+		if (r->ok)
+			return launch_main(sv, s);
+		start_failed(sv, s, 0, r->why);
+		cleanup_begin(sv, s);
+		return SVC_CLEANUP;
+	case SVC_START_POST:
+		if (more) {
+			sup_ctl_start(sv, s, CTL_POST, next);
+			return FSM_KEEP;
+		}
+		if (r->ok) {
+			sup_timer_disarm(s);
+			return SVC_RUNNING;
+		}
+		start_failed(sv, s, 0, r->why);
+		return kill_or_cleanup(sv, s, false);
+	case SVC_RELOADING:
+		if (more) {
+			sup_ctl_start(sv, s, CTL_RELOAD, next);
+			return FSM_KEEP;
+		}
+		sup_timer_disarm(s);
+		sup_reload_done(sv, s, r->ok, r->why);
+		return SVC_RUNNING;
+	case SVC_STOP_CMD:
+		/* a failed ExecStop= is logged; the stop goes on (as systemd) */
+		if (!r->ok && !r->timed_out)
+			sup_log(sv, "%s: %s", s->name, r->why);
+		if (next < sup_ctl_list(s, CTL_STOP)->n && !r->main_gone && !r->timed_out) {
+			sup_ctl_start(sv, s, CTL_STOP, next);
+			return FSM_KEEP;
+		}
+		if (r->main_gone) {
+			cleanup_begin(sv, s);
+			return SVC_CLEANUP;
+		}
+		return kill_or_cleanup(sv, s, true);
+	default:
+		return FSM_KEEP;
+	}
+}
+
+/* A stop of a started unit: a control process running is killed;
+ * ExecStop= runs first when the unit was ready (systemd runs it only
+ * after a successful start), then KillSignal per KillMode=. */
+static int stop(struct sup *sv, struct svc *s)
+{
+	if (s->state == SVC_RELOADING)
+		sup_reload_done(sv, s, false, "stopped during the reload");
+	sup_ctl_kill(sv, s);
+	s->stop_requested = true;
+	if ((s->state == SVC_RUNNING || s->state == SVC_RELOADING) && s->run &&
+	    s->spec->exec_stop.n) {
+		sup_ctl_start(sv, s, CTL_STOP, 0);
+		return SVC_STOP_CMD;
+	}
+	return kill_or_cleanup(sv, s, true);
+}
+
 static int act(struct fsm *f, struct svc *s, enum fsm_action a, enum svc_event ev)
 {
 	struct sup *sv = f->ctx;
@@ -569,12 +840,7 @@ static int act(struct fsm *f, struct svc *s, enum fsm_action a, enum svc_event e
 	case A_LAUNCH:
 		return launch(sv, s);
 	case A_LAUNCHED:
-		sup_timer_disarm(s);
-		if (sv->debug)
-			sup_log(sv, "%s: started, pid %d", s->name, (int)s->pid);
-		if (!s->want_up)
-			sup_raise(sv, s, EV_STOP);
-		return SVC_RUNNING;
+		return launched(sv, s);
 	case A_LAUNCH_FAILED:
 		svcmap_set_pid(sv, s, 0);
 		sup_timer_disarm(s);
@@ -594,8 +860,7 @@ static int act(struct fsm *f, struct svc *s, enum fsm_action a, enum svc_event e
 		exited(sv, s);
 		break;
 	case A_KILL:
-		kill_soft(s);
-		break;
+		return kill_or_cleanup(sv, s, true);
 	case A_KILL_HARD:
 		kill_hard(sv, s);
 		break;
@@ -616,6 +881,41 @@ static int act(struct fsm *f, struct svc *s, enum fsm_action a, enum svc_event e
 		break;
 	case A_START_LATER:
 		s->start_asked = true;
+		break;
+	case A_READY_EARLY:
+		if (s->run)
+			s->run->ready_early = true;
+		break;
+	case A_READY:
+		return ready(sv, s);
+	case A_START_TIMEOUT:
+		start_timeout(sv, s);
+		return kill_or_cleanup(sv, s, false);
+	case A_START_EXITED:
+		return start_exited(sv, s);
+	case A_CTL_TIMEOUT:
+		if (!s->run)
+			break;
+		sup_ctl_timeout(sv, s);
+		return ctl_next(sv, s);
+	case A_CTL_DONE:
+		return s->run ? ctl_next(sv, s) : FSM_KEEP;
+	case A_CTL_ABORT:
+		s->stop_requested = true;
+		cleanup_begin(sv, s);   /* kills the control process */
+		break;
+	case A_STOP:
+		return stop(sv, s);
+	case A_RELOAD:
+		if (s->run && s->spec->exec_reload.n) {
+			sup_ctl_start(sv, s, CTL_RELOAD, 0);
+			return SVC_RELOADING;
+		}
+		break;
+	case A_MAIN_GONE:
+		main_gone(sv, s);
+		if (s->run)
+			s->run->main_gone = true;
 		break;
 	}
 	return FSM_KEEP;

@@ -6,6 +6,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <sys/types.h>
 
 #include "../lib/clock.h"
 #include "sup.h"
@@ -41,6 +42,76 @@ void svc_io_close_output(struct sup *sv, struct svc *s);
 void svc_io_state_dir(struct sup *sv, const struct svc *s);
 void svc_io_write_status(struct sup *sv, const struct svc *s);
 void svc_io_write_config(struct sup *sv, const struct svc *s);
+
+/* sup_exec.c: control processes (ExecStartPre= ... ExecStop=) and the
+ * service's own pid (issue #11) */
+enum ctl_kind { CTL_PRE, CTL_POST, CTL_RELOAD, CTL_STOP, CTL_COUNT };
+
+#define SUP_RELOAD_TIMEOUT_MS 90000   /* systemd's bound of ExecReload= */
+
+/* A unit's run, from its launch (A_LAUNCH) to the restart policy's
+ * verdict (A_DECIDE); NULL while idle. */
+struct sbx_launch;
+struct svc_run {
+	struct svc_run *next;          /* the units with a control process (sup_exec.c) */
+	struct svc *svc;
+	struct sbx_launch *launch;     /* a control process's setup in flight */
+	struct loop_watch launch_watch, out_watch, err_watch;
+	int64_t began_ms;              /* monotonic: the control process's launch */
+	pid_t pid;                     /* the control process, 0: none */
+	int pidfd;
+	int main_pidfd;                /* of s->main_pid when it is not s->pid, else -1 */
+	enum ctl_kind kind;            /* which list ... */
+	unsigned idx;                  /* ... and which command of it */
+	bool listed;
+	bool ok;                       /* the last control process ended well (or "-") */
+	bool ready_early;              /* READY=1 came before the launch report */
+	bool main_gone;                /* the main ended during ExecStop= */
+	bool keep_last;                /* the end's reason is recorded (start timeout, ...) */
+	bool timed_out;                /* the last control process outlived its bound */
+	bool no_main;                  /* Type=forking: its PIDFile= named no process (why) */
+	char why[200];                 /* the last control process's failure */
+};
+
+struct sbx_launch_opts;
+const char *sup_ctl_key(enum ctl_kind k);                 /* "ExecStartPre=" */
+const struct exec_list *sup_ctl_list(const struct svc *s, enum ctl_kind k);
+uint64_t sup_ctl_bound_ms(const struct svc *s, enum ctl_kind k);
+struct svc_run *sup_run_get(struct svc *s);               /* NULL: out of memory */
+void sup_run_free(struct sup *sv, struct svc *s);
+/* Launch command idx of list k (s->run set); its end, or its failure to
+ * start, comes as EV_CTL_EXITED (s->run->ok, ->why). */
+void sup_ctl_start(struct sup *sv, struct svc *s, enum ctl_kind k, unsigned idx);
+bool sup_ctl_running(const struct svc *s);
+/* SIGKILL the control process, if any, and forget it (an orphan then). */
+void sup_ctl_kill(struct sup *sv, struct svc *s);
+void sup_ctl_timeout(struct sup *sv, struct svc *s);
+/* sup_reap: pid was a control process (true): its end was raised. */
+bool sup_ctl_reaped(struct sup *sv, pid_t pid, int status);
+void sup_main_pid_set(struct sup *sv, struct svc *s, pid_t pid);
+int sup_signal_main(struct svc *s, int sig);
+/* Type=forking: the started process exited 0. True: ready now (no
+ * PIDFile=: the main pid stays unknown); false: PIDFile= is being read
+ * (sup_main_pid_found follows). */
+bool sup_forking_started(struct sup *sv, struct svc *s);
+/* ExecReload= ended (or was cut short): tell the waiting clients. */
+void sup_reload_done(struct sup *sv, struct svc *s, bool ok, const char *why);
+/* The service's own pid became known (helper "notify": MAINPID= from a
+ * sender inside the unit, PIDFile= read by mainpid_file_begin(); the
+ * forking start): host_pid in PID 1's pid namespace, 0 when none could be
+ * found (why says why). Never blocks. */
+void sup_main_pid_found(struct sup *sv, struct svc *s, pid_t host_pid_or_0, const char *why);
+
+/* sup_act.c: what every launch of the unit shares (cgroup, filter, the
+ * hidden folders, the control socket); sock: room for its path */
+void sup_launch_opts(struct sup *sv, struct svc *s, struct sbx_launch_opts *o, char *sock,
+		     size_t socklen);
+
+/* nsgroup.c: JoinsNamespaceOf= */
+/* Build the groups (boot, reload): units that name one another share. */
+void nsgroup_build(struct sup *sv);
+/* A member of s's group runs: enter its network and IPC namespaces. */
+void nsgroup_join_opts(struct sup *sv, struct svc *s, struct sbx_launch_opts *o);
 
 /* load.c */
 /* An fd could not be made (EMFILE/ENFILE): said once, clearly. */

@@ -6,21 +6,22 @@
 
 #include "../config/values.h"
 
-/* shown names: waiting shows as starting, cleanup as stopping */
+/* shown names: waiting, start-pre, start-wait and start-post show as
+ * starting, reloading as running, stop-cmd and cleanup as stopping */
 static const char *const state_names[SVC_STATE_COUNT] = {
-	"inactive", "starting", "starting", "running", "stopping", "stopping", "backoff",
-	"exited", "failed",
+	"inactive", "starting", "starting", "starting", "starting", "starting", "running",
+	"running", "stopping", "stopping", "stopping", "backoff", "exited", "failed",
 };
 
 static const char *const state_ids[SVC_STATE_COUNT] = {
-	"inactive", "waiting", "starting", "running", "stopping", "cleanup", "backoff",
-	"exited", "failed",
+	"inactive", "waiting", "start-pre", "starting", "start-wait", "start-post", "running",
+	"reloading", "stop-cmd", "stopping", "cleanup", "backoff", "exited", "failed",
 };
 
 static const char *const event_names[EV_COUNT] = {
 	"start", "stop", "restart", "deps-ready", "deps-failed", "launch-ok", "launch-failed",
 	"setup-timeout", "main-exited", "cgroup-empty", "timer", "reset-failed", "removed",
-	"ready", "reload", "watchdog",
+	"ctl-exited", "ready", "reload", "watchdog",
 };
 
 static const char *const reason_names[REASON_COUNT] = {

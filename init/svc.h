@@ -22,8 +22,14 @@
 enum svc_state {
 	SVC_INACTIVE,   /* not started yet, or stopped by request */
 	SVC_WAITING,    /* wants to start, waiting for its dependencies ("starting") */
+	SVC_START_PRE,  /* ExecStartPre= commands run, one after the other ("starting") */
 	SVC_STARTING,   /* launch in flight: the sandbox sets up, bounded by a timer */
-	SVC_RUNNING,    /* its main process lives */
+	SVC_START_WAIT, /* exec'd, not ready yet: Type=notify before READY=1, Type=forking
+			 * before the started process exited ("starting"; TimeoutStartSec=) */
+	SVC_START_POST, /* ExecStartPost= commands run in the service ("starting") */
+	SVC_RUNNING,    /* its main process lives, and it is ready */
+	SVC_RELOADING,  /* ExecReload= commands run in the service ("running") */
+	SVC_STOP_CMD,   /* ExecStop= commands run in the service ("stopping") */
 	SVC_STOPPING,   /* KillSignal sent; SIGKILL after TimeoutStopSec */
 	SVC_CLEANUP,    /* main process gone, its cgroup not yet empty ("stopping") */
 	SVC_BACKOFF,    /* waiting RestartSec before the next start */
@@ -45,12 +51,13 @@ enum svc_event {
 	EV_SETUP_TIMEOUT,  /* no setup report within SBX_SETUP_TIMEOUT_S */
 	EV_MAIN_EXITED,    /* the main process was reaped (s->wstatus) */
 	EV_CGROUP_EMPTY,   /* its cgroup is gone: the unit may start again */
-	EV_TIMER,          /* RestartSec, TimeoutStopSec */
+	EV_TIMER,          /* RestartSec, TimeoutStopSec, TimeoutStartSec, a command's bound */
 	EV_RESET_FAILED,   /* sandboxctl reset-failed */
 	EV_REMOVED,        /* reload dropped the unit */
-	/* reserved: rows exist, all "ignore" until the features come */
-	EV_READY,          /* Type=notify READY=1 */
-	EV_RELOAD,         /* ExecReload= / SIGHUP */
+	EV_CTL_EXITED,     /* an Exec*= control process ended (s->run: how) */
+	EV_READY,          /* Type=notify READY=1; Type=forking: the main pid is known */
+	EV_RELOAD,         /* sandboxctl reload UNIT: ExecReload=, or ReloadSignal= */
+	/* reserved: its rows are all "ignore" until the feature comes */
 	EV_WATCHDOG,       /* WatchdogSec= expired */
 	EV_COUNT
 };
@@ -149,6 +156,13 @@ struct svc {
 	bool config_written;           /* RUN_DIR/units/NAME/config.json is the spec's */
 	bool removed;                  /* reload dropped the unit: free once stopped */
 };
+
+/* The pid status, the state files and `kill` mean: the service itself
+ * (main_pid), else the process PID 1 launched; 0: none. */
+static inline pid_t svc_shown_pid(const struct svc *s)
+{
+	return s->main_pid > 0 ? s->main_pid : s->pid;
+}
 
 /* The name status shows: "inactive", "starting", "running", "stopping",
  * "backoff", "exited", "failed". */

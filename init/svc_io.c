@@ -206,12 +206,12 @@ void svc_io_write_status(struct sup *sv, const struct svc *s)
 	int n = snprintf(buf, sizeof buf,
 			 "state=%s\nsince_ms=%lld\npid=%d\nrestarts=%u\noom_kills=%u\n"
 			 "last_reason=%s\nlast_exit_code=%d\nlast=%s\n",
-			 svc_state_name(s->state), (long long)s->since_ms, (int)s->pid,
+			 svc_state_name(s->state), (long long)s->since_ms, (int)svc_shown_pid(s),
 			 s->restarts, s->oom_kills, svc_reason_name(s->last.reason),
 			 s->last.code, last);
 	if (n > 0)
 		write_atomic(sv, s, "status", buf, (size_t)n < sizeof buf ? (size_t)n : sizeof buf - 1);
-	n = snprintf(buf, sizeof buf, "%d\n", (int)s->pid);
+	n = snprintf(buf, sizeof buf, "%d\n", (int)svc_shown_pid(s));
 	write_atomic(sv, s, "pid", buf, (size_t)n);
 }
 

@@ -18,10 +18,11 @@ static const struct {
 	[CTLV_RESTART] = { "restart", CONTROL_ARGS_UNIT },
 	[CTLV_RESET_FAILED] = { "reset-failed", CONTROL_ARGS_UNIT },
 	[CTLV_LOGS] = { "logs", CONTROL_ARGS_LOGS },
-	[CTLV_RELOAD] = { "reload", CONTROL_ARGS_NONE },
+	[CTLV_RELOAD] = { "reload", CONTROL_ARGS_UNIT_OPT },
 	[CTLV_POWEROFF] = { "poweroff", CONTROL_ARGS_NONE },
 	[CTLV_REBOOT] = { "reboot", CONTROL_ARGS_NONE },
 	[CTLV_HALT] = { "halt", CONTROL_ARGS_NONE },
+	[CTLV_KILL] = { "kill", CONTROL_ARGS_KILL },
 };
 
 const char *control_verb_word(enum control_verb v)

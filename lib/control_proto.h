@@ -6,9 +6,13 @@
  * A connection carries one request line: printable ASCII, words separated
  * by single spaces, ending in '\n', at most CONTROL_REQ_MAX bytes:
  *   status [UNIT] | status-json [UNIT] | start UNIT | stop UNIT |
- *   restart UNIT | reset-failed UNIT | logs UNIT N F | reload |
- *   poweroff | reboot | halt
- * (logs: N lines, 0 = all; F 1 = follow). UNIT is a unit name as
+ *   restart UNIT | reset-failed UNIT | logs UNIT N F | reload [UNIT] |
+ *   kill UNIT SIG WHOM | poweroff | reboot | halt
+ * (logs: N lines, 0 = all; F 1 = follow. reload without UNIT re-reads
+ * the unit folder; with one it runs its ExecReload= (the reply comes
+ * when it ended) or sends its ReloadSignal=. kill: SIG a signal number
+ * 1..64, WHOM "main" (the service's main process) or "all" (every
+ * process of the unit), as systemctl kill). UNIT is a unit name as
  * unit_name_normalize() gives it. The reply is "CODE\n" (below; also
  * sandboxctl's exit status), then the body (text, JSON or an error
  * message), then the server closes; `logs ... 1` stays open and pushes
@@ -47,8 +51,9 @@ enum control_verb {
 	CTLV_POWEROFF,
 	CTLV_REBOOT,
 	CTLV_HALT,
+	CTLV_KILL,
 };
-#define CTLV_COUNT (CTLV_HALT + 1)
+#define CTLV_COUNT (CTLV_KILL + 1)
 
 /* The words that follow a verb. */
 enum control_args {
@@ -56,6 +61,7 @@ enum control_args {
 	CONTROL_ARGS_UNIT_OPT,   /* [UNIT] */
 	CONTROL_ARGS_UNIT,       /* UNIT */
 	CONTROL_ARGS_LOGS,       /* UNIT N F */
+	CONTROL_ARGS_KILL,       /* UNIT SIG WHOM */
 };
 
 /* The verb's word on the wire ("status-json"); NULL past CTLV_COUNT. */

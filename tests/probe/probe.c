@@ -22,6 +22,7 @@
  *                              | ok | killed by SIG
  *   probe sock [--euid N] [--repeat N] PATH DATA
  *                              one request on a unix stream socket, reply printed
+ *   probe notify MSG           MSG as one datagram to $NOTIFY_SOCKET (sd_notify)
  *   probe fuse-hang DIR        mount a FUSE file system on DIR that never answers
  *   probe fuse-stall DIR       the same, but it answers FUSE_INIT and takes every
  *                              request unanswered: the caller sleeps unkillably
@@ -156,7 +157,8 @@ static int usage(void)
 		"     setns-pidfd|setns-any mnt|cgroup|uts|ipc|user|pid|net|time[+...]\n"
 		"  sock [--euid N] [--repeat N] PATH DATA\n"
 		"  fuse-hang DIR\n"
-		"  fuse-stall DIR\n";
+		"  fuse-stall DIR\n"
+		"  notify MSG\n";
 
 	if (write(STDERR_FILENO, text, sizeof(text) - 1) < 0)
 		return 2;
@@ -1289,6 +1291,38 @@ static int become_euid(long uid)
 	return 0;
 }
 
+/* sd_notify(3) as libsystemd sends it: MSG (escapes as for sock, e.g.
+ * "READY=1\\nSTATUS=up") as one datagram to $NOTIFY_SOCKET (a path, or
+ * "@name" for the abstract namespace). Prints "notify: ok" or the errno. */
+static int do_notify(const char *msg)
+{
+	struct sockaddr_un sa = { .sun_family = AF_UNIX };
+	const char *path = getenv("NOTIFY_SOCKET");
+	socklen_t len;
+	size_t dlen;
+	char *data;
+	int fd;
+
+	if (!path || !*path || strlen(path) >= sizeof(sa.sun_path)) {
+		out("notify: NOTIFY_SOCKET %s\n", path && *path ? "too long" : "not set");
+		return 1;
+	}
+	memcpy(sa.sun_path, path, strlen(path));
+	if (sa.sun_path[0] == '@')
+		sa.sun_path[0] = '\0';
+	len = (socklen_t)(sizeof(sa.sun_family) + strlen(path));
+	if (!(data = malloc(strlen(msg) + 1)))
+		return 1;
+	dlen = unescape(msg, data);
+	fd = socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+	if (fd < 0 || sendto(fd, data, dlen, MSG_NOSIGNAL, (struct sockaddr *)&sa, len) < 0) {
+		out("notify: errno %s\n", ename(errno));
+		return 1;
+	}
+	out("notify: ok\n");
+	return 0;
+}
+
 /* One connection: DATA (REPEAT times), shut the write side, print the reply
  * (at most 4 KiB of it, escaped on one line) once the server closes. */
 static int do_sock(int argc, char **argv)
@@ -1467,5 +1501,7 @@ int main(int argc, char **argv)
 		return do_fuse_stall(argv[2]);
 	if (argc >= 4 && strcmp(verb, "sock") == 0)
 		return do_sock(argc, argv);
+	if (argc == 3 && strcmp(verb, "notify") == 0)
+		return do_notify(argv[2]);
 	return usage();
 }

@@ -489,8 +489,25 @@ static void test_parser(void)
 	CHECK_INT("parse: double space", parse("stop  web", 9, &r, msg), CONTROL_BAD_REQUEST);
 	CHECK_INT("parse: trailing space", parse("status ", 7, &r, msg), CONTROL_BAD_REQUEST);
 	CHECK_INT("parse: too many", parse("status a b", 10, &r, msg), CONTROL_BAD_REQUEST);
-	CHECK_INT("parse: reload takes nothing", parse("reload x", 8, &r, msg),
+	CHECK_INT("parse: reload takes a unit", parse("reload x", 8, &r, msg), 0);
+	CHECK("parse: reload's unit", r.verb == CTLV_RELOAD && r.has_unit && !strcmp(r.unit, "x"));
+	CHECK_INT("parse: reload alone", parse("reload", 6, &r, msg), 0);
+	CHECK("parse: reload alone has no unit", r.verb == CTLV_RELOAD && !r.has_unit);
+	CHECK_INT("parse: reload takes one unit", parse("reload x y", 10, &r, msg),
 		  CONTROL_BAD_REQUEST);
+	CHECK_INT("parse: kill", parse("kill web 10 main", 16, &r, msg), 0);
+	CHECK("parse: kill's words", r.verb == CTLV_KILL && r.signo == 10 && !r.all &&
+					     !strcmp(r.unit, "web"));
+	CHECK_INT("parse: kill all", parse("kill web 9 all", 14, &r, msg), 0);
+	CHECK("parse: kill all's words", r.all && r.signo == 9);
+	CHECK_INT("parse: kill signal 0", parse("kill web 0 main", 15, &r, msg),
+		  CONTROL_BAD_REQUEST);
+	CHECK_INT("parse: kill signal 65", parse("kill web 65 main", 16, &r, msg),
+		  CONTROL_BAD_REQUEST);
+	CHECK_INT("parse: kill by name is the client's", parse("kill web TERM main", 18, &r, msg),
+		  CONTROL_BAD_REQUEST);
+	CHECK_INT("parse: kill whom", parse("kill web 9 some", 15, &r, msg), CONTROL_BAD_REQUEST);
+	CHECK_INT("parse: kill needs whom", parse("kill web 9", 10, &r, msg), CONTROL_BAD_REQUEST);
 	CHECK_INT("parse: bad unit name", parse("start ../etc", 12, &r, msg),
 		  CONTROL_BAD_REQUEST);
 	CHECK_INT("parse: logs count", parse("logs web x 1", 12, &r, msg), CONTROL_BAD_REQUEST);

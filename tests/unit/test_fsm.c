@@ -30,7 +30,8 @@ static void test_table(void)
 	row("row: starting x main-exited reads the report first", SVC_STARTING, EV_MAIN_EXITED,
 	    A_EARLY_EXIT, SVC_CLEANUP);
 	row("row: starting x stop aborts", SVC_STARTING, EV_STOP, A_ABORT, SVC_CLEANUP);
-	row("row: running x stop kills", SVC_RUNNING, EV_STOP, A_KILL, SVC_STOPPING);
+	row("row: running x stop: ExecStop= or KillSignal", SVC_RUNNING, EV_STOP, A_STOP,
+	    FSM_BY_ACTION);
 	row("row: running x main-exited cleans up", SVC_RUNNING, EV_MAIN_EXITED, A_EXITED, SVC_CLEANUP);
 	row("row: stopping x timer kills hard", SVC_STOPPING, EV_TIMER, A_KILL_HARD, FSM_KEEP);
 	row("row: cleanup x cgroup-empty decides", SVC_CLEANUP, EV_CGROUP_EMPTY, A_DECIDE, FSM_BY_ACTION);
@@ -41,16 +42,55 @@ static void test_table(void)
 	row("row: failed x reset-failed", SVC_FAILED, EV_RESET_FAILED, A_WANT, SVC_INACTIVE);
 	row("row: failed x timer ignored", SVC_FAILED, EV_TIMER, A_NONE, FSM_KEEP);
 
+	/* issue #11: readiness, control processes, reload */
+	row("row: start-pre x ctl-exited: next command, the main, or cleanup", SVC_START_PRE,
+	    EV_CTL_EXITED, A_CTL_DONE, FSM_BY_ACTION);
+	row("row: start-pre x timer: the command's bound", SVC_START_PRE, EV_TIMER, A_CTL_TIMEOUT,
+	    FSM_BY_ACTION);
+	row("row: start-pre x stop kills the command", SVC_START_PRE, EV_STOP, A_CTL_ABORT,
+	    SVC_CLEANUP);
+	row("row: starting x ready is kept for launch-ok", SVC_STARTING, EV_READY, A_READY_EARLY,
+	    FSM_KEEP);
+	row("row: start-wait x ready", SVC_START_WAIT, EV_READY, A_READY, FSM_BY_ACTION);
+	row("row: start-wait x timer: TimeoutStartSec", SVC_START_WAIT, EV_TIMER, A_START_TIMEOUT,
+	    FSM_BY_ACTION);
+	row("row: start-wait x main-exited: forking's start, or an end", SVC_START_WAIT,
+	    EV_MAIN_EXITED, A_START_EXITED, FSM_BY_ACTION);
+	row("row: start-wait x stop: KillSignal (no ExecStop= before ready)", SVC_START_WAIT,
+	    EV_STOP, A_KILL, FSM_BY_ACTION);
+	row("row: start-post x ctl-exited", SVC_START_POST, EV_CTL_EXITED, A_CTL_DONE,
+	    FSM_BY_ACTION);
+	row("row: start-post x main-exited", SVC_START_POST, EV_MAIN_EXITED, A_EXITED, SVC_CLEANUP);
+	row("row: running x reload", SVC_RUNNING, EV_RELOAD, A_RELOAD, FSM_BY_ACTION);
+	row("row: running x ready again is ignored", SVC_RUNNING, EV_READY, A_NONE, FSM_KEEP);
+	row("row: reloading x ctl-exited", SVC_RELOADING, EV_CTL_EXITED, A_CTL_DONE, FSM_BY_ACTION);
+	row("row: reloading x timer: 90 s", SVC_RELOADING, EV_TIMER, A_CTL_TIMEOUT, FSM_BY_ACTION);
+	row("row: reloading x stop", SVC_RELOADING, EV_STOP, A_STOP, FSM_BY_ACTION);
+	row("row: reloading x main-exited", SVC_RELOADING, EV_MAIN_EXITED, A_EXITED, SVC_CLEANUP);
+	row("row: stop-cmd x ctl-exited", SVC_STOP_CMD, EV_CTL_EXITED, A_CTL_DONE, FSM_BY_ACTION);
+	row("row: stop-cmd x timer", SVC_STOP_CMD, EV_TIMER, A_CTL_TIMEOUT, FSM_BY_ACTION);
+	row("row: stop-cmd x main-exited: the commands go on", SVC_STOP_CMD, EV_MAIN_EXITED,
+	    A_MAIN_GONE, FSM_KEEP);
+	row("row: stop-cmd x stop: already stopping", SVC_STOP_CMD, EV_STOP, A_NONE, FSM_KEEP);
+	CHECK_STR("names: start-wait shows as starting", svc_state_name(SVC_START_WAIT), "starting");
+	CHECK_STR("names: reloading shows as running", svc_state_name(SVC_RELOADING), "running");
+	CHECK_STR("names: stop-cmd shows as stopping", svc_state_name(SVC_STOP_CMD), "stopping");
+	CHECK("fsm_is_down: a control process is no down state",
+	      !fsm_is_down(SVC_START_PRE) && !fsm_is_down(SVC_STOP_CMD) &&
+		      !fsm_is_down(SVC_RELOADING) && !fsm_is_down(SVC_START_WAIT) &&
+		      fsm_is_down(SVC_WAITING));
+
 	/* a unit holding a process or a cgroup never becomes "down" on one
-	 * event: it goes through cleanup (except a launch that succeeded) */
+	 * event: it goes through cleanup (an action that decides returns
+	 * one of its own up states, or cleanup: sup_act.c) */
 	bool ok = true;
 	char why[128] = "";
-	for (int st = SVC_STARTING; st <= SVC_STOPPING; st++)
+	for (int st = 0; st < SVC_STATE_COUNT; st++)
 		for (int ev = 0; ev < EV_COUNT; ev++) {
 			const struct fsm_row *r = fsm_row((enum svc_state)st, (enum svc_event)ev);
 
-			if (r->next == FSM_KEEP || r->next == SVC_CLEANUP || r->next == SVC_STOPPING ||
-			    (st == SVC_STARTING && ev == EV_LAUNCH_OK))
+			if (fsm_is_down((enum svc_state)st) || st == SVC_CLEANUP || r->next < 0 ||
+			    !fsm_is_down((enum svc_state)r->next))
 				continue;
 			ok = false;
 			snprintf(why, sizeof why, "%s x %s -> %d", svc_state_id((enum svc_state)st),
@@ -58,11 +98,10 @@ static void test_table(void)
 		}
 	t_report("table: no process is dropped without cleanup", ok, "%s", why);
 
-	/* the reserved rows (readiness, reload, watchdog) exist and do nothing yet */
+	/* the reserved row (watchdog) exists and does nothing yet */
 	ok = true;
 	for (int st = 0; st < SVC_STATE_COUNT; st++)
-		for (int ev = EV_READY; ev <= EV_WATCHDOG; ev++)
-			ok &= fsm_row((enum svc_state)st, (enum svc_event)ev)->action == A_NONE;
+		ok &= fsm_row((enum svc_state)st, EV_WATCHDOG)->action == A_NONE;
 	CHECK("table: reserved rows ignored", ok);
 	CHECK("table: out of range is ignored",
 	      fsm_row(SVC_STATE_COUNT, EV_START)->action == A_NONE &&
@@ -98,6 +137,11 @@ static struct fake {
 	struct start_limit limit[NU];
 	uint64_t backoff[NU];
 	int requires[NU];           /* index of a Requires= unit, -1 */
+	bool notify;                /* Type=notify: launched -> start-wait */
+	bool ready_early[NU];
+	int pre;                    /* ExecStartPre= commands */
+	int ctl_idx[NU];
+	bool ctl_fails;
 } F;
 
 static struct fsm fsm;
@@ -132,9 +176,13 @@ static int fake_act(struct fsm *f, struct svc *s, enum fsm_action a, enum svc_ev
 			s->last.reason = REASON_START_LIMIT;
 			return SVC_FAILED;
 		}
-		s->pid = 100 + i;
 		s->stop_requested = false;
 		F.timer_at[i] = F.now + 30000;
+		if (F.pre) {
+			F.ctl_idx[i] = 0;
+			return SVC_START_PRE;
+		}
+		s->pid = 100 + i;
 		if (F.launch_fails) {
 			s->last.reason = REASON_START_FAILED;
 			fsm_raise(f, s, EV_LAUNCH_FAILED);
@@ -143,7 +191,38 @@ static int fake_act(struct fsm *f, struct svc *s, enum fsm_action a, enum svc_ev
 	case A_LAUNCHED:
 		note(s, "launched");
 		F.timer_at[i] = 0;
+		if (F.notify && !F.ready_early[i]) {
+			F.timer_at[i] = F.now + 90000;   /* TimeoutStartSec= */
+			return SVC_START_WAIT;
+		}
 		return SVC_RUNNING;
+	case A_READY_EARLY:
+		note(s, "ready-early");
+		F.ready_early[i] = true;
+		break;
+	case A_READY:
+		note(s, "ready");
+		F.timer_at[i] = 0;
+		return SVC_RUNNING;
+	case A_START_TIMEOUT:
+		note(s, "start-timeout");
+		s->last.reason = REASON_START_FAILED;
+		F.timer_at[i] = F.now + 5000;
+		return SVC_STOPPING;
+	case A_CTL_DONE:
+		note(s, F.ctl_fails ? "ctl-failed" : "ctl-ok");
+		if (s->state == SVC_START_PRE) {
+			if (F.ctl_fails) {
+				s->last.reason = REASON_START_FAILED;
+				fsm_raise(f, s, EV_CGROUP_EMPTY);
+				return SVC_CLEANUP;
+			}
+			if (++F.ctl_idx[i] < F.pre)
+				return FSM_KEEP;
+			s->pid = 100 + i;
+			return SVC_STARTING;
+		}
+		return FSM_KEEP;
 	case A_LAUNCH_FAILED:
 	case A_SETUP_TIMEOUT:
 	case A_ABORT:
@@ -162,10 +241,11 @@ static int fake_act(struct fsm *f, struct svc *s, enum fsm_action a, enum svc_ev
 			fsm_raise(f, s, EV_CGROUP_EMPTY);
 		break;
 	case A_KILL:
+	case A_STOP:
 		note(s, "kill");
 		s->stop_requested = true;
 		F.timer_at[i] = F.now + 5000;
-		break;
+		return SVC_STOPPING;
 	case A_KILL_HARD:
 		note(s, "sigkill");
 		break;
@@ -458,6 +538,64 @@ static void test_queue(void)
 	CHECK_INT("queue: the hook's events run", F.u[2].state, SVC_STARTING);
 }
 
+/* Type=notify and ExecStartPre= through the table. */
+static void test_readiness(void)
+{
+	struct svc *u = &F.u[0];
+
+	CHECK("struct svc stays in musl's 672-byte class", sizeof(struct svc) <= 672);
+
+	reset();
+	F.notify = true;
+	fsm_raise(&fsm, u, EV_START);
+	fsm_raise(&fsm, u, EV_LAUNCH_OK);
+	CHECK_INT("notify: launched, not ready", u->state, SVC_START_WAIT);
+	CHECK_STR("notify: shown as starting", svc_state_name(u->state), "starting");
+	fsm_raise(&fsm, u, EV_READY);
+	CHECK_INT("notify: READY=1 -> running", u->state, SVC_RUNNING);
+
+	reset();
+	F.notify = true;
+	fsm_raise(&fsm, u, EV_START);
+	fsm_raise(&fsm, u, EV_READY);   /* the datagram before the launch's EOF */
+	CHECK_INT("notify: an early READY=1 keeps it starting", u->state, SVC_STARTING);
+	fsm_raise(&fsm, u, EV_LAUNCH_OK);
+	CHECK_INT("notify: an early READY=1 counts at launch-ok", u->state, SVC_RUNNING);
+
+	reset();
+	F.notify = true;
+	fsm_raise(&fsm, u, EV_START);
+	fsm_raise(&fsm, u, EV_LAUNCH_OK);
+	fire_timer(0);
+	CHECK_INT("notify: TimeoutStartSec stops it", u->state, SVC_STOPPING);
+	fsm_raise(&fsm, u, EV_MAIN_EXITED);
+	CHECK_INT("notify: a start timeout is a failure (restarted by on-failure)", u->state,
+		  SVC_BACKOFF);
+
+	reset();
+	F.pre = 2;
+	fsm_raise(&fsm, u, EV_START);
+	CHECK_INT("pre: the first command runs", u->state, SVC_START_PRE);
+	fsm_raise(&fsm, u, EV_CTL_EXITED);
+	CHECK_INT("pre: then the second", u->state, SVC_START_PRE);
+	fsm_raise(&fsm, u, EV_CTL_EXITED);
+	CHECK_INT("pre: then the main", u->state, SVC_STARTING);
+
+	reset();
+	F.pre = 1;
+	F.ctl_fails = true;
+	fsm_raise(&fsm, u, EV_START);
+	fsm_raise(&fsm, u, EV_CTL_EXITED);
+	CHECK_INT("pre: a failure fails the start (backoff by on-failure)", u->state, SVC_BACKOFF);
+	CHECK("pre: the main never launched", strstr(F.log, "u0:launched") == NULL);
+
+	reset();
+	F.pre = 1;
+	fsm_raise(&fsm, u, EV_START);
+	fsm_raise(&fsm, u, EV_STOP);
+	CHECK_INT("pre: a stop kills the command", u->state, SVC_CLEANUP);
+}
+
 int main(void)
 {
 	test_table();
@@ -465,5 +603,6 @@ int main(void)
 	test_setup();
 	test_requires();
 	test_queue();
+	test_readiness();
 	return t_exit();
 }

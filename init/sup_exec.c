@@ -1,0 +1,552 @@
+/* Control processes (systemd's word): the ExecStartPre=, ExecStartPost=,
+ * ExecReload= and ExecStop= commands of a unit, each launched in the
+ * unit's sandbox with sbx_launch_begin() like the main one, and never
+ * waited for: its report, its output and its end come through the loop,
+ * its bound is the unit's timer (fsm.c's rows say what the end does).
+ * At most one runs per unit at a time, as in systemd. Also the service's
+ * own pid (sup_main_pid_found) and its pidfd.
+ *
+ * A unit's struct svc_run exists from its launch (A_LAUNCH) to the
+ * restart policy's verdict (A_DECIDE): an idle unit carries none. */
+#include "sup_int.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/epoll.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "control.h"
+#include "mainpid.h"
+#include "svcmap.h"
+#include "../sandbox/launch.h"
+#include "../sandbox/outcome.h"
+
+/* the units with a control process: the reaper looks here for a pid
+ * that is no unit's main process (a handful at a time, not every unit) */
+static struct svc_run *live;
+
+static const char *const keys[CTL_COUNT] = {
+	[CTL_PRE] = "ExecStartPre=", [CTL_POST] = "ExecStartPost=",
+	[CTL_RELOAD] = "ExecReload=", [CTL_STOP] = "ExecStop=",
+};
+
+const char *sup_ctl_key(enum ctl_kind k)
+{
+	return (unsigned)k < CTL_COUNT ? keys[k] : "?";
+}
+
+const struct exec_list *sup_ctl_list(const struct svc *s, enum ctl_kind k)
+{
+	static const struct exec_list none;
+	const struct spec *sp = s->spec;
+
+	if (!sp)
+		return &none;
+	switch (k) {
+	case CTL_PRE:
+		return &sp->exec_start_pre;
+	case CTL_POST:
+		return &sp->exec_start_post;
+	case CTL_RELOAD:
+		return &sp->exec_reload;
+	case CTL_STOP:
+		return &sp->exec_stop;
+	default:
+		return &none;
+	}
+}
+
+/* systemd's bounds: TimeoutStartSec= for the start's commands,
+ * TimeoutStopSec= for ExecStop=, 90 s for a reload (LIMIT_INFINITY: none) */
+uint64_t sup_ctl_bound_ms(const struct svc *s, enum ctl_kind k)
+{
+	if (!s->spec)
+		return 90000;
+	switch (k) {
+	case CTL_PRE:
+	case CTL_POST:
+		return s->spec->timeout_start_ms;
+	case CTL_STOP:
+		return s->spec->timeout_stop_ms;
+	default:
+		return SUP_RELOAD_TIMEOUT_MS;
+	}
+}
+
+/* The command's program, for messages: reload may have swapped the spec
+ * (and its lists) under a running command. */
+static const char *ctl_prog(const struct svc *s)
+{
+	const struct exec_list *l = sup_ctl_list(s, s->run->kind);
+
+	return s->run->idx < l->n ? l->v[s->run->idx].argv[0] : "?";
+}
+
+static bool ctl_ignored(const struct svc *s)
+{
+	const struct exec_list *l = sup_ctl_list(s, s->run->kind);
+
+	return s->run->idx < l->n && l->v[s->run->idx].ignore_failure;
+}
+
+/* ---- the run's lifetime ---------------------------------------------------- */
+
+struct svc_run *sup_run_get(struct svc *s)
+{
+	struct svc_run *r = s->run;
+
+	if (r)
+		return r;
+	if (!(r = calloc(1, sizeof *r)))
+		return NULL;
+	r->svc = s;
+	r->pidfd = r->main_pidfd = -1;
+	r->launch_watch.fd = r->out_watch.fd = r->err_watch.fd = -1;
+	s->run = r;
+	return r;
+}
+
+static void unlist(struct svc_run *r)
+{
+	for (struct svc_run **pp = &live; *pp; pp = &(*pp)->next)
+		if (*pp == r) {
+			*pp = r->next;
+			break;
+		}
+	r->next = NULL;
+	r->listed = false;
+}
+
+void sup_run_free(struct sup *sv, struct svc *s)
+{
+	struct svc_run *r = s->run;
+
+	if (!r)
+		return;
+	sup_ctl_kill(sv, s);
+	if (r->main_pidfd >= 0)
+		close(r->main_pidfd);
+	s->run = NULL;
+	free(r);
+}
+
+/* ---- output: into the unit's log, as the main's ------------------------------ */
+
+static void close_out(struct sup *sv, struct loop_watch *w)
+{
+	if (w->fd < 0)
+		return;
+	loop_del(&sv->loop, w);
+	close(w->fd);
+	w->fd = -1;
+}
+
+/* Read what it wrote, bounded per wake-up; false at EOF or error. */
+static bool drain(struct sup *sv, struct svc *s, struct loop_watch *w)
+{
+	char buf[4096];
+	size_t budget = 64 * 1024;
+	bool more = true, got = false;
+
+	while (w->fd >= 0 && budget) {
+		ssize_t n = read(w->fd, buf, sizeof buf);
+
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0) {
+			more = n < 0 && errno == EAGAIN;
+			break;
+		}
+		logbuf_feed(&s->log, w == &s->run->out_watch ? 1 : 2, buf, (size_t)n, clock_real_ms());
+		got = true;
+		budget -= (size_t)n < budget ? (size_t)n : budget;
+	}
+	if (got)
+		control_log_appended(sv, s);
+	return more;
+}
+
+static void on_output(struct loop_watch *w, uint32_t events)
+{
+	struct svc *s = w->ctx;
+
+	(void)events;
+	if (w->fd < 0 || !s->run)
+		return;
+	if (!drain(sup_the, s, w)) {
+		logbuf_flush(&s->log, clock_real_ms());
+		control_log_appended(sup_the, s);
+		close_out(sup_the, w);
+	}
+}
+
+static void watch_output(struct sup *sv, struct svc *s, const struct sbx_child *c)
+{
+	struct svc_run *r = s->run;
+	struct err e;
+
+	if (c->stdio[0] >= 0)
+		close(c->stdio[0]);
+	for (int i = 1; i <= 2; i++) {
+		struct loop_watch *w = i == 1 ? &r->out_watch : &r->err_watch;
+
+		*w = (struct loop_watch){ .fd = c->stdio[i], .fn = on_output, .ctx = s };
+		if (w->fd < 0)
+			continue;
+		fcntl(w->fd, F_SETFL, fcntl(w->fd, F_GETFL) | O_NONBLOCK);
+		if (loop_add(&sv->loop, w, EPOLLIN, &e) < 0)
+			close_out(sv, w);
+	}
+}
+
+static void close_output(struct sup *sv, struct svc *s)
+{
+	struct svc_run *r = s->run;
+
+	for (int i = 1; i <= 2; i++) {
+		struct loop_watch *w = i == 1 ? &r->out_watch : &r->err_watch;
+
+		drain(sv, s, w);
+		close_out(sv, w);
+	}
+	logbuf_flush(&s->log, clock_real_ms());
+	control_log_appended(sv, s);
+}
+
+/* ---- starting one ------------------------------------------------------------ */
+
+static void on_report(struct loop_watch *w, uint32_t events);
+
+static void launch_forget(struct sup *sv, struct svc_run *r)
+{
+	if (r->launch_watch.fd >= 0)
+		loop_del(&sv->loop, &r->launch_watch);
+	r->launch_watch.fd = -1;
+	free(r->launch);
+	r->launch = NULL;
+}
+
+/* The command ended (or never started): the verdict, then the FSM. */
+static void finish(struct sup *sv, struct svc *s, bool ok, const char *fmt, const char *what)
+{
+	struct svc_run *r = s->run;
+	bool ignore = ctl_ignored(s);
+
+	r->ok = ok || ignore;
+	r->why[0] = '\0';
+	if (!ok) {
+		snprintf(r->why, sizeof r->why, fmt, sup_ctl_key(r->kind), ctl_prog(s), what);
+		/* a failure that counts is logged where it counts (the
+		 * start's failure, the reload's answer, the stop) */
+		if (ignore)
+			sup_log(sv, "%s: %s (ignored: \"-\")", s->name, r->why);
+	}
+	sup_raise(sv, s, EV_CTL_EXITED);
+}
+
+static void ended(struct sup *sv, struct svc *s, int status)
+{
+	struct svc_run *r = s->run;
+	char what[64];
+
+	if (r->pidfd >= 0)
+		close(r->pidfd);
+	r->pidfd = -1;
+	r->pid = 0;
+	unlist(r);
+	close_output(sv, s);
+	if (WIFEXITED(status) && WEXITSTATUS(status) == 0) {
+		finish(sv, s, true, NULL, NULL);
+		return;
+	}
+	if (WIFSIGNALED(status))
+		snprintf(what, sizeof what, "killed by signal %d", WTERMSIG(status));
+	else
+		snprintf(what, sizeof what, "exited %d", sbx_exit_code(status));
+	finish(sv, s, false, "%s%s %s", what);
+}
+
+void sup_ctl_start(struct sup *sv, struct svc *s, enum ctl_kind k, unsigned idx)
+{
+	struct svc_run *r = s->run;
+	const struct spec *sp = s->spec;
+	const struct exec_cmd *c = &sup_ctl_list(s, k)->v[idx];
+	struct sbx_launch_opts o = SBX_LAUNCH_OPTS_INIT;
+	char sock[256], msg[ERR_MSG_MAX + 64];
+	uint64_t bound = sup_ctl_bound_ms(s, k);
+	struct err e;
+
+	r->kind = k;
+	r->idx = idx;
+	r->ok = false;
+	r->timed_out = false;
+	r->began_ms = clock_mono_ms();
+	sup_launch_opts(sv, s, &o, sock, sizeof sock);
+	o.argv = c->argv;
+	o.stdio[1] = o.stdio[2] = SBX_STDIO_PIPE;
+	if (k == CTL_PRE) {
+		/* a fresh sandbox like the main's, in its namespace group */
+		nsgroup_join_opts(sv, s, &o);
+	} else if (s->pidfd >= 0) {
+		/* into the running service, as `crun exec` */
+		o.join_pidfd = s->pidfd;
+		o.join_ns = sp->namespaces;
+	}
+	if (sv->debug)
+		sup_log(sv, "%s: %s %s", s->name, sup_ctl_key(k), c->argv[0]);
+	if (!(r->launch = calloc(1, sizeof *r->launch))) {
+		finish(sv, s, false, "%s%s: %s", "out of memory");
+		return;
+	}
+	if (sbx_launch_begin(sp, &o, r->launch, &e) < 0) {
+		launch_forget(sv, r);
+		finish(sv, s, false, "%s%s: %s", err_str(&e, msg, sizeof msg));
+		return;
+	}
+	r->launch_watch = (struct loop_watch){ .fd = r->launch->sock, .fn = on_report, .ctx = s };
+	if (loop_add(&sv->loop, &r->launch_watch, EPOLLIN, &e) < 0) {
+		r->launch_watch.fd = -1;
+		sbx_launch_abort(r->launch);   /* reaped as an orphan */
+		launch_forget(sv, r);
+		finish(sv, s, false, "%s%s: %s", "cannot watch its launch");
+		return;
+	}
+	r->pid = r->launch->pid;
+	r->next = live;
+	live = r;
+	r->listed = true;
+	/* the setup is bounded as the main's is, the command by its key */
+	sup_timer_arm(s, bound < (uint64_t)SBX_SETUP_TIMEOUT_S * 1000 ? bound
+								 : (uint64_t)SBX_SETUP_TIMEOUT_S * 1000);
+}
+
+/* The rest of the command's bound, once its setup is done. */
+static void arm_bound(struct svc *s)
+{
+	struct svc_run *r = s->run;
+	uint64_t bound = sup_ctl_bound_ms(s, r->kind);
+	int64_t spent = clock_mono_ms() - r->began_ms;
+
+	if (bound == LIMIT_INFINITY)
+		sup_timer_disarm(s);
+	else
+		sup_timer_arm(s, spent >= 0 && (uint64_t)spent < bound ? bound - (uint64_t)spent : 0);
+}
+
+/* Read the report: 0 exec'd, -1 failed (finished), 1 nothing yet. */
+static int read_report(struct sup *sv, struct svc *s)
+{
+	struct svc_run *r = s->run;
+	struct sbx_child c;
+	struct err e;
+	char msg[ERR_MSG_MAX + 64];
+	int rc;
+
+	if (r->launch_watch.fd >= 0)
+		loop_del(&sv->loop, &r->launch_watch);   /* before end() closes it */
+	rc = sbx_launch_end(r->launch, &c, &e);
+	if (rc == 1) {
+		if (loop_add(&sv->loop, &r->launch_watch, EPOLLIN, &e) < 0)
+			r->launch_watch.fd = -1;   /* the timer still bounds it */
+		return 1;
+	}
+	r->launch_watch.fd = -1;
+	launch_forget(sv, r);
+	if (rc == 0) {
+		r->pidfd = c.pidfd;
+		watch_output(sv, s, &c);
+		return 0;
+	}
+	/* it exits by itself and is reaped as an orphan */
+	if (c.pidfd >= 0)
+		close(c.pidfd);
+	r->pid = 0;
+	unlist(r);
+	finish(sv, s, false, "%s%s: %s", err_str(&e, msg, sizeof msg));
+	return -1;
+}
+
+static void on_report(struct loop_watch *w, uint32_t events)
+{
+	struct svc *s = w->ctx;
+
+	(void)events;
+	if (w->fd < 0 || !s->run || !s->run->launch)
+		return;
+	if (read_report(sup_the, s) == 0)
+		arm_bound(s);
+}
+
+bool sup_ctl_reaped(struct sup *sv, pid_t pid, int status)
+{
+	struct svc_run *r;
+	struct svc *s;
+
+	for (r = live; r && r->pid != pid; r = r->next)
+		;
+	if (!r)
+		return false;
+	s = r->svc;
+	if (r->launch) {
+		/* reaped before its report was read: a setup failure says
+		 * why; EOF says it exec'd, and this is its end */
+		int rc = read_report(sv, s);
+
+		if (rc < 0)
+			return true;
+		if (rc == 1) {
+			r->pid = 0;
+			unlist(r);
+			launch_forget(sv, r);
+			finish(sv, s, false, "%s%s: %s", "the sandbox setup ended without a report");
+			return true;
+		}
+	}
+	ended(sv, s, status);
+	return true;
+}
+
+bool sup_ctl_running(const struct svc *s)
+{
+	return s->run && (s->run->pid > 0 || s->run->launch);
+}
+
+void sup_ctl_kill(struct sup *sv, struct svc *s)
+{
+	struct svc_run *r = s->run;
+
+	if (!r)
+		return;
+	if (r->launch) {
+		if (r->launch_watch.fd >= 0)
+			loop_del(&sv->loop, &r->launch_watch);
+		r->launch_watch.fd = -1;
+		sbx_launch_abort(r->launch);   /* SIGKILL; reaped as an orphan */
+		launch_forget(sv, r);
+	} else if (r->pid > 0) {
+		if (r->pidfd < 0 || syscall(SYS_pidfd_send_signal, r->pidfd, SIGKILL, NULL, 0) < 0)
+			kill(r->pid, SIGKILL);
+	}
+	if (r->pidfd >= 0)
+		close(r->pidfd);
+	r->pidfd = -1;
+	r->pid = 0;
+	if (r->listed)
+		unlist(r);
+	close_output(sv, s);
+}
+
+/* A_CTL_TIMEOUT: the command (or its setup) outlived its bound. */
+void sup_ctl_timeout(struct sup *sv, struct svc *s)
+{
+	struct svc_run *r = s->run;
+	uint64_t bound = sup_ctl_bound_ms(s, r->kind);
+	bool setup = r->launch != NULL;
+
+	sup_ctl_kill(sv, s);
+	if (setup)
+		snprintf(r->why, sizeof r->why, "%s%s: the sandbox setup did not finish within %d s",
+			 sup_ctl_key(r->kind), ctl_prog(s), SBX_SETUP_TIMEOUT_S);
+	else
+		snprintf(r->why, sizeof r->why, "%s%s did not finish within %llu ms: killed",
+			 sup_ctl_key(r->kind), ctl_prog(s), (unsigned long long)bound);
+	sup_log(sv, "%s: %s", s->name, r->why);
+	r->ok = false;   /* a timeout is a failure, "-" or not (as systemd) */
+	r->timed_out = true;
+}
+
+/* ---- the service's own pid ---------------------------------------------------- */
+
+/* s->main_pid's pidfd, when it is not the process PID 1 launched (the
+ * reaper's child, a forking daemon): signals reach it without a pid race. */
+void sup_main_pid_set(struct sup *sv, struct svc *s, pid_t pid)
+{
+	struct svc_run *r = s->run;
+
+	(void)sv;
+	s->main_pid = pid;
+	if (!r)
+		return;
+	if (r->main_pidfd >= 0)
+		close(r->main_pidfd);
+	r->main_pidfd = -1;
+	if (pid > 0 && pid != s->pid)
+		r->main_pidfd = (int)syscall(SYS_pidfd_open, pid, 0);
+}
+
+/* Signal the service itself (KillMode=mixed/process, sandboxctl kill,
+ * ReloadSignal=): its main pid; the launched process when it is the
+ * same or none is known (with Init=, the reaper forwards the signal). */
+int sup_signal_main(struct svc *s, int sig)
+{
+	int fd = s->run && s->main_pid > 0 && s->main_pid != s->pid ? s->run->main_pidfd : s->pidfd;
+	pid_t pid = s->main_pid > 0 ? s->main_pid : s->pid;
+
+	if (pid <= 0)
+		return -1;
+	if (fd >= 0)
+		return (int)syscall(SYS_pidfd_send_signal, fd, sig, NULL, 0);
+	return kill(pid, sig);
+}
+
+bool sup_forking_started(struct sup *sv, struct svc *s)
+{
+	if (!s->spec->pid_file)
+		return true;
+	/* its answer (or its failure, logged) comes through
+	 * sup_main_pid_found(); TimeoutStartSec= bounds the wait */
+	mainpid_file_begin(sv, s);
+	return false;
+}
+
+void sup_reload_done(struct sup *sv, struct svc *s, bool ok, const char *why)
+{
+	if (ok && sv->debug)
+		sup_log(sv, "%s: reloaded", s->name);
+	else if (!ok)
+		sup_log(sv, "%s: reload failed: %s", s->name, why && *why ? why : "?");
+	control_unit_reloaded(sv, s, ok, why && *why ? why : ok ? "reloaded" : "reload failed");
+}
+
+void sup_main_pid_found(struct sup *sv, struct svc *s, pid_t host_pid_or_0, const char *why)
+{
+	if (host_pid_or_0 <= 0) {
+		sup_log(sv, "%s: no main pid: %s", s->name, why ? why : "unknown");
+		if (s->state == SVC_START_WAIT && s->spec && s->spec->type == SERVICE_FORKING &&
+		    s->run) {
+			/* the start fails now, as at TimeoutStartSec= (its row) */
+			snprintf(s->run->why, sizeof s->run->why, "no main pid: %s",
+				 why ? why : "unknown");
+			s->run->no_main = true;
+			sup_raise(sv, s, EV_TIMER);
+		}
+		return;
+	}
+	if (s->pid <= 0 && fsm_is_down(s->state) == false) {
+		/* a forking daemon, reparented to PID 1 (or to us, the
+		 * subreaper): reaped as the unit's main process from now on */
+		int fd = (int)syscall(SYS_pidfd_open, host_pid_or_0, 0);
+
+		if (fd < 0) {
+			sup_log(sv, "%s: main pid %d: %s", s->name, (int)host_pid_or_0, strerror(errno));
+			return;
+		}
+		if (s->pidfd >= 0)
+			close(s->pidfd);
+		s->pidfd = fd;
+		svcmap_set_pid(sv, s, host_pid_or_0);
+	}
+	sup_main_pid_set(sv, s, host_pid_or_0);
+	if (sv->debug)
+		sup_log(sv, "%s: main pid %d%s%s", s->name, (int)host_pid_or_0, why ? ": " : "",
+			why ? why : "");
+	svc_io_write_status(sv, s);
+	if (s->state == SVC_START_WAIT && s->spec && s->spec->type == SERVICE_FORKING)
+		sup_raise(sv, s, EV_READY);
+}
