@@ -12,11 +12,20 @@ struct diag {
 	void (*emit)(void *ctx, const char *msg);
 	void *ctx;
 	unsigned count;
+	/* Notes: "FILE:LINE: [Section] Key: note: ..." about a unit that is
+	 * still valid (a name skipped, a call that stays denied). Not
+	 * counted; NULL: notes are dropped (PID 1 leaves them to `check`). */
+	void (*note)(void *ctx, const char *msg);
 };
 
 /* file/line/section/key may be NULL/0 for messages about a whole file. */
 void diag_at(struct diag *d, const char *file, int line, const char *section,
 	     const char *key, const char *fmt, ...)
+	__attribute__((format(printf, 6, 7)));
+
+/* A note (see struct diag): the same form, prefixed "note: ". */
+void diag_note(struct diag *d, const char *file, int line, const char *section,
+	       const char *key, const char *fmt, ...)
 	__attribute__((format(printf, 6, 7)));
 
 /* A sink that prints each message as a line on stderr. */

@@ -326,13 +326,33 @@ static void write_resources(struct json *j, const struct resources *r)
 	json_obj_end(j);
 }
 
-/* RestrictNamespaces=: the same rules the launcher compiles. */
-static void write_ns_rules(struct json *j, const struct seccomp_rules *sc, const char *action)
+static void write_cmp(struct json *j, const struct seccomp_arg_cmp *c)
 {
-	struct seccomp_arg_rule v[SECCOMP_NS_RULES_MAX];
-	size_t n = seccomp_ns_rules(sc, v);
+	static const char *const ops[] = {
+		[SECCOMP_OP_MASKED_EQ] = "SCMP_CMP_MASKED_EQ", [SECCOMP_OP_EQ] = "SCMP_CMP_EQ",
+		[SECCOMP_OP_GT] = "SCMP_CMP_GT", [SECCOMP_OP_LT] = "SCMP_CMP_LT",
+	};
 
+	json_obj_begin(j);
+	json_kv_uint(j, "index", c->arg);
+	if (c->op == SECCOMP_OP_MASKED_EQ) {
+		json_kv_uint(j, "value", c->mask);
+		json_kv_uint(j, "valueTwo", c->value);
+	} else {
+		json_kv_uint(j, "value", c->value);
+	}
+	json_kv_str(j, "op", ops[c->op]);
+	json_obj_end(j);
+}
+
+/* RestrictNamespaces= and the hardening keys: the same rules the
+ * launcher compiles. */
+static void write_arg_rules(struct json *j, const struct seccomp_rules *sc, const char *action,
+			    const struct seccomp_arg_rule *v, size_t n)
+{
 	for (size_t i = 0; i < n; i++) {
+		struct seccomp_arg_cmp first = { v[i].op, v[i].arg, v[i].mask, v[i].value };
+
 		json_obj_begin(j);
 		json_key(j, "names");
 		json_arr_begin(j);
@@ -343,6 +363,9 @@ static void write_ns_rules(struct json *j, const struct seccomp_rules *sc, const
 		} else if (v[i].action == SECCOMP_ARG_ENOSYS) {
 			json_kv_str(j, "action", "SCMP_ACT_ERRNO");
 			json_kv_int(j, "errnoRet", 38);   /* ENOSYS */
+		} else if (v[i].action == SECCOMP_ARG_ERRNO) {
+			json_kv_str(j, "action", "SCMP_ACT_ERRNO");
+			json_kv_int(j, "errnoRet", v[i].errnum);
 		} else {
 			json_kv_str(j, "action", action);
 			if (!sc->kill)
@@ -351,17 +374,9 @@ static void write_ns_rules(struct json *j, const struct seccomp_rules *sc, const
 		if (v[i].op != SECCOMP_OP_NONE) {
 			json_key(j, "args");
 			json_arr_begin(j);
-			json_obj_begin(j);
-			json_kv_uint(j, "index", v[i].arg);
-			if (v[i].op == SECCOMP_OP_EQ) {
-				json_kv_uint(j, "value", v[i].value);
-				json_kv_str(j, "op", "SCMP_CMP_EQ");
-			} else {
-				json_kv_uint(j, "value", v[i].mask);
-				json_kv_uint(j, "valueTwo", v[i].value);
-				json_kv_str(j, "op", "SCMP_CMP_MASKED_EQ");
-			}
-			json_obj_end(j);
+			write_cmp(j, &first);
+			if (v[i].and.op != SECCOMP_OP_NONE)
+				write_cmp(j, &v[i].and);
 			json_arr_end(j);
 		}
 		json_obj_end(j);
@@ -371,6 +386,8 @@ static void write_ns_rules(struct json *j, const struct seccomp_rules *sc, const
 static void write_seccomp(struct json *j, const struct seccomp_rules *sc)
 {
 	const char *action = sc->kill ? "SCMP_ACT_KILL_PROCESS" : "SCMP_ACT_ERRNO";
+	struct seccomp_arg_rule ns[SECCOMP_NS_RULES_MAX], hard[SECCOMP_HARDEN_RULES_MAX];
+	size_t n_ns = seccomp_ns_rules(sc, ns), n_hard = seccomp_harden_rules(sc, hard);
 
 	json_key(j, "seccomp");
 	json_obj_begin(j);
@@ -393,7 +410,7 @@ static void write_seccomp(struct json *j, const struct seccomp_rules *sc)
 		json_key(j, "names");
 		json_arr_begin(j);
 		for (size_t i = 0; i < sc->names.n; i++)
-			if (!seccomp_ns_conditional(sc, sc->names.v[i]))
+			if (!seccomp_conditional(sc, sc->names.v[i], hard, n_hard))
 				json_str(j, sc->names.v[i]);
 		json_arr_end(j);
 		if (sc->allow_list) {
@@ -405,7 +422,8 @@ static void write_seccomp(struct json *j, const struct seccomp_rules *sc)
 		}
 		json_obj_end(j);
 	}
-	write_ns_rules(j, sc, action);
+	write_arg_rules(j, sc, action, ns, n_ns);
+	write_arg_rules(j, sc, action, hard, n_hard);
 	json_arr_end(j);
 	json_obj_end(j);
 }

@@ -13,7 +13,8 @@
 /* SeccompProfile=default: dangerous syscalls no service should need. */
 extern const char *const seccomp_default_deny[];
 
-/* Always allowed under an allow-list, or no service could start or end. */
+/* Always allowed under an allow-list, or no process could end (execve is
+ * not among them: a filter may refuse it, see seccomp_rules_allow). */
 extern const char *const seccomp_always_allow[];
 
 /* Whether libseccomp knows the name on x86-64. Builds without
@@ -26,15 +27,27 @@ enum seccomp_arg_action {
 	SECCOMP_ARG_DENY,    /* the unit's action (errno or kill) */
 	SECCOMP_ARG_ALLOW,
 	SECCOMP_ARG_ENOSYS,  /* clone3: libc falls back to clone */
+	SECCOMP_ARG_ERRNO,   /* the rule's own errnum (the hardening keys, as systemd's) */
 };
-enum seccomp_arg_op { SECCOMP_OP_NONE, SECCOMP_OP_MASKED_EQ, SECCOMP_OP_EQ };
+enum seccomp_arg_op {
+	SECCOMP_OP_NONE, SECCOMP_OP_MASKED_EQ, SECCOMP_OP_EQ, SECCOMP_OP_GT, SECCOMP_OP_LT,
+};
+
+struct seccomp_arg_cmp {
+	enum seccomp_arg_op op;      /* NONE: no comparison */
+	unsigned arg;                /* argument index */
+	uint64_t mask, value;        /* (arg & mask) == value; EQ/GT/LT: arg op value */
+};
 
 struct seccomp_arg_rule {
 	const char *name;            /* system call */
 	enum seccomp_arg_action action;
 	enum seccomp_arg_op op;      /* NONE: the call whatever its arguments */
 	unsigned arg;                /* argument index */
-	uint64_t mask, value;        /* (arg & mask) == value; EQ: arg == value */
+	uint64_t mask, value;        /* (arg & mask) == value; EQ/GT/LT: arg op value */
+	struct seccomp_arg_cmp and;  /* a second comparison on another argument, or op NONE */
+	int errnum;                  /* SECCOMP_ARG_ERRNO */
+	int raw_nr;                  /* x86-64 number when libseccomp may not know name; 0: none */
 };
 
 #define SECCOMP_NS_RULES_MAX 32
@@ -48,5 +61,33 @@ size_t seccomp_ns_rules(const struct seccomp_rules *r, struct seccomp_arg_rule *
 /* Whether name's allow-list entry is replaced by conditional rules of
  * seccomp_ns_rules (and so must not be allowed outright). */
 bool seccomp_ns_conditional(const struct seccomp_rules *r, const char *name);
+
+/* The hardening keys as systemd implements them (RestrictAddressFamilies=,
+ * MemoryDenyWriteExecute=, LockPersonality=, RestrictRealtime=,
+ * RestrictSUIDSGID=), as rules on the calls' arguments, into
+ * out[SECCOMP_HARDEN_RULES_MAX]; returns how many. systemd loads each key
+ * as a filter of its own (default allow); here they join the unit's one
+ * filter, so each call's rules split its arguments into what is allowed
+ * and what is refused with systemd's errno, without overlap: under a
+ * deny list only the refusals are written (the rest is allowed anyway),
+ * under an allow list both, and only for calls the list allows (the
+ * others stay refused with the unit's action). Calls the filter refuses
+ * outright get no rules. */
+#define SECCOMP_HARDEN_RULES_MAX 256
+size_t seccomp_harden_rules(const struct seccomp_rules *r, struct seccomp_arg_rule *out);
+
+/* Whether name's allow-list entry is replaced by conditional rules (of
+ * RestrictNamespaces= or the hardening keys): given the latter's rules. */
+bool seccomp_conditional(const struct seccomp_rules *r, const char *name,
+			 const struct seccomp_arg_rule *harden, size_t n_harden);
+
+/* Whether the filter of r lets the call `name` through (whatever its
+ * arguments): no filter, an allow list naming it, a deny list that does
+ * not. No allocation (the launch child asks it about execve). */
+bool seccomp_rules_allow(const struct seccomp_rules *r, const char *name);
+
+/* AF_ names by number (bit n of af_mask is family n): "AF_INET" -> 2;
+ * -1 for a name that is not one. */
+int seccomp_af_from_name(const char *name);
 
 #endif

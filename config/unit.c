@@ -417,10 +417,15 @@ static const struct key_def keys[] = {
 	{ "Sandbox", "MaskedPaths", unit_set_path_list, FIELD(masked_paths), 0, 0, "absolute paths", true },
 	{ "Sandbox", "ReadOnlyPaths", unit_set_path_list, FIELD(readonly_paths), 0, 0, "absolute paths", true },
 	{ "Sandbox", "SeccompProfile", unit_set_profile, NOFIELD, 0, 0, "default or none", false },
-	{ "Sandbox", "SystemCallFilter", unit_set_syscall_filter, NOFIELD, 0, 0, "system call names, or ~names to deny", true },
+	{ "Sandbox", "SystemCallFilter", unit_set_syscall_filter, NOFIELD, 0, 0, "system call names and @groups, or ~names to deny", true },
 	{ "Sandbox", "SystemCallErrorNumber", unit_set_syscall_errno, NOFIELD, 0, 0, "an errno name such as EPERM, or kill", false },
 	{ "Sandbox", "RestrictNamespaces", unit_set_restrict_ns, NOFIELD, 0, 0, "yes, no, or the types a process may make or enter: cgroup ipc net mnt pid user uts; ~types for all but these", false },
 	{ "Sandbox", "SystemCallArchitectures", unit_set_syscall_archs, NOFIELD, 0, 0, "native", false },
+	{ "Sandbox", "RestrictAddressFamilies", unit_set_address_families, NOFIELD, 0, 0, "AF_ names, ~names to deny, or none", true },
+	{ "Sandbox", "MemoryDenyWriteExecute", unit_set_hardening, FIELD(seccomp.mdwe), 0, 0, ACC_BOOL, false },
+	{ "Sandbox", "LockPersonality", unit_set_hardening, FIELD(seccomp.lock_personality), 0, 0, ACC_BOOL, false },
+	{ "Sandbox", "RestrictRealtime", unit_set_hardening, FIELD(seccomp.restrict_realtime), 0, 0, ACC_BOOL, false },
+	{ "Sandbox", "RestrictSUIDSGID", unit_set_hardening, FIELD(seccomp.restrict_suid_sgid), 0, 0, ACC_BOOL, false },
 
 	/* issue #11, runtime/state directories and paths (unit_dirs.c), in both sections */
 	{ "Service", "RuntimeDirectory", unit_set_exec_dirs, NOFIELD, EXEC_DIR_RUNTIME, 0, ACC_DIRS, true },

@@ -26,6 +26,7 @@
 #define UNIT_MOUNTS_MAX 256         /* BindPaths= + BindReadOnlyPaths= + TemporaryFileSystem= */
 #define UNIT_PATHS_MAX 256          /* MaskedPaths=, ReadOnlyPaths=, each */
 #define UNIT_PROBLEMS_MAX 50        /* reported per unit; then the rest is not read */
+#define UNIT_FILTER_GROUPS_MAX 256  /* SystemCallFilter= @group references */
 
 #define DEFAULT_PATH "PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"
 
@@ -71,6 +72,11 @@ struct parse {
 	unsigned ns_allowed;
 	struct loc restrict_loc;
 	struct loc paths_loc;       /* ReadWritePaths= ... InaccessiblePaths= (unit_dirs.c) */
+	/* SystemCallFilter= groups and notes, the hardening keys (unit_seccomp.c) */
+	unsigned filter_groups;     /* @group references so far */
+	struct { const char *name; struct loc at; } filter_denied[64];
+	size_t n_filter_denied;     /* allow-list names the profile denies */
+	struct loc hardening_loc;
 
 	/* what has been read so far, against the caps */
 	size_t bytes;               /* of the unit file and its drop-ins */
@@ -134,7 +140,8 @@ void unit_set_output(struct parse *p, const struct key_def *k, const char *v);
 void unit_set_rlimit(struct parse *p, const struct key_def *k, const char *v);
 void unit_set_oom_score(struct parse *p, const struct key_def *k, const char *v);
 
-/* ---- [Sandbox] and [Resources] setters, seccomp checks (config/unit_sandbox.c) ---- */
+/* ---- [Sandbox] and [Resources] setters (config/unit_sandbox.c); the seccomp
+ * keys and checks (config/unit_seccomp.c) ---- */
 void unit_set_root(struct parse *p, const struct key_def *k, const char *v);
 void unit_set_ro_root(struct parse *p, const struct key_def *k, const char *v);
 void unit_set_namespaces(struct parse *p, const struct key_def *k, const char *v);
@@ -148,6 +155,8 @@ void unit_set_syscall_filter(struct parse *p, const struct key_def *k, const cha
 void unit_set_syscall_errno(struct parse *p, const struct key_def *k, const char *v);
 void unit_set_restrict_ns(struct parse *p, const struct key_def *k, const char *v);
 void unit_set_syscall_archs(struct parse *p, const struct key_def *k, const char *v);
+void unit_set_address_families(struct parse *p, const struct key_def *k, const char *v);
+void unit_set_hardening(struct parse *p, const struct key_def *k, const char *v);
 void unit_set_quota(struct parse *p, const struct key_def *k, const char *v);
 void unit_set_quota_period(struct parse *p, const struct key_def *k, const char *v);
 void unit_set_cpuset(struct parse *p, const struct key_def *k, const char *v);

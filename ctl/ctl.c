@@ -109,7 +109,7 @@ int ctl_unit_path(const char *arg, const char *dir, char *out, size_t len)
 
 static int ctl_check(int argc, char **argv)
 {
-	struct diag d = { .emit = diag_to_stderr };
+	struct diag d = { .emit = diag_to_stderr, .note = diag_to_stderr };
 	struct unit_set set = { 0 };
 	const char *units_dir = NULL, *root = NULL;
 	bool any_dir = false, any_arg = false, dashdash = false;

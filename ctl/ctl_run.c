@@ -142,7 +142,7 @@ static int wait_service(const struct sbx_child *c, const sigset_t *set)
 
 int ctl_run(int argc, char **argv)
 {
-	struct diag d = { .emit = diag_to_stderr };
+	struct diag d = { .emit = diag_to_stderr, .note = diag_to_stderr };
 	const char *units_dir = NULL, *arg = NULL;
 	const char *const *cmd = NULL;
 	bool no_cgroup = false;

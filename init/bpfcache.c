@@ -1,6 +1,7 @@
 #include "bpfcache.h"
 
 #include <errno.h>
+#include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -20,8 +21,12 @@ static struct bpf_ref *cache;
 static size_t key_of(const struct seccomp_rules *r, char *buf, size_t len)
 {
 	size_t n = 0;
-	int w = snprintf(buf, len, "%d %d %d %d %u", r->allow_list, r->kill, r->errnum,
-			 r->restrict_ns, r->ns_allowed);
+	/* Every field of struct seccomp_rules that shapes the program: two
+	 * units whose keys differ in any of them must not share one. */
+	int w = snprintf(buf, len, "%d %d %d %d %u %d %d %" PRIx64 " %d %d %d %d", r->allow_list,
+			 r->kill, r->errnum, r->restrict_ns, r->ns_allowed, r->af_restrict,
+			 r->af_deny, r->af_mask, r->mdwe, r->lock_personality,
+			 r->restrict_realtime, r->restrict_suid_sgid);
 
 	n = w > 0 ? (size_t)w : 0;
 	for (size_t i = 0; i < r->names.n; i++) {

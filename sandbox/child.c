@@ -219,6 +219,8 @@ static int finish(const struct sbx_ctx *c, struct step_fail *f)
 		 * now, and load the filter as the very last step. */
 		if (access(c->argv[0], X_OK) < 0)
 			return step_failed(f, "exec", c->argv[0], errno);
+		if (sbx_seccomp_exec_refused(&c->s->seccomp, c->argv[0], f))
+			return -1;
 		if (sbx_seccomp_load(c->bpf_late ? late_filter(c, f) : c->bpf) < 0)
 			return f->step[0] ? -1 : step_failed(f, "load the seccomp filter", NULL, errno);
 	}

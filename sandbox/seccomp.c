@@ -16,11 +16,10 @@
 #include <linux/seccomp.h>
 
 #include "../config/seccomp_rules.h"
+#include "../rootfs/fail.h"
 
 #if CONFIG_SECCOMP
 #include <seccomp.h>
-
-static const char *const always_allow[] = { "execve", "exit", "exit_group", "rt_sigreturn" };
 
 static int add_rule(scmp_filter_ctx ctx, uint32_t action, const char *name, struct err *e)
 {
@@ -36,32 +35,52 @@ static int add_rule(scmp_filter_ctx ctx, uint32_t action, const char *name, stru
 	return err_set(e, -r, "seccomp: add a rule for %s", name);
 }
 
-/* RestrictNamespaces=: config/seccomp_rules.c says which rules. */
-static int add_ns_rules(scmp_filter_ctx ctx, const struct seccomp_rules *r, uint32_t action,
-			struct err *e)
+static int to_cmp(const struct seccomp_arg_cmp *c, struct scmp_arg_cmp *out)
 {
-	struct seccomp_arg_rule v[SECCOMP_NS_RULES_MAX];
-	size_t n = seccomp_ns_rules(r, v);
+	static const enum scmp_compare ops[] = {
+		[SECCOMP_OP_MASKED_EQ] = SCMP_CMP_MASKED_EQ, [SECCOMP_OP_EQ] = SCMP_CMP_EQ,
+		[SECCOMP_OP_GT] = SCMP_CMP_GT, [SECCOMP_OP_LT] = SCMP_CMP_LT,
+	};
 
+	if (c->op == SECCOMP_OP_NONE)
+		return 0;
+	*out = (struct scmp_arg_cmp){
+		.arg = c->arg,
+		.op = ops[c->op],
+		.datum_a = c->op == SECCOMP_OP_MASKED_EQ ? c->mask : c->value,
+		.datum_b = c->value,
+	};
+	return 1;
+}
+
+/* RestrictNamespaces= and the hardening keys: config/seccomp_rules.c says
+ * which rules. */
+static int add_arg_rules(scmp_filter_ctx ctx, const struct seccomp_arg_rule *v, size_t n,
+			 uint32_t action, struct err *e)
+{
 	for (size_t i = 0; i < n; i++) {
 		int nr = seccomp_syscall_resolve_name(v[i].name), rc;
 		uint32_t a = v[i].action == SECCOMP_ARG_ALLOW ? SCMP_ACT_ALLOW :
-			     v[i].action == SECCOMP_ARG_ENOSYS ? SCMP_ACT_ERRNO(ENOSYS) : action;
-		struct scmp_arg_cmp cmp = {
-			.arg = v[i].arg,
-			.op = v[i].op == SECCOMP_OP_EQ ? SCMP_CMP_EQ : SCMP_CMP_MASKED_EQ,
-			.datum_a = v[i].op == SECCOMP_OP_EQ ? v[i].value : v[i].mask,
-			.datum_b = v[i].value,
-		};
+			     v[i].action == SECCOMP_ARG_ENOSYS ? SCMP_ACT_ERRNO(ENOSYS) :
+			     v[i].action == SECCOMP_ARG_ERRNO ? SCMP_ACT_ERRNO((uint32_t)v[i].errnum) :
+			     action;
+		struct seccomp_arg_cmp first = { v[i].op, v[i].arg, v[i].mask, v[i].value };
+		struct scmp_arg_cmp cmp[2];
+		unsigned n_cmp = 0;
 
 		if (nr == __NR_SCMP_ERROR)
+			nr = v[i].raw_nr ? v[i].raw_nr : nr;
+		if (nr == __NR_SCMP_ERROR)
 			return err_set(e, 0, "seccomp: unknown system call %s", v[i].name);
-		rc = v[i].op == SECCOMP_OP_NONE ? seccomp_rule_add(ctx, a, nr, 0)
-						: seccomp_rule_add_array(ctx, a, nr, 1, &cmp);
+		n_cmp += (unsigned)to_cmp(&first, &cmp[n_cmp]);
+		n_cmp += (unsigned)to_cmp(&v[i].and, &cmp[n_cmp]);
+		rc = n_cmp ? seccomp_rule_add_array(ctx, a, nr, n_cmp, cmp)
+			   : seccomp_rule_add(ctx, a, nr, 0);
 		/* -EACCES: the action is the default one (an allow list whose
-		 * errno is ENOSYS already answers clone3 so) */
-		if (rc < 0 && rc != -EEXIST && rc != -EACCES)
-			return err_set(e, -rc, "seccomp: add the namespace rule for %s", v[i].name);
+		 * errno is ENOSYS already answers clone3 so); -EDOM: a call
+		 * this architecture does not have */
+		if (rc < 0 && rc != -EEXIST && rc != -EACCES && !(nr < 0 && rc == -EDOM))
+			return err_set(e, -rc, "seccomp: add the argument rule for %s", v[i].name);
 	}
 	return 0;
 }
@@ -69,6 +88,8 @@ static int add_ns_rules(scmp_filter_ctx ctx, const struct seccomp_rules *r, uint
 int sbx_seccomp_compile(const struct seccomp_rules *r, struct sbx_bpf *out, struct err *e)
 {
 	uint32_t action = r->kill ? SCMP_ACT_KILL_PROCESS : SCMP_ACT_ERRNO((uint32_t)r->errnum);
+	struct seccomp_arg_rule ns[SECCOMP_NS_RULES_MAX], hard[SECCOMP_HARDEN_RULES_MAX];
+	size_t n_ns = seccomp_ns_rules(r, ns), n_hard = seccomp_harden_rules(r, hard);
 	scmp_filter_ctx ctx;
 	int fd = -1, rc = -1;
 	off_t size;
@@ -87,14 +108,15 @@ int sbx_seccomp_compile(const struct seccomp_rules *r, struct sbx_bpf *out, stru
 		goto out;
 	}
 	for (size_t i = 0; i < r->names.n; i++)
-		if (!seccomp_ns_conditional(r, r->names.v[i]) &&
+		if (!seccomp_conditional(r, r->names.v[i], hard, n_hard) &&
 		    add_rule(ctx, r->allow_list ? SCMP_ACT_ALLOW : action, r->names.v[i], e) < 0)
 			goto out;
-	if (add_ns_rules(ctx, r, action, e) < 0)
+	if (add_arg_rules(ctx, ns, n_ns, action, e) < 0 ||
+	    add_arg_rules(ctx, hard, n_hard, action, e) < 0)
 		goto out;
 	if (r->allow_list)
-		for (size_t i = 0; i < sizeof always_allow / sizeof always_allow[0]; i++)
-			if (add_rule(ctx, SCMP_ACT_ALLOW, always_allow[i], e) < 0)
+		for (const char *const *n = seccomp_always_allow; *n; n++)
+			if (add_rule(ctx, SCMP_ACT_ALLOW, *n, e) < 0)
 				goto out;
 
 	/* libseccomp 2.5 exports only to an fd: a memfd, read back here. */
@@ -152,6 +174,23 @@ void sbx_bpf_free(struct sbx_bpf *b)
 	free(b->insns);
 	b->insns = NULL;
 	b->len = 0;
+}
+
+bool sbx_seccomp_exec_refused(const struct seccomp_rules *r, const char *prog,
+			      struct step_fail *f)
+{
+	static const char why[] = ": refused by the unit's system call filter (execve)";
+	/* the report's path field holds 400 bytes */
+	static char msg[400];
+	size_t n = 0;
+
+	if (seccomp_rules_allow(r, "execve"))
+		return false;
+	for (; prog[n] && n < sizeof msg - sizeof why; n++)
+		msg[n] = prog[n];
+	memcpy(msg + n, why, sizeof why);
+	step_failed(f, "exec", msg, 0);
+	return true;
 }
 
 int sbx_seccomp_load(const struct sbx_bpf *b)

@@ -19,13 +19,23 @@ struct sbx_bpf {
 
 /* Build the filter of r (r->enabled must be set) for the native
  * architecture only: x86-64 syscalls are checked against the rules; i386
- * (int 0x80) and x32 calls kill the process. With an allow list, execve,
- * exit, exit_group and rt_sigreturn are always allowed. With
- * r->restrict_ns, clone, unshare and setns are filtered by their
- * namespace flags and clone3 answers ENOSYS (config/seccomp_rules.h).
+ * (int 0x80) and x32 calls kill the process. With an allow list, exit,
+ * exit_group and rt_sigreturn are always allowed. With r->restrict_ns,
+ * clone, unshare and setns are filtered by their namespace flags and
+ * clone3 answers ENOSYS; the hardening keys filter their calls by
+ * argument (config/seccomp_rules.h).
  * Fails with a clear message in builds without CONFIG_SECCOMP. */
 int sbx_seccomp_compile(const struct seccomp_rules *r, struct sbx_bpf *out, struct err *e);
 void sbx_bpf_free(struct sbx_bpf *b);
+
+struct step_fail;
+
+/* Child side, before the filter is loaded: whether the unit's own rules
+ * refuse execve. Then true, with f = "exec PROG: refused by the unit's
+ * system call filter (execve)" (errno 0), so that the launch says why
+ * instead of ending in a bare 126 or SIGSYS. No allocation. */
+bool sbx_seccomp_exec_refused(const struct seccomp_rules *r, const char *prog,
+			      struct step_fail *f);
 
 /* Child side: install the filter. 0, or -1 with errno. */
 int sbx_seccomp_load(const struct sbx_bpf *b);

@@ -7,7 +7,9 @@
  *   probe forkbomb N [--hold]  fork N sleeping children; forked=K wanted=N errno=E;
  *                              --hold: then keep them (and sleep) instead of ending them
  *   probe zombies N [--orphan] leave N unreaped zombies (or orphans for the reaper)
- *   probe syscall NAME|all     try a privileged syscall with harmless arguments
+ *   probe syscall NAME|all     try a privileged syscall with harmless arguments (and
+ *                              the hardening keys' forms: socket-inet, mmap-wx, ...:
+ *                              probe syscall list)
  *   probe fds                  open fd numbers
  *   probe caps                 capability, NoNewPrivs and Seccomp lines of status
  *   probe ids                  uids, gids, groups
@@ -533,6 +535,133 @@ static int sc_personality(void)
 	return 0;
 }
 
+/* The hardening keys (RestrictAddressFamilies=, MemoryDenyWriteExecute=,
+ * LockPersonality=, RestrictRealtime=, RestrictSUIDSGID=): each a refused
+ * and an allowed form, by raw syscall so that libc takes no other path. */
+static int sc_fd_result(long fd)
+{
+	if (fd < 0)
+		return -errno;
+	close((int)fd);
+	return 0;
+}
+
+static int sc_socket_inet(void) { return sc_fd_result(syscall(SYS_socket, AF_INET, SOCK_DGRAM, 0)); }
+static int sc_socket_unix(void) { return sc_fd_result(syscall(SYS_socket, AF_UNIX, SOCK_DGRAM, 0)); }
+static int sc_socket_netlink(void)
+{
+	return sc_fd_result(syscall(SYS_socket, AF_NETLINK, SOCK_DGRAM, 0 /* NETLINK_ROUTE */));
+}
+
+/* AF_NETLINK in the low 32 bits, garbage above: the kernel reads an int */
+static int sc_socket_netlink_hi(void)
+{
+	return sc_fd_result(syscall(SYS_socket, 0x100000000L | AF_NETLINK, SOCK_DGRAM, 0));
+}
+
+static int sc_socketpair_unix(void)
+{
+	int sv[2];
+
+	if (syscall(SYS_socketpair, AF_UNIX, SOCK_STREAM, 0, sv) < 0)
+		return -errno;
+	close(sv[0]);
+	close(sv[1]);
+	return 0;
+}
+
+static int sc_map(int prot)
+{
+	void *p = (void *)syscall(SYS_mmap, NULL, 4096UL, prot, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0L);
+
+	if (p == MAP_FAILED)
+		return -errno;
+	munmap(p, 4096);
+	return 0;
+}
+
+static int sc_mmap_wx(void) { return sc_map(PROT_READ | PROT_WRITE | PROT_EXEC); }
+static int sc_mmap_rx(void) { return sc_map(PROT_READ | PROT_EXEC); }
+static int sc_mmap_rw(void) { return sc_map(PROT_READ | PROT_WRITE); }
+
+/* written first, then made executable: the JIT's way around W^X */
+static int sc_mprotect_x(void)
+{
+	void *p = mmap(NULL, 4096, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	long r;
+
+	if (p == MAP_FAILED)
+		return -errno;
+	r = syscall(SYS_mprotect, p, 4096UL, PROT_READ | PROT_EXEC);
+	r = r < 0 ? -errno : 0;
+	munmap(p, 4096);
+	return (int)r;
+}
+
+static int sc_persona(unsigned long v)
+{
+	long old = syscall(SYS_personality, 0xffffffffUL);
+
+	if (syscall(SYS_personality, v) < 0)
+		return -errno;
+	if (old >= 0)
+		syscall(SYS_personality, (unsigned long)old);
+	return 0;
+}
+
+static int sc_personality_linux32(void) { return sc_persona(0x0008 /* PER_LINUX32 */); }
+static int sc_personality_linux(void) { return sc_persona(0 /* PER_LINUX */); }
+static int sc_personality_query(void)
+{
+	return syscall(SYS_personality, 0xffffffffUL) < 0 ? -errno : 0;
+}
+
+static int sc_sched(int policy)
+{
+	struct sched_param sp = { .sched_priority = policy == SCHED_FIFO ? 1 : 0 };
+
+	return syscall(SYS_sched_setscheduler, 0, policy, &sp) < 0 ? -errno : 0;
+}
+
+static int sc_sched_fifo(void) { return sc_sched(SCHED_FIFO); }
+static int sc_sched_batch(void) { return sc_sched(SCHED_BATCH); }
+
+/* in the probe's own folder of /tmp, removed after */
+static int sc_mode_call(int which, mode_t mode)
+{
+	char dir[] = "/tmp/probe-sxid.XXXXXX", path[64];
+	long r;
+
+	if (!mkdtemp(dir))
+		return -errno;
+	snprintf(path, sizeof path, "%s/f", dir);
+	if (which == 0) {
+		int fd = open(path, O_WRONLY | O_CREAT, 0600);
+
+		if (fd >= 0)
+			close(fd);
+		r = syscall(SYS_chmod, path, mode);
+	} else if (which == 1) {
+		r = syscall(SYS_openat, AT_FDCWD, path, O_WRONLY | O_CREAT, mode);
+		if (r >= 0)
+			close((int)r);
+	} else {
+		r = syscall(SYS_mkdir, path, mode);
+	}
+	r = r < 0 ? -errno : 0;
+	unlink(path);
+	rmdir(path);
+	rmdir(dir);
+	return (int)r;
+}
+
+static int sc_chmod_suid(void) { return sc_mode_call(0, 04755); }
+static int sc_chmod_sgid(void) { return sc_mode_call(0, 02755); }
+static int sc_chmod_plain(void) { return sc_mode_call(0, 0755); }
+static int sc_creat_suid(void) { return sc_mode_call(1, 04755); }
+static int sc_creat_plain(void) { return sc_mode_call(1, 0644); }
+static int sc_mkdir_sgid(void) { return sc_mode_call(2, 02755); }
+
 struct scall { const char *name; int (*fn)(void); };
 
 static const struct scall scalls[] = {
@@ -564,6 +693,26 @@ static const struct scall scalls[] = {
 	{ "acct", sc_acct },
 	{ "iopl", sc_iopl },
 	{ "personality", sc_personality },
+	{ "socket-inet", sc_socket_inet },
+	{ "socket-unix", sc_socket_unix },
+	{ "socket-netlink", sc_socket_netlink },
+	{ "socket-netlink-hi", sc_socket_netlink_hi },
+	{ "socketpair-unix", sc_socketpair_unix },
+	{ "mmap-wx", sc_mmap_wx },
+	{ "mmap-rx", sc_mmap_rx },
+	{ "mmap-rw", sc_mmap_rw },
+	{ "mprotect-x", sc_mprotect_x },
+	{ "personality-linux32", sc_personality_linux32 },
+	{ "personality-linux", sc_personality_linux },
+	{ "personality-query", sc_personality_query },
+	{ "sched-fifo", sc_sched_fifo },
+	{ "sched-batch", sc_sched_batch },
+	{ "chmod-suid", sc_chmod_suid },
+	{ "chmod-sgid", sc_chmod_sgid },
+	{ "chmod-plain", sc_chmod_plain },
+	{ "creat-suid", sc_creat_suid },
+	{ "creat-plain", sc_creat_plain },
+	{ "mkdir-sgid", sc_mkdir_sgid },
 };
 
 /* Runs fn in a child so that a seccomp kill is reported rather than fatal, and
