@@ -90,6 +90,14 @@ for want in redis-server:redis-server:101 mosquitto:mosquitto:102 nginx:nginx:0;
 	res "$u-main-pid" "$why"
 	eval "pid_${u%%-*}=\$p"
 done
+# Type=notify: READY=1 made them running; the STATUS= text redis and
+# mosquitto send with it is shown by status.
+for want in 'redis-server:Ready to accept connections' 'mosquitto:mosquitto version 2.0.11 running'; do
+	u=${want%%:*}
+	st=$(sget "$u" Status)
+	if [ "$st" = "${want#*:}" ]; then ok "$u-notify-status"; else nok "$u-notify-status" "Status: \"$st\", not \"${want#*:}\""; fi
+done
+
 # nginx's workers are www-data's (uid 33), as nginx.conf's "user www-data" says.
 why=
 w=$(for p in $(pgrep -P "${pid_nginx:-0}" 2>/dev/null); do uid_of "$p"; done | sort -u | tr '\n' ' ')

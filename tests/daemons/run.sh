@@ -38,7 +38,7 @@ esac
 
 # What check.sh reports, in its order.
 checks="daemons-states redis-server-main-pid mosquitto-main-pid nginx-main-pid
-	nginx-workers-user redis-server-runtime-dir mosquitto-runtime-dir
+	redis-server-notify-status mosquitto-notify-status nginx-workers-user redis-server-runtime-dir mosquitto-runtime-dir
 	redis-client-first-try nginx-client-first-try mosquitto-client-first-try
 	redis-server-private-net nginx-private-net mosquitto-private-net
 	mosquitto-syslog mosquitto-kill-s nginx-reload"
@@ -76,6 +76,21 @@ adds+=(--add "$here/files/mosquitto-sandboxd.conf:/etc/mosquitto/conf.d/sandboxd
 SANDBOXD=$sandboxd "$TOP/tests/qemu/mkimage.sh" -o "$image" --units "$work/units" "${adds[@]}" ||
 	{ res "not ok daemons-boot: building the image failed"; exit 1; }
 echo "# image: $(du -k "$image" | cut -f1) kB" 
+
+# On the build host: the image's units checked against the image's own
+# tree (users, groups, the Exec*= programs), as an appliance's build would.
+sandboxctl=${SANDBOXCTL:-$(dirname "$sandboxd")/sandboxctl}
+unpacked=$work/unpacked
+rm -rf "$unpacked"
+mkdir -p "$unpacked"
+if ! (cd "$unpacked" && gzip -dc "$image" | cpio -idm --quiet --no-absolute-filenames 2>/dev/null); then
+	res "not ok daemons-check-root: cannot unpack $image"
+elif out=$("$sandboxctl" check --root "$unpacked" 2>&1); then
+	res "ok daemons-check-root"
+else
+	res "not ok daemons-check-root: sandboxctl check --root: $(echo "$out" | tr '\n' ' ' | cut -c 1-400)"
+fi
+rm -rf "$unpacked"
 
 start=$(date +%s)
 boot=("$TOP/tests/qemu/boot.sh" "$image" --timeout "$timeout" --mem "$mem" --append loglevel=3)
