@@ -265,6 +265,19 @@ static int finish(const struct sbx_ctx *c, struct step_fail *f)
 	return 0;
 }
 
+/* The process that execs the service (with Init= the reaper's child, in
+ * a join the relay's command) says so: the caller's end has SO_PASSCRED,
+ * so the kernel attaches our pid as the caller's pid namespace sees it.
+ * Before the filter, which may refuse sendmsg. */
+static int report_started(const struct sbx_ctx *c, struct step_fail *f)
+{
+	struct sbx_msg m = { .kind = SBX_MSG_STARTED };
+
+	if (send(c->sock, &m, sizeof m, MSG_NOSIGNAL) != (ssize_t)sizeof m)
+		return step_failed(f, "report the service's pid", NULL, errno);
+	return 0;
+}
+
 static int exec_code(int err)
 {
 	return err == ENOENT || err == ENOTDIR ? SBX_EXIT_NOTFOUND : SBX_EXIT_NOEXEC;
@@ -343,6 +356,8 @@ _Noreturn void sbx_child_main(const struct sbx_ctx *parent_ctx)
 	if (setup(&ctx, &f) < 0)
 		fail(c, &f, SBX_EXIT_SETUP);
 	if (c->s->init && !c->exec_join && sbx_reaper_start(&f) < 0)
+		fail(c, &f, SBX_EXIT_SETUP);
+	if (report_started(c, &f) < 0)
 		fail(c, &f, SBX_EXIT_SETUP);
 	if (finish(c, &f) < 0)
 		fail(c, &f, strcmp(f.step, "exec") == 0 ? exec_code(f.errnum) : SBX_EXIT_SETUP);

@@ -497,7 +497,7 @@ int sbx_launch_end(struct sbx_launch *l, struct sbx_child *c, struct err *e)
 		/* EOF: execve closed the child's O_CLOEXEC end */
 		memcpy(c->stdio, l->stdio, sizeof c->stdio);
 		l->stdio[0] = l->stdio[1] = l->stdio[2] = -1;
-		c->main_pid = l->main_pid ? l->main_pid : l->pid;
+		c->main_pid = l->main_pid;
 		return 0;
 	}
 	for (int i = 0; i < 3; i++)

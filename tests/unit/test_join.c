@@ -376,6 +376,58 @@ static void test_netns_path(void)
 		 "%s", e.msg);
 }
 
+/* The main pid: the service's host pid, reported by the service itself
+ * before execve (SCM_CREDENTIALS). With Init= it is the reaper's child;
+ * killing it ends the reaper with its status. */
+static void test_main_pid(void)
+{
+	static const char *argv[] = { BB, "sh", "-c", "echo $$; exec " BB " sleep 30", NULL };
+	struct sbx_launch_opts o = SBX_LAUNCH_OPTS_INIT;
+	struct sbx_child c;
+	struct spec s;
+	struct err e = { 0 };
+	char out[256], path[64], st[4096], want[64];
+	int code, fd;
+	ssize_t n;
+
+	for (int init = 0; init < 2; init++) {
+		const char *name = init ? "main-pid-init" : "main-pid";
+
+		base_spec(&s, argv);
+		s.init = init;
+		out[0] = '\0';
+		if (start(&s, &o, &c, &e) < 0) {
+			t_report(name, false, "launch: %s", e.msg);
+			continue;
+		}
+		read_lines(c.stdio[1], out, sizeof out, 1);
+		st[0] = '\0';
+		snprintf(path, sizeof path, "/proc/%d/status", (int)c.main_pid);
+		if (c.main_pid > 0 && (fd = open(path, O_RDONLY | O_CLOEXEC)) >= 0) {
+			n = read(fd, st, sizeof st - 1);
+			st[n > 0 ? n : 0] = '\0';
+			close(fd);
+		}
+		/* the kernel's own view: host pid, then the pid inside */
+		snprintf(want, sizeof want, "NSpid:\t%d\t%d\n", (int)c.main_pid, atoi(out));
+		if (init) {
+			char ppid[32];
+
+			snprintf(ppid, sizeof ppid, "PPid:\t%d\n", (int)c.pid);
+			t_report(name, c.main_pid != c.pid && strstr(st, want) && strstr(st, ppid) &&
+				 atoi(out) == 2, "main %d reaper %d, service says %s: %s",
+				 (int)c.main_pid, (int)c.pid, out, st);
+		} else {
+			t_report(name, c.main_pid == c.pid && strstr(st, want) && atoi(out) == 1,
+				 "main %d pid %d, service says %s", (int)c.main_pid, (int)c.pid, out);
+		}
+		kill(c.main_pid > 0 ? c.main_pid : c.pid, SIGTERM);
+		code = finish(&c, out, sizeof out);
+		if (init)
+			CHECK_INT("main-pid-init-killed-reaper-status", code, 128 + SIGTERM);
+	}
+}
+
 int main(void)
 {
 	if (geteuid() != 0 || access(BB, X_OK) < 0) {
@@ -386,5 +438,6 @@ int main(void)
 	test_join_net();
 	test_join_exec();
 	test_netns_path();
+	test_main_pid();
 	return t_exit();
 }
