@@ -196,8 +196,15 @@ uint64_t sup_longest_stop_timeout(struct sup *sv)
 {
 	uint64_t m = 0;
 
-	for (size_t i = 0; i < sv->n; i++)
-		if (sv->svcs[i]->spec && sv->svcs[i]->spec->timeout_stop_ms > m)
-			m = sv->svcs[i]->spec->timeout_stop_ms;
+	/* TimeoutStopSec=infinity does not hold the shutdown forever: 90 s,
+	 * systemd's default stop timeout, then the rest of the shutdown */
+	for (size_t i = 0; i < sv->n; i++) {
+		uint64_t t = sv->svcs[i]->spec ? sv->svcs[i]->spec->timeout_stop_ms : 0;
+
+		if (t == LIMIT_INFINITY)
+			t = 90000;
+		if (t > m)
+			m = t;
+	}
 	return m;
 }

@@ -46,6 +46,16 @@ void sup_timer_disarm(struct svc *s)
 	timerfd_settime(s->timer_fd, 0, &its, NULL);
 }
 
+/* TimeoutStopSec=0 or infinity (LIMIT_INFINITY): no SIGKILL timer at a
+ * stop (kill_soft arms none). The cleanup after the kill is bounded all
+ * the same, by the default 5 s: its processes have had SIGKILL. */
+static uint64_t stop_bound(const struct svc *s)
+{
+	if (!s->spec || s->spec->timeout_stop_ms == LIMIT_INFINITY)
+		return 5000;
+	return s->spec->timeout_stop_ms;
+}
+
 /* One timer per unit; what it means depends on the state: the setup's
  * bound while a launch is in flight, else RestartSec, TimeoutStopSec or
  * the cleanup's bound (EV_TIMER). */
@@ -156,7 +166,7 @@ static void cleanup_begin(struct sup *sv, struct svc *s)
 	s->cg_watch = (struct loop_watch){ .fd = fd, .fn = on_cgroup_events, .ctx = s };
 	/* unwatched (no room in epoll), the tick alone reads it */
 	loop_add(&sv->loop, &s->cg_watch, EPOLLPRI, &e);
-	s->cleanup_deadline_ms = clock_mono_ms() + (int64_t)(s->spec ? s->spec->timeout_stop_ms : 5000);
+	s->cleanup_deadline_ms = clock_mono_ms() + (int64_t)stop_bound(s);
 	sup_timer_arm(s, CLEANUP_TICK_MS);
 }
 
@@ -166,7 +176,7 @@ static void cleanup_begin(struct sup *sv, struct svc *s)
 static void cleanup_timer(struct sup *sv, struct svc *s)
 {
 	int64_t now = clock_mono_ms();
-	uint64_t bound = s->spec ? s->spec->timeout_stop_ms : 5000;
+	uint64_t bound = stop_bound(s);
 
 	if (s->cg_watch.fd >= 0 || s->cgroup[0]) {
 		cleanup_poll(sv, s);
@@ -462,7 +472,10 @@ static void kill_soft(struct svc *s)
 	send_signal(s, s->spec ? s->spec->kill_signal : SIGTERM);
 	/* a stopped process would never act on the signal */
 	send_signal(s, SIGCONT);
-	sup_timer_arm(s, s->spec ? s->spec->timeout_stop_ms : 0);
+	if (s->spec && s->spec->timeout_stop_ms == LIMIT_INFINITY)
+		sup_timer_disarm(s);   /* stop_bound(): none */
+	else
+		sup_timer_arm(s, s->spec ? s->spec->timeout_stop_ms : 0);
 }
 
 static void kill_hard(struct sup *sv, struct svc *s)
