@@ -510,6 +510,9 @@ int unit_on_key(void *user, const char *section, const char *name, const char *v
 	if (elsewhere)
 		diag_at(p->d, p->file, p->line, section, name,
 			"unknown key in this section (it belongs in [%s])", elsewhere);
+	else if (strncmp(name, "Condition", 9) == 0 || strncmp(name, "Assert", 6) == 0)
+		diag_at(p->d, p->file, p->line, section, name,
+			"is not supported: sandboxd starts every unit of its folder");
 	else
 		diag_at(p->d, p->file, p->line, section, name, "unknown key");
 	return 1;

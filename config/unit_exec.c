@@ -269,6 +269,10 @@ void unit_set_env_file(struct parse *p, const struct key_def *k, const char *v)
 		unit_bad(p, k, "\"%s\": %s", v + (v[0] == '-'), why);
 		return;
 	}
+	if (strpbrk(v, "*?[")) {
+		unit_bad(p, k, "\"%s\": wildcards are not supported", v);
+		return;
+	}
 	if (l->n >= UNIT_PATHS_MAX) {
 		unit_bad(p, k, "more than %d files", UNIT_PATHS_MAX);
 		return;
@@ -312,14 +316,26 @@ void unit_set_joins(struct parse *p, const struct key_def *k, const char *v)
 			continue;
 		}
 		if (unit_list_add(p, k, &s->joins_namespace_of, &p->svc.joins_set, name,
-				  UNIT_LIST_MAX, "units", true) < 0 ||
-		    unit_list_add(p, k, &s->after, &p->after_set, name, UNIT_LIST_MAX, "units",
-				  true) < 0)
+				  UNIT_LIST_MAX, "units", true) < 0)
 			return;
 	}
 	s->joins_loc = unit_here(p);
 	p->svc.joins_at = here_at(p);
-	if (!s->after_loc.line)
+}
+
+/* Each unit joined is an After= too (the contract of spec.h), added once
+ * every file is read, so that an empty After= in a drop-in leaves it. */
+static void joins_after(struct parse *p)
+{
+	static const struct key_def k = { "Unit", "JoinsNamespaceOf", unit_set_joins, NOFIELD,
+					  0, 0, NULL, true };
+	struct spec *s = p->s;
+
+	for (size_t i = 0; i < s->joins_namespace_of.n; i++)
+		if (unit_list_add(p, &k, &s->after, &p->after_set, s->joins_namespace_of.v[i],
+				  UNIT_LIST_MAX, "units", false) < 0)
+			return;
+	if (s->joins_namespace_of.n && !s->after_loc.line)
 		s->after_loc = s->joins_loc;
 }
 
@@ -395,6 +411,7 @@ void unit_exec_finish(struct parse *p)
 	struct spec *s = p->s;
 	const struct set_at *at;
 
+	joins_after(p);
 	/* systemd: a oneshot's start has no timeout unless it sets one */
 	if (s->type == SERVICE_ONESHOT && !p->svc.timeout_start_set)
 		s->timeout_start_ms = LIMIT_INFINITY;

@@ -44,7 +44,7 @@ enum ns_switch { SW_NET, SW_IPC, SW_USER, SW_UTS, SW_COUNT };
 /* What these keys leave for the checks after all files; in struct parse. */
 struct svc_parse {
 	bool timeout_start_set;
-	struct set_at type_at, pid_file_at, netns_at, joins_at, reload_kill_at;
+	struct set_at pid_file_at, netns_at, joins_at, reload_kill_at;
 	struct strset joins_set;
 	int sw[SW_COUNT];                 /* -1 unset, 0 no, 1 yes */
 	struct set_at sw_at[SW_COUNT];

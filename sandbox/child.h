@@ -54,6 +54,8 @@ struct sbx_ctx {
 	bool exec_join;                   /* join_ns has NS_MOUNT: a command in
 					   * the running service, no rootfs */
 	bool relay;                       /* ... and NS_PID: join.h's relay */
+	int chan_fd;                      /* the reaper's channel (Type=forking
+					   * with Init=), write end; -1: none */
 	int sock;                         /* our end of the launch socket */
 	int parent_sock;                  /* the parent's end, closed first */
 };
