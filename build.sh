@@ -792,7 +792,9 @@ usage: $PROG [COMMAND] [ARGS]
   test          build defconfig and allnoconfig and run every test tier;
                 ends with "N passed, N failed, N skipped"
   fuzz [SECS]   fuzz the unit parser (default 60 s)
-  image ARGS    build, then tests/qemu/mkimage.sh ARGS
+  image ARGS    build, then tests/qemu/mkimage.sh ARGS: an initramfs that
+                keeps the owners, modes and hard links of each --add tree
+                (./build.sh image --help)
   qemu ARGS     build, then tests/qemu/boot.sh ARGS
   bench ARGS    build, then bench/start-latency ARGS
   bench boot [--units N,...] [--boots K]
