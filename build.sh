@@ -818,7 +818,9 @@ usage: $PROG [COMMAND] [ARGS]
   test --daemons  build defconfig and run only the Debian daemons tier
                 (nginx, redis-server, mosquitto in QEMU, tests/daemons/run.sh)
   fuzz [SECS]   fuzz the unit parser (default 60 s)
-  image ARGS    build, then tests/qemu/mkimage.sh ARGS
+  image ARGS    build, then tests/qemu/mkimage.sh ARGS: an initramfs that
+                keeps the owners, modes and hard links of each --add tree
+                (./build.sh image --help)
   qemu ARGS     build, then tests/qemu/boot.sh ARGS
   bench ARGS    build, then bench/start-latency ARGS
   bench boot [--units N,...] [--boots K]
