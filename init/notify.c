@@ -22,6 +22,8 @@
 #include "../sandbox/launch.h"
 
 #define NOTIFY_BUDGET 16          /* datagrams per wake-up */
+#define MAINPID_BUDGET 2          /* MAINPID= mappings per wake-up (each may read
+				   * MAINPID_SCAN_MAX procfs files): the rest wait */
 #define NOTIFY_RCVBUF (64 * 1024)
 #define SCM_FDS_MAX 253           /* the kernel's SCM_MAX_FD */
 
@@ -232,6 +234,7 @@ static void on_notify(struct loop_watch *w, uint32_t events)
 		char b[CMSG_SPACE(sizeof(struct ucred)) + CMSG_SPACE(SCM_FDS_MAX * sizeof(int))];
 	} ctl;
 	pid_t checked = 0;   /* the last sender found in the unit, this wake-up */
+	int mapped = 0;
 
 	(void)events;
 	for (int i = 0; i < NOTIFY_BUDGET && w->fd >= 0 && s->sock; i++) {
@@ -265,6 +268,8 @@ static void on_notify(struct loop_watch *w, uint32_t events)
 			continue;
 		}
 		act_on(sv, s, &m);
+		if (m.has_mainpid && ++mapped >= MAINPID_BUDGET)
+			break;   /* the next wake-up reads on (level-triggered) */
 	}
 }
 
