@@ -394,7 +394,19 @@ fail:
 		if (dirfd >= 0)
 			close(dirfd);
 		notify_close(sv, s);
-		return err_set(e, saved, "%s: making its %s socket %s", s->name, step, path);
+		err_set(e, saved, "%s: making its %s socket %s", s->name, step, path);
+		/* a Type=notify unit could never be ready without it; any
+		 * other runs without them, as it ran before there were any */
+		if (s->spec && s->spec->type == SERVICE_NOTIFY)
+			return -1;
+		{
+			char m[ERR_MSG_MAX + 64];
+
+			sup_log(sv, "%s (it starts without NOTIFY_SOCKET and /dev/log)",
+				err_str(e, m, sizeof m));
+		}
+		o->notify_sock = o->log_sock = NULL;
+		return 0;
 	}
 }
 

@@ -45,9 +45,9 @@ struct svc_sock {
 
 /* Make s's sockets (once per run: later calls only fill o) and put their
  * host paths in o->notify_sock / o->log_sock (log only when the spec's
- * SyslogSocket= is on). 0, or -1 with e set ("making its notify socket
- * PATH: ..."): the start fails, since a Type=notify unit could never be
- * ready without it. */
+ * syslog_socket is on). When they cannot be made ("making its notify
+ * socket PATH: ..."): -1 with e set for a Type=notify unit (it could
+ * never be ready: the start fails), else logged and 0 with both NULL. */
 int notify_open(struct sup *sv, struct svc *s, struct sbx_launch_opts *o, struct err *e);
 /* s is down: read what the sockets hold once (log lines kept; notify
  * messages are not acted on any more: a READY=1 must not reach the next
