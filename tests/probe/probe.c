@@ -14,6 +14,9 @@
  *   probe rlimit NAME          soft and hard limit
  *   probe exit N | sleep S | ignore-term | i386-syscall | x32-syscall
  *   probe write PATH | exe-write
+ *   probe dgram [--fds N] [--repeat N] PATH DATA
+ *                              DATA as datagrams to a unix datagram socket (each
+ *                              with N fds of /dev/null attached): sent=K errno=E
  *   probe ns OP TYPE[+TYPE...]  try to make (or enter) namespaces; OP is clone,
  *                              clone-vfork, clone3, thread-clone, i386-clone,
  *                              unshare, setns, setns-pidfd, setns-any; TYPE is
@@ -22,9 +25,6 @@
  *                              | ok | killed by SIG
  *   probe sock [--euid N] [--repeat N] PATH DATA
  *                              one request on a unix stream socket, reply printed
- *   probe dgram [--fds N] [--repeat N] PATH DATA
- *                              DATA as datagrams to a unix datagram socket (each
- *                              with N fds of /dev/null attached): sent=K errno=E
  *   probe fuse-hang DIR        mount a FUSE file system on DIR that never answers
  *   probe fuse-stall DIR       the same, but it answers FUSE_INIT and takes every
  *                              request unanswered: the caller sleeps unkillably
@@ -1274,25 +1274,6 @@ static size_t unescape(const char *s, char *out)
 	return n;
 }
 
-/* Effective uid N with CAP_DAC_OVERRIDE kept: a 0600 root socket lets us
- * connect, and the server's SO_PEERCRED (the euid at connect) says N. The
- * real and saved uids stay 0, so the permitted set survives the change. */
-static int become_euid(long uid)
-{
-	struct { uint32_t version; int pid; } hdr = { 0x20080522, 0 };   /* _LINUX_CAPABILITY_VERSION_3 */
-	struct { uint32_t effective, permitted, inheritable; } data[2];
-
-	if (setresgid((gid_t)-1, (gid_t)uid, (gid_t)-1) < 0 ||
-	    setresuid((uid_t)-1, (uid_t)uid, (uid_t)-1) < 0)
-		return -errno;
-	if (syscall(SYS_capget, &hdr, data) < 0)
-		return -errno;
-	data[0].effective |= 1u << 1;   /* CAP_DAC_OVERRIDE */
-	if (syscall(SYS_capset, &hdr, data) < 0)
-		return -errno;
-	return 0;
-}
-
 /* DATA (escapes as for sock) REPEAT times as datagrams to PATH, each with
  * N fds of /dev/null attached (SCM_RIGHTS); waits while the queue is full
  * (bounded: 10 s in all). Prints "dgram: sent=K errno=E". */
@@ -1356,6 +1337,25 @@ static int do_dgram(int argc, char **argv)
 	free(data);
 	out("dgram: sent=%ld errno=%s\n", sent, err ? ename(err) : "0");
 	return err ? 1 : 0;
+}
+
+/* Effective uid N with CAP_DAC_OVERRIDE kept: a 0600 root socket lets us
+ * connect, and the server's SO_PEERCRED (the euid at connect) says N. The
+ * real and saved uids stay 0, so the permitted set survives the change. */
+static int become_euid(long uid)
+{
+	struct { uint32_t version; int pid; } hdr = { 0x20080522, 0 };   /* _LINUX_CAPABILITY_VERSION_3 */
+	struct { uint32_t effective, permitted, inheritable; } data[2];
+
+	if (setresgid((gid_t)-1, (gid_t)uid, (gid_t)-1) < 0 ||
+	    setresuid((uid_t)-1, (uid_t)uid, (uid_t)-1) < 0)
+		return -errno;
+	if (syscall(SYS_capget, &hdr, data) < 0)
+		return -errno;
+	data[0].effective |= 1u << 1;   /* CAP_DAC_OVERRIDE */
+	if (syscall(SYS_capset, &hdr, data) < 0)
+		return -errno;
+	return 0;
 }
 
 /* One connection: DATA (REPEAT times), shut the write side, print the reply
