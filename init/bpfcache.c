@@ -18,6 +18,12 @@ struct bpf_ref {
 
 static struct bpf_ref *cache;
 
+/* A new field of struct seccomp_rules must join the key below (else two
+ * units that differ only in it would share one program): this fails to
+ * compile until someone looks. 64 bytes on LP64. */
+_Static_assert(sizeof(struct seccomp_rules) == 64 || sizeof(void *) != 8,
+	       "struct seccomp_rules changed: update key_of()");
+
 static size_t key_of(const struct seccomp_rules *r, char *buf, size_t len)
 {
 	size_t n = 0;

@@ -666,6 +666,42 @@ static int sc_creat_suid(void) { return sc_mode_call(1, 04755); }
 static int sc_creat_plain(void) { return sc_mode_call(1, 0644); }
 static int sc_mkdir_sgid(void) { return sc_mode_call(2, 02755); }
 
+/* The same through the i386 entry point (int 0x80), where socket calls
+ * go through socketcall(2) and no filter rule on socket() applies: a
+ * native-only filter must kill them. */
+static long i386_call(long nr, long a, long b)
+{
+#if defined(__x86_64__)
+	long ret = nr;
+
+	__asm__ volatile("int $0x80" : "+a"(ret) : "b"(a), "c"(b) : "r8", "r9", "r10", "r11", "memory");
+	return ret;
+#else
+	(void)nr, (void)a, (void)b;
+	return -ENOSYS;
+#endif
+}
+
+static int i386_result(long r)
+{
+	if (r < 0 && r > -4096)
+		return (int)r;
+	return 0;
+}
+
+/* socketcall(SYS_SOCKET, {AF_NETLINK, SOCK_DGRAM, 0}); the arguments in
+ * static data, below 4 GiB in this non-PIE static program */
+static unsigned int i386_sock_args[3] = { AF_NETLINK, SOCK_DGRAM, 0 };
+static int sc_i386_socketcall(void)
+{
+	return i386_result(i386_call(102 /* socketcall */, 1 /* SYS_SOCKET */,
+				     (long)(uintptr_t)i386_sock_args));
+}
+static int sc_i386_personality(void)
+{
+	return i386_result(i386_call(136 /* personality */, 0x0008 /* PER_LINUX32 */, 0));
+}
+
 struct scall { const char *name; int (*fn)(void); };
 
 static const struct scall scalls[] = {
@@ -717,6 +753,8 @@ static const struct scall scalls[] = {
 	{ "creat-suid", sc_creat_suid },
 	{ "creat-plain", sc_creat_plain },
 	{ "mkdir-sgid", sc_mkdir_sgid },
+	{ "i386-socketcall", sc_i386_socketcall },
+	{ "i386-personality", sc_i386_personality },
 };
 
 /* Runs fn in a child so that a seccomp kill is reported rather than fatal, and

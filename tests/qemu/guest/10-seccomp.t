@@ -3,7 +3,9 @@
 # kernel (Debian's, with IA32 emulation and user namespaces), which a host
 # may lack: i386 (int 0x80) and x32 system calls are killed, and so is an
 # i386 clone asking for a new user namespace; clone(CLONE_NEWUSER) is
-# refused under the default profile and allowed with RestrictNamespaces=no.
+# refused under the default profile and allowed with RestrictNamespaces=no;
+# the hardening keys hold on this kernel (6.1) too, and their i386 forms
+# (socketcall, personality) are killed.
 # tests/host/launch.sh and attack-seccomp.sh make the rest of the checks,
 # and skip these where the host cannot.
 ctl=${SANDBOXCTL:-/bin/sandboxctl}
@@ -55,4 +57,24 @@ want guest-seccomp-i386-clone-userns "i386-clone user+net: killed by SIGSYS" $pr
 # RestrictNamespaces=no opens it
 unit "RestrictNamespaces=no"
 want guest-seccomp-optout-clone-userns-net "clone user+net: new namespace" $probe ns clone user+net
+
+# The hardening keys filter x86-64 calls by their arguments; on i386 socket
+# calls go through socketcall(2), whose arguments sit in memory, and
+# personality(PER_LINUX32) would change the ABI: neither may get through.
+# Outside a sandbox both work here (the control), inside they are killed by
+# the architecture check, as every i386 call is.
+for c in socketcall personality; do
+	got=$($probe syscall i386-$c 2>&1)
+	if [ "$got" = "i386-$c: ok" ]; then ok guest-i386-$c-control; else nok guest-i386-$c-control "outside a sandbox: '$got'"; fi
+done
+unit "SystemCallFilter=@system-service
+RestrictAddressFamilies=AF_UNIX AF_INET
+LockPersonality=yes
+MemoryDenyWriteExecute=yes"
+want guest-seccomp-harden-i386-socketcall-killed "i386-socketcall: killed by SIGSYS" $probe syscall i386-socketcall
+want guest-seccomp-harden-i386-personality-killed "i386-personality: killed by SIGSYS" $probe syscall i386-personality
+want guest-seccomp-harden-netlink-refused "socket-netlink: errno EAFNOSUPPORT" $probe syscall socket-netlink
+want guest-seccomp-harden-inet-allowed "socket-inet: ok" $probe syscall socket-inet
+want guest-seccomp-harden-wx-refused "mmap-wx: errno EPERM" $probe syscall mmap-wx
+want guest-seccomp-harden-linux32-refused "personality-linux32: errno EPERM" $probe syscall personality-linux32
 exit 0
