@@ -556,9 +556,14 @@ static void kill_soft(struct svc *s, bool requested)
 		s->stop_requested = true;
 	else if (s->run)
 		s->run->keep_last = true;
+	unsigned n = 0;
+
 	if (s->spec && s->spec->kill_mode != KILL_CONTROL_GROUP && s->main_pid > 0) {
 		sup_signal_main(s, sig);
 		sup_signal_main(s, SIGCONT);
+	} else if (sup_kill_group(s, sig, &n) == 0) {
+		/* control-group: every process of the group, as systemd */
+		sup_kill_group(s, SIGCONT, &n);
 	} else {
 		send_signal(s, sig);
 		/* a stopped process would never act on the signal */
@@ -720,7 +725,7 @@ static int start_exited(struct sup *sv, struct svc *s)
 
 	if (sp->type == SERVICE_FORKING && WIFEXITED(s->wstatus) && WEXITSTATUS(s->wstatus) == 0 &&
 	    s->main_pid == s->pid) {
-		svc_io_close_output(sv, s);
+		/* the output pipes stay: the daemon writes to them */
 		if (s->pidfd >= 0)
 			close(s->pidfd);
 		s->pidfd = -1;

@@ -461,6 +461,36 @@ void sup_ctl_timeout(struct sup *sv, struct svc *s)
 	r->timed_out = true;
 }
 
+/* Every process of the unit's cgroup: its cgroup.procs (a kernel file,
+ * read in bounded chunks). -1 when it cannot be read. */
+int sup_kill_group(const struct svc *s, int sig, unsigned *n)
+{
+	char buf[4096], part[16];
+	size_t plen = 0;
+	int fd = s->cgroup_fd >= 0 ? openat(s->cgroup_fd, "cgroup.procs",
+					   O_RDONLY | O_CLOEXEC | O_NOFOLLOW) : -1;
+	ssize_t k;
+
+	if (fd < 0)
+		return -1;
+	while ((k = read(fd, buf, sizeof buf)) > 0)
+		for (ssize_t i = 0; i < k; i++) {
+			if (buf[i] != '\n') {
+				if (plen < sizeof part - 1)
+					part[plen++] = buf[i];
+				continue;
+			}
+			part[plen] = '\0';
+			plen = 0;
+			long pid = strtol(part, NULL, 10);
+
+			if (pid > 0 && kill((pid_t)pid, sig) == 0)
+				(*n)++;
+		}
+	close(fd);
+	return 0;
+}
+
 /* ---- the service's own pid ---------------------------------------------------- */
 
 /* s->main_pid's pidfd, when it is not the process PID 1 launched (the

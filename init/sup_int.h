@@ -90,6 +90,8 @@ void sup_ctl_timeout(struct sup *sv, struct svc *s);
 bool sup_ctl_reaped(struct sup *sv, pid_t pid, int status);
 void sup_main_pid_set(struct sup *sv, struct svc *s, pid_t pid);
 int sup_signal_main(struct svc *s, int sig);
+/* sig to every process of s's cgroup (n counts them); -1: no cgroup. */
+int sup_kill_group(const struct svc *s, int sig, unsigned *n);
 /* Type=forking: the started process exited 0. True: ready now (no
  * PIDFile=: the main pid stays unknown); false: PIDFile= is being read
  * (sup_main_pid_found follows). */
