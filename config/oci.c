@@ -4,12 +4,14 @@
 
 #include <inttypes.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "caps_names.h"
 #include "../lib/json.h"
 #include "../lib/rlimits.h"
 #include "seccomp_rules.h"
+#include "values.h"
 
 /* Debian 12's crun 1.8.1 refuses 1.2.x ("unknown version specified"). */
 #define OCI_VERSION "1.1.0"
@@ -435,6 +437,9 @@ static void write_linux(struct json *j, const struct spec *s)
 			continue;
 		json_obj_begin(j);
 		json_kv_str(j, "type", ns_type_name((enum ns_type)t));
+		/* NetworkNamespacePath=: entered, not made */
+		if (t == NS_NET && s->netns_path)
+			json_kv_str(j, "path", s->netns_path);
 		json_obj_end(j);
 	}
 	json_arr_end(j);
@@ -463,6 +468,143 @@ static void write_linux(struct json *j, const struct spec *s)
 	json_obj_end(j);
 }
 
+/* ---- the service's supervision, which OCI has no field for ---------------
+ * Annotations (strings only): each Exec* list as its lines would be
+ * written in a unit, one command a line, "-" first when its failure is
+ * ignored; only what differs from the defaults, so a plain unit's export
+ * is unchanged. */
+
+/* One word as the unit parser reads it back (config/words.c). */
+static size_t put_word(char *o, const char *w)
+{
+	size_t n = 0;
+
+	if (*w && !strpbrk(w, " \t'\"\\") && !strpbrk(w, "\n\r")) {
+		for (const char *c = w; *c; c++)
+			if ((unsigned char)*c < 0x20)
+				goto quoted;
+		n = strlen(w);
+		memcpy(o, w, n);
+		return n;
+	}
+quoted:
+	o[n++] = '"';
+	for (; *w; w++) {
+		unsigned char c = (unsigned char)*w;
+
+		if (c == '"' || c == '\\') {
+			o[n++] = '\\';
+			o[n++] = (char)c;
+		} else if (c < 0x20 || c == 0x7f) {
+			n += (size_t)sprintf(o + n, "\\x%02x", c);
+		} else {
+			o[n++] = (char)c;
+		}
+	}
+	o[n++] = '"';
+	return n;
+}
+
+/* The commands of l, malloc'ed (the unit's 1 MiB cap bounds it); NULL
+ * when out of memory. */
+static char *exec_text(const struct exec_list *l)
+{
+	size_t size = 1;
+
+	for (size_t i = 0; i < l->n; i++)
+		for (const char *const *a = l->v[i].argv; *a; a++)
+			size += 4 * strlen(*a) + 4;
+	char *t = malloc(size + 2 * l->n), *o = t;
+	if (!t)
+		return NULL;
+	for (size_t i = 0; i < l->n; i++) {
+		if (i)
+			*o++ = '\n';
+		if (l->v[i].ignore_failure)
+			*o++ = '-';
+		for (const char *const *a = l->v[i].argv; *a; a++) {
+			if (a != l->v[i].argv)
+				*o++ = ' ';
+			o += put_word(o, *a);
+		}
+	}
+	*o = '\0';
+	return t;
+}
+
+static char *strv_text(const struct strv *sv, char sep)
+{
+	size_t size = 1;
+
+	for (size_t i = 0; i < sv->n; i++)
+		size += strlen(sv->v[i]) + 1;
+	char *t = malloc(size), *o = t;
+	if (!t)
+		return NULL;
+	for (size_t i = 0; i < sv->n; i++) {
+		size_t n = strlen(sv->v[i]);
+
+		if (i)
+			*o++ = sep;
+		memcpy(o, sv->v[i], n);
+		o += n;
+	}
+	*o = '\0';
+	return t;
+}
+
+/* A malloc'ed text as the value (an empty one when it could not be made). */
+static void kv_owned(struct json *j, const char *key, char *text)
+{
+	json_kv_str(j, key, text ? text : "");
+	free(text);
+}
+
+static void kv_ms(struct json *j, const char *key, uint64_t ms)
+{
+	char t[32];
+
+	if (ms == LIMIT_INFINITY)
+		snprintf(t, sizeof t, "infinity");
+	else
+		snprintf(t, sizeof t, "%" PRIu64 "ms", ms);
+	json_kv_str(j, key, t);
+}
+
+static void write_service_annotations(struct json *j, const struct spec *s)
+{
+	static const char *const types[] = { "simple", "oneshot", "notify", "forking" };
+	static const char *const kill_modes[] = { "control-group", "mixed", "process" };
+	const struct { const char *key; const struct exec_list *l; } lists[] = {
+		{ "org.sandboxd.execStartPre", &s->exec_start_pre },
+		{ "org.sandboxd.execStartPost", &s->exec_start_post },
+		{ "org.sandboxd.execStop", &s->exec_stop },
+		{ "org.sandboxd.execReload", &s->exec_reload },
+	};
+
+	if (s->type != SERVICE_SIMPLE)
+		json_kv_str(j, "org.sandboxd.type", types[s->type]);
+	if (s->pid_file)
+		json_kv_str(j, "org.sandboxd.pidFile", s->pid_file);
+	for (size_t i = 0; i < sizeof lists / sizeof *lists; i++)
+		if (lists[i].l->n)
+			kv_owned(j, lists[i].key, exec_text(lists[i].l));
+	if (s->timeout_start_ms != 90000)
+		kv_ms(j, "org.sandboxd.timeoutStartSec", s->timeout_start_ms);
+	if (s->timeout_stop_ms != 5000)
+		kv_ms(j, "org.sandboxd.timeoutStopSec", s->timeout_stop_ms);
+	if (s->kill_mode != KILL_CONTROL_GROUP)
+		json_kv_str(j, "org.sandboxd.killMode", kill_modes[s->kill_mode]);
+	if (s->reload_signal && signal_name(s->reload_signal))
+		json_kv_str(j, "org.sandboxd.reloadSignal", signal_name(s->reload_signal));
+	if (s->env_files.n)
+		kv_owned(j, "org.sandboxd.environmentFiles", strv_text(&s->env_files, '\n'));
+	if (s->joins_namespace_of.n)
+		kv_owned(j, "org.sandboxd.joinsNamespaceOf", strv_text(&s->joins_namespace_of, ' '));
+	if (!s->syslog_socket)
+		json_kv_str(j, "org.sandboxd.syslogSocket", "false");
+}
+
 int oci_write_spec(const struct spec *s, int fd, struct err *e)
 {
 	struct json j;
@@ -489,6 +631,7 @@ int oci_write_spec(const struct spec *s, int fd, struct err *e)
 		json_kv_str(&j, "org.sandboxd.description", s->description);
 	if (s->control_access)
 		json_kv_str(&j, "org.sandboxd.controlAccess", "true");
+	write_service_annotations(&j, s);
 	json_obj_end(&j);
 
 	write_linux(&j, s);

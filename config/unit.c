@@ -324,6 +324,10 @@ _Static_assert(SPEC_RLIMITS == RLIMITS_N, "spec.rlimits[] is indexed by RLIMIT_*
 static const char ACC_SIZE[] = "bytes with an optional K, M, G or T suffix, or infinity";
 static const char ACC_DURATION[] = "a duration such as 500ms, 2s, 1min, 1h or bare seconds";
 static const char ACC_BOOL[] = "yes or no";
+static const char ACC_TIMEOUT[] = "a duration such as 90s or 5min, or infinity (0 is infinity too)";
+static const char ACC_EXEC[] = "an absolute path and arguments, \"-\" first to ignore a failure; "
+	"an empty value clears the list";
+static const char ACC_CAPS[] = "CAP_* names, ~names for all but these, or empty for none";
 
 static const struct key_def keys[] = {
 	{ "Unit", "Description", set_text, FIELD(description), 0, 0, NULL, false },
@@ -332,7 +336,7 @@ static const struct key_def keys[] = {
 	{ "Unit", "StartLimitBurst", unit_set_count, FIELD(start_limit_burst), 0, UINT_MAX, "a count; 0 = no limit", false },
 	{ "Unit", "StartLimitIntervalSec", set_duration, FIELD(start_limit_interval_ms), 0, 0, ACC_DURATION, false },
 
-	{ "Service", "Type", unit_set_type, NOFIELD, 0, 0, "simple or oneshot", false },
+	{ "Service", "Type", unit_set_type, NOFIELD, 0, 0, "simple, exec, oneshot, notify or forking", false },
 	{ "Service", "ExecStart", unit_set_exec, NOFIELD, 0, 0, "an absolute path and arguments; quotes and backslash escapes, no shell", false },
 	{ "Service", "Environment", unit_set_env, NOFIELD, 0, 0, "KEY=VALUE words", true },
 	{ "Service", "WorkingDirectory", unit_set_path, FIELD(cwd), 0, 0, "an absolute path", false },
@@ -345,13 +349,57 @@ static const struct key_def keys[] = {
 	{ "Service", "RestartMaxSec", set_duration, FIELD(restart_max_sec_ms), 1, 0, ACC_DURATION, false },
 	{ "Service", "StartLimitBurst", unit_set_count, FIELD(start_limit_burst), 0, UINT_MAX, "a count; 0 = no limit", false },
 	{ "Service", "StartLimitIntervalSec", set_duration, FIELD(start_limit_interval_ms), 0, 0, ACC_DURATION, false },
-	{ "Service", "TimeoutStopSec", set_duration, FIELD(timeout_stop_ms), 1, 0, ACC_DURATION, false },
+	{ "Service", "TimeoutStopSec", unit_set_timeout, NOFIELD, 1, 0, ACC_TIMEOUT, false },
 	{ "Service", "KillSignal", unit_set_signal, FIELD(kill_signal), 0, 0, "a signal name such as SIGTERM, or a number", false },
 	{ "Service", "OOMPolicy", unit_set_oom_policy, NOFIELD, 0, 0, "restart, stop or reboot", false },
 	{ "Service", "StandardOutput", unit_set_output, FIELD(std_out), 0, 0, "log, console, null, file:PATH or append:PATH", false },
 	{ "Service", "StandardError", unit_set_output, FIELD(std_err), 0, 0, "log, console, null, file:PATH or append:PATH", false },
 	RLIMITS_EACH(LIMIT_KEY)
 	{ "Service", "OOMScoreAdjust", unit_set_oom_score, NOFIELD, 0, 0, "-1000 to 1000", false },
+
+	/* issue #11: the service keys of Debian's units (unit_exec.c, unit_compat.c) */
+	{ "Unit", "Documentation", unit_set_ignored, NOFIELD, 0, 0, NULL, true },
+	{ "Unit", "Wants", unit_set_weak_deps, NOFIELD, 0, 0, "unit names", true },
+	{ "Unit", "Before", unit_set_weak_deps, NOFIELD, 1, 0, "systemd's targets and other units that are not services (ignored)", true },
+	{ "Unit", "JoinsNamespaceOf", unit_set_joins, NOFIELD, 0, 0, "unit names", true },
+	{ "Service", "PIDFile", unit_set_pid_file, NOFIELD, 0, 0, "a path, absolute or under /run", false },
+	{ "Service", "ExecStartPre", unit_set_exec_list, FIELD(exec_start_pre), 0, 0, ACC_EXEC, true },
+	{ "Service", "ExecStartPost", unit_set_exec_list, FIELD(exec_start_post), 0, 0, ACC_EXEC, true },
+	{ "Service", "ExecStop", unit_set_exec_list, FIELD(exec_stop), 0, 0, ACC_EXEC, true },
+	{ "Service", "ExecReload", unit_set_exec_list, FIELD(exec_reload), 0, 0, ACC_EXEC, true },
+	{ "Service", "TimeoutStartSec", unit_set_timeout, NOFIELD, 0, 0, ACC_TIMEOUT, false },
+	{ "Service", "TimeoutSec", unit_set_timeout, NOFIELD, 2, 0, ACC_TIMEOUT, false },
+	{ "Service", "KillMode", unit_set_kill_mode, NOFIELD, 0, 0, "control-group, mixed or process", false },
+	{ "Service", "ReloadSignal", unit_set_reload_signal, NOFIELD, 0, 0, "a signal name such as SIGHUP, or a number", false },
+	{ "Service", "EnvironmentFile", unit_set_env_file, NOFIELD, 0, 0, "an absolute path, \"-\" first if the file may be missing", true },
+	{ "Service", "NotifyAccess", unit_set_harden, NOFIELD, H_NOTIFY_ACCESS, 0, "all, main or exec: sandboxd reads every process of the unit", false },
+	{ "Sandbox", "NetworkNamespacePath", unit_set_netns_path, FIELD(netns_path), 0, 0, "an absolute path", false },
+	{ "Sandbox", "PrivateNetwork", unit_set_ns_switch, NOFIELD, SW_NET, 0, ACC_BOOL, false },
+	{ "Sandbox", "PrivateIPC", unit_set_ns_switch, NOFIELD, SW_IPC, 0, ACC_BOOL, false },
+	{ "Sandbox", "PrivateUsers", unit_set_ns_switch, NOFIELD, SW_USER, 0, "yes, no or identity", false },
+	{ "Sandbox", "ProtectHostname", unit_set_ns_switch, NOFIELD, SW_UTS, 0, "yes, no or private", false },
+	{ "Sandbox", "SyslogSocket", unit_set_bool, FIELD(syslog_socket), 0, 0, ACC_BOOL, false },
+	{ "Sandbox", "ProtectSystem", unit_set_harden, NOFIELD, H_PROTECT_SYSTEM, 0, "yes, full or strict (the read-only root), or no (ReadOnlyRoot=no)", false },
+	{ "Sandbox", "ProtectHome", unit_set_harden, NOFIELD, H_PROTECT_HOME, 0, "yes, read-only, tmpfs or no", false },
+	{ "Sandbox", "PrivateTmp", unit_set_harden, NOFIELD, H_PRIVATE_TMP, 0, "yes or disconnected; no with RootDirectory= or without the mount namespace", false },
+	{ "Sandbox", "PrivateDevices", unit_set_harden, NOFIELD, H_PRIVATE_DEVICES, 0, ACC_BOOL, false },
+	{ "Sandbox", "PrivateMounts", unit_set_harden, NOFIELD, H_PRIVATE_MOUNTS, 0, ACC_BOOL, false },
+	{ "Sandbox", "ProtectKernelTunables", unit_set_harden, NOFIELD, H_KERNEL_TUNABLES, 0, ACC_BOOL, false },
+	{ "Sandbox", "ProtectKernelModules", unit_set_harden, NOFIELD, H_KERNEL_MODULES, 0, ACC_BOOL, false },
+	{ "Sandbox", "ProtectKernelLogs", unit_set_harden, NOFIELD, H_KERNEL_LOGS, 0, ACC_BOOL, false },
+	{ "Sandbox", "ProtectControlGroups", unit_set_harden, NOFIELD, H_CONTROL_GROUPS, 0, "yes, private, strict or no", false },
+	{ "Sandbox", "ProtectClock", unit_set_harden, NOFIELD, H_CLOCK, 0, ACC_BOOL, false },
+	{ "Sandbox", "ProtectProc", unit_set_harden, NOFIELD, H_PROTECT_PROC, 0, "default, invisible, noaccess or ptraceable", false },
+	{ "Sandbox", "ProcSubset", unit_set_harden, NOFIELD, H_PROC_SUBSET, 0, "all", false },
+	{ "Sandbox", "RemoveIPC", unit_set_harden, NOFIELD, H_REMOVE_IPC, 0, ACC_BOOL, false },
+	{ "Sandbox", "DynamicUser", unit_set_harden, NOFIELD, H_DYNAMIC_USER, 0, "no", false },
+	{ "Sandbox", "CapabilityBoundingSet", unit_set_cap_set, NOFIELD, 0, 0, ACC_CAPS, true },
+	{ "Sandbox", "AmbientCapabilities", unit_set_cap_set, NOFIELD, 1, 0, ACC_CAPS, true },
+	{ "Install", "WantedBy", unit_set_ignored, NOFIELD, 0, 0, NULL, true },
+	{ "Install", "RequiredBy", unit_set_ignored, NOFIELD, 0, 0, NULL, true },
+	{ "Install", "Alias", unit_set_ignored, NOFIELD, 0, 0, NULL, true },
+	{ "Install", "Also", unit_set_ignored, NOFIELD, 0, 0, NULL, true },
+	{ "Install", "DefaultInstance", unit_set_ignored, NOFIELD, 0, 0, NULL, true },
 
 	{ "Sandbox", "RootDirectory", unit_set_root, FIELD(root), 0, 0, "an absolute path", false },
 	{ "Sandbox", "ReadOnlyRoot", unit_set_ro_root, FIELD(root_readonly), 0, 0, ACC_BOOL, false },
@@ -399,10 +447,16 @@ int unit_on_key(void *user, const char *section, const char *name, const char *v
 
 		if (strcmp(k->name, name) != 0)
 			continue;
-		if (strcmp(k->section, section) != 0) {
+		/* Debian's units put every exec, sandbox and resource key in
+		 * [Service]: those are taken there too, and named as written */
+		bool alias = strcmp(section, "Service") == 0 &&
+			     (strcmp(k->section, "Sandbox") == 0 || strcmp(k->section, "Resources") == 0);
+		if (strcmp(k->section, section) != 0 && !alias) {
 			elsewhere = k->section;
 			continue;
 		}
+		struct key_def as_written = *k;
+		as_written.section = p->section;
 		if (!k->list && *p->value) {
 			if (p->seen[i]) {
 				diag_at(p->d, p->file, p->line, section, name,
@@ -411,12 +465,15 @@ int unit_on_key(void *user, const char *section, const char *name, const char *v
 			}
 			p->seen[i] = p->line;
 		}
-		k->set(p, k, p->value);
+		k->set(p, &as_written, p->value);
 		return 1;
 	}
 	if (elsewhere)
 		diag_at(p->d, p->file, p->line, section, name,
 			"unknown key in this section (it belongs in [%s])", elsewhere);
+	else if (strncmp(name, "Condition", 9) == 0 || strncmp(name, "Assert", 6) == 0)
+		diag_at(p->d, p->file, p->line, section, name,
+			"is not supported: sandboxd starts every unit of its folder");
 	else
 		diag_at(p->d, p->file, p->line, section, name, "unknown key");
 	return 1;
@@ -432,6 +489,8 @@ static void finish(struct parse *p, const char *file)
 	if (!s->args.n && !p->exec_tried)
 		diag_at(p->d, file, 0, "Service", "ExecStart",
 			"missing (an absolute path and arguments)");
+	unit_exec_finish_ns(p);
+	unit_compat_finish_early(p);
 	/* The root is read-only for every unit that can have it so, with or
 	 * without RootDirectory= (item 3): a unit writes where it was given
 	 * a mount. ReadOnlyRoot=no opts out. */
@@ -458,6 +517,8 @@ static void finish(struct parse *p, const char *file)
 	else if (s->init && !pidns)
 		diag_at(p->d, p->init_loc.file, p->init_loc.line, "Sandbox", "Init",
 			"needs the pid namespace (see Namespaces=)");
+	unit_exec_finish(p);
+	unit_compat_finish(p);
 	unit_mounts_finish(p);
 	if (p->cpu_weight_loc.line && p->cpu_shares_loc.line)
 		diag_at(p->d, p->cpu_shares_loc.file, p->cpu_shares_loc.line, "Resources",
@@ -571,6 +632,7 @@ static struct spec *spec_new(struct parse *p, const char *name, struct diag *d, 
 	memset(p, 0, sizeof *p);
 	p->d = d;
 	p->errors_before = d->count;
+	unit_svc_parse_init(p);
 	if (!s) {
 		diag_at(d, file, 0, NULL, NULL, "out of memory");
 		return NULL;
@@ -597,7 +659,8 @@ static struct spec *spec_new(struct parse *p, const char *name, struct diag *d, 
 static struct spec *spec_done(struct parse *p)
 {
 	struct strset *sets[] = { &p->env_keys, &p->after_set, &p->requires_set, &p->groups_set,
-				  &p->masked_set, &p->readonly_set, &p->filter_set };
+				  &p->masked_set, &p->readonly_set, &p->filter_set,
+				  &p->svc.joins_set };
 
 	for (size_t i = 0; i < sizeof sets / sizeof *sets; i++)
 		strset_clear(sets[i]);

@@ -13,6 +13,7 @@
 #include "diag.h"
 #include "spec.h"
 #include "strset.h"
+#include "unit_exec.h"
 
 /* The caps on what one unit may say (README, "Limits of a unit file").
  * Each is far above what a service needs and low enough that a unit at
@@ -36,7 +37,7 @@ struct key_def {
 	const char *section;
 	const char *name;
 	setter_fn set;
-	size_t off, size;        /* the spec field, for generic setters and resets */
+	unsigned off, size;      /* the spec field, for generic setters and resets */
 	long arg, arg2;          /* setter-specific: ranges, rlimit number */
 	const char *accepted;
 	bool list;               /* repeatable; each line adds, empty clears */
@@ -53,7 +54,7 @@ struct parse {
 	const char *value;          /* the real value of the current key line */
 	const char *section;        /* current section as read; NULL = none yet */
 	bool section_bad;
-	int seen[128];              /* per file: line a scalar key was set on */
+	int seen[256];              /* per file: line a scalar key was set on */
 	bool oom;
 
 	/* state that spans files (drop-ins) */
@@ -81,6 +82,8 @@ struct parse {
 	struct strset env_keys;     /* KEY -> index in s->env */
 	struct strset after_set, requires_set, groups_set, masked_set, readonly_set;
 	struct strset filter_set;   /* name -> index in filter (which has holes) */
+
+	struct svc_parse svc;       /* issue #11's service keys (unit_exec.h) */
 };
 
 #define FIELD(f) offsetof(struct spec, f), sizeof(((struct spec *)0)->f)

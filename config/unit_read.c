@@ -20,7 +20,8 @@
 #include "../lib/rfile.h"
 #include "unit_parse.h"
 
-static const char *const sections[] = { "Unit", "Service", "Sandbox", "Resources" };
+/* [Install] is systemd's: its keys are read and ignored (unit_compat.c) */
+static const char *const sections[] = { "Unit", "Service", "Sandbox", "Resources", "Install" };
 
 struct reader {
 	struct parse *p;
@@ -146,7 +147,7 @@ static char *feed_inih(char *str, int num, void *stream)
 		p->section_bad = !known_section(l + 1);
 		if (p->section_bad) {
 			diag_at(p->d, p->file, p->line, l + 1, NULL,
-				"unknown section (Unit, Service, Sandbox or Resources)");
+				"unknown section (Unit, Service, Sandbox, Resources or Install)");
 			return str;
 		}
 		snprintf(str, (size_t)num, "[%s]\n", l + 1);

@@ -34,11 +34,14 @@ void unit_set_deps(struct parse *p, const struct key_def *k, const char *v)
 		return;
 	for (size_t i = 0; i < words.n; i++) {
 		char name[UNIT_NAME_MAX + 1];
+		int r = unit_dep_name(words.v[i], name);
 
-		if (unit_name_normalize(words.v[i], name) < 0) {
+		if (r < 0) {
 			unit_bad(p, k, "\"%s\" is not a unit name", words.v[i]);
 			continue;
 		}
+		if (r > 0)
+			continue;   /* network.target ...: systemd's, not a unit here */
 		if (strcmp(name, p->s->name) == 0) {
 			unit_bad(p, k, "a unit cannot depend on itself");
 			continue;
@@ -54,12 +57,27 @@ void unit_set_deps(struct parse *p, const struct key_def *k, const char *v)
 
 /* ---- [Service] ---------------------------------------------------------- */
 
+/* Type=exec is sandboxd's simple: started once the exec succeeded. */
 void unit_set_type(struct parse *p, const struct key_def *k, const char *v)
 {
-	if (!*v || strcmp(v, "simple") == 0)
+	static const char *const types[] = {
+		[SERVICE_SIMPLE] = "simple", [SERVICE_ONESHOT] = "oneshot",
+		[SERVICE_NOTIFY] = "notify", [SERVICE_FORKING] = "forking",
+	};
+
+	if (!*v || strcmp(v, "exec") == 0) {
 		p->s->type = SERVICE_SIMPLE;
-	else if (strcmp(v, "oneshot") == 0)
-		p->s->type = SERVICE_ONESHOT;
+		return;
+	}
+	for (size_t i = 0; i < sizeof types / sizeof *types; i++)
+		if (strcmp(v, types[i]) == 0) {
+			p->s->type = (enum service_type)i;
+			return;
+		}
+	if (strcmp(v, "dbus") == 0 || strcmp(v, "idle") == 0 || strcmp(v, "notify-reload") == 0)
+		unit_bad(p, k, "\"%s\" is not supported: sandboxd has no %s", v,
+			 v[0] == 'd' ? "D-Bus" : v[0] == 'i' ? "idle start queue" :
+			 "RELOADING=1 protocol; Type=notify with ReloadSignal= sends the signal");
 	else
 		unit_bad(p, k, "unknown type \"%s\"", v);
 }
@@ -87,6 +105,8 @@ void unit_set_exec(struct parse *p, const struct key_def *k, const char *v)
 		    args.n ? args.v[0] : "");
 		return;
 	}
+	if (unit_exec_has_variable(p, k, &args))
+		return;
 	s->args = args;
 	s->exec_loc = p->exec_loc = unit_here(p);
 }

@@ -293,7 +293,7 @@ bool sup_all_stopped(struct sup *sv)
 
 /* TimeoutStopSec=infinity waits for the unit as long as it takes, but a
  * shutdown ends: there it counts as this long */
-#define SHUTDOWN_INFINITY_MS (5 * 60 * 1000)
+#define SHUTDOWN_INFINITY_MS 90000   /* systemd's default stop timeout */
 
 uint64_t sup_longest_stop_timeout(struct sup *sv)
 {

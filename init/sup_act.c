@@ -47,6 +47,16 @@ void sup_timer_disarm(struct svc *s)
 	timerfd_settime(s->timer_fd, 0, &its, NULL);
 }
 
+/* TimeoutStopSec=0 or infinity (LIMIT_INFINITY): no SIGKILL timer at a
+ * stop (kill_soft arms none), and the cleanup never gives up on the group
+ * (cleanup_begin); this finite bound is for the rest. */
+static uint64_t stop_bound(const struct svc *s)
+{
+	if (!s->spec || s->spec->timeout_stop_ms == LIMIT_INFINITY)
+		return 5000;
+	return s->spec->timeout_stop_ms;
+}
+
 /* One timer per unit; what it means depends on the state: the setup's
  * bound while a launch is in flight, else RestartSec, TimeoutStopSec or
  * the cleanup's bound (EV_TIMER). */
@@ -183,7 +193,7 @@ static void cleanup_begin(struct sup *sv, struct svc *s)
 static void cleanup_timer(struct sup *sv, struct svc *s)
 {
 	int64_t now = clock_mono_ms();
-	uint64_t bound = s->spec ? s->spec->timeout_stop_ms : 5000;
+	uint64_t bound = stop_bound(s);
 
 	if (s->cg_watch.fd >= 0 || s->cgroup[0]) {
 		cleanup_poll(sv, s);

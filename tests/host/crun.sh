@@ -60,6 +60,13 @@ Description=crun runs the sandboxctl spec export
 
 [Service]
 ExecStart=/bin/sh -c 'echo "argv:\$0:\$1"; hostname; grep Cap /proc/self/status; cat /etc/crun-marker' zero 'one two'
+# issue #11's keys: annotations (quotes, newlines) crun must take as they are
+ExecStartPre=-/bin/true 'a "b"'
+ExecStartPre=/bin/true
+ExecStop=/bin/true
+KillMode=mixed
+TimeoutStopSec=0
+EnvironmentFile=-/etc/crun-env
 
 [Sandbox]
 RootDirectory=$root

@@ -194,6 +194,10 @@ static void spec_init(struct spec *s, const char *name)
 {
 	memset(s, 0, sizeof *s);
 	snprintf(s->name, sizeof s->name, "%s", name);
+	/* the parser's defaults, which the export leaves out */
+	s->timeout_start_ms = 90000;
+	s->timeout_stop_ms = 5000;
+	s->syslog_socket = true;
 }
 
 /* Export into a memfd and return the text (malloc'd, NUL-terminated). */

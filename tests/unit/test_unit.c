@@ -409,12 +409,12 @@ static void test_lines(void)
 
 static void test_errors(void)
 {
-	rejects("unknown key", "[Service]\nExecStart=/bin/true\nExecStop=/bin/false\n",
-		"web.unit:3: [Service] ExecStop: unknown key");
-	rejects("key in the wrong section", "[Service]\nExecStart=/bin/true\nMemoryMax=1M\n",
-		"web.unit:3: [Service] MemoryMax: unknown key in this section (it belongs in [Resources])");
-	rejects("unknown section", "[Install]\nWantedBy=x\n[Service]\nExecStart=/bin/true\n",
-		"web.unit:1: [Install]: unknown section (Unit, Service, Sandbox or Resources)");
+	rejects("unknown key", "[Service]\nExecStart=/bin/true\nExecStopNow=/bin/false\n",
+		"web.unit:3: [Service] ExecStopNow: unknown key");
+	rejects("key in the wrong section", "[Service]\nExecStart=/bin/true\n[Sandbox]\nMemoryMax=1M\n",
+		"web.unit:4: [Sandbox] MemoryMax: unknown key in this section (it belongs in [Resources])");
+	rejects("unknown section", "[Socket]\nListenStream=80\n[Service]\nExecStart=/bin/true\n",
+		"web.unit:1: [Socket]: unknown section (Unit, Service, Sandbox, Resources or Install)");
 	rejects("missing ExecStart", "[Service]\nType=simple\n",
 		"web.unit: [Service] ExecStart: missing (an absolute path and arguments)");
 	rejects("relative ExecStart", "[Service]\nExecStart=httpd -f\n",
