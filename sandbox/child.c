@@ -25,7 +25,9 @@
 #include "../rootfs/mountapi.h"
 #include "../rootfs/mounts.h"
 #include "caps.h"
+#include "join.h"
 #include "launch.h"
+#include "netlo.h"
 #include "ns.h"
 #include "reaper.h"
 #include "stdfile.h"
@@ -33,8 +35,11 @@
 
 void (*sbx_child_test_hook)(void);
 
-/* The report socket's fd in the child, right above stdio. */
+/* The report socket's fd in the child, right above stdio, and the pidfd
+ * of a join above it. finish() closes everything above CHILD_SOCK_FD. */
 #define CHILD_SOCK_FD 3
+#define CHILD_JOIN_FD 4
+#define CHILD_FIRST_FREE 5
 
 static void copy_str(char *dst, size_t n, const char *src)
 {
@@ -113,39 +118,6 @@ static int open_stdfiles(const struct sbx_ctx *c, struct step_fail *f)
 	return 0;
 }
 
-/* Everything shared by the reaper and the service: namespaces, mounts,
- * hostname, limits, credentials. */
-static int setup(const struct sbx_ctx *c, struct step_fail *f)
-{
-	const struct spec *s = c->s;
-	/* static: SPEC_MAX_GROUPS gids stay off the stack */
-	static struct sbx_ids ids;
-
-	/* Modes of what we create (device nodes, mount points) are exact. */
-	if (open_stdfiles(c, f) < 0)
-		return -1;
-	umask(0);
-	if (sbx_ns_child_cgroup(s->namespaces, f) < 0)
-		return -1;
-	/* Names read here, from the unit's root as the host has it, never
-	 * by PID 1 (userdb.h) */
-	if (sbx_ids_resolve(s, &ids, f) < 0)
-		return -1;
-	if (c->plan && rootfs_setup(c->plan, f) < 0)
-		return -1;
-	if (sbx_ns_hostname(s->namespaces, s->hostname, f) < 0 || set_rlimits(s, f) < 0)
-		return -1;
-	umask(s->umask);
-	if (sbx_creds_apply(s, &ids, f) < 0)
-		return -1;
-	if (c->nnp && prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0)
-		return step_failed(f, "set no_new_privs", NULL, errno);
-	/* after the uid change, which clears it */
-	if (c->die_with_parent && prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0) < 0)
-		return step_failed(f, "set the parent-death signal", NULL, errno);
-	return 0;
-}
-
 /* The program the parent compiled while we set up: one message on the
  * launch socket, whole (SEQPACKET). In .bss: no allocation here. */
 static struct sock_filter late_insns[BPF_MAXINSNS];
@@ -166,6 +138,79 @@ static const struct sbx_bpf *late_filter(const struct sbx_ctx *c, struct step_fa
 	late_bpf.insns = late_insns;
 	late_bpf.len = (unsigned short)(n / (ssize_t)sizeof late_insns[0]);
 	return &late_bpf;
+}
+
+/* The namespaces not made by clone3: those entered (a join, the named
+ * network namespace) and the cgroup one; lo up in a network namespace of
+ * our own; a join into a pid namespace becomes the relay here (and only
+ * the command comes back). After the ids were read from the host's view
+ * of the unit's root, before the rootfs. */
+static int enter_namespaces(struct sbx_ctx *c, struct step_fail *f)
+{
+	const struct spec *s = c->s;
+	unsigned own = s->namespaces & ~c->join_ns;
+
+	if (c->join_fd >= 0) {
+		if (sbx_join_enter(c->join_fd, c->join_flags, f) < 0)
+			return -1;
+		c->join_fd = -1;
+	}
+	if (!c->exec_join) {
+		if ((own & NS_BIT(NS_NET)) && s->netns_path) {
+			if (sbx_net_enter_path(s->netns_path, f) < 0)
+				return -1;
+		} else if ((own & NS_BIT(NS_NET)) && sbx_net_lo_up(f) < 0) {
+			return -1;
+		}
+		if (sbx_ns_child_cgroup(own, f) < 0)
+			return -1;
+	}
+	if (c->relay) {
+		/* The filter the parent compiles is read now: once the
+		 * command runs, only the relay reads the socket (the ack). */
+		if (c->bpf_late) {
+			if (!(c->bpf = late_filter(c, f)))
+				return -1;
+			c->bpf_late = false;
+		}
+		if (sbx_join_relay(c->sock, f) < 0)
+			return -1;
+	}
+	return 0;
+}
+
+/* Everything shared by the reaper and the service: namespaces, mounts,
+ * hostname, limits, credentials. */
+static int setup(struct sbx_ctx *c, struct step_fail *f)
+{
+	const struct spec *s = c->s;
+	/* static: SPEC_MAX_GROUPS gids stay off the stack */
+	static struct sbx_ids ids;
+
+	/* Modes of what we create (device nodes, mount points) are exact. */
+	if (open_stdfiles(c, f) < 0)
+		return -1;
+	umask(0);
+	/* Names read here, from the unit's root as the host has it, never
+	 * by PID 1 (userdb.h); before a join enters the service's tree */
+	if (sbx_ids_resolve(s, &ids, f) < 0)
+		return -1;
+	if (enter_namespaces(c, f) < 0)
+		return -1;
+	if (c->plan && rootfs_setup(c->plan, f) < 0)
+		return -1;
+	if (sbx_ns_hostname(s->namespaces & ~c->join_ns, s->hostname, f) < 0 ||
+	    set_rlimits(s, f) < 0)
+		return -1;
+	umask(s->umask);
+	if (sbx_creds_apply(s, &ids, f) < 0)
+		return -1;
+	if (c->nnp && prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0)
+		return step_failed(f, "set no_new_privs", NULL, errno);
+	/* after the uid change, which clears it */
+	if (c->die_with_parent && prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0) < 0)
+		return step_failed(f, "set the parent-death signal", NULL, errno);
+	return 0;
 }
 
 /* The service's last steps before execve. */
@@ -220,6 +265,19 @@ static int finish(const struct sbx_ctx *c, struct step_fail *f)
 	return 0;
 }
 
+/* The process that execs the service (with Init= the reaper's child, in
+ * a join the relay's command) says so: the caller's end has SO_PASSCRED,
+ * so the kernel attaches our pid as the caller's pid namespace sees it.
+ * Before the filter, which may refuse sendmsg. */
+static int report_started(const struct sbx_ctx *c, struct step_fail *f)
+{
+	struct sbx_msg m = { .kind = SBX_MSG_STARTED };
+
+	if (send(c->sock, &m, sizeof m, MSG_NOSIGNAL) != (ssize_t)sizeof m)
+		return step_failed(f, "report the service's pid", NULL, errno);
+	return 0;
+}
+
 static int exec_code(int err)
 {
 	return err == ENOENT || err == ENOTDIR ? SBX_EXIT_NOTFOUND : SBX_EXIT_NOEXEC;
@@ -233,16 +291,19 @@ static int exec_code(int err)
  * a source still to be copied. */
 static int keep_fds(struct sbx_ctx *c)
 {
-	int tmp[4];
+	int tmp[5];
 
 	for (int i = 0; i < 3; i++) {
 		tmp[i] = -1;
 		if (c->stdio[i] >= 0 &&
-		    (tmp[i] = fcntl(c->stdio[i], F_DUPFD_CLOEXEC, CHILD_SOCK_FD + 1)) < 0)
+		    (tmp[i] = fcntl(c->stdio[i], F_DUPFD_CLOEXEC, CHILD_FIRST_FREE)) < 0)
 			return -1;
 	}
-	tmp[3] = fcntl(c->sock, F_DUPFD_CLOEXEC, CHILD_SOCK_FD + 1);
+	tmp[3] = fcntl(c->sock, F_DUPFD_CLOEXEC, CHILD_FIRST_FREE);
 	if (tmp[3] < 0)
+		return -1;
+	tmp[4] = -1;
+	if (c->join_fd >= 0 && (tmp[4] = fcntl(c->join_fd, F_DUPFD_CLOEXEC, CHILD_FIRST_FREE)) < 0)
 		return -1;
 	for (int i = 0; i < 3; i++) {
 		/* dup2 clears O_CLOEXEC: these are the service's */
@@ -260,9 +321,13 @@ static int keep_fds(struct sbx_ctx *c)
 	}
 	if (dup3(tmp[3], CHILD_SOCK_FD, O_CLOEXEC) < 0)
 		return -1;
-	if (syscall(SYS_close_range, (unsigned)CHILD_SOCK_FD + 1, ~0u, 0u) < 0)
+	if (tmp[4] >= 0 ? dup3(tmp[4], CHILD_JOIN_FD, O_CLOEXEC) < 0 :
+	    (close(CHILD_JOIN_FD) < 0 && errno != EBADF))
+		return -1;
+	if (syscall(SYS_close_range, (unsigned)CHILD_FIRST_FREE, ~0u, 0u) < 0)
 		return -1;
 	c->sock = CHILD_SOCK_FD;
+	c->join_fd = tmp[4] >= 0 ? CHILD_JOIN_FD : -1;
 	c->parent_sock = -1;
 	c->stdio[0] = c->stdio[1] = c->stdio[2] = -1;
 	return 0;
@@ -288,9 +353,11 @@ _Noreturn void sbx_child_main(const struct sbx_ctx *parent_ctx)
 		_exit(SBX_EXIT_SETUP);
 	if (sbx_child_test_hook)
 		sbx_child_test_hook();
-	if (setup(c, &f) < 0)
+	if (setup(&ctx, &f) < 0)
 		fail(c, &f, SBX_EXIT_SETUP);
-	if (c->s->init && sbx_reaper_start(&f) < 0)
+	if (c->s->init && !c->exec_join && sbx_reaper_start(&f) < 0)
+		fail(c, &f, SBX_EXIT_SETUP);
+	if (report_started(c, &f) < 0)
 		fail(c, &f, SBX_EXIT_SETUP);
 	if (finish(c, &f) < 0)
 		fail(c, &f, strcmp(f.step, "exec") == 0 ? exec_code(f.errnum) : SBX_EXIT_SETUP);

@@ -4,6 +4,7 @@
 #define SBX_CHILD_H
 
 #include <stdbool.h>
+#include <stdint.h>
 
 #include "../config/spec.h"
 #include "../rootfs/mounts.h"
@@ -15,6 +16,19 @@ struct sbx_report {
 	int exit_code;
 	char step[64];
 	char path[400];
+};
+
+/* The other records on the launch socket, 8 bytes (a failure is a whole
+ * struct sbx_report): SBX_MSG_STARTED from the process about to execve
+ * the service or command -- the caller's end has SO_PASSCRED, so the
+ * kernel attaches the sender's pid, translated into the caller's pid
+ * namespace (with Init= the reaper's child is the service) -- and
+ * SBX_MSG_HANDOVER from a join's relay (join.h). */
+#define SBX_MSG_STARTED 'S'
+#define SBX_MSG_HANDOVER 'H'
+struct sbx_msg {
+	int kind;
+	int pid;                          /* HANDOVER: the command's */
 };
 
 struct sbx_ctx {
@@ -31,6 +45,15 @@ struct sbx_ctx {
 	int stdio[3];                     /* dup2'ed onto 0 1 2; -1: keep */
 	const struct output *stdfile[3];  /* [1] [2]: opened by the child
 					   * (SBX_STDIO_SPEC_FILE), else NULL */
+	/* Namespaces entered instead of made (launch.h's join_pidfd): the
+	 * pidfd (CHILD_JOIN_FD once keep_fds ran), the NS_BIT() set and
+	 * its CLONE_NEW* flags; -1 / 0: none */
+	int join_fd;
+	unsigned join_ns;
+	uint64_t join_flags;
+	bool exec_join;                   /* join_ns has NS_MOUNT: a command in
+					   * the running service, no rootfs */
+	bool relay;                       /* ... and NS_PID: join.h's relay */
 	int sock;                         /* our end of the launch socket */
 	int parent_sock;                  /* the parent's end, closed first */
 };

@@ -17,6 +17,7 @@
 #include <unistd.h>
 
 #include "child.h"
+#include "join.h"
 #include "ns.h"
 
 #ifndef CLONE_PIDFD
@@ -161,12 +162,17 @@ static void launch_reset(struct sbx_launch *l)
 	l->pidfd = l->sock = -1;
 	l->stdio[0] = l->stdio[1] = l->stdio[2] = -1;
 	l->exit_code = 0;
+	l->relay = false;
+	l->relay_pid = 0;
+	l->relay_pidfd = -1;
+	l->main_pid = 0;
 }
 
 static void launch_close(struct sbx_launch *l)
 {
 	close_fd(&l->sock);
 	close_fd(&l->pidfd);
+	close_fd(&l->relay_pidfd);
 	for (int i = 0; i < 3; i++)
 		close_fd(&l->stdio[i]);
 }
@@ -195,9 +201,14 @@ int sbx_launch_begin(const struct spec *s, const struct sbx_launch_opts *o,
 	static const char *const no_env[] = { NULL };
 	const char *const *argv = o->argv ? o->argv : s->args.v;
 	struct rootfs_plan plan;
-	struct sbx_ctx ctx = { .s = s, .argv = argv };
-	int sv[2] = { -1, -1 }, child_io[3] = { -1, -1, -1 };
+	struct sbx_ctx ctx = { .s = s, .argv = argv, .join_fd = -1 };
+	int sv[2] = { -1, -1 }, child_io[3] = { -1, -1, -1 }, one = 1;
 	bool have_plan = false, joined;
+	/* launch.h: a join enters only namespaces the unit has; a command
+	 * in the running service enters all of them and makes none */
+	unsigned join = o->join_pidfd >= 0 ? o->join_ns & s->namespaces : 0, made;
+	bool exec_join = join & NS_BIT(NS_MOUNT);
+	uint64_t clone_flags;
 	pid_t pid;
 
 	memset(l, 0, sizeof *l);
@@ -223,7 +234,26 @@ int sbx_launch_begin(const struct spec *s, const struct sbx_launch_opts *o,
 		  (s->seccomp.enabled && !(s->caps & (1ull << CAP_SYS_ADMIN_BIT)));
 	ctx.die_with_parent = o->flags & SBX_DIE_WITH_PARENT;
 
-	if (s->namespaces & NS_BIT(NS_MOUNT)) {
+	if (exec_join)
+		join = s->namespaces;
+	made = exec_join ? 0 : s->namespaces & ~join;
+	if (s->netns_path)
+		made &= ~NS_BIT(NS_NET);
+	if ((made & NS_BIT(NS_USER)) && ((join & (NS_BIT(NS_NET) | NS_BIT(NS_IPC))) ||
+					 ((s->namespaces & NS_BIT(NS_NET)) && s->netns_path)))
+		return err_set(e, EINVAL, "%s: JoinsNamespaceOf= and NetworkNamespacePath= "
+			       "cannot be combined with a user namespace of the unit's own "
+			       "(Namespaces=user)", s->name);
+	clone_flags = sbx_ns_clone_flags(made);
+	ctx.join_ns = join;
+	ctx.join_flags = sbx_join_setns_flags(join);
+	ctx.join_fd = join ? o->join_pidfd : -1;
+	ctx.exec_join = exec_join;
+	ctx.relay = l->relay = exec_join && (join & NS_BIT(NS_PID));
+
+	if (exec_join) {
+		/* the service's own tree, as it is: nothing to plan */
+	} else if (s->namespaces & NS_BIT(NS_MOUNT)) {
 		/* strings only: the child opens and checks every path */
 		if (rootfs_plan_build(s, &plan, e) < 0)
 			return err_wrap(e, "%s: ", s->name);
@@ -262,11 +292,17 @@ int sbx_launch_begin(const struct spec *s, const struct sbx_launch_opts *o,
 		err_set(e, errno, "%s: socketpair", s->name);
 		goto fail;
 	}
+	/* The kernel attaches the sender's pid, in our pid namespace, to
+	 * every record: SBX_MSG_STARTED is nothing else */
+	if (setsockopt(sv[0], SOL_SOCKET, SO_PASSCRED, &one, sizeof one) < 0) {
+		err_set(e, errno, "%s: set SO_PASSCRED on the launch socket", s->name);
+		goto fail;
+	}
 	memcpy(ctx.stdio, child_io, sizeof ctx.stdio);
 	ctx.sock = sv[1];
 	ctx.parent_sock = sv[0];
 
-	pid = do_clone(sbx_ns_clone_flags(s->namespaces), o->cgroup_fd, &l->pidfd, &joined);
+	pid = do_clone(clone_flags, o->cgroup_fd, &l->pidfd, &joined);
 	if (pid < 0) {
 		err_set(e, errno, "%s: clone3", s->name);
 		goto fail;
@@ -284,7 +320,7 @@ int sbx_launch_begin(const struct spec *s, const struct sbx_launch_opts *o,
 		have_plan = false;
 	}
 
-	if ((s->namespaces & NS_BIT(NS_USER)) && sbx_ns_write_maps(pid, e) < 0)
+	if ((clone_flags & CLONE_NEWUSER) && sbx_ns_write_maps(pid, e) < 0)
 		goto kill;
 	if (o->cgroup_fd >= 0 && !joined && join_cgroup(o->cgroup_fd, pid, e) < 0)
 		goto kill;
@@ -322,29 +358,148 @@ fail:
 	return -1;
 }
 
+/* One record of the launch socket: n bytes into rep, the sender's pid
+ * (SCM_CREDENTIALS) and at most one fd (SCM_RIGHTS; any other is closed). */
+static ssize_t recv_record(int sock, struct sbx_report *rep, pid_t *sender, int *fd)
+{
+	struct iovec iov = { .iov_base = rep, .iov_len = sizeof *rep };
+	union {
+		struct cmsghdr h;
+		char buf[CMSG_SPACE(sizeof(struct ucred)) + CMSG_SPACE(4 * sizeof(int))];
+	} u;
+	struct msghdr mh = {
+		.msg_iov = &iov, .msg_iovlen = 1,
+		.msg_control = u.buf, .msg_controllen = sizeof u.buf,
+	};
+	ssize_t n;
+
+	*sender = 0;
+	*fd = -1;
+	do
+		n = recvmsg(sock, &mh, MSG_DONTWAIT | MSG_CMSG_CLOEXEC);
+	while (n < 0 && errno == EINTR);
+	if (n < 0)
+		return n;
+	for (struct cmsghdr *cm = CMSG_FIRSTHDR(&mh); cm; cm = CMSG_NXTHDR(&mh, cm)) {
+		if (cm->cmsg_level != SOL_SOCKET)
+			continue;
+		if (cm->cmsg_type == SCM_CREDENTIALS &&
+		    cm->cmsg_len >= CMSG_LEN(sizeof(struct ucred))) {
+			struct ucred uc;
+
+			memcpy(&uc, CMSG_DATA(cm), sizeof uc);
+			*sender = uc.pid;
+		} else if (cm->cmsg_type == SCM_RIGHTS) {
+			size_t nfd = (cm->cmsg_len - CMSG_LEN(0)) / sizeof(int);
+
+			for (size_t i = 0; i < nfd; i++) {
+				int f;
+
+				memcpy(&f, CMSG_DATA(cm) + i * sizeof(int), sizeof f);
+				if (*fd < 0)
+					*fd = f;
+				else
+					close(f);
+			}
+		}
+	}
+	return n;
+}
+
+/* The relay handed the command over (join.h): it becomes l->pid. */
+static int take_handover(struct sbx_launch *l, const struct sbx_msg *m, int fd, struct err *e)
+{
+	char ack = SBX_JOIN_ACK;
+
+	if (!l->relay || fd < 0 || m->pid <= 0) {
+		if (fd >= 0)
+			close(fd);
+		return err_set(e, EPROTO, "%s: read the launch child's report", l->name);
+	}
+	l->relay = false;
+	l->relay_pid = l->pid;
+	l->relay_pidfd = l->pidfd;
+	l->pid = m->pid;
+	l->pidfd = fd;
+	l->main_pid = m->pid;
+	if (send(l->sock, &ack, 1, MSG_DONTWAIT | MSG_NOSIGNAL) != 1)
+		return err_set(e, errno, "%s: let the joined command run", l->name);
+	return 2;
+}
+
+/* The relay exits right after the ack: reaped here if it is gone, else
+ * by the caller's own reaping of strangers. Through its pidfd: its pid
+ * may be another process's by now, reaped meanwhile by the caller. */
+static void reap_relay(struct sbx_launch *l)
+{
+	siginfo_t si;
+
+	if (l->relay_pidfd < 0)
+		return;
+	memset(&si, 0, sizeof si);
+	if (waitid((idtype_t)3 /* P_PIDFD */, (id_t)l->relay_pidfd, &si, WEXITED | WNOHANG) == 0 &&
+	    si.si_pid != 0)
+		l->relay_pid = 0;
+	close_fd(&l->relay_pidfd);
+}
+
 int sbx_launch_end(struct sbx_launch *l, struct sbx_child *c, struct err *e)
 {
 	struct sbx_report rep;
+	pid_t sender;
 	ssize_t n;
+	int fd;
 
 	memset(c, 0, sizeof *c);
 	c->pid = -1;
 	c->pidfd = -1;
 	c->stdio[0] = c->stdio[1] = c->stdio[2] = -1;
-	do
-		n = recv(l->sock, &rep, sizeof rep, MSG_DONTWAIT);
-	while (n < 0 && errno == EINTR);
-	if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK))
-		return 1;
+	for (;;) {
+		struct sbx_msg m;
+
+		n = recv_record(l->sock, &rep, &sender, &fd);
+		if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK))
+			return 1;
+		if (n != (ssize_t)sizeof m)
+			break;
+		memcpy(&m, &rep, sizeof m);
+		if (m.kind == SBX_MSG_HANDOVER) {
+			int r = take_handover(l, &m, fd, e);
+
+			if (r == 2)
+				return 2;
+			n = -1;
+			errno = e->errnum;
+			break;
+		}
+		if (fd >= 0)
+			close(fd);
+		if (m.kind != SBX_MSG_STARTED) {
+			n = -1;
+			errno = EPROTO;
+			break;
+		}
+		if (sender > 0)
+			l->main_pid = sender;
+	}
+	if (fd >= 0)
+		close(fd);
 
 	c->pid = l->pid;
 	c->pidfd = l->pidfd;
 	l->pidfd = -1;
 	close_fd(&l->sock);
+	reap_relay(l);
+	if (n == 0 && l->relay) {
+		/* the relay and the command are gone without a handover */
+		n = -1;
+		errno = EPROTO;
+	}
 	if (n == 0) {
 		/* EOF: execve closed the child's O_CLOEXEC end */
 		memcpy(c->stdio, l->stdio, sizeof c->stdio);
 		l->stdio[0] = l->stdio[1] = l->stdio[2] = -1;
+		c->main_pid = l->main_pid;
 		return 0;
 	}
 	for (int i = 0; i < 3; i++)
@@ -356,13 +511,19 @@ int sbx_launch_end(struct sbx_launch *l, struct sbx_child *c, struct err *e)
 			       rep.path[0] ? " " : "", rep.path);
 	}
 	/* A short record cannot come from our child: kill it */
-	syscall(SYS_pidfd_send_signal, c->pidfd, SIGKILL, NULL, 0);
-	c->exit_code = SBX_EXIT_SETUP;
-	return err_set(e, n < 0 ? errno : EPROTO, "%s: read the launch child's report", l->name);
+	{
+		int err = n < 0 ? errno : EPROTO;
+
+		syscall(SYS_pidfd_send_signal, c->pidfd, SIGKILL, NULL, 0);
+		c->exit_code = SBX_EXIT_SETUP;
+		return err_set(e, err, "%s: read the launch child's report", l->name);
+	}
 }
 
 void sbx_launch_abort(struct sbx_launch *l)
 {
+	/* before a handover the relay: the command it may have made waits
+	 * for it, and goes when it dies */
 	if (l->pidfd >= 0)
 		syscall(SYS_pidfd_send_signal, l->pidfd, SIGKILL, NULL, 0);
 	else if (l->pid > 0)
@@ -401,7 +562,7 @@ int sbx_launch(const struct spec *s, const struct sbx_launch_opts *o, struct sbx
 		return -1;
 	}
 	deadline = now_ms() + SBX_SETUP_TIMEOUT_S * 1000LL;
-	while ((rc = sbx_launch_end(&l, c, e)) == 1) {
+	while ((rc = sbx_launch_end(&l, c, e)) >= 1) {
 		struct pollfd p = { .fd = l.sock, .events = POLLIN };
 		long long left = deadline - now_ms();
 
@@ -410,6 +571,8 @@ int sbx_launch(const struct spec *s, const struct sbx_launch_opts *o, struct sbx
 
 			sbx_launch_abort(&l);
 			reap(pid);
+			if (l.relay_pid > 0)
+				reap(l.relay_pid);
 			err_set(e, ETIMEDOUT, "%s: the sandbox setup did not finish within %d s",
 				s->name, SBX_SETUP_TIMEOUT_S);
 			c->pid = -1;
@@ -427,6 +590,10 @@ int sbx_launch(const struct spec *s, const struct sbx_launch_opts *o, struct sbx
 			return -1;
 		}
 	}
+	/* a join's relay: it exits right after the handover (no other
+	 * reaper here could have taken its pid) */
+	if (l.relay_pid > 0)
+		reap(l.relay_pid);
 	if (rc < 0) {
 		reap(c->pid);
 		close_fd(&c->pidfd);

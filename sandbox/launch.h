@@ -66,7 +66,29 @@ struct sbx_launch_opts {
 	 * service -- ExecStartPost=, ExecReload=, ExecStop=: join_ns = the
 	 * unit's namespaces; with NS_MOUNT no rootfs is set up, the command
 	 * runs in the service's own tree, and with NS_PID it is a process of
-	 * the service's pid namespace. -1: none. */
+	 * the service's pid namespace. -1: none.
+	 * What the launcher makes of it (sandbox/join.h):
+	 * - join_ns is masked with the unit's own Namespaces= (systemd joins
+	 *   only the namespaces a unit would have made); what is left is
+	 *   entered with setns on the pidfd, never through /proc paths.
+	 * - Without NS_MOUNT (JoinsNamespaceOf=): the rest of the sandbox is
+	 *   made as usual (its own mount, pid, uts namespaces, rootfs); lo is
+	 *   the joined namespace's. Refused with a user namespace of the
+	 *   unit's own: a process in a new user namespace holds no
+	 *   capability over another one's network namespace.
+	 * - With NS_MOUNT (a command in the running service): no namespace
+	 *   is made, no rootfs set up, no reaper started; the command gets the
+	 *   unit's ids, caps, limits, no_new_privs, filter and cwd (resolved
+	 *   in the service's root) as the service did. With NS_PID the launch
+	 *   child is a relay (join.h): sbx_launch_end() returns 2 once the
+	 *   command exists -- the command is the caller's own child,
+	 *   l->pid/l->pidfd are now its pid and pidfd (take them as the
+	 *   process to reap before going back to any other event: the command
+	 *   waits for that before it runs); the relay exits 0 by itself and
+	 *   is reaped by end() when it can, else by the caller's
+	 *   reap-everything loop, as any stranger (its exit means nothing:
+	 *   a failure of the relay comes as a report, like any setup
+	 *   step's). Everything else is as for any launch. */
 	int join_pidfd;
 	unsigned join_ns;
 	/* Host paths of PID 1's per-unit datagram sockets, bound into the
@@ -110,6 +132,10 @@ struct sbx_launch {
 	int exit_code;             /* after begin failed: SBX_EXIT_SETUP */
 	/* private: what end() needs */
 	char name[UNIT_NAME_MAX + 1];
+	bool relay;                /* l->pid is a join's relay, no handover yet */
+	pid_t relay_pid;           /* after the handover: the relay, to reap */
+	int relay_pidfd;
+	pid_t main_pid;            /* from the SBX_MSG_STARTED record; 0: none */
 };
 
 /* Everything up to and including "go": clone3 (into the cgroup), id maps,
@@ -125,8 +151,11 @@ int sbx_launch_begin(const struct spec *s, const struct sbx_launch_opts *o,
 		     struct sbx_launch *l, struct err *e);
 
 /* When l->sock is readable, or once the child was reaped (its report, if
- * any, is still in the socket). Never blocks, never reaps.
- * 1: nothing yet (EAGAIN): l unchanged, keep watching.
+ * any, is still in the socket). Never blocks; reaps nothing but a join's
+ * relay (through its pidfd, WNOHANG).
+ * 2: a join's relay handed the command over: l->pid and l->pidfd are the
+ *    command's now (see join_pidfd); keep watching.
+ * 1: nothing yet (EAGAIN): keep watching.
  * 0: the service exec'd: c gets pid, pidfd and stdio (moved out of l).
  * -1: setup failed: e = "unit: step path: errno", c->exit_code =
  *     SBX_EXIT_*; c->pid and c->pidfd are still set (c->stdio closed):
