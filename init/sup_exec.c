@@ -339,7 +339,8 @@ static void arm_bound(struct svc *s)
 		sup_timer_arm(s, spent >= 0 && (uint64_t)spent < bound ? bound - (uint64_t)spent : 0);
 }
 
-/* Read the report: 0 exec'd, -1 failed (finished), 1 nothing yet. */
+/* Read the report: 0 exec'd, -1 failed (finished), 1 nothing yet, 2 a
+ * join's relay handed the command over (r->pid is the command's now). */
 static int read_report(struct sup *sv, struct svc *s)
 {
 	struct svc_run *r = s->run;
@@ -351,10 +352,12 @@ static int read_report(struct sup *sv, struct svc *s)
 	if (r->launch_watch.fd >= 0)
 		loop_del(&sv->loop, &r->launch_watch);   /* before end() closes it */
 	rc = sbx_launch_end(r->launch, &c, &e);
-	if (rc == 1) {
+	if (rc == 2)
+		r->pid = r->launch->pid;   /* reaped as the command from now on */
+	if (rc == 1 || rc == 2) {
 		if (loop_add(&sv->loop, &r->launch_watch, EPOLLIN, &e) < 0)
 			r->launch_watch.fd = -1;   /* the timer still bounds it */
-		return 1;
+		return rc;
 	}
 	r->launch_watch.fd = -1;
 	launch_forget(sv, r);
@@ -375,11 +378,15 @@ static int read_report(struct sup *sv, struct svc *s)
 static void on_report(struct loop_watch *w, uint32_t events)
 {
 	struct svc *s = w->ctx;
+	int rc;
 
 	(void)events;
 	if (w->fd < 0 || !s->run || !s->run->launch)
 		return;
-	if (read_report(sup_the, s) == 0)
+	/* a handover may come with the report behind it: read on */
+	while ((rc = read_report(sup_the, s)) == 2 && s->run->launch)
+		;
+	if (rc == 0)
 		arm_bound(s);
 }
 
@@ -398,6 +405,8 @@ bool sup_ctl_reaped(struct sup *sv, pid_t pid, int status)
 		 * why; EOF says it exec'd, and this is its end */
 		int rc = read_report(sv, s);
 
+		if (rc == 2)
+			return true;   /* the relay's end: it means nothing */
 		if (rc < 0)
 			return true;
 		if (rc == 1) {
