@@ -722,7 +722,7 @@ static void start_timeout(struct sup *sv, struct svc *s)
 
 	snprintf(m, sizeof m, "did not become ready within %llu s",
 		 (unsigned long long)(s->spec->timeout_start_ms / 1000));
-	start_failed(sv, s, 0, s->run && s->run->no_main ? s->run->why : m);
+	start_failed(sv, s, 0, s->run && s->run->no_main ? sup_run_why(s->run) : m);
 }
 
 /* The started process ended before the unit was ready. Type=forking:
@@ -755,7 +755,7 @@ static int ctl_next(struct sup *sv, struct svc *s)
 {
 	struct svc_run *r = s->run;
 	unsigned next = r->idx + 1;
-	bool more = r->ok && next < sup_ctl_list(s, r->kind)->n;
+	bool more = r->ok && next < sup_ctl_list(s, (enum ctl_kind)r->kind)->n;
 
 	switch (s->state) {
 	case SVC_START_PRE:
@@ -765,7 +765,7 @@ static int ctl_next(struct sup *sv, struct svc *s)
 		}
 		if (r->ok)
 			return launch_main(sv, s);
-		start_failed(sv, s, 0, r->why);
+		start_failed(sv, s, 0, sup_run_why(r));
 		cleanup_begin(sv, s);
 		return SVC_CLEANUP;
 	case SVC_START_POST:
@@ -777,7 +777,7 @@ static int ctl_next(struct sup *sv, struct svc *s)
 			sup_timer_disarm(s);
 			return SVC_RUNNING;
 		}
-		start_failed(sv, s, 0, r->why);
+		start_failed(sv, s, 0, sup_run_why(r));
 		return kill_or_cleanup(sv, s, false);
 	case SVC_RELOADING:
 		if (more) {
@@ -785,12 +785,12 @@ static int ctl_next(struct sup *sv, struct svc *s)
 			return FSM_KEEP;
 		}
 		sup_timer_disarm(s);
-		sup_reload_done(sv, s, r->ok, r->why);
+		sup_reload_done(sv, s, r->ok, sup_run_why(r));
 		return SVC_RUNNING;
 	case SVC_STOP_CMD:
 		/* a failed ExecStop= is logged; the stop goes on (as systemd) */
 		if (!r->ok && !r->timed_out)
-			sup_log(sv, "%s: %s", s->name, r->why);
+			sup_log(sv, "%s: %s", s->name, sup_run_why(r));
 		if (next < sup_ctl_list(s, CTL_STOP)->n && !r->main_gone && !r->timed_out) {
 			sup_ctl_start(sv, s, CTL_STOP, next);
 			return FSM_KEEP;
