@@ -174,36 +174,6 @@ int sup_reload_unit(struct sup *sv, struct svc *s, char *msg, size_t len)
 	return 0;
 }
 
-/* Every process of the unit's cgroup: its cgroup.procs (a kernel file,
- * read in bounded chunks). -1 when it cannot be read. */
-static int kill_group(const struct svc *s, int sig, unsigned *n)
-{
-	char buf[4096], part[16];
-	size_t plen = 0;
-	int fd = s->cgroup_fd >= 0 ? openat(s->cgroup_fd, "cgroup.procs",
-					   O_RDONLY | O_CLOEXEC | O_NOFOLLOW) : -1;
-	ssize_t k;
-
-	if (fd < 0)
-		return -1;
-	while ((k = read(fd, buf, sizeof buf)) > 0)
-		for (ssize_t i = 0; i < k; i++) {
-			if (buf[i] != '\n') {
-				if (plen < sizeof part - 1)
-					part[plen++] = buf[i];
-				continue;
-			}
-			part[plen] = '\0';
-			plen = 0;
-			long pid = strtol(part, NULL, 10);
-
-			if (pid > 0 && kill((pid_t)pid, sig) == 0)
-				(*n)++;
-		}
-	close(fd);
-	return 0;
-}
-
 int sup_kill(struct sup *sv, struct svc *s, int sig, bool all, char *msg, size_t len)
 {
 	const char *name = signal_name(sig);
@@ -224,7 +194,7 @@ int sup_kill(struct sup *sv, struct svc *s, int sig, bool all, char *msg, size_t
 			 (int)(s->main_pid > 0 ? s->main_pid : s->pid));
 		return 0;
 	}
-	if (kill_group(s, sig, &n) < 0) {
+	if (sup_kill_group(s, sig, &n) < 0) {
 		/* no cgroup (a host without cgroup2): what PID 1 knows */
 		if (s->pid > 0 && kill(s->pid, sig) == 0)
 			n++;
@@ -323,7 +293,7 @@ bool sup_all_stopped(struct sup *sv)
 
 /* TimeoutStopSec=infinity waits for the unit as long as it takes, but a
  * shutdown ends: there it counts as this long */
-#define SHUTDOWN_INFINITY_MS (5 * 60 * 1000)
+#define SHUTDOWN_INFINITY_MS 90000   /* systemd's default stop timeout */
 
 uint64_t sup_longest_stop_timeout(struct sup *sv)
 {

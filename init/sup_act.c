@@ -49,8 +49,8 @@ void sup_timer_disarm(struct svc *s)
 }
 
 /* TimeoutStopSec=0 or infinity (LIMIT_INFINITY): no SIGKILL timer at a
- * stop (kill_soft arms none). The cleanup after the kill is bounded all
- * the same, by the default 5 s: its processes have had SIGKILL. */
+ * stop (kill_soft arms none), and the cleanup never gives up on the group
+ * (cleanup_begin); this finite bound is for the rest. */
 static uint64_t stop_bound(const struct svc *s)
 {
 	if (!s->spec || s->spec->timeout_stop_ms == LIMIT_INFINITY)
@@ -570,9 +570,14 @@ static void kill_soft(struct svc *s, bool requested)
 		s->stop_requested = true;
 	else if (s->run)
 		s->run->keep_last = true;
+	unsigned n = 0;
+
 	if (s->spec && s->spec->kill_mode != KILL_CONTROL_GROUP && s->main_pid > 0) {
 		sup_signal_main(s, sig);
 		sup_signal_main(s, SIGCONT);
+	} else if (sup_kill_group(s, sig, &n) == 0) {
+		/* control-group: every process of the group, as systemd */
+		sup_kill_group(s, SIGCONT, &n);
 	} else {
 		send_signal(s, sig);
 		/* a stopped process would never act on the signal */
@@ -721,7 +726,7 @@ static void start_timeout(struct sup *sv, struct svc *s)
 
 	snprintf(m, sizeof m, "did not become ready within %llu s",
 		 (unsigned long long)(s->spec->timeout_start_ms / 1000));
-	start_failed(sv, s, 0, s->run && s->run->no_main ? s->run->why : m);
+	start_failed(sv, s, 0, s->run && s->run->no_main ? sup_run_why(s->run) : m);
 }
 
 /* The started process ended before the unit was ready. Type=forking:
@@ -734,7 +739,7 @@ static int start_exited(struct sup *sv, struct svc *s)
 
 	if (sp->type == SERVICE_FORKING && WIFEXITED(s->wstatus) && WEXITSTATUS(s->wstatus) == 0 &&
 	    s->main_pid == s->pid) {
-		svc_io_close_output(sv, s);
+		/* the output pipes stay: the daemon writes to them */
 		if (s->pidfd >= 0)
 			close(s->pidfd);
 		s->pidfd = -1;
@@ -754,7 +759,7 @@ static int ctl_next(struct sup *sv, struct svc *s)
 {
 	struct svc_run *r = s->run;
 	unsigned next = r->idx + 1;
-	bool more = r->ok && next < sup_ctl_list(s, r->kind)->n;
+	bool more = r->ok && next < sup_ctl_list(s, (enum ctl_kind)r->kind)->n;
 
 	switch (s->state) {
 	case SVC_START_PRE:
@@ -764,7 +769,7 @@ static int ctl_next(struct sup *sv, struct svc *s)
 		}
 		if (r->ok)
 			return launch_main(sv, s);
-		start_failed(sv, s, 0, r->why);
+		start_failed(sv, s, 0, sup_run_why(r));
 		cleanup_begin(sv, s);
 		return SVC_CLEANUP;
 	case SVC_START_POST:
@@ -776,7 +781,7 @@ static int ctl_next(struct sup *sv, struct svc *s)
 			sup_timer_disarm(s);
 			return SVC_RUNNING;
 		}
-		start_failed(sv, s, 0, r->why);
+		start_failed(sv, s, 0, sup_run_why(r));
 		return kill_or_cleanup(sv, s, false);
 	case SVC_RELOADING:
 		if (more) {
@@ -784,12 +789,12 @@ static int ctl_next(struct sup *sv, struct svc *s)
 			return FSM_KEEP;
 		}
 		sup_timer_disarm(s);
-		sup_reload_done(sv, s, r->ok, r->why);
+		sup_reload_done(sv, s, r->ok, sup_run_why(r));
 		return SVC_RUNNING;
 	case SVC_STOP_CMD:
 		/* a failed ExecStop= is logged; the stop goes on (as systemd) */
 		if (!r->ok && !r->timed_out)
-			sup_log(sv, "%s: %s", s->name, r->why);
+			sup_log(sv, "%s: %s", s->name, sup_run_why(r));
 		if (next < sup_ctl_list(s, CTL_STOP)->n && !r->main_gone && !r->timed_out) {
 			sup_ctl_start(sv, s, CTL_STOP, next);
 			return FSM_KEEP;

@@ -13,6 +13,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <signal.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -26,10 +27,6 @@
 #include "svcmap.h"
 #include "../sandbox/launch.h"
 #include "../sandbox/outcome.h"
-
-/* the units with a control process: the reaper looks here for a pid
- * that is no unit's main process (a handful at a time, not every unit) */
-static struct svc_run *live;
 
 static const char *const keys[CTL_COUNT] = {
 	[CTL_PRE] = "ExecStartPre=", [CTL_POST] = "ExecStartPost=",
@@ -83,19 +80,34 @@ uint64_t sup_ctl_bound_ms(const struct svc *s, enum ctl_kind k)
  * (and its lists) under a running command. */
 static const char *ctl_prog(const struct svc *s)
 {
-	const struct exec_list *l = sup_ctl_list(s, s->run->kind);
+	const struct exec_list *l = sup_ctl_list(s, (enum ctl_kind)s->run->kind);
 
 	return s->run->idx < l->n ? l->v[s->run->idx].argv[0] : "?";
 }
 
 static bool ctl_ignored(const struct svc *s)
 {
-	const struct exec_list *l = sup_ctl_list(s, s->run->kind);
+	const struct exec_list *l = sup_ctl_list(s, (enum ctl_kind)s->run->kind);
 
 	return s->run->idx < l->n && l->v[s->run->idx].ignore_failure;
 }
 
 /* ---- the run's lifetime ---------------------------------------------------- */
+
+/* The control process in flight: allocated from its launch to its end. */
+struct svc_ctl {
+	struct svc_ctl *next;          /* the live list */
+	struct svc *svc;
+	struct sbx_launch *launch;     /* its setup in flight, else NULL */
+	struct loop_watch launch_watch, out_watch, err_watch;
+	int64_t began_ms;              /* monotonic: its launch */
+	pid_t pid;                     /* to reap (the relay's, then the command's), 0: none */
+	int pidfd;
+};
+
+/* the control processes running: the reaper looks here for a pid that is
+ * no unit's main process (a handful at a time, not every unit) */
+static struct svc_ctl *live;
 
 struct svc_run *sup_run_get(struct svc *s)
 {
@@ -105,22 +117,29 @@ struct svc_run *sup_run_get(struct svc *s)
 		return r;
 	if (!(r = calloc(1, sizeof *r)))
 		return NULL;
-	r->svc = s;
-	r->pidfd = r->main_pidfd = -1;
-	r->launch_watch.fd = r->out_watch.fd = r->err_watch.fd = -1;
+	r->main_pidfd = -1;
 	s->run = r;
 	return r;
 }
 
-static void unlist(struct svc_run *r)
+const char *sup_run_why(const struct svc_run *r)
 {
-	for (struct svc_run **pp = &live; *pp; pp = &(*pp)->next)
-		if (*pp == r) {
-			*pp = r->next;
-			break;
-		}
-	r->next = NULL;
-	r->listed = false;
+	return r && r->why ? r->why : "";
+}
+
+/* The failure's text, on the heap only when there is one. Out of memory:
+ * none (the verdict stands). */
+static void set_why(struct svc_run *r, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static void set_why(struct svc_run *r, const char *fmt, ...)
+{
+	char buf[SVC_MSG_MAX];
+	va_list ap;
+
+	free(r->why);
+	va_start(ap, fmt);
+	vsnprintf(buf, sizeof buf, fmt, ap);
+	va_end(ap);
+	r->why = strdup(buf);
 }
 
 void sup_run_free(struct sup *sv, struct svc *s)
@@ -132,6 +151,7 @@ void sup_run_free(struct sup *sv, struct svc *s)
 	sup_ctl_kill(sv, s);
 	if (r->main_pidfd >= 0)
 		close(r->main_pidfd);
+	free(r->why);
 	s->run = NULL;
 	free(r);
 }
@@ -148,7 +168,7 @@ static void close_out(struct sup *sv, struct loop_watch *w)
 }
 
 /* Read what it wrote, bounded per wake-up; false at EOF or error. */
-static bool drain(struct sup *sv, struct svc *s, struct loop_watch *w)
+static bool drain(struct sup *sv, struct svc *s, struct svc_ctl *c, struct loop_watch *w)
 {
 	char buf[4096];
 	size_t budget = 64 * 1024;
@@ -163,7 +183,7 @@ static bool drain(struct sup *sv, struct svc *s, struct loop_watch *w)
 			more = n < 0 && errno == EAGAIN;
 			break;
 		}
-		logbuf_feed(&s->log, w == &s->run->out_watch ? 1 : 2, buf, (size_t)n, clock_real_ms());
+		logbuf_feed(&s->log, w == &c->out_watch ? 1 : 2, buf, (size_t)n, clock_real_ms());
 		got = true;
 		budget -= (size_t)n < budget ? (size_t)n : budget;
 	}
@@ -174,29 +194,28 @@ static bool drain(struct sup *sv, struct svc *s, struct loop_watch *w)
 
 static void on_output(struct loop_watch *w, uint32_t events)
 {
-	struct svc *s = w->ctx;
+	struct svc_ctl *c = w->ctx;
 
 	(void)events;
-	if (w->fd < 0 || !s->run)
+	if (w->fd < 0)
 		return;
-	if (!drain(sup_the, s, w)) {
-		logbuf_flush(&s->log, clock_real_ms());
-		control_log_appended(sup_the, s);
+	if (!drain(sup_the, c->svc, c, w)) {
+		logbuf_flush(&c->svc->log, clock_real_ms());
+		control_log_appended(sup_the, c->svc);
 		close_out(sup_the, w);
 	}
 }
 
-static void watch_output(struct sup *sv, struct svc *s, const struct sbx_child *c)
+static void watch_output(struct sup *sv, struct svc_ctl *c, const struct sbx_child *ch)
 {
-	struct svc_run *r = s->run;
 	struct err e;
 
-	if (c->stdio[0] >= 0)
-		close(c->stdio[0]);
+	if (ch->stdio[0] >= 0)
+		close(ch->stdio[0]);
 	for (int i = 1; i <= 2; i++) {
-		struct loop_watch *w = i == 1 ? &r->out_watch : &r->err_watch;
+		struct loop_watch *w = i == 1 ? &c->out_watch : &c->err_watch;
 
-		*w = (struct loop_watch){ .fd = c->stdio[i], .fn = on_output, .ctx = s };
+		*w = (struct loop_watch){ .fd = ch->stdio[i], .fn = on_output, .ctx = c };
 		if (w->fd < 0)
 			continue;
 		fcntl(w->fd, F_SETFL, fcntl(w->fd, F_GETFL) | O_NONBLOCK);
@@ -205,90 +224,131 @@ static void watch_output(struct sup *sv, struct svc *s, const struct sbx_child *
 	}
 }
 
-static void close_output(struct sup *sv, struct svc *s)
+static void close_output(struct sup *sv, struct svc_ctl *c)
 {
-	struct svc_run *r = s->run;
-
+	if (c->out_watch.fd < 0 && c->err_watch.fd < 0)
+		return;
 	for (int i = 1; i <= 2; i++) {
-		struct loop_watch *w = i == 1 ? &r->out_watch : &r->err_watch;
+		struct loop_watch *w = i == 1 ? &c->out_watch : &c->err_watch;
 
-		drain(sv, s, w);
+		drain(sv, c->svc, c, w);
 		close_out(sv, w);
 	}
-	logbuf_flush(&s->log, clock_real_ms());
-	control_log_appended(sv, s);
+	logbuf_flush(&c->svc->log, clock_real_ms());
+	control_log_appended(sv, c->svc);
 }
 
 /* ---- starting one ------------------------------------------------------------ */
 
 static void on_report(struct loop_watch *w, uint32_t events);
 
-static void launch_forget(struct sup *sv, struct svc_run *r)
+static void launch_forget(struct sup *sv, struct svc_ctl *c)
 {
-	if (r->launch_watch.fd >= 0)
-		loop_del(&sv->loop, &r->launch_watch);
-	r->launch_watch.fd = -1;
-	free(r->launch);
-	r->launch = NULL;
+	if (c->launch_watch.fd >= 0)
+		loop_del(&sv->loop, &c->launch_watch);
+	c->launch_watch.fd = -1;
+	free(c->launch);
+	c->launch = NULL;
+}
+
+/* The control process is gone (ended, killed, never started): its
+ * output read, its fds closed, off the live list and freed. A process
+ * still to reap is reaped as an orphan. */
+static void ctl_free(struct sup *sv, struct svc *s)
+{
+	struct svc_ctl *c = s->run->ctl;
+
+	if (!c)
+		return;
+	if (c->launch)
+		launch_forget(sv, c);
+	close_output(sv, c);
+	if (c->pidfd >= 0)
+		close(c->pidfd);
+	for (struct svc_ctl **pp = &live; *pp; pp = &(*pp)->next)
+		if (*pp == c) {
+			*pp = c->next;
+			break;
+		}
+	s->run->ctl = NULL;
+	free(c);
 }
 
 /* The command ended (or never started): the verdict, then the FSM. */
-static void finish(struct sup *sv, struct svc *s, bool ok, const char *fmt, const char *what)
+static void finish(struct sup *sv, struct svc *s, bool ok, const char *what)
 {
 	struct svc_run *r = s->run;
 	bool ignore = ctl_ignored(s);
 
+	ctl_free(sv, s);
 	r->ok = ok || ignore;
-	r->why[0] = '\0';
+	free(r->why);
+	r->why = NULL;
 	if (!ok) {
-		snprintf(r->why, sizeof r->why, fmt, sup_ctl_key(r->kind), ctl_prog(s), what);
+		set_why(r, "%s%s%s%s", sup_ctl_key((enum ctl_kind)r->kind), ctl_prog(s),
+			what[0] == ':' ? "" : " ", what);
 		/* a failure that counts is logged where it counts (the
 		 * start's failure, the reload's answer, the stop) */
 		if (ignore)
-			sup_log(sv, "%s: %s (ignored: \"-\")", s->name, r->why);
+			sup_log(sv, "%s: %s (ignored: \"-\")", s->name, sup_run_why(r));
 	}
 	sup_raise(sv, s, EV_CTL_EXITED);
 }
 
 static void ended(struct sup *sv, struct svc *s, int status)
 {
-	struct svc_run *r = s->run;
 	char what[64];
 
-	if (r->pidfd >= 0)
-		close(r->pidfd);
-	r->pidfd = -1;
-	r->pid = 0;
-	unlist(r);
-	close_output(sv, s);
 	if (WIFEXITED(status) && WEXITSTATUS(status) == 0) {
-		finish(sv, s, true, NULL, NULL);
+		finish(sv, s, true, "");
 		return;
 	}
 	if (WIFSIGNALED(status))
 		snprintf(what, sizeof what, "killed by signal %d", WTERMSIG(status));
 	else
 		snprintf(what, sizeof what, "exited %d", sbx_exit_code(status));
-	finish(sv, s, false, "%s%s %s", what);
+	finish(sv, s, false, what);
+}
+
+/* "ExecStartPre=/bin/x: the sandbox's message" */
+static void failed_to_start(struct sup *sv, struct svc *s, const char *msg)
+{
+	char what[ERR_MSG_MAX + 64];
+
+	snprintf(what, sizeof what, ": %s", msg);
+	finish(sv, s, false, what);
 }
 
 void sup_ctl_start(struct sup *sv, struct svc *s, enum ctl_kind k, unsigned idx)
 {
 	struct svc_run *r = s->run;
 	const struct spec *sp = s->spec;
-	const struct exec_cmd *c = &sup_ctl_list(s, k)->v[idx];
+	const struct exec_cmd *cmd = &sup_ctl_list(s, k)->v[idx];
 	struct sbx_launch_opts o = SBX_LAUNCH_OPTS_INIT;
 	char sock[256], msg[ERR_MSG_MAX + 64];
 	uint64_t bound = sup_ctl_bound_ms(s, k);
+	struct svc_ctl *c;
 	struct err e;
 
-	r->kind = k;
+	r->kind = (uint8_t)k;
 	r->idx = idx;
 	r->ok = false;
 	r->timed_out = false;
-	r->began_ms = clock_mono_ms();
+	ctl_free(sv, s);   /* none should be left: one at a time */
+	if (!(c = calloc(1, sizeof *c)) || !(c->launch = calloc(1, sizeof *c->launch))) {
+		free(c);
+		failed_to_start(sv, s, "out of memory");
+		return;
+	}
+	c->svc = s;
+	c->pidfd = -1;
+	c->launch_watch.fd = c->out_watch.fd = c->err_watch.fd = -1;
+	c->began_ms = clock_mono_ms();
+	c->next = live;
+	live = c;
+	r->ctl = c;
 	sup_launch_opts(sv, s, &o, sock, sizeof sock);
-	o.argv = c->argv;
+	o.argv = cmd->argv;
 	o.stdio[1] = o.stdio[2] = SBX_STDIO_PIPE;
 	if (k == CTL_PRE) {
 		/* a fresh sandbox like the main's, in its namespace group */
@@ -299,28 +359,19 @@ void sup_ctl_start(struct sup *sv, struct svc *s, enum ctl_kind k, unsigned idx)
 		o.join_ns = sp->namespaces;
 	}
 	if (sv->debug)
-		sup_log(sv, "%s: %s %s", s->name, sup_ctl_key(k), c->argv[0]);
-	if (!(r->launch = calloc(1, sizeof *r->launch))) {
-		finish(sv, s, false, "%s%s: %s", "out of memory");
+		sup_log(sv, "%s: %s%s", s->name, sup_ctl_key(k), cmd->argv[0]);
+	if (sbx_launch_begin(sp, &o, c->launch, &e) < 0) {
+		failed_to_start(sv, s, err_str(&e, msg, sizeof msg));
 		return;
 	}
-	if (sbx_launch_begin(sp, &o, r->launch, &e) < 0) {
-		launch_forget(sv, r);
-		finish(sv, s, false, "%s%s: %s", err_str(&e, msg, sizeof msg));
+	c->launch_watch = (struct loop_watch){ .fd = c->launch->sock, .fn = on_report, .ctx = c };
+	if (loop_add(&sv->loop, &c->launch_watch, EPOLLIN, &e) < 0) {
+		c->launch_watch.fd = -1;
+		sbx_launch_abort(c->launch);   /* reaped as an orphan */
+		failed_to_start(sv, s, "cannot watch its launch");
 		return;
 	}
-	r->launch_watch = (struct loop_watch){ .fd = r->launch->sock, .fn = on_report, .ctx = s };
-	if (loop_add(&sv->loop, &r->launch_watch, EPOLLIN, &e) < 0) {
-		r->launch_watch.fd = -1;
-		sbx_launch_abort(r->launch);   /* reaped as an orphan */
-		launch_forget(sv, r);
-		finish(sv, s, false, "%s%s: %s", "cannot watch its launch");
-		return;
-	}
-	r->pid = r->launch->pid;
-	r->next = live;
-	live = r;
-	r->listed = true;
+	c->pid = c->launch->pid;
 	/* the setup is bounded as the main's is, the command by its key */
 	sup_timer_arm(s, bound < (uint64_t)SBX_SETUP_TIMEOUT_S * 1000 ? bound
 								 : (uint64_t)SBX_SETUP_TIMEOUT_S * 1000);
@@ -330,8 +381,8 @@ void sup_ctl_start(struct sup *sv, struct svc *s, enum ctl_kind k, unsigned idx)
 static void arm_bound(struct svc *s)
 {
 	struct svc_run *r = s->run;
-	uint64_t bound = sup_ctl_bound_ms(s, r->kind);
-	int64_t spent = clock_mono_ms() - r->began_ms;
+	uint64_t bound = sup_ctl_bound_ms(s, (enum ctl_kind)r->kind);
+	int64_t spent = clock_mono_ms() - r->ctl->began_ms;
 
 	if (bound == LIMIT_INFINITY)
 		sup_timer_disarm(s);
@@ -339,126 +390,160 @@ static void arm_bound(struct svc *s)
 		sup_timer_arm(s, spent >= 0 && (uint64_t)spent < bound ? bound - (uint64_t)spent : 0);
 }
 
-/* Read the report: 0 exec'd, -1 failed (finished), 1 nothing yet. */
+/* Read the report: 0 exec'd, -1 failed (finished: c is freed), 1
+ * nothing yet, 2 a join's relay handed the command over (c->pid is the
+ * command's now). */
 static int read_report(struct sup *sv, struct svc *s)
 {
-	struct svc_run *r = s->run;
-	struct sbx_child c;
+	struct svc_ctl *c = s->run->ctl;
+	struct sbx_child ch;
 	struct err e;
 	char msg[ERR_MSG_MAX + 64];
 	int rc;
 
-	if (r->launch_watch.fd >= 0)
-		loop_del(&sv->loop, &r->launch_watch);   /* before end() closes it */
-	rc = sbx_launch_end(r->launch, &c, &e);
-	if (rc == 1) {
-		if (loop_add(&sv->loop, &r->launch_watch, EPOLLIN, &e) < 0)
-			r->launch_watch.fd = -1;   /* the timer still bounds it */
-		return 1;
+	if (c->launch_watch.fd >= 0)
+		loop_del(&sv->loop, &c->launch_watch);   /* before end() closes it */
+	rc = sbx_launch_end(c->launch, &ch, &e);
+	if (rc == 2)
+		c->pid = c->launch->pid;   /* reaped as the command from now on */
+	if (rc == 1 || rc == 2) {
+		if (loop_add(&sv->loop, &c->launch_watch, EPOLLIN, &e) < 0)
+			c->launch_watch.fd = -1;   /* the timer still bounds it */
+		return rc;
 	}
-	r->launch_watch.fd = -1;
-	launch_forget(sv, r);
+	c->launch_watch.fd = -1;
+	launch_forget(sv, c);
 	if (rc == 0) {
-		r->pidfd = c.pidfd;
-		watch_output(sv, s, &c);
+		c->pidfd = ch.pidfd;
+		watch_output(sv, c, &ch);
 		return 0;
 	}
 	/* it exits by itself and is reaped as an orphan */
-	if (c.pidfd >= 0)
-		close(c.pidfd);
-	r->pid = 0;
-	unlist(r);
-	finish(sv, s, false, "%s%s: %s", err_str(&e, msg, sizeof msg));
+	if (ch.pidfd >= 0)
+		close(ch.pidfd);
+	c->pid = 0;
+	failed_to_start(sv, s, err_str(&e, msg, sizeof msg));
 	return -1;
 }
 
 static void on_report(struct loop_watch *w, uint32_t events)
 {
-	struct svc *s = w->ctx;
+	struct svc_ctl *c = w->ctx;
+	struct svc *s = c->svc;
+	int rc;
 
 	(void)events;
-	if (w->fd < 0 || !s->run || !s->run->launch)
+	if (w->fd < 0 || !c->launch)
 		return;
-	if (read_report(sup_the, s) == 0)
+	/* a handover may come with the report behind it: read on */
+	while ((rc = read_report(sup_the, s)) == 2 && s->run->ctl && s->run->ctl->launch)
+		;
+	if (rc == 0)
 		arm_bound(s);
 }
 
 bool sup_ctl_reaped(struct sup *sv, pid_t pid, int status)
 {
-	struct svc_run *r;
+	struct svc_ctl *c;
 	struct svc *s;
 
-	for (r = live; r && r->pid != pid; r = r->next)
+	for (c = live; c && c->pid != pid; c = c->next)
 		;
-	if (!r)
+	if (!c)
 		return false;
-	s = r->svc;
-	if (r->launch) {
+	s = c->svc;
+	if (c->launch) {
 		/* reaped before its report was read: a setup failure says
 		 * why; EOF says it exec'd, and this is its end */
 		int rc = read_report(sv, s);
 
-		if (rc < 0)
-			return true;
+		if (rc == 2 || rc < 0)
+			return true;   /* 2: the relay's end, which means nothing */
 		if (rc == 1) {
-			r->pid = 0;
-			unlist(r);
-			launch_forget(sv, r);
-			finish(sv, s, false, "%s%s: %s", "the sandbox setup ended without a report");
+			c->pid = 0;
+			failed_to_start(sv, s, "the sandbox setup ended without a report");
 			return true;
 		}
 	}
+	c->pid = 0;
 	ended(sv, s, status);
 	return true;
 }
 
 bool sup_ctl_running(const struct svc *s)
 {
-	return s->run && (s->run->pid > 0 || s->run->launch);
+	return s->run && s->run->ctl;
 }
 
 void sup_ctl_kill(struct sup *sv, struct svc *s)
 {
-	struct svc_run *r = s->run;
+	struct svc_ctl *c = s->run ? s->run->ctl : NULL;
 
-	if (!r)
+	if (!c)
 		return;
-	if (r->launch) {
-		if (r->launch_watch.fd >= 0)
-			loop_del(&sv->loop, &r->launch_watch);
-		r->launch_watch.fd = -1;
-		sbx_launch_abort(r->launch);   /* SIGKILL; reaped as an orphan */
-		launch_forget(sv, r);
-	} else if (r->pid > 0) {
-		if (r->pidfd < 0 || syscall(SYS_pidfd_send_signal, r->pidfd, SIGKILL, NULL, 0) < 0)
-			kill(r->pid, SIGKILL);
+	if (c->launch) {
+		if (c->launch_watch.fd >= 0)
+			loop_del(&sv->loop, &c->launch_watch);
+		c->launch_watch.fd = -1;
+		sbx_launch_abort(c->launch);   /* SIGKILL; reaped as an orphan */
+		/* after a relay's handover the command is its own process */
+		if (c->pid > 0 && c->pid != c->launch->pid)
+			kill(c->pid, SIGKILL);
+	} else if (c->pid > 0) {
+		if (c->pidfd < 0 || syscall(SYS_pidfd_send_signal, c->pidfd, SIGKILL, NULL, 0) < 0)
+			kill(c->pid, SIGKILL);
 	}
-	if (r->pidfd >= 0)
-		close(r->pidfd);
-	r->pidfd = -1;
-	r->pid = 0;
-	if (r->listed)
-		unlist(r);
-	close_output(sv, s);
+	ctl_free(sv, s);
 }
 
 /* A_CTL_TIMEOUT: the command (or its setup) outlived its bound. */
 void sup_ctl_timeout(struct sup *sv, struct svc *s)
 {
 	struct svc_run *r = s->run;
-	uint64_t bound = sup_ctl_bound_ms(s, r->kind);
-	bool setup = r->launch != NULL;
+	enum ctl_kind k = (enum ctl_kind)r->kind;
+	uint64_t bound = sup_ctl_bound_ms(s, k);
+	bool setup = r->ctl && r->ctl->launch;
 
 	sup_ctl_kill(sv, s);
 	if (setup)
-		snprintf(r->why, sizeof r->why, "%s%s: the sandbox setup did not finish within %d s",
-			 sup_ctl_key(r->kind), ctl_prog(s), SBX_SETUP_TIMEOUT_S);
+		set_why(r, "%s%s: the sandbox setup did not finish within %d s", sup_ctl_key(k),
+			ctl_prog(s), SBX_SETUP_TIMEOUT_S);
 	else
-		snprintf(r->why, sizeof r->why, "%s%s did not finish within %llu ms: killed",
-			 sup_ctl_key(r->kind), ctl_prog(s), (unsigned long long)bound);
-	sup_log(sv, "%s: %s", s->name, r->why);
+		set_why(r, "%s%s did not finish within %llu ms: killed", sup_ctl_key(k), ctl_prog(s),
+			(unsigned long long)bound);
+	sup_log(sv, "%s: %s", s->name, sup_run_why(r));
 	r->ok = false;   /* a timeout is a failure, "-" or not (as systemd) */
 	r->timed_out = true;
+}
+
+/* Every process of the unit's cgroup: its cgroup.procs (a kernel file,
+ * read in bounded chunks). -1 when it cannot be read. */
+int sup_kill_group(const struct svc *s, int sig, unsigned *n)
+{
+	char buf[4096], part[16];
+	size_t plen = 0;
+	int fd = s->cgroup_fd >= 0 ? openat(s->cgroup_fd, "cgroup.procs",
+					   O_RDONLY | O_CLOEXEC | O_NOFOLLOW) : -1;
+	ssize_t k;
+
+	if (fd < 0)
+		return -1;
+	while ((k = read(fd, buf, sizeof buf)) > 0)
+		for (ssize_t i = 0; i < k; i++) {
+			if (buf[i] != '\n') {
+				if (plen < sizeof part - 1)
+					part[plen++] = buf[i];
+				continue;
+			}
+			part[plen] = '\0';
+			plen = 0;
+			long pid = strtol(part, NULL, 10);
+
+			if (pid > 0 && kill((pid_t)pid, sig) == 0)
+				(*n)++;
+		}
+	close(fd);
+	return 0;
 }
 
 /* ---- the service's own pid ---------------------------------------------------- */
@@ -521,8 +606,7 @@ void sup_main_pid_found(struct sup *sv, struct svc *s, pid_t host_pid_or_0, cons
 		if (s->state == SVC_START_WAIT && s->spec && s->spec->type == SERVICE_FORKING &&
 		    s->run) {
 			/* the start fails now, as at TimeoutStartSec= (its row) */
-			snprintf(s->run->why, sizeof s->run->why, "no main pid: %s",
-				 why ? why : "unknown");
+			set_why(s->run, "no main pid: %s", why ? why : "unknown");
 			s->run->no_main = true;
 			sup_raise(sv, s, EV_TIMER);
 		}

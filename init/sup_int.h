@@ -50,28 +50,26 @@ enum ctl_kind { CTL_PRE, CTL_POST, CTL_RELOAD, CTL_STOP, CTL_COUNT };
 #define SUP_RELOAD_TIMEOUT_MS 90000   /* systemd's bound of ExecReload= */
 
 /* A unit's run, from its launch (A_LAUNCH) to the restart policy's
- * verdict (A_DECIDE); NULL while idle. */
-struct sbx_launch;
+ * verdict (A_DECIDE); NULL while idle. Small: every running unit has one
+ * (issue #10's memory per unit); what a control process needs is
+ * allocated while one runs (struct svc_ctl, sup_exec.c). */
+struct svc_ctl;
 struct svc_run {
-	struct svc_run *next;          /* the units with a control process (sup_exec.c) */
-	struct svc *svc;
-	struct sbx_launch *launch;     /* a control process's setup in flight */
-	struct loop_watch launch_watch, out_watch, err_watch;
-	int64_t began_ms;              /* monotonic: the control process's launch */
-	pid_t pid;                     /* the control process, 0: none */
-	int pidfd;
+	struct svc_ctl *ctl;           /* the control process in flight, NULL: none */
+	char *why;                     /* the last control process's failure; NULL: none */
 	int main_pidfd;                /* of s->main_pid when it is not s->pid, else -1 */
-	enum ctl_kind kind;            /* which list ... */
-	unsigned idx;                  /* ... and which command of it */
-	bool listed;
+	unsigned idx;                  /* which command of ... */
+	uint8_t kind;                  /* ... which list (enum ctl_kind) */
 	bool ok;                       /* the last control process ended well (or "-") */
 	bool ready_early;              /* READY=1 came before the launch report */
 	bool main_gone;                /* the main ended during ExecStop= */
 	bool keep_last;                /* the end's reason is recorded (start timeout, ...) */
 	bool timed_out;                /* the last control process outlived its bound */
 	bool no_main;                  /* Type=forking: its PIDFile= named no process (why) */
-	char why[200];                 /* the last control process's failure */
 };
+
+/* r->why, "" when none */
+const char *sup_run_why(const struct svc_run *r);
 
 struct sbx_launch_opts;
 const char *sup_ctl_key(enum ctl_kind k);                 /* "ExecStartPre=" */
@@ -90,6 +88,8 @@ void sup_ctl_timeout(struct sup *sv, struct svc *s);
 bool sup_ctl_reaped(struct sup *sv, pid_t pid, int status);
 void sup_main_pid_set(struct sup *sv, struct svc *s, pid_t pid);
 int sup_signal_main(struct svc *s, int sig);
+/* sig to every process of s's cgroup (n counts them); -1: no cgroup. */
+int sup_kill_group(const struct svc *s, int sig, unsigned *n);
 /* Type=forking: the started process exited 0. True: ready now (no
  * PIDFile=: the main pid stays unknown); false: PIDFile= is being read
  * (sup_main_pid_found follows). */
