@@ -124,17 +124,20 @@ done
 
 # ---- the clients talked to their daemons on the first try ---------------------------
 
-client_ok() {   # client_ok UNIT TEXT-IN-ITS-LOG
+client_ok() {   # client_ok UNIT DAEMON TEXT-IN-ITS-LOG
 	_why=
+	# the daemon it talked to ready, in its first run (After= waited for it)
+	state_is "$2" running && [ "$(jget "$2" restarts)" = 0 ] && [ "$(sget "$2" 'Last State')" = none ] ||
+		_why="$2 is $(jget "$2" state) after $(jget "$2" restarts) restarts ($(sget "$2" 'Last State'))"
 	state_is "$1" exited inactive || _why="$1 is $(jget "$1" state)"
 	sget "$1" 'Last State' | grep -q 'Exit Code: 0$' || _why="${_why:+$_why; }$1: $(sget "$1" 'Last State')"
 	[ "$(jget "$1" restarts)" = 0 ] || _why="${_why:+$_why; }$1 restarted $(jget "$1" restarts) times"
-	[ -z "$2" ] || log_has "$1" "$2" || _why="${_why:+$_why; }no \"$2\" in its log: $(logs "$1" | fold)"
+	[ -z "$3" ] || log_has "$1" "$3" || _why="${_why:+$_why; }no \"$3\" in its log: $(logs "$1" | fold)"
 	res "$1-first-try" "$_why"
 }
-client_ok redis-client PONG
-client_ok nginx-client 'Welcome to nginx!'
-client_ok mosquitto-client ''
+client_ok redis-client redis-server PONG
+client_ok nginx-client nginx 'Welcome to nginx!'
+client_ok mosquitto-client mosquitto ''
 
 # ---- the private networks: not the appliance's -------------------------------------
 
@@ -170,6 +173,39 @@ wait_for 10 reloaded || why="${why:+$why; }no new \"Reloading config\" line: $(l
 [ "$(main_pid mosquitto)" = "$pid_mosquitto" ] && [ "$(jget mosquitto restarts)" = "$r0" ] ||
 	why="${why:+$why; }mosquitto restarted (pid $pid_mosquitto -> $(main_pid mosquitto))"
 res mosquitto-kill-s "$why"
+
+# ---- reload: mosquitto's ExecReload=/bin/kill -HUP $MAINPID ------------------------
+
+why=
+n0=$(logs mosquitto | grep -c 'Reloading config')
+out=$($CTL reload mosquitto 2>&1) || why="sandboxctl reload mosquitto: $out"
+wait_for 10 reloaded || why="${why:+$why; }no new \"Reloading config\" line: $(logs mosquitto | tail -n 2 | fold)"
+[ "$(main_pid mosquitto)" = "$pid_mosquitto" ] && state_is mosquitto running ||
+	why="${why:+$why; }mosquitto is $(jget mosquitto state), pid $pid_mosquitto -> $(main_pid mosquitto)"
+res mosquitto-reload "$why"
+
+# ---- restart: redis comes back, ready, in a fresh runtime folder ---------------------
+
+why=
+marker=/proc/$pid_redis/root/run/redis/sandboxd-marker
+: > "$marker" 2>/dev/null || why="cannot mark /run/redis"
+out=$($CTL restart redis-server 2>&1) || why="${why:+$why; }sandboxctl restart redis-server: $out"
+new_ready() {
+	_p=$(main_pid redis-server)
+	[ -n "$_p" ] && [ "$_p" != - ] && [ "$_p" != "$pid_redis" ] && state_is redis-server running
+}
+if wait_for 60 new_ready; then
+	p=$(main_pid redis-server)
+	[ "$(cat "/proc/$p/comm" 2>/dev/null)" = redis-server ] || why="${why:+$why; }main pid $p is not redis-server"
+	[ "$(sget redis-server Status)" = 'Ready to accept connections' ] || why="${why:+$why; }Status: $(sget redis-server Status)"
+	[ ! -e "/proc/$p/root/run/redis/sandboxd-marker" ] || why="${why:+$why; }/run/redis was kept across the restart"
+	got=$(stat -c '%u %a' "/proc/$p/root/run/redis" 2>&1)
+	[ "$got" = '101 2755' ] || why="${why:+$why; }/run/redis: $got"
+	in_net "$p" /usr/bin/redis-cli -h 127.0.0.1 ping 2>&1 | grep -q PONG || why="${why:+$why; }no PONG after the restart"
+else
+	why="${why:+$why; }not running with a new pid within 60 s ($(jget redis-server state), pid $(main_pid redis-server))"
+fi
+res redis-server-restart "$why"
 
 # ---- reload: nginx serves a new configuration after sandboxctl reload ---------------
 

@@ -41,7 +41,7 @@ checks="daemons-states redis-server-main-pid mosquitto-main-pid nginx-main-pid
 	redis-server-notify-status nginx-workers-user redis-server-runtime-dir mosquitto-runtime-dir
 	redis-client-first-try nginx-client-first-try mosquitto-client-first-try
 	redis-server-private-net nginx-private-net mosquitto-private-net
-	mosquitto-syslog mosquitto-kill-s nginx-reload"
+	mosquitto-syslog mosquitto-kill-s mosquitto-reload redis-server-restart nginx-reload"
 
 work=$TOP/build/daemons
 mkdir -p "$work"
