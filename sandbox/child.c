@@ -25,6 +25,7 @@
 #include "../rootfs/mountapi.h"
 #include "../rootfs/mounts.h"
 #include "caps.h"
+#include "envfile_read.h"
 #include "join.h"
 #include "launch.h"
 #include "netlo.h"
@@ -191,6 +192,9 @@ static int setup(struct sbx_ctx *c, struct step_fail *f)
 
 	/* Modes of what we create (device nodes, mount points) are exact. */
 	if (open_stdfiles(c, f) < 0)
+		return -1;
+	/* EnvironmentFile= from the host's tree, as the output files */
+	if (sbx_env_build(s, c->notify, &c->envp, f) < 0)
 		return -1;
 	umask(0);
 	/* Names read here, from the unit's root as the host has it, never

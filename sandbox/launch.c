@@ -223,6 +223,10 @@ int sbx_launch_begin(const struct spec *s, const struct sbx_launch_opts *o,
 	if (argv[0][0] != '/')
 		return err_set(e, 0, "%s: exec %s: not an absolute path", s->name, argv[0]);
 	ctx.envp = s->env.v ? s->env.v : no_env;
+	/* where the service finds the notify socket: in its own /dev (the
+	 * mount namespace's), else at PID 1's path */
+	if (o->notify_sock)
+		ctx.notify = (s->namespaces & NS_BIT(NS_MOUNT)) ? SBX_NOTIFY_PATH : o->notify_sock;
 
 	/* Without a compiled filter from the caller, it is compiled after
 	 * clone3, while the child builds its sandbox, and sent to it: the
