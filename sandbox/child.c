@@ -5,9 +5,11 @@
  * and docs: mounts before credentials (they need CAP_SYS_ADMIN), the
  * bounding set before setuid, seccomp last so that no setup call is
  * filtered. CVE-2024-21626: before the first path lookup the child keeps
- * only the service's stdio (0 1 2) and this record's socket (3, O_CLOEXEC);
- * every other fd of PID 1 or sandboxctl is closed, so no lookup (mount
- * source, /proc/self/fd/N, the cwd) can reach through one. */
+ * only the service's stdio (0 1 2), this record's socket (3, O_CLOEXEC),
+ * and when asked the pidfd of a join (4, closed once entered) and the
+ * reaper's channel (5); every other fd of PID 1 or sandboxctl is closed, so
+ * no lookup (mount source, /proc/self/fd/N, the cwd) can reach through
+ * one. */
 #include "child.h"
 
 #include <errno.h>
@@ -26,6 +28,7 @@
 #include "../rootfs/mounts.h"
 #include "caps.h"
 #include "hostprep.h"
+#include "envfile_read.h"
 #include "join.h"
 #include "launch.h"
 #include "netlo.h"
@@ -192,6 +195,9 @@ static int setup(struct sbx_ctx *c, struct step_fail *f)
 
 	/* Modes of what we create (device nodes, mount points) are exact. */
 	if (open_stdfiles(c, f) < 0)
+		return -1;
+	/* EnvironmentFile= from the host's tree, as the output files */
+	if (sbx_env_build(s, c->notify, &c->envp, f) < 0)
 		return -1;
 	umask(0);
 	/* Names read here, from the unit's root as the host has it, never

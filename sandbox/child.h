@@ -35,6 +35,7 @@ struct sbx_ctx {
 	const struct spec *s;
 	const char *const *argv;
 	const char *const *envp;
+	const char *notify;               /* NOTIFY_SOCKET's value, or NULL */
 	const struct rootfs_plan *plan;   /* NULL without a mount namespace */
 	const struct sbx_bpf *bpf;        /* NULL: no filter, or bpf_late */
 	bool bpf_late;                    /* the parent sends the program over

@@ -123,23 +123,6 @@ static int join_cgroup(int cgfd, pid_t pid, struct err *e)
 	return 0;
 }
 
-/* The unit's environment and NOTIFY_SOCKET, where its notify socket is
- * bound (launch.h): the child gets its own copy of this array at clone3
- * (no CLONE_VM); the caller frees it after. */
-static const char **env_with_notify(const struct spec *s, struct err *e)
-{
-	const char **v = calloc(s->env.n + 2, sizeof *v);
-
-	if (!v) {
-		err_set(e, ENOMEM, "%s: the environment", s->name);
-		return NULL;
-	}
-	for (size_t i = 0; i < s->env.n; i++)
-		v[i] = s->env.v[i];
-	v[s->env.n] = "NOTIFY_SOCKET=" SBX_NOTIFY_PATH;
-	return v;
-}
-
 static pid_t do_clone(uint64_t flags, int cgfd, int *pidfd, bool *joined)
 {
 	struct sbx_clone_args a = {
@@ -223,7 +206,6 @@ int sbx_launch_begin(const struct spec *s, const struct sbx_launch_opts *o,
 	struct sbx_ctx ctx = { .s = s, .argv = argv, .join_fd = -1, .chan_fd = -1 };
 	int sv[2] = { -1, -1 }, child_io[3] = { -1, -1, -1 }, one = 1, chan[2] = { -1, -1 };
 	bool have_plan = false, joined;
-	const char **envn = NULL;   /* with NOTIFY_SOCKET */
 	/* launch.h: a join enters only namespaces the unit has; a command
 	 * in the running service enters all of them and makes none */
 	unsigned join = o->join_pidfd >= 0 ? o->join_ns & s->namespaces : 0, made;
@@ -241,6 +223,10 @@ int sbx_launch_begin(const struct spec *s, const struct sbx_launch_opts *o,
 	if (argv[0][0] != '/')
 		return err_set(e, 0, "%s: exec %s: not an absolute path", s->name, argv[0]);
 	ctx.envp = s->env.v ? s->env.v : no_env;
+	/* where the service finds the notify socket: in its own /dev (the
+	 * mount namespace's), else at PID 1's path */
+	if (o->notify_sock)
+		ctx.notify = (s->namespaces & NS_BIT(NS_MOUNT)) ? SBX_NOTIFY_PATH : o->notify_sock;
 
 	/* Without a compiled filter from the caller, it is compiled after
 	 * clone3, while the child builds its sandbox, and sent to it: the
@@ -287,11 +273,6 @@ int sbx_launch_begin(const struct spec *s, const struct sbx_launch_opts *o,
 		plan.notify_sock = o->notify_sock;
 		plan.log_sock = o->log_sock;
 		ctx.plan = &plan;
-		if (o->notify_sock) {
-			if (!(envn = env_with_notify(s, e)))
-				goto fail;
-			ctx.envp = envn;
-		}
 	} else if (needs_mounts(s)) {
 		return err_set(e, 0, "%s: RootDirectory=, mounts, masked and read-only paths "
 			       "need the mount namespace", s->name);
@@ -360,8 +341,6 @@ int sbx_launch_begin(const struct spec *s, const struct sbx_launch_opts *o,
 		rootfs_plan_free(&plan);
 		have_plan = false;
 	}
-	free(envn);
-	envn = NULL;
 
 	if ((clone_flags & CLONE_NEWUSER) && sbx_ns_write_maps(pid, e) < 0)
 		goto kill;
@@ -399,7 +378,6 @@ fail:
 	launch_close(l);
 	if (have_plan)
 		rootfs_plan_free(&plan);
-	free(envn);
 	return -1;
 }
 

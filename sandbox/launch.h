@@ -7,7 +7,9 @@
  * child (sandbox/child.c) does everything that touches a path the unit
  * names -- the kernel file system check against the mount table, the root,
  * bind sources, the cwd -- and reports a failure as a fixed record over an
- * O_CLOEXEC socket; EOF on it means execve succeeded.
+ * O_CLOEXEC socket; EOF on it means execve succeeded. Before the execve
+ * the process that execs sends one short record whose pid the kernel
+ * attaches (the main pid), and a join's relay its handover (child.h).
  *
  * Asynchronous (PID 1): sbx_launch_begin() returns right after "go";
  * the caller watches l->sock and calls sbx_launch_end() when it is
