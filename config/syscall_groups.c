@@ -159,16 +159,42 @@ bool syscall_group_known(const char *group)
  * well past the last one (x86-64 has about 460). */
 #define KNOWN_NR_MAX 1024
 
+#if CONFIG_SECCOMP
+/* libseccomp's names of this architecture, asked once (about 460 names,
+ * 1024 lookups) and kept for the life of the process: a unit file may
+ * name @known on every line, and PID 1 reads every unit at each reload.
+ * NULL when memory is short. */
+static const char *const *known_names(void)
+{
+	static char **names;
+	static bool tried;
+	uint32_t arch = seccomp_arch_native();
+	size_t n = 0;
+
+	if (tried)
+		return (const char *const *)names;
+	tried = true;
+	names = calloc(KNOWN_NR_MAX + 1, sizeof *names);
+	for (int nr = 0; names && nr < KNOWN_NR_MAX; nr++)
+		if ((names[n] = seccomp_syscall_resolve_num_arch(arch, nr)))
+			n++;
+	return (const char *const *)names;
+}
+#endif
+
 static int each(const char *group, syscall_name_fn fn, void *ctx, int depth)
 {
 	const struct group *g = find(group);
 
 	if (strcmp(group, "@known") == 0) {
 #if CONFIG_SECCOMP
-		uint32_t arch = seccomp_arch_native();
+		const char *const *known = known_names();
 
-		for (int nr = 0; nr < KNOWN_NR_MAX; nr++) {
-			char *name = seccomp_syscall_resolve_num_arch(arch, nr);
+		for (size_t i = 0; known && known[i]; i++)
+			fn(ctx, known[i], false);
+		/* no memory for the list: name by name, each copied */
+		for (int nr = 0; !known && nr < KNOWN_NR_MAX; nr++) {
+			char *name = seccomp_syscall_resolve_num_arch(seccomp_arch_native(), nr);
 
 			if (name)
 				fn(ctx, name, true);
