@@ -301,6 +301,11 @@ static void test_hardening_parse(void)
 	CHECK("hardening-alone-filters", s && s->seccomp.enabled && !s->seccomp.allow_list &&
 	      s->seccomp.names.n == 0);
 	spec_free(s);
+	/* a hardening key is a filter: the kernel wants no_new_privs for it */
+	rejects("hardening-needs-nnp", "SeccompProfile=none\nNoNewPrivileges=no\nLockPersonality=yes\n",
+		"web.unit:5: [Sandbox] NoNewPrivileges: \"no\" needs CAP_SYS_ADMIN or no seccomp "
+		"filter (SeccompProfile=none, no SystemCallFilter=, RestrictNamespaces= or hardening "
+		"key): the kernel loads a filter only under no_new_privs");
 	rejects("bool-bad", "LockPersonality=perhaps\n",
 		"web.unit:4: [Sandbox] LockPersonality: \"perhaps\" is not a boolean (yes or no)");
 }
