@@ -66,15 +66,15 @@ struct parse {
 	struct loc resources_loc, ns_loc, cpu_weight_loc, cpu_shares_loc;
 	bool init_set, ro_root_set, profile_set;
 	bool exec_tried;            /* an ExecStart= line was there, valid or not */
+	struct loc nnp_loc, masked_loc;
+	bool restrict_set, restrict_ns;  /* RestrictNamespaces= */
+	unsigned ns_allowed;
+	struct loc restrict_loc;
 	/* SystemCallFilter= groups and notes, the hardening keys (unit_seccomp.c) */
 	unsigned filter_groups;     /* @group references so far */
 	struct { const char *name; struct loc at; } filter_denied[64];
 	size_t n_filter_denied;     /* allow-list names the profile denies */
 	struct loc hardening_loc;
-	struct loc nnp_loc, masked_loc;
-	bool restrict_set, restrict_ns;  /* RestrictNamespaces= */
-	unsigned ns_allowed;
-	struct loc restrict_loc;
 
 	/* what has been read so far, against the caps */
 	size_t bytes;               /* of the unit file and its drop-ins */
