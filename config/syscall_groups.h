@@ -2,9 +2,9 @@
  * groups systemd.exec(5) and `systemd-analyze syscall-filter` list, with
  * the members systemd gives them today. A group may name other groups
  * ("@system-service" holds "@default", "@default" holds "@sandbox").
- * Names of other architectures (mmap2, _llseek, ...) and calls newer
- * than this libseccomp stay in the lists, as in systemd's: whoever
- * expands a group skips what libseccomp does not know on x86-64. */
+ * Calls newer than this libseccomp stay in the lists, as in systemd's:
+ * whoever expands a group skips what libseccomp does not know; the names
+ * of 32-bit and other architectures are left out (syscall_groups.c). */
 #ifndef SBX_SYSCALL_GROUPS_H
 #define SBX_SYSCALL_GROUPS_H
 

@@ -582,7 +582,8 @@ static void finish(struct parse *p, const char *file)
 	if (s->seccomp.enabled && !(s->caps & (1ull << 21)) && !s->no_new_privs)
 		diag_at(p->d, p->nnp_loc.file, p->nnp_loc.line, "Sandbox", "NoNewPrivileges",
 			"\"no\" needs CAP_SYS_ADMIN or no seccomp filter (SeccompProfile=none, no "
-			"SystemCallFilter=): the kernel loads a filter only under no_new_privs");
+			"SystemCallFilter=, RestrictNamespaces= or hardening key): the kernel "
+			"loads a filter only under no_new_privs");
 	/* In a user namespace every mount the launch child makes (the covers
 	 * over PID 1's folders, the masks, the read-only root and /proc/sys)
 	 * belongs to the unit's own namespace, so the kernel does not lock

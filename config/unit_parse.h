@@ -26,7 +26,7 @@
 #define UNIT_MOUNTS_MAX 256         /* BindPaths= + BindReadOnlyPaths= + TemporaryFileSystem= */
 #define UNIT_PATHS_MAX 256          /* MaskedPaths=, ReadOnlyPaths=, each */
 #define UNIT_PROBLEMS_MAX 50        /* reported per unit; then the rest is not read */
-#define UNIT_FILTER_GROUPS_MAX 256  /* SystemCallFilter= @group references */
+#define UNIT_FILTER_GROUPS_MAX 64   /* SystemCallFilter= @group references */
 
 #define DEFAULT_PATH "PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"
 

@@ -374,15 +374,6 @@ void unit_seccomp_finish(struct parse *p, const char *file)
 	if (!r->allow_list && profile && p->filter.n == 0 && shared_default_names(p, &r->names))
 		goto check;
 	if (r->allow_list) {
-		/* What the unit's filter allows minus what the profile
-		 * denies: the profile applies on top of any filter. */
-		for (size_t i = 0; i < p->filter.n; i++)
-			if (!(profile && profile_denies(p, p->filter.v[i])) &&
-			    strv_push(&s->arena, &r->names, p->filter.v[i]) < 0)
-				unit_oom(p);
-		for (const char *const *n = seccomp_always_allow; *n; n++)
-			if (strv_push(&s->arena, &r->names, *n) < 0)
-				unit_oom(p);
 		for (size_t i = 0; profile && i < p->n_filter_denied; i++) {
 			const char *name = p->filter_denied[i].name;
 
@@ -392,16 +383,32 @@ void unit_seccomp_finish(struct parse *p, const char *file)
 					  "Sandbox", "SystemCallFilter",
 					  "%s is denied by SeccompProfile=default: it stays denied", name);
 		}
-	} else {
-		if (profile)
-			for (const char *const *n = seccomp_default_deny; *n; n++)
-				if (profile_denies(p, *n) && seccomp_syscall_known(*n) &&
-				    strv_push(&s->arena, &r->names, *n) < 0)
-					unit_oom(p);
+		/* What the unit's filter allows minus what the profile
+		 * denies: the profile applies on top of any filter. The
+		 * parse's list becomes the spec's, compacted in place (an
+		 * allow list of @system-service is 300 names: one copy per
+		 * unit, not two). */
+		size_t n = 0;
+
 		for (size_t i = 0; i < p->filter.n; i++)
-			if (strv_push(&s->arena, &r->names, p->filter.v[i]) < 0)
+			if (!(profile && profile_denies(p, p->filter.v[i])))
+				p->filter.v[n++] = p->filter.v[i];
+		p->filter.n = n;
+		if (p->filter.v)
+			p->filter.v[n] = NULL;
+		for (const char *const *a = seccomp_always_allow; *a; a++)
+			if (strv_push(&s->arena, &p->filter, *a) < 0)
+				unit_oom(p);
+	} else if (profile) {
+		for (const char *const *n = seccomp_default_deny; *n; n++)
+			if (profile_denies(p, *n) && seccomp_syscall_known(*n) &&
+			    strv_push(&s->arena, &p->filter, *n) < 0)
 				unit_oom(p);
 	}
+	r->names = p->filter;
+	/* the list is the spec's now; the set that indexed it is not
+	 * used again */
+	p->filter = (struct strv){ 0 };
 	strv_sort_unique(&r->names);
 check:
 	if (!p->oom && !seccomp_rules_allow(r, "execve")) {

@@ -478,7 +478,7 @@ static void test_errors(void)
 		"web.unit:5: [Sandbox] Init: needs the pid namespace (see Namespaces=)");
 #if CONFIG_SECCOMP
 	rejects("no_new_privs off needs CAP_SYS_ADMIN under seccomp", "[Service]\nExecStart=/bin/true\n[Sandbox]\nNoNewPrivileges=no\n",
-		"web.unit:4: [Sandbox] NoNewPrivileges: \"no\" needs CAP_SYS_ADMIN or no seccomp filter (SeccompProfile=none, no SystemCallFilter=): the kernel loads a filter only under no_new_privs");
+		"web.unit:4: [Sandbox] NoNewPrivileges: \"no\" needs CAP_SYS_ADMIN or no seccomp filter (SeccompProfile=none, no SystemCallFilter=, RestrictNamespaces= or hardening key): the kernel loads a filter only under no_new_privs");
 	/* unknown names and names the profile denies: accepted with a note
 	 * (tests/unit/test_seccomp_filter.c) */
 	rejects("unknown errno", "[Service]\nExecStart=/bin/true\n[Sandbox]\nSystemCallErrorNumber=EWHAT\n",
