@@ -189,8 +189,8 @@ struct spec {
 	struct rlimit_spec rlimits[SPEC_RLIMITS];  /* indexed by RLIMIT_* */
 	/* EnvironmentFile=: read by the launch child (never by PID 1) from
 	 * the host's tree before the sandbox is entered; a leading "-" (kept
-	 * in the string) = ignore a missing file. Later files and
-	 * Environment= override earlier ones as in systemd. */
+	 * in the string) = ignore a missing file. As in systemd, the files'
+	 * settings override Environment=, a later file's an earlier one's. */
 	struct strv env_files;
 	struct exec_list exec_start_pre, exec_start_post, exec_stop, exec_reload;
 	bool oom_score_adj_set;

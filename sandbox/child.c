@@ -25,6 +25,7 @@
 #include "../rootfs/mountapi.h"
 #include "../rootfs/mounts.h"
 #include "caps.h"
+#include "envfile_read.h"
 #include "join.h"
 #include "launch.h"
 #include "netlo.h"
@@ -35,11 +36,13 @@
 
 void (*sbx_child_test_hook)(void);
 
-/* The report socket's fd in the child, right above stdio, and the pidfd
- * of a join above it. finish() closes everything above CHILD_SOCK_FD. */
+/* The report socket's fd in the child, right above stdio, then the pidfd
+ * of a join and the reaper's channel. finish() closes everything above
+ * CHILD_SOCK_FD. */
 #define CHILD_SOCK_FD 3
 #define CHILD_JOIN_FD 4
-#define CHILD_FIRST_FREE 5
+#define CHILD_CHAN_FD 5
+#define CHILD_FIRST_FREE 6
 
 static void copy_str(char *dst, size_t n, const char *src)
 {
@@ -190,6 +193,9 @@ static int setup(struct sbx_ctx *c, struct step_fail *f)
 	/* Modes of what we create (device nodes, mount points) are exact. */
 	if (open_stdfiles(c, f) < 0)
 		return -1;
+	/* EnvironmentFile= from the host's tree, as the output files */
+	if (sbx_env_build(s, c->notify, &c->envp, f) < 0)
+		return -1;
 	umask(0);
 	/* Names read here, from the unit's root as the host has it, never
 	 * by PID 1 (userdb.h); before a join enters the service's tree */
@@ -291,7 +297,7 @@ static int exec_code(int err)
  * a source still to be copied. */
 static int keep_fds(struct sbx_ctx *c)
 {
-	int tmp[5];
+	int tmp[6];
 
 	for (int i = 0; i < 3; i++) {
 		tmp[i] = -1;
@@ -302,8 +308,10 @@ static int keep_fds(struct sbx_ctx *c)
 	tmp[3] = fcntl(c->sock, F_DUPFD_CLOEXEC, CHILD_FIRST_FREE);
 	if (tmp[3] < 0)
 		return -1;
-	tmp[4] = -1;
+	tmp[4] = tmp[5] = -1;
 	if (c->join_fd >= 0 && (tmp[4] = fcntl(c->join_fd, F_DUPFD_CLOEXEC, CHILD_FIRST_FREE)) < 0)
+		return -1;
+	if (c->chan_fd >= 0 && (tmp[5] = fcntl(c->chan_fd, F_DUPFD_CLOEXEC, CHILD_FIRST_FREE)) < 0)
 		return -1;
 	for (int i = 0; i < 3; i++) {
 		/* dup2 clears O_CLOEXEC: these are the service's */
@@ -324,10 +332,14 @@ static int keep_fds(struct sbx_ctx *c)
 	if (tmp[4] >= 0 ? dup3(tmp[4], CHILD_JOIN_FD, O_CLOEXEC) < 0 :
 	    (close(CHILD_JOIN_FD) < 0 && errno != EBADF))
 		return -1;
+	if (tmp[5] >= 0 ? dup3(tmp[5], CHILD_CHAN_FD, O_CLOEXEC) < 0 :
+	    (close(CHILD_CHAN_FD) < 0 && errno != EBADF))
+		return -1;
 	if (syscall(SYS_close_range, (unsigned)CHILD_FIRST_FREE, ~0u, 0u) < 0)
 		return -1;
 	c->sock = CHILD_SOCK_FD;
 	c->join_fd = tmp[4] >= 0 ? CHILD_JOIN_FD : -1;
+	c->chan_fd = tmp[5] >= 0 ? CHILD_CHAN_FD : -1;
 	c->parent_sock = -1;
 	c->stdio[0] = c->stdio[1] = c->stdio[2] = -1;
 	return 0;
@@ -355,7 +367,7 @@ _Noreturn void sbx_child_main(const struct sbx_ctx *parent_ctx)
 		sbx_child_test_hook();
 	if (setup(&ctx, &f) < 0)
 		fail(c, &f, SBX_EXIT_SETUP);
-	if (c->s->init && !c->exec_join && sbx_reaper_start(&f) < 0)
+	if (c->s->init && !c->exec_join && sbx_reaper_start(c->chan_fd, &f) < 0)
 		fail(c, &f, SBX_EXIT_SETUP);
 	if (report_started(c, &f) < 0)
 		fail(c, &f, SBX_EXIT_SETUP);

@@ -35,6 +35,7 @@ struct sbx_ctx {
 	const struct spec *s;
 	const char *const *argv;
 	const char *const *envp;
+	const char *notify;               /* NOTIFY_SOCKET's value, or NULL */
 	const struct rootfs_plan *plan;   /* NULL without a mount namespace */
 	const struct sbx_bpf *bpf;        /* NULL: no filter, or bpf_late */
 	bool bpf_late;                    /* the parent sends the program over
@@ -54,6 +55,8 @@ struct sbx_ctx {
 	bool exec_join;                   /* join_ns has NS_MOUNT: a command in
 					   * the running service, no rootfs */
 	bool relay;                       /* ... and NS_PID: join.h's relay */
+	int chan_fd;                      /* the reaper's channel (Type=forking
+					   * with Init=), write end; -1: none */
 	int sock;                         /* our end of the launch socket */
 	int parent_sock;                  /* the parent's end, closed first */
 };

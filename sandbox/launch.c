@@ -166,6 +166,7 @@ static void launch_reset(struct sbx_launch *l)
 	l->relay_pid = 0;
 	l->relay_pidfd = -1;
 	l->main_pid = 0;
+	l->reaper_fd = -1;
 }
 
 static void launch_close(struct sbx_launch *l)
@@ -173,6 +174,7 @@ static void launch_close(struct sbx_launch *l)
 	close_fd(&l->sock);
 	close_fd(&l->pidfd);
 	close_fd(&l->relay_pidfd);
+	close_fd(&l->reaper_fd);
 	for (int i = 0; i < 3; i++)
 		close_fd(&l->stdio[i]);
 }
@@ -201,8 +203,8 @@ int sbx_launch_begin(const struct spec *s, const struct sbx_launch_opts *o,
 	static const char *const no_env[] = { NULL };
 	const char *const *argv = o->argv ? o->argv : s->args.v;
 	struct rootfs_plan plan;
-	struct sbx_ctx ctx = { .s = s, .argv = argv, .join_fd = -1 };
-	int sv[2] = { -1, -1 }, child_io[3] = { -1, -1, -1 }, one = 1;
+	struct sbx_ctx ctx = { .s = s, .argv = argv, .join_fd = -1, .chan_fd = -1 };
+	int sv[2] = { -1, -1 }, child_io[3] = { -1, -1, -1 }, one = 1, chan[2] = { -1, -1 };
 	bool have_plan = false, joined;
 	/* launch.h: a join enters only namespaces the unit has; a command
 	 * in the running service enters all of them and makes none */
@@ -221,6 +223,10 @@ int sbx_launch_begin(const struct spec *s, const struct sbx_launch_opts *o,
 	if (argv[0][0] != '/')
 		return err_set(e, 0, "%s: exec %s: not an absolute path", s->name, argv[0]);
 	ctx.envp = s->env.v ? s->env.v : no_env;
+	/* where the service finds the notify socket: in its own /dev (the
+	 * mount namespace's), else at PID 1's path */
+	if (o->notify_sock)
+		ctx.notify = (s->namespaces & NS_BIT(NS_MOUNT)) ? SBX_NOTIFY_PATH : o->notify_sock;
 
 	/* Without a compiled filter from the caller, it is compiled after
 	 * clone3, while the child builds its sandbox, and sent to it: the
@@ -244,6 +250,10 @@ int sbx_launch_begin(const struct spec *s, const struct sbx_launch_opts *o,
 		return err_set(e, EINVAL, "%s: JoinsNamespaceOf= and NetworkNamespacePath= "
 			       "cannot be combined with a user namespace of the unit's own "
 			       "(Namespaces=user)", s->name);
+	if (s->type == SERVICE_FORKING && !exec_join && (made & NS_BIT(NS_PID)) && !s->init)
+		return err_set(e, EINVAL, "%s: Type=forking in a pid namespace needs Init=yes "
+			       "(the first process would be its init, and its exit kill the daemon)",
+			       s->name);
 	clone_flags = sbx_ns_clone_flags(made);
 	ctx.join_ns = join;
 	ctx.join_flags = sbx_join_setns_flags(join);
@@ -298,6 +308,17 @@ int sbx_launch_begin(const struct spec *s, const struct sbx_launch_opts *o,
 		err_set(e, errno, "%s: set SO_PASSCRED on the launch socket", s->name);
 		goto fail;
 	}
+	/* the reaper's channel (launch.h): both ends non-blocking, the
+	 * reaper never waits on it */
+	if (s->type == SERVICE_FORKING && s->init && !exec_join) {
+		if (pipe2(chan, O_NONBLOCK | O_CLOEXEC) < 0) {
+			err_set(e, errno, "%s: create the reaper's channel", s->name);
+			goto fail;
+		}
+		l->reaper_fd = chan[0];
+		chan[0] = -1;
+	}
+	ctx.chan_fd = chan[1];
 	memcpy(ctx.stdio, child_io, sizeof ctx.stdio);
 	ctx.sock = sv[1];
 	ctx.parent_sock = sv[0];
@@ -313,6 +334,7 @@ int sbx_launch_begin(const struct spec *s, const struct sbx_launch_opts *o,
 	l->sock = sv[0];
 	sv[0] = -1;
 	close_fd(&sv[1]);
+	close_fd(&chan[1]);
 	for (int i = 0; i < 3; i++)
 		close_fd(&child_io[i]);
 	if (have_plan) {
@@ -350,6 +372,7 @@ kill:
 fail:
 	close_fd(&sv[0]);
 	close_fd(&sv[1]);
+	close_fd(&chan[1]);
 	for (int i = 0; i < 3; i++)
 		close_fd(&child_io[i]);
 	launch_close(l);
@@ -453,6 +476,7 @@ int sbx_launch_end(struct sbx_launch *l, struct sbx_child *c, struct err *e)
 	memset(c, 0, sizeof *c);
 	c->pid = -1;
 	c->pidfd = -1;
+	c->reaper_fd = -1;
 	c->stdio[0] = c->stdio[1] = c->stdio[2] = -1;
 	for (;;) {
 		struct sbx_msg m;
@@ -500,10 +524,13 @@ int sbx_launch_end(struct sbx_launch *l, struct sbx_child *c, struct err *e)
 		memcpy(c->stdio, l->stdio, sizeof c->stdio);
 		l->stdio[0] = l->stdio[1] = l->stdio[2] = -1;
 		c->main_pid = l->main_pid;
+		c->reaper_fd = l->reaper_fd;
+		l->reaper_fd = -1;
 		return 0;
 	}
 	for (int i = 0; i < 3; i++)
 		close_fd(&l->stdio[i]);
+	close_fd(&l->reaper_fd);
 	if (n == (ssize_t)sizeof rep) {
 		rep.step[sizeof rep.step - 1] = rep.path[sizeof rep.path - 1] = '\0';
 		c->exit_code = rep.exit_code;
@@ -556,6 +583,7 @@ int sbx_launch(const struct spec *s, const struct sbx_launch_opts *o, struct sbx
 	memset(c, 0, sizeof *c);
 	c->pid = -1;
 	c->pidfd = -1;
+	c->reaper_fd = -1;
 	c->stdio[0] = c->stdio[1] = c->stdio[2] = -1;
 	if (sbx_launch_begin(s, o, &l, e) < 0) {
 		c->exit_code = l.exit_code;

@@ -120,6 +120,20 @@ struct sbx_child {
 	 * SCM_CREDENTIALS before execve, so the kernel translates it).
 	 * 0 when not known. */
 	pid_t main_pid;
+	/* Type=forking with Init=: the read end (O_NONBLOCK | O_CLOEXEC) of
+	 * the reaper's channel. The reaper writes one record, an int wait
+	 * status, when the started process (its child, which forks the
+	 * daemon and exits) ends; it then keeps the pid namespace (its exit
+	 * would kill every process in it): it reaps until it has no child
+	 * left and exits with the last status it reaped, and forwards the
+	 * signals it gets to every process of the namespace (to the started
+	 * process while it lives). EOF without a record: the reaper died
+	 * first (its own exit status says how). -1 when not forking or
+	 * without Init=: then the started process is c->pid itself, the
+	 * caller's own child, whose exit the caller reaps as usual.
+	 * Type=forking with a pid namespace and without Init= is refused:
+	 * the started process would be the namespace's init. */
+	int reaper_fd;
 };
 
 /* One launch in flight. */
@@ -136,6 +150,7 @@ struct sbx_launch {
 	pid_t relay_pid;           /* after the handover: the relay, to reap */
 	int relay_pidfd;
 	pid_t main_pid;            /* from the SBX_MSG_STARTED record; 0: none */
+	int reaper_fd;             /* sbx_child.reaper_fd until end() */
 };
 
 /* Everything up to and including "go": clone3 (into the cgroup), id maps,

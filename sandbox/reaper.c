@@ -8,6 +8,7 @@
 #include <linux/filter.h>
 #include <linux/seccomp.h>
 #include <signal.h>
+#include <stdbool.h>
 #include <stddef.h>
 #include <sys/prctl.h>
 #include <sys/syscall.h>
@@ -36,6 +37,16 @@ static const int forwarded[] = { SIGTERM, SIGINT, SIGHUP, SIGQUIT, SIGUSR1, SIGU
 	BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, (nr), 0, 1), \
 	BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ALLOW)
 
+/* The channel's fd in the reaper (Type=forking): the launch socket's
+ * number, taken over once the socket is closed. */
+#define REAPER_CHAN_FD 3
+
+#if __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+#define ARG0_LO offsetof(struct seccomp_data, args[0])
+#else
+#define ARG0_LO (offsetof(struct seccomp_data, args[0]) + 4)
+#endif
+
 /* The reaper's own filter: the calls reap() makes, nothing else, on the
  * native architecture only (an x32 number has bit 30 set and matches none).
  * The reaper is sandboxd's code with the unit's capabilities; a unit given
@@ -50,6 +61,13 @@ static int reaper_filter(void)
 		BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, REAPER_ARCH, 1, 0),
 		BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_KILL_PROCESS),
 		BPF_STMT(BPF_LD | BPF_W | BPF_ABS, offsetof(struct seccomp_data, nr)),
+		/* write: the channel's one record, on its fd only */
+		BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, SYS_write, 0, 4),
+		BPF_STMT(BPF_LD | BPF_W | BPF_ABS, ARG0_LO),
+		BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, REAPER_CHAN_FD, 0, 1),
+		BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ALLOW),
+		BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_KILL_PROCESS),
+		ALLOW(SYS_close),
 		ALLOW(SBX_SYS_SIGTIMEDWAIT),
 		ALLOW(SYS_wait4),
 		ALLOW(SYS_kill),
@@ -75,10 +93,19 @@ static int reaper_filter(void)
 	return 0;
 }
 
-/* Raw system calls only: exactly the ones reaper_filter() allows, whatever
- * a libc wrapper (or a sanitizer's interceptor) would add. */
-static _Noreturn void reap(pid_t service, const sigset_t *set)
+static int code_of(int st)
 {
+	return WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st);
+}
+
+/* Raw system calls only: exactly the ones reaper_filter() allows, whatever
+ * a libc wrapper (or a sanitizer's interceptor) would add. chan: forking
+ * mode (reaper.h), else -1. */
+static _Noreturn void reap(pid_t service, const sigset_t *set, int chan, bool pidns)
+{
+	bool started = true;   /* the service (forking: the started process) lives */
+	int last = 0;
+
 	for (;;) {
 		siginfo_t si;
 		long sig = syscall(SBX_SYS_SIGTIMEDWAIT, set, &si, NULL, _NSIG / 8);
@@ -86,28 +113,47 @@ static _Noreturn void reap(pid_t service, const sigset_t *set)
 		if (sig < 0)
 			continue;   /* EINTR (SIGCONT after SIGSTOP) */
 		if (sig != SIGCHLD) {
-			syscall(SYS_kill, service, (int)sig);
+			if (started)
+				syscall(SYS_kill, service, (int)sig);
+			else if (pidns)
+				syscall(SYS_kill, -1, (int)sig);   /* all but us */
 			continue;
 		}
 		for (;;) {
 			int st;
 			long p = syscall(SYS_wait4, -1, &st, WNOHANG, NULL);
 
-			if (p <= 0)
+			if (p == 0)
 				break;
+			if (p < 0) {
+				/* ECHILD: nobody left (forking mode only: before,
+				 * the started process was our child) */
+				if (!started)
+					syscall(SYS_exit_group, code_of(last));
+				break;
+			}
+			last = st;
+			if (p != service)
+				continue;
 			/* Leaving now lets the kernel kill what is left of the
 			 * pid namespace with its init. */
-			if (p == service)
-				syscall(SYS_exit_group,
-					WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st));
+			if (chan < 0)
+				syscall(SYS_exit_group, code_of(st));
+			/* forking: the daemon carries on; the record is 4
+			 * bytes on an empty non-blocking pipe */
+			syscall(SYS_write, chan, &st, sizeof st);
+			syscall(SYS_close, chan);
+			chan = -1;
+			started = false;
 		}
 	}
 }
 
-int sbx_reaper_start(struct step_fail *f)
+int sbx_reaper_start(int chan, struct step_fail *f)
 {
 	sigset_t set;
 	pid_t pid;
+	bool pidns;
 
 	/* Blocked before the fork so none arrives in between; sigwaitinfo
 	 * picks them up. As a namespace's init the reaper would otherwise
@@ -120,7 +166,8 @@ int sbx_reaper_start(struct step_fail *f)
 		return step_failed(f, "block signals in the reaper", NULL, errno);
 	/* Without a pid namespace (not the parser's default), orphans still
 	 * come to us rather than to the host's init. */
-	if (getpid() != 1 && prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0) < 0)
+	pidns = getpid() == 1;
+	if (!pidns && prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0) < 0)
 		return step_failed(f, "become a subreaper", NULL, errno);
 
 	/* The service waits on this pipe until the reaper is non-dumpable
@@ -155,6 +202,13 @@ int sbx_reaper_start(struct step_fail *f)
 	if (chdir("/") < 0) {
 		/* the root is always there */
 	}
+	/* the channel on the launch socket's number: the socket goes (the
+	 * parent's EOF is the service's execve), the filter allows write
+	 * on that fd alone */
+	if (chan >= 0 && dup3(chan, REAPER_CHAN_FD, O_CLOEXEC) < 0) {
+		kill(pid, SIGKILL);
+		_exit(SBX_EXIT_SETUP);
+	}
 	prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
 	if (reaper_filter() < 0) {
 		/* no sandbox without its reaper's filter: take the service down */
@@ -164,6 +218,6 @@ int sbx_reaper_start(struct step_fail *f)
 	/* Nothing of ours stays open in the sandbox: the launch socket (so
 	 * the parent sees EOF when the service execs), cgroup and rootfs
 	 * fds, and the gate, whose closing lets the service go on. */
-	syscall(SYS_close_range, 3u, ~0u, 0u);
-	reap(pid, &set);
+	syscall(SYS_close_range, chan >= 0 ? REAPER_CHAN_FD + 1u : 3u, ~0u, 0u);
+	reap(pid, &set, chan >= 0 ? REAPER_CHAN_FD : -1, pidns);
 }

@@ -23,9 +23,19 @@
 
 #include "../rootfs/fail.h"
 
-/* Fork the service. Returns 0 in the service (signals still blocked: the
+/* Type=forking (chan >= 0, the write end of launch.h's reaper channel):
+ * the started process only forks the daemon. When it exits, the reaper
+ * writes its wait status (one int) on chan and closes it, and stays:
+ * the namespace dies with its init. It then forwards the signals it gets
+ * to every process of the pid namespace (kill(-1): the daemon is one of
+ * them, and the reaper does not know which) -- without a pid namespace
+ * (a subreaper) to none: the supervisor signals the daemon itself --
+ * reaps every child, and exits with the last status it reaped once none
+ * is left.
+ *
+ * Fork the service. Returns 0 in the service (signals still blocked: the
  * launch child unblocks them before execve); in the reaper it never
  * returns. -1 with f filled if the fork failed. */
-int sbx_reaper_start(struct step_fail *f);
+int sbx_reaper_start(int chan, struct step_fail *f);
 
 #endif

@@ -10,6 +10,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <poll.h>
+#include <stdbool.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -428,6 +429,112 @@ static void test_main_pid(void)
 	}
 }
 
+/* The host pid of a child of parent (a scan of /proc), or -1. */
+static pid_t child_of(pid_t parent)
+{
+	char want[32], path[64], st[2048];
+
+	snprintf(want, sizeof want, "\nPPid:\t%d\n", (int)parent);
+	for (pid_t p = 2; p < 4194304; p++) {
+		int fd;
+		ssize_t n;
+
+		snprintf(path, sizeof path, "/proc/%d/status", (int)p);
+		if ((fd = open(path, O_RDONLY | O_CLOEXEC)) < 0)
+			continue;
+		n = read(fd, st, sizeof st - 1);
+		close(fd);
+		st[n > 0 ? n : 0] = '\0';
+		if (strstr(st, want))
+			return p;
+	}
+	return -1;
+}
+
+/* Whether pid is alive and not a zombie. */
+static bool alive(pid_t pid)
+{
+	char path[64], st[512];
+	int fd;
+	ssize_t n;
+
+	snprintf(path, sizeof path, "/proc/%d/status", (int)pid);
+	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) < 0)
+		return false;
+	n = read(fd, st, sizeof st - 1);
+	close(fd);
+	st[n > 0 ? n : 0] = '\0';
+	return n > 0 && !strstr(st, "State:\tZ");
+}
+
+/* Type=forking with Init=: a shell backgrounds a sleep and exits 0. The
+ * channel says 0, the reaper stays; once the sleep is killed (by pid, or
+ * by the reaper forwarding a SIGTERM to every process of the namespace)
+ * the reaper exits with the sleep's status. */
+static void test_forking(void)
+{
+	static const char *argv[] = { BB, "sh", "-c", BB " sleep 30 & exit 0", NULL };
+	struct sbx_launch_opts o = SBX_LAUNCH_OPTS_INIT;
+	struct sbx_child c;
+	struct spec s;
+	struct err e = { 0 };
+	char out[64];
+
+	for (int how = 0; how < 2; how++) {
+		const char *pfx = how ? "forking-term-reaper" : "forking-kill-daemon";
+		char name[64];
+		struct pollfd p;
+		int st = -1, code;
+		pid_t daemon = -1;
+		ssize_t n = -1;
+
+		base_spec(&s, argv);
+		s.type = SERVICE_FORKING;
+		s.init = 1;
+		if (start(&s, &o, &c, &e) < 0) {
+			t_report(pfx, false, "launch: %s", e.msg);
+			return;
+		}
+		p = (struct pollfd){ .fd = c.reaper_fd, .events = POLLIN };
+		if (c.reaper_fd >= 0 && poll(&p, 1, 10000) == 1)
+			n = read(c.reaper_fd, &st, sizeof st);
+		snprintf(name, sizeof name, "%s-channel", pfx);
+		t_report(name, n == (ssize_t)sizeof st && WIFEXITED(st) && WEXITSTATUS(st) == 0,
+			 "fd %d, read %zd, status %#x", c.reaper_fd, n, st);
+		/* the record comes before the reaper goes on reaping */
+		snprintf(name, sizeof name, "%s-reaper-stays", pfx);
+		daemon = child_of(c.pid);
+		t_report(name, alive(c.pid) && daemon > 0 && alive(daemon),
+			 "reaper %d alive %d, its child %d", (int)c.pid, alive(c.pid), (int)daemon);
+		if (how == 0 && daemon > 0)
+			kill(daemon, SIGTERM);
+		else
+			kill(c.pid, SIGTERM);
+		p = (struct pollfd){ .fd = c.pidfd, .events = POLLIN };
+		if (poll(&p, 1, 10000) != 1)
+			kill(c.pid, SIGKILL);
+		if (c.reaper_fd >= 0)
+			close(c.reaper_fd);
+		out[0] = '\0';
+		code = finish(&c, out, sizeof out);
+		snprintf(name, sizeof name, "%s-reaper-exit", pfx);
+		CHECK_INT(name, code, 128 + SIGTERM);
+	}
+
+	/* not forking: no channel */
+	base_spec(&s, argv);
+	s.init = 1;
+	if (start(&s, &o, &c, &e) == 0) {
+		t_report("forking-no-channel-otherwise", c.reaper_fd == -1, "fd %d", c.reaper_fd);
+		finish(&c, out, sizeof out);
+	}
+	/* forking in a pid namespace without the reaper: refused */
+	base_spec(&s, argv);
+	s.type = SERVICE_FORKING;
+	t_report("forking-needs-init", start(&s, &o, &c, &e) < 0 && strstr(e.msg, "Init=yes"),
+		 "%s", e.msg);
+}
+
 int main(void)
 {
 	if (geteuid() != 0 || access(BB, X_OK) < 0) {
@@ -439,5 +546,6 @@ int main(void)
 	test_join_exec();
 	test_netns_path();
 	test_main_pid();
+	test_forking();
 	return t_exit();
 }
