@@ -21,7 +21,7 @@ void sup_main_pid_found(struct sup *sv, struct svc *s, pid_t host_pid_or_0, cons
  * namespace is pid_in_unit_ns; 0: no process of the unit has it. With a
  * cgroup, the processes of its cgroup.procs; without, s->pid and its
  * descendants. At most MAINPID_SCAN_MAX processes are looked at. */
-#define MAINPID_SCAN_MAX 4096
+#define MAINPID_SCAN_MAX 2048
 pid_t mainpid_resolve(const struct svc *s, pid_t pid_in_unit_ns);
 
 /* Is host_pid (PID 1's namespace) a process of s? In its cgroup (or a

@@ -6,6 +6,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -22,6 +23,8 @@
 #include "../sandbox/launch.h"
 
 #define NOTIFY_BUDGET 16          /* datagrams per wake-up */
+#define MAINPID_BUDGET 2          /* MAINPID= mappings per wake-up (each may read
+				   * MAINPID_SCAN_MAX procfs files): the rest wait */
 #define NOTIFY_RCVBUF (64 * 1024)
 #define SCM_FDS_MAX 253           /* the kernel's SCM_MAX_FD */
 
@@ -232,6 +235,7 @@ static void on_notify(struct loop_watch *w, uint32_t events)
 		char b[CMSG_SPACE(sizeof(struct ucred)) + CMSG_SPACE(SCM_FDS_MAX * sizeof(int))];
 	} ctl;
 	pid_t checked = 0;   /* the last sender found in the unit, this wake-up */
+	int mapped = 0;
 
 	(void)events;
 	for (int i = 0; i < NOTIFY_BUDGET && w->fd >= 0 && s->sock; i++) {
@@ -265,6 +269,8 @@ static void on_notify(struct loop_watch *w, uint32_t events)
 			continue;
 		}
 		act_on(sv, s, &m);
+		if (m.has_mainpid && ++mapped >= MAINPID_BUDGET)
+			break;   /* the next wake-up reads on (level-triggered) */
 	}
 }
 
@@ -344,22 +350,23 @@ static int add_watch(struct sup *sv, struct loop_watch *w, int fd, loop_fn fn, s
 	return 0;
 }
 
+/* The host paths handed to the launcher: it copies what it needs before
+ * sbx_launch_begin() returns, so one pair serves every launch and a
+ * running unit keeps no path (issue #10: PID 1's memory per unit). */
+static char notify_path[PATH_MAX], log_path[PATH_MAX];
+
 int notify_open(struct sup *sv, struct svc *s, struct sbx_launch_opts *o, struct err *e)
 {
 	struct svc_sock *k = s->sock;
-	size_t base = 0, size;
 	int dirfd = -1, fd;
-	const char *step = "notify";
+	const char *step = "notify", *path = notify_path;
 
+	snprintf(notify_path, sizeof notify_path, "%s/units/%s/notify", sv->run_dir, s->name);
+	snprintf(log_path, sizeof log_path, "%s/units/%s/log", sv->run_dir, s->name);
 	if (!k) {
-		base = strlen(sv->run_dir) + sizeof "/units/" + strlen(s->name) + sizeof "/notify";
-		size = sizeof *k + 2 * base;
-		if (!(k = calloc(1, size)))
+		if (!(k = calloc(1, sizeof *k)))
 			return err_set(e, ENOMEM, "%s: making its notify socket", s->name);
 		k->notify_w.fd = k->log_w.fd = k->pidfile_w.fd = -1;
-		snprintf(k->paths, base, "%s/units/%s/notify", sv->run_dir, s->name);
-		snprintf(k->paths + base, base, "%s/units/%s/log", sv->run_dir, s->name);
-		k->notify_path = k->paths;
 		s->sock = k;
 		svc_io_state_dir(sv, s);
 		if ((dirfd = unit_dirfd(sv, s)) < 0)
@@ -369,27 +376,38 @@ int notify_open(struct sup *sv, struct svc *s, struct sbx_launch_opts *o, struct
 			goto fail;
 		if (s->spec && s->spec->syslog_socket) {
 			step = "log";
+			path = log_path;
 			if ((fd = make_sock(dirfd, "log", false, SYSLOG_RCVBUF)) < 0 ||
 			    add_watch(sv, &k->log_w, fd, syslog_on_readable, s, e) < 0)
 				goto fail;
-			k->log_path = k->paths + base;
 		}
 		close(dirfd);
 	}
-	o->notify_sock = k->notify_path;
-	o->log_sock = k->log_path;
+	o->notify_sock = notify_path;
+	o->log_sock = k->log_w.fd >= 0 ? log_path : NULL;
 	return 0;
 fail:
 	{
 		int saved = errno;
-		const char *path = k->paths + (strcmp(step, "log") == 0 ? base : 0);
 
 		if (errno == EMFILE || errno == ENFILE)
 			sup_note_nofile(sv);
 		if (dirfd >= 0)
 			close(dirfd);
 		notify_close(sv, s);
-		return err_set(e, saved, "%s: making its %s socket %s", s->name, step, path);
+		err_set(e, saved, "%s: making its %s socket %s", s->name, step, path);
+		/* a Type=notify unit could never be ready without it; any
+		 * other runs without them, as it ran before there were any */
+		if (s->spec && s->spec->type == SERVICE_NOTIFY)
+			return -1;
+		{
+			char m[ERR_MSG_MAX + 64];
+
+			sup_log(sv, "%s (it starts without NOTIFY_SOCKET and /dev/log)",
+				err_str(e, m, sizeof m));
+		}
+		o->notify_sock = o->log_sock = NULL;
+		return 0;
 	}
 }
 

@@ -39,15 +39,14 @@ struct svc_sock {
 	uint64_t log_msgs, log_dropped;         /* stored; dropped (empty, truncated counts too) */
 	bool stopping, reloading;           /* STOPPING=1, RELOADING=1 seen (READY=1 clears reloading) */
 	bool drop_said;                     /* the first drop of this run was logged */
-	const char *notify_path, *log_path; /* host paths (in paths[]); log_path NULL: none */
-	char paths[];
 };
 
 /* Make s's sockets (once per run: later calls only fill o) and put their
  * host paths in o->notify_sock / o->log_sock (log only when the spec's
- * SyslogSocket= is on). 0, or -1 with e set ("making its notify socket
- * PATH: ..."): the start fails, since a Type=notify unit could never be
- * ready without it. */
+ * syslog_socket is on): static storage, valid until the next call, so
+ * call it right before sbx_launch_begin(). When they cannot be made ("making its notify
+ * socket PATH: ..."): -1 with e set for a Type=notify unit (it could
+ * never be ready: the start fails), else logged and 0 with both NULL. */
 int notify_open(struct sup *sv, struct svc *s, struct sbx_launch_opts *o, struct err *e);
 /* s is down: read what the sockets hold once (log lines kept; notify
  * messages are not acted on any more: a READY=1 must not reach the next

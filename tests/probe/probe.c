@@ -14,6 +14,9 @@
  *   probe rlimit NAME          soft and hard limit
  *   probe exit N | sleep S | ignore-term | i386-syscall | x32-syscall
  *   probe write PATH | exe-write
+ *   probe dgram [--fds N] [--repeat N] PATH DATA
+ *                              DATA as datagrams to a unix datagram socket (each
+ *                              with N fds of /dev/null attached): sent=K errno=E
  *   probe ns OP TYPE[+TYPE...]  try to make (or enter) namespaces; OP is clone,
  *                              clone-vfork, clone3, thread-clone, i386-clone,
  *                              unshare, setns, setns-pidfd, setns-any; TYPE is
@@ -153,6 +156,7 @@ static int usage(void)
 		"  fds | caps | ids | rlimit NAME | exit N | sleep S | ignore-term\n"
 		"  i386-syscall | x32-syscall | write PATH | exe-write | tcflow off|on TTY\n"
 		"  sigqueue PID SIG FAKEPID\n"
+		"  dgram [--fds N] [--repeat N] PATH DATA\n"
 		"  ns clone|clone-vfork|clone3|thread-clone|i386-clone|unshare|setns|\n"
 		"     setns-pidfd|setns-any mnt|cgroup|uts|ipc|user|pid|net|time[+...]\n"
 		"  sock [--euid N] [--repeat N] PATH DATA\n"
@@ -1272,6 +1276,71 @@ static size_t unescape(const char *s, char *out)
 	return n;
 }
 
+/* DATA (escapes as for sock) REPEAT times as datagrams to PATH, each with
+ * N fds of /dev/null attached (SCM_RIGHTS); waits while the queue is full
+ * (bounded: 10 s in all). Prints "dgram: sent=K errno=E". */
+static int do_dgram(int argc, char **argv)
+{
+	struct sockaddr_un sa = { .sun_family = AF_UNIX };
+	long nfds = 0, repeat = 1, sent = 0;
+	int i = 2, fd, fds[16], err = 0;
+	char *data, cbuf[CMSG_SPACE(sizeof(fds))];
+	size_t dlen;
+	time_t end = time(NULL) + 10;
+
+	for (; i + 1 < argc && strncmp(argv[i], "--", 2) == 0; i += 2) {
+		long *v = strcmp(argv[i], "--fds") == 0 ? &nfds :
+			  strcmp(argv[i], "--repeat") == 0 ? &repeat : NULL;
+
+		if (!v || number(argv[i + 1], v) < 0)
+			return usage();
+	}
+	if (argc - i != 2 || strlen(argv[i]) >= sizeof(sa.sun_path) || repeat < 1 ||
+	    nfds < 0 || nfds > 16)
+		return usage();
+	memcpy(sa.sun_path, argv[i], strlen(argv[i]));
+	if (!(data = malloc(strlen(argv[i + 1]) + 1)))
+		return 1;
+	dlen = unescape(argv[i + 1], data);
+	for (long k = 0; k < nfds; k++)
+		fds[k] = open("/dev/null", O_RDONLY | O_CLOEXEC);
+	fd = socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+	while (fd >= 0 && sent < repeat) {
+		struct iovec iov = { .iov_base = data, .iov_len = dlen };
+		struct msghdr mh = { .msg_name = &sa, .msg_namelen = sizeof(sa),
+				     .msg_iov = &iov, .msg_iovlen = 1 };
+
+		if (nfds) {
+			struct cmsghdr *c;
+
+			memset(cbuf, 0, sizeof(cbuf));
+			mh.msg_control = cbuf;
+			mh.msg_controllen = CMSG_SPACE(nfds * sizeof(int));
+			c = CMSG_FIRSTHDR(&mh);
+			c->cmsg_level = SOL_SOCKET;
+			c->cmsg_type = SCM_RIGHTS;
+			c->cmsg_len = CMSG_LEN(nfds * sizeof(int));
+			memcpy(CMSG_DATA(c), fds, nfds * sizeof(int));
+		}
+		if (sendmsg(fd, &mh, MSG_DONTWAIT | MSG_NOSIGNAL) >= 0) {
+			sent++;
+			continue;
+		}
+		if (errno == EINTR)
+			continue;
+		if (errno != EAGAIN || time(NULL) >= end) {
+			err = errno;
+			break;
+		}
+		usleep(10000);
+	}
+	if (fd < 0)
+		err = errno;
+	free(data);
+	out("dgram: sent=%ld errno=%s\n", sent, err ? ename(err) : "0");
+	return err ? 1 : 0;
+}
+
 /* Effective uid N with CAP_DAC_OVERRIDE kept: a 0600 root socket lets us
  * connect, and the server's SO_PEERCRED (the euid at connect) says N. The
  * real and saved uids stay 0, so the permitted set survives the change. */
@@ -1493,6 +1562,8 @@ int main(int argc, char **argv)
 		return do_tcflow(argv[2], argv[3]);
 	if (argc == 2 && strcmp(verb, "exe-write") == 0)
 		return do_exe_write();
+	if (argc >= 4 && strcmp(verb, "dgram") == 0)
+		return do_dgram(argc, argv);
 	if (argc == 5 && strcmp(verb, "sigqueue") == 0)
 		return do_sigqueue(argv[2], argv[3], argv[4]);
 	if (argc == 3 && strcmp(verb, "fuse-hang") == 0)

@@ -395,6 +395,18 @@ static void test_sockets(void)
 	notify_close(&sv, s);
 	notify_collect();
 
+	/* no unit folder: a simple unit starts without them, a notify one not */
+	sv.run_dir = "/nonexistent-sandboxd-run";
+	o = (struct sbx_launch_opts)SBX_LAUNCH_OPTS_INIT;
+	CHECK("sock-fail-simple-starts", notify_open(&sv, s, &o, &e) == 0 && !o.notify_sock &&
+					 !o.log_sock && !s->sock);
+	s->spec->type = SERVICE_NOTIFY;
+	CHECK("sock-fail-notify-refused", notify_open(&sv, s, &o, &e) < 0 && !s->sock &&
+					  strstr(e.msg, "making its notify socket"));
+	s->spec->type = SERVICE_SIMPLE;
+	notify_collect();
+	sv.run_dir = run_dir;
+
 	kill(other, SIGKILL);
 	waitpid(other, NULL, 0);
 	logbuf_free(&s->log);

@@ -1,0 +1,93 @@
+# checks: atk-sockets-syslog atk-sockets-notify-inside atk-sockets-outsider atk-sockets-fds atk-sockets-flood atk-sockets-gone
+# PID 1's per-unit notify and syslog sockets (issue #11) on the real PID 1,
+# with cgroups (a sender is a process of the unit when it is in the unit's
+# cgroup): syslog(3) lines keep their priority in `logs`; a STATUS= from
+# inside the unit is shown, one from a process outside it (this script,
+# root, writing to the socket file in PID 1's run folder) is not; 800 fds
+# sent over the notify socket leave PID 1 with the fds it had; a flood of
+# /dev/log does not stall `status`; the sockets go with the unit.
+A=/run/atk-sockets
+mkdir -p $A
+R=/run/sandboxd/units/atk-sockets-log
+pid1_fds() { ls /proc/1/fd | wc -l; }
+status_has() { $CTL status "$1" 2>/dev/null | grep -qF -- "$2"; }
+
+cat > $UNITS/atk-sockets-log.unit <<UNIT
+[Service]
+ExecStart=/bin/sh -c "/bin/busybox logger -p daemon.err -t atklog 'from the guest'; /bin/probe dgram /dev/.notify 'STATUS=inside'; while [ ! -e $A/fds.go ]; do usleep 100000; done; /bin/probe dgram --fds 8 --repeat 100 /dev/.notify 'STATUS=fd'; /bin/probe dgram /dev/.notify 'STATUS=fds sent'; exec sleep 100000"
+Restart=no
+[Sandbox]
+BindPaths=$A:$A
+UNIT
+cat > $UNITS/atk-sockets-flood.unit <<UNIT
+[Service]
+ExecStart=/bin/sh -c "while [ ! -e $A/flood.go ]; do usleep 100000; done; /bin/probe dgram --repeat 3000 /dev/log '<14>flood line'; /bin/probe dgram /dev/.notify 'STATUS=flood done'; exec sleep 100000"
+Restart=no
+[Sandbox]
+BindPaths=$A:$A
+UNIT
+$CTL reload >/dev/null 2>&1
+wait_for 20 state_is atk-sockets-log running
+wait_for 20 state_is atk-sockets-flood running
+
+if wait_for 10 log_has atk-sockets-log "<daemon.err> atklog: from the guest"; then
+	ok atk-sockets-syslog
+else
+	nok atk-sockets-syslog "logs: $($CTL logs atk-sockets-log 2>&1 | tail -n 3 | tr '\n' ' ')"
+fi
+if wait_for 10 status_has atk-sockets-log "Status: inside"; then
+	ok atk-sockets-notify-inside
+else
+	nok atk-sockets-notify-inside "$($CTL status atk-sockets-log 2>&1 | grep -E '^(State|Status|CGroup)' | tr '\n' ' ')"
+fi
+
+out=$($PROBE dgram $R/notify 'STATUS=intruder\nREADY=1' 2>&1)
+usleep 500000
+if ! echo "$out" | grep -q 'sent=1'; then
+	nok atk-sockets-outsider "could not even send: $out"
+elif status_has atk-sockets-log "Status: inside" && ! status_has atk-sockets-log intruder; then
+	ok atk-sockets-outsider
+else
+	nok atk-sockets-outsider "$($CTL status atk-sockets-log 2>&1 | grep '^Status' | tr '\n' ' ')"
+fi
+
+before=$(pid1_fds)
+touch $A/fds.go
+if wait_for 30 status_has atk-sockets-log "Status: fds sent"; then
+	after=$(pid1_fds)
+	if [ "$after" -eq "$before" ]; then
+		ok atk-sockets-fds
+	else
+		nok atk-sockets-fds "PID 1 had $before fds, $after after 800 were sent"
+	fi
+else
+	nok atk-sockets-fds "never sent: $($CTL logs atk-sockets-log 2>&1 | tail -n 2 | tr '\n' ' ')"
+fi
+
+touch $A/flood.go
+usleep 300000
+slow=0
+for i in 1 2 3 4 5; do
+	timeout 3 $CTL status atk-sockets-log >/dev/null 2>&1 || slow=$((slow + 1))
+	usleep 200000
+done
+if [ $slow -eq 0 ] && wait_for 60 status_has atk-sockets-flood "Status: flood done" &&
+	log_has atk-sockets-flood "<user.info> flood line"; then
+	ok atk-sockets-flood
+	note "atk-sockets-flood: $($CTL status atk-sockets-flood 2>/dev/null | grep '^Log:')"
+else
+	nok atk-sockets-flood "$slow of 5 status requests took over 3 s; $($CTL status atk-sockets-flood 2>&1 | grep -E '^(Status|Log)' | tr '\n' ' ')"
+fi
+
+$CTL stop atk-sockets-log >/dev/null 2>&1
+wait_for 20 state_is atk-sockets-log inactive
+if [ ! -e $R/notify ] && [ ! -e $R/log ] && ! status_has atk-sockets-log "Status:"; then
+	ok atk-sockets-gone
+else
+	nok atk-sockets-gone "$(ls $R 2>&1 | tr '\n' ' ')"
+fi
+
+rm -f $UNITS/atk-sockets-log.unit $UNITS/atk-sockets-flood.unit
+$CTL reload >/dev/null 2>&1
+wait_for 20 sh -c "! $CTL status --json atk-sockets-flood >/dev/null 2>&1"
+rm -rf $A
