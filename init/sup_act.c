@@ -423,6 +423,8 @@ static void on_launch_report(struct loop_watch *w, uint32_t events)
 			close(c.stdio[0]);
 		svc_io_watch_output(sv, s, c.stdio[1], c.stdio[2]);
 		main_pid_of(sv, s, &c);
+		if (c.reaper_fd >= 0)
+			sup_reaper_watch(sv, s, c.reaper_fd);
 		sup_raise(sv, s, EV_LAUNCH_OK);
 		return;
 	}
@@ -531,6 +533,8 @@ static void early_exit(struct sup *sv, struct svc *s)
 			close(c.stdio[0]);
 		svc_io_watch_output(sv, s, c.stdio[1], c.stdio[2]);
 		main_pid_of(sv, s, &c);
+		if (c.reaper_fd >= 0)
+			sup_reaper_watch(sv, s, c.reaper_fd);
 		exited(sv, s);
 		return;
 	}

@@ -142,6 +142,16 @@ static void set_why(struct svc_run *r, const char *fmt, ...)
 	r->why = strdup(buf);
 }
 
+static void reaper_close(struct sup *sv, struct svc_run *r)
+{
+	if (!r->reaper_w)
+		return;
+	loop_del(&sv->loop, r->reaper_w);
+	close(r->reaper_w->fd);
+	free(r->reaper_w);
+	r->reaper_w = NULL;
+}
+
 void sup_run_free(struct sup *sv, struct svc *s)
 {
 	struct svc_run *r = s->run;
@@ -151,6 +161,7 @@ void sup_run_free(struct sup *sv, struct svc *s)
 	sup_ctl_kill(sv, s);
 	if (r->main_pidfd >= 0)
 		close(r->main_pidfd);
+	reaper_close(sv, r);
 	free(r->why);
 	s->run = NULL;
 	free(r);
@@ -415,6 +426,8 @@ static int read_report(struct sup *sv, struct svc *s)
 	launch_forget(sv, c);
 	if (rc == 0) {
 		c->pidfd = ch.pidfd;
+		if (ch.reaper_fd >= 0)
+			close(ch.reaper_fd);   /* a command's end is its reaper's */
 		watch_output(sv, c, &ch);
 		return 0;
 	}
@@ -578,6 +591,55 @@ int sup_signal_main(struct svc *s, int sig)
 	if (fd >= 0)
 		return (int)syscall(SYS_pidfd_send_signal, fd, sig, NULL, 0);
 	return kill(pid, sig);
+}
+
+/* The reaper's record: the started process's wait status. Exit 0: the
+ * daemon runs (PIDFile= names it); else the start failed. EOF: the
+ * reaper itself ended (its exit is the unit's, reaped as usual). */
+static void on_reaper(struct loop_watch *w, uint32_t events)
+{
+	struct svc *s = w->ctx;
+	struct sup *sv = sup_the;
+	int st;
+	ssize_t n = read(w->fd, &st, sizeof st);
+
+	(void)events;
+	if (n < 0 && (errno == EAGAIN || errno == EINTR))
+		return;
+	reaper_close(sv, s->run);   /* one record, then nothing */
+	if (n != (ssize_t)sizeof st || s->state != SVC_START_WAIT)
+		return;
+	sup_main_pid_set(sv, s, 0);   /* the started process, gone */
+	if (WIFEXITED(st) && WEXITSTATUS(st) == 0) {
+		if (sup_forking_started(sv, s))
+			sup_raise(sv, s, EV_READY);
+		return;
+	}
+	/* the start failed now, as at TimeoutStartSec= (its row) */
+	if (WIFSIGNALED(st))
+		set_why(s->run, "the started process was killed by signal %d", WTERMSIG(st));
+	else
+		set_why(s->run, "the started process exited %d", sbx_exit_code(st));
+	s->run->no_main = true;
+	sup_raise(sv, s, EV_TIMER);
+}
+
+void sup_reaper_watch(struct sup *sv, struct svc *s, int fd)
+{
+	struct loop_watch *w = s->run ? calloc(1, sizeof *w) : NULL;
+	struct err e;
+
+	if (w) {
+		*w = (struct loop_watch){ .fd = fd, .fn = on_reaper, .ctx = s };
+		if (loop_add(&sv->loop, w, EPOLLIN, &e) == 0) {
+			s->run->reaper_w = w;
+			return;
+		}
+		free(w);
+	}
+	/* unheard, the start is bounded by TimeoutStartSec= */
+	sup_log(sv, "%s: cannot watch its reaper's channel", s->name);
+	close(fd);
 }
 
 bool sup_forking_started(struct sup *sv, struct svc *s)

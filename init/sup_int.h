@@ -56,6 +56,7 @@ enum ctl_kind { CTL_PRE, CTL_POST, CTL_RELOAD, CTL_STOP, CTL_COUNT };
 struct svc_ctl;
 struct svc_run {
 	struct svc_ctl *ctl;           /* the control process in flight, NULL: none */
+	struct loop_watch *reaper_w;   /* Type=forking with Init=: the reaper's channel */
 	char *why;                     /* the last control process's failure; NULL: none */
 	int main_pidfd;                /* of s->main_pid when it is not s->pid, else -1 */
 	unsigned idx;                  /* which command of ... */
@@ -90,6 +91,9 @@ void sup_main_pid_set(struct sup *sv, struct svc *s, pid_t pid);
 int sup_signal_main(struct svc *s, int sig);
 /* sig to every process of s's cgroup (n counts them); -1: no cgroup. */
 int sup_kill_group(const struct svc *s, int sig, unsigned *n);
+/* Type=forking with Init=: watch the reaper's channel (fd: sbx_child's
+ * reaper_fd, taken over; closed when it cannot be watched). */
+void sup_reaper_watch(struct sup *sv, struct svc *s, int fd);
 /* Type=forking: the started process exited 0. True: ready now (no
  * PIDFile=: the main pid stays unknown); false: PIDFile= is being read
  * (sup_main_pid_found follows). */

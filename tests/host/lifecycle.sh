@@ -79,6 +79,13 @@ busybox nc 127.0.0.1 $port </dev/null >$out/peer.got 2>&1
 exec sleep 100000
 EOT
 
+# Type=forking: the started process leaves a daemon behind and exits
+cat >"$bin/fork.sh" <<EOT
+sleep 100001 </dev/null >/dev/null 2>&1 &
+echo \$! >/run/fork.pid
+exit \$1
+EOT
+
 common="[Sandbox]
 BindPaths=$out"
 
@@ -130,6 +137,27 @@ cat >"$units/sig.unit" <<EOT
 [Service]
 ExecStart=/bin/sh $bin/svc.sh sig
 ReloadSignal=SIGUSR2
+$common
+EOT
+cat >"$units/rfail.unit" <<EOT
+[Service]
+ExecStart=/bin/sh $bin/svc.sh rfail
+ExecReload=/bin/false
+$common
+EOT
+cat >"$units/fork.unit" <<EOT
+[Service]
+Type=forking
+PIDFile=/run/fork.pid
+ExecStart=/bin/sh $bin/fork.sh 0
+$common
+EOT
+cat >"$units/forkfail.unit" <<EOT
+[Service]
+Type=forking
+PIDFile=/run/fork.pid
+ExecStart=/bin/sh $bin/fork.sh 3
+Restart=no
 $common
 EOT
 cat >"$units/srv.unit" <<EOT
@@ -240,6 +268,34 @@ if [ "$(sed -n '/^stop$/,$p' "$out/cmds.log" 2>/dev/null | tr '\n' ' ')" = "stop
 	ok lifecycle-execstop-before-killsignal
 else
 	nok lifecycle-execstop-before-killsignal "log: $(oneline "$(cat "$out/cmds.log" 2>/dev/null)"), state $(state cmds)"
+fi
+
+wait_for rfail running 10
+"$SANDBOXCTL" reload rfail >"$work/rfail.txt" 2>&1
+rc=$?
+if [ $rc = 1 ] && grep -q 'ExecReload=/bin/false exited 1' "$work/rfail.txt" &&
+	[ "$(state rfail)" = running ]; then
+	ok lifecycle-execreload-failure-reported
+else
+	nok lifecycle-execreload-failure-reported "rc $rc ($(oneline "$(cat "$work/rfail.txt")")), $(state rfail)"
+fi
+
+# ---- Type=forking (with Init=: the reaper's channel) --------------------------------
+
+if wait_for fork running 15; then
+	p=$(mainpid fork)
+	if [ -n "$p" ] && tr '\0' ' ' <"/proc/$p/cmdline" 2>/dev/null | grep -q 'sleep 100001'; then
+		ok lifecycle-forking-pidfile
+	else
+		nok lifecycle-forking-pidfile "Main PID ${p:-none}: $(tr '\0' ' ' <"/proc/$p/cmdline" 2>/dev/null)"
+	fi
+else
+	nok lifecycle-forking-pidfile "fork is '$(state fork)' ($(supinfo))"
+fi
+if wait_for forkfail failed 15 && "$SANDBOXCTL" status forkfail | grep -q 'the started process exited 3'; then
+	ok lifecycle-forking-start-fails
+else
+	nok lifecycle-forking-start-fails "forkfail is '$(state forkfail)': $(oneline "$("$SANDBOXCTL" status forkfail | grep -i last)")"
 fi
 
 # ---- ReloadSignal=, kill --------------------------------------------------------------
