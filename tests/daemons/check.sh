@@ -102,7 +102,12 @@ if [ "$st" = "$want" ]; then ok redis-server-notify-status; else nok redis-serve
 
 # nginx's workers are www-data's (uid 33), as nginx.conf's "user www-data" says.
 why=
-w=$(for p in $(pgrep -P "${pid_nginx:-0}" 2>/dev/null); do uid_of "$p"; done | sort -u | tr '\n' ' ')
+children() {
+	for _d in /proc/[0-9]*; do
+		[ "$(awk '/^PPid:/ { print $2 }' "$_d/status" 2>/dev/null)" = "$1" ] && echo "${_d#/proc/}"
+	done
+}
+w=$(for p in $(children "${pid_nginx:-0}"); do uid_of "$p"; done | sort -u | tr '\n' ' ')
 [ "$w" = "33 " ] || why="the master's children run as uid \"$w\", not 33"
 res nginx-workers-user "$why"
 
@@ -161,6 +166,7 @@ why=
 log_has mosquitto 'mosquitto version 2.0.11 running' ||
 	why="no \"mosquitto version 2.0.11 running\" in sandboxctl logs mosquitto: $(logs mosquitto | tail -n 3 | fold)"
 res mosquitto-syslog "$why"
+note "mosquitto through /dev/log: $(logs mosquitto | grep -m 1 'mosquitto version 2.0.11 running')"
 
 # ---- kill -s: SIGHUP makes mosquitto reload its configuration -----------------------
 
