@@ -228,4 +228,15 @@ state_is nginx running || why="${why:+$why; }nginx is $(jget nginx state)"
 rm -f "$conf"
 res nginx-reload "$why"
 
+# ---- stop: nginx's ExecStop= (start-stop-daemon --retry QUIT/5), KillMode=mixed ----
+
+why=
+out=$($CTL stop nginx 2>&1) || why="sandboxctl stop nginx: $out"
+wait_for 20 state_is nginx inactive || why="${why:+$why; }nginx is $(jget nginx state) 20 s after the stop"
+[ ! -d "/proc/$pid_nginx" ] || why="${why:+$why; }the master $pid_nginx is still there"
+st=$($CTL status nginx 2>&1 | grep -A 2 '^Last State')
+echo "$st" | grep -q 'ExecStop' && why="${why:+$why; }$(echo "$st" | fold)"
+$CTL status nginx 2>&1 | grep -A 2 '^Last State' | sed 's/^/# nginx: /'
+res nginx-stop "$why"
+
 note "check.sh: done"

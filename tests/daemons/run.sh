@@ -41,7 +41,7 @@ checks="daemons-states redis-server-main-pid mosquitto-main-pid nginx-main-pid
 	redis-server-notify-status nginx-workers-user redis-server-runtime-dir mosquitto-runtime-dir
 	redis-client-first-try nginx-client-first-try mosquitto-client-first-try
 	redis-server-private-net nginx-private-net mosquitto-private-net
-	mosquitto-syslog mosquitto-kill-s mosquitto-reload redis-server-restart nginx-reload"
+	mosquitto-syslog mosquitto-kill-s mosquitto-reload redis-server-restart nginx-reload nginx-stop"
 
 work=$TOP/build/daemons
 mkdir -p "$work"
@@ -127,6 +127,20 @@ for c in $checks; do
 		failed=1
 	fi
 done
+
+# nginx's ExecStop= at check.sh's stop (start-stop-daemon --retry QUIT/5:
+# it waits for the master to go) must end by itself, not be killed: PID 1
+# says so on the console when a control process ends by a signal.
+if grep -q '^\[script\] ok nginx-stop$' "$clean"; then
+	if line=$(grep -m 1 '^sandboxd: nginx: ExecStop=.* killed by' "$clean"); then
+		res "not ok nginx-execstop-ended: ${line#sandboxd: }"
+		failed=1
+	else
+		res "ok nginx-execstop-ended"
+	fi
+else
+	res "skip nginx-execstop-ended: nginx-stop did not pass"
+fi
 
 if [ -n "$why" ]; then
 	res "not ok daemons-boot: $why (console: $log)"
