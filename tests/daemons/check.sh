@@ -107,7 +107,7 @@ children() {
 		[ "$(awk '/^PPid:/ { print $2 }' "$_d/status" 2>/dev/null)" = "$1" ] && echo "${_d#/proc/}"
 	done
 }
-w=$(for p in $(children "${pid_nginx:-0}"); do uid_of "$p"; done | sort -u | tr '\n' ' ')
+w=$(for c in $(children "${pid_nginx:-0}"); do uid_of "$c"; done | sort -u | tr '\n' ' ')
 [ "$w" = "33 " ] || why="the master's children run as uid \"$w\", not 33"
 res nginx-workers-user "$why"
 

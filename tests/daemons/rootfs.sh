@@ -3,7 +3,7 @@
 # nginx-light, redis-server, mosquitto, their clients (redis-tools,
 # mosquitto-clients; busybox wget for nginx) and what they need at run time.
 #
-# usage: rootfs.sh [--print]
+# usage: rootfs.sh
 #   prints the tree's path (build/cache/daemons/tree) on stdout when done.
 # env:   TOP (the source tree)   DAEMONS_CACHE (default build/cache/daemons)
 #
@@ -27,7 +27,7 @@ prog=rootfs.sh
 die() { echo "$prog: $*" >&2; exit 1; }
 case ${1:-} in
 -h|--help) awk 'NR > 1 && /^#/ { sub(/^# ?/, ""); print; next } NR > 1 { exit }' "$0"; exit 0 ;;
---print|'') ;;
+'') ;;
 *) echo "$prog: unknown argument: $1" >&2; exit 2 ;;
 esac
 
@@ -65,6 +65,7 @@ while [ -n "$todo" ]; do
 	done
 	[ -n "$list" ] || break
 	new=
+	# shellcheck disable=SC2086 # one word per package
 	for p in $(deps_of $todo | sort -u); do
 		case $seen in *" $p "*) ;; *) new="$new $p" ;; esac
 	done
@@ -91,7 +92,7 @@ fi
 # The .debs: downloaded once each (apt-get download writes NAME_VERSION_ARCH.deb,
 # the epoch's colon as %3a).
 missing=()
-while IFS== read -r p v; do
+while IFS='=' read -r p v; do
 	vf=${v//:/%3a}
 	compgen -G "$cache/debs/${p}_${vf}_*.deb" >/dev/null || missing+=("$p=$v")
 done < "$cache/packages.new"
@@ -103,7 +104,7 @@ fi
 echo "$prog: unpacking $(wc -l < "$cache/packages.new") packages into $tree" >&2
 rm -rf "$tree" "$cache/debian-units" "$cache/postinst"
 mkdir -p "$tree" "$cache/debian-units" "$cache/postinst"
-while IFS== read -r p v; do
+while IFS='=' read -r p v; do
 	vf=${v//:/%3a}
 	deb=$(compgen -G "$cache/debs/${p}_${vf}_*.deb" | head -n 1)
 	dpkg-deb -x "$deb" "$tree" || die "dpkg-deb -x $deb failed"
@@ -148,7 +149,10 @@ chmod 644 etc/passwd etc/group etc/nsswitch.conf etc/hosts
 # nginx-common), by hand: dpkg-statoverride and chown/chmod.
 # Numbers, not names: chown would look names up in the host's passwd.
 mkdir -p var/log/redis var/lib/redis etc/redis var/lib/mosquitto var/log/mosquitto var/www/html
-own() { chown "$1" "$3" && chmod "$2" "$3" || die "chown $1 $3 failed"; }
+own() {
+	chown "$1" "$3" || die "chown $1 $3 failed"
+	chmod "$2" "$3" || die "chmod $2 $3 failed"
+}
 own 101:4 2750 var/log/redis
 own 101:101 750 var/lib/redis
 own 101:101 2770 etc/redis
