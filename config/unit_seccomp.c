@@ -85,11 +85,11 @@ static void filter_group(struct parse *p, const struct key_def *k, const char *g
 	struct group_ctx g = { p, adding };
 
 	if (!syscall_group_known(group)) {
-		unit_bad(p, k, "unknown system call group \"%s\" (systemd's: @aio @basic-io @chown "
-			 "@clock @cpu-emulation @debug @default @file-system @io-event @ipc @keyring "
-			 "@known @memlock @module @mount @network-io @obsolete @pkey @privileged "
-			 "@process @raw-io @reboot @resources @sandbox @setuid @signal @swap @sync "
-			 "@system-service @timer)", group);
+		char all[512];
+
+		if (!syscall_group_list(all, sizeof all))
+			all[0] = '\0';
+		unit_bad(p, k, "unknown system call group \"%s\" (systemd's: %s)", group, all);
 		return;
 	}
 	/* each reference costs the group's size: capped so that a unit
