@@ -211,6 +211,18 @@ static void test_messages(void)
 		  "web.unit:5: [Sandbox] SystemCallFilter: note: mount is denied by "
 		  "SeccompProfile=default: it stays denied\n");
 	spec_free(s);
+	/* however many names come before it */
+	s = parse("SystemCallFilter=read write openat close fstat lseek mmap mprotect munmap brk "
+		  "rt_sigaction rt_sigprocmask ioctl pread64 pwrite64 readv writev access pipe "
+		  "select sched_yield mremap msync mincore madvise shmget shmat shmctl dup dup2 "
+		  "pause nanosleep getitimer alarm setitimer getpid sendfile socket connect accept "
+		  "sendto recvfrom sendmsg recvmsg shutdown bind listen getsockname getpeername "
+		  "socketpair setsockopt getsockopt clone fork vfork execve exit wait4 kill uname "
+		  "semget semop semctl shmdt msgget msgsnd msgrcv msgctl fcntl flock fsync bpf\n");
+	CHECK_STR("profile-denied-note-after-70", notes,
+		  "web.unit:4: [Sandbox] SystemCallFilter: note: bpf is denied by "
+		  "SeccompProfile=default: it stays denied\n");
+	spec_free(s);
 	/* Debian's deny lines name calls the profile denies too: quiet */
 	s = parse("SystemCallFilter=~@privileged @resources @mount\n");
 	CHECK("deny-profile-names-quiet", s && d.count == 0 && !notes[0]);
