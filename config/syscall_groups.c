@@ -10,6 +10,7 @@
  * skipped until the library knows them. */
 #include "syscall_groups.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -124,13 +125,6 @@ static const struct group groups[] = {
 	  "timer_gettime\0timer_settime\0timerfd_create\0timerfd_gettime\0timerfd_settime\0times\0" },
 };
 
-const char *const syscall_group_names[] = {
-	"@aio", "@basic-io", "@chown", "@clock", "@cpu-emulation", "@debug", "@default",
-	"@file-system", "@io-event", "@ipc", "@keyring", "@memlock", "@module", "@mount",
-	"@network-io", "@obsolete", "@pkey", "@privileged", "@process", "@raw-io", "@reboot",
-	"@resources", "@sandbox", "@setuid", "@signal", "@swap", "@sync", "@system-service",
-	"@timer", "@known", NULL,
-};
 
 static const struct group *find(const char *group)
 {
@@ -145,6 +139,21 @@ static const struct group *find(const char *group)
 bool syscall_group_known(const char *group)
 {
 	return find(group) || strcmp(group, "@known") == 0;
+}
+
+size_t syscall_group_list(char *buf, size_t len)
+{
+	size_t n = 0;
+
+	for (size_t i = 0; i <= sizeof groups / sizeof groups[0]; i++) {
+		const char *g = i < sizeof groups / sizeof groups[0] ? groups[i].name : "known";
+		int w = snprintf(buf + n, len - n, "%s@%s", n ? " " : "", g);
+
+		if (w < 0 || (size_t)w >= len - n)
+			break;
+		n += (size_t)w;
+	}
+	return n;
 }
 
 /* Every call libseccomp can name on this architecture, numbered 0 up to

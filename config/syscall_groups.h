@@ -23,7 +23,8 @@ int syscall_group_each(const char *group, syscall_name_fn fn, void *ctx);
 /* Whether group ("@name") is one of the known groups. */
 bool syscall_group_known(const char *group);
 
-/* The groups' names, NULL-terminated, for tests and messages. */
-extern const char *const syscall_group_names[];
+/* The groups' names, "@aio @basic-io ... @known", into buf (cut to len,
+ * NUL-terminated when len > 0); returns the length. For messages. */
+size_t syscall_group_list(char *buf, size_t len);
 
 #endif

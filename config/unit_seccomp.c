@@ -33,6 +33,14 @@ void unit_set_profile(struct parse *p, const struct key_def *k, const char *v)
 		unit_bad(p, k, "unknown profile \"%s\"", v);
 }
 
+static bool in_list(const char *const *list, const char *name)
+{
+	for (; *list; list++)
+		if (strcmp(*list, name) == 0)
+			return true;
+	return false;
+}
+
 /* One name into or out of the filter's set. The set has no holes: a
  * removed name's slot takes the last name, so that the list never holds
  * more than the distinct names (the order does not matter: it is sorted
@@ -85,11 +93,11 @@ static void filter_group(struct parse *p, const struct key_def *k, const char *g
 	struct group_ctx g = { p, adding };
 
 	if (!syscall_group_known(group)) {
-		unit_bad(p, k, "unknown system call group \"%s\" (systemd's: @aio @basic-io @chown "
-			 "@clock @cpu-emulation @debug @default @file-system @io-event @ipc @keyring "
-			 "@known @memlock @module @mount @network-io @obsolete @pkey @privileged "
-			 "@process @raw-io @reboot @resources @sandbox @setuid @signal @swap @sync "
-			 "@system-service @timer)", group);
+		char all[512];
+
+		if (!syscall_group_list(all, sizeof all))
+			all[0] = '\0';
+		unit_bad(p, k, "unknown system call group \"%s\" (systemd's: %s)", group, all);
 		return;
 	}
 	/* each reference costs the group's size: capped so that a unit
@@ -102,8 +110,10 @@ static void filter_group(struct parse *p, const struct key_def *k, const char *g
 	syscall_group_each(group, group_member, &g);
 }
 
-/* A name the profile denies, written in an allow list: remembered with
- * where, for the note after all files (the profile is known then). */
+/* A name the default profile's list holds, written in an allow list:
+ * remembered with where, for the note after all files (whether the
+ * profile applies, and RestrictNamespaces=, are known then). At most 64:
+ * the list has 45 names. */
 static void remember_denied(struct parse *p, const char *name)
 {
 	size_t i;
@@ -165,7 +175,7 @@ void unit_set_syscall_filter(struct parse *p, const struct key_def *k, const cha
 				  "this architecture: skipped", w);
 			continue;
 		}
-		if (adding && p->filter_mode == FILTER_ALLOW)
+		if (adding && p->filter_mode == FILTER_ALLOW && in_list(seccomp_default_deny, w))
 			remember_denied(p, w);
 		filter_put(p, w, adding, false);
 	}
@@ -276,14 +286,6 @@ void unit_set_hardening(struct parse *p, const struct key_def *k, const char *v)
 {
 	p->hardening_loc = unit_here(p);
 	unit_set_bool(p, k, v);
-}
-
-static bool in_list(const char *const *list, const char *name)
-{
-	for (; *list; list++)
-		if (strcmp(*list, name) == 0)
-			return true;
-	return false;
 }
 
 /* With namespaces opened by RestrictNamespaces=, the profile leaves

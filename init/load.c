@@ -158,6 +158,16 @@ static void diag_collect(void *ctx, const char *msg)
 	sup_log(c->sv, "%s", msg);
 }
 
+/* A note about a valid unit (a system call name skipped, a call that
+ * stays denied): on the console, as systemd logs such warnings, but
+ * never taken for a bad unit's message. */
+static void diag_note_log(void *ctx, const char *msg)
+{
+	struct diag_first *c = ctx;
+
+	sup_log(c->sv, "%s", msg);
+}
+
 /* A bad unit is shown as failed with the first message about it. */
 static void add_bad_units(struct sup *sv, const struct unit_set *set, const char *msgs)
 {
@@ -195,7 +205,7 @@ static void add_bad_units(struct sup *sv, const struct unit_set *set, const char
 int sup_init(struct sup *sv, struct err *e)
 {
 	struct diag_first c = { .sv = sv };
-	struct diag d = { .emit = diag_collect, .ctx = &c };
+	struct diag d = { .emit = diag_collect, .ctx = &c, .note = diag_note_log };
 	struct unit_set set = { 0 };
 	bool was;
 
@@ -234,7 +244,7 @@ int sup_init(struct sup *sv, struct err *e)
 int sup_reload(struct sup *sv, char *msg, size_t len)
 {
 	struct diag_first c = { .sv = sv };
-	struct diag d = { .emit = diag_collect, .ctx = &c };
+	struct diag d = { .emit = diag_collect, .ctx = &c, .note = diag_note_log };
 	struct unit_set set = { 0 };
 	size_t added = 0, removed = 0, changed = 0, n = 0;
 	bool was;

@@ -290,6 +290,7 @@ if [ -x "$SANDBOXD" ]; then
 	sunit noexec "/bin/probe exit 0" "SystemCallFilter=~execve"
 	sunit wxopen "/bin/sh -c '/bin/probe syscall mmap-wx > /out/wxopen'" ""
 	sunit wxshut "/bin/sh -c '/bin/probe syscall mmap-wx > /out/wxshut'" "MemoryDenyWriteExecute=yes"
+	sunit noted "/bin/sh -c 'echo ran > /out/noted'" "SystemCallFilter=~mount frobnicate"
 	SANDBOXD_RUN_DIR=$srun "$SANDBOXD" --units "$sunits" >"$work/sup.log" 2>&1 &
 	sup_pid=$!
 	st=
@@ -304,6 +305,14 @@ if [ -x "$SANDBOXD" ]; then
 	else
 		nok seccomp-groups-supervisor-status-exec-refused "status: $(oneline "$(printf '%s' "$st" | grep -E 'Reason|Message')")"
 	fi
+	# a note: on PID 1's console, and the unit runs
+	for _ in $(seq 1 50); do [ -s "$work/out/noted" ] && break; sleep 0.2; done
+	if [ "$(cat "$work/out/noted" 2>/dev/null)" = ran ] &&
+		grep -q 'noted.unit:.*SystemCallFilter: note: system call "frobnicate" is not known' "$work/sup.log"; then
+		ok seccomp-groups-supervisor-logs-note
+	else
+		nok seccomp-groups-supervisor-logs-note "out '$(cat "$work/out/noted" 2>/dev/null)', log: $(oneline "$(cat "$work/sup.log")")"
+	fi
 	for _ in $(seq 1 50); do [ -s "$work/out/wxopen" ] && [ -s "$work/out/wxshut" ] && break; sleep 0.2; done
 	got="$(cat "$work/out/wxopen" "$work/out/wxshut" 2>/dev/null)"
 	rc=0 err=
@@ -311,5 +320,6 @@ if [ -x "$SANDBOXD" ]; then
 else
 	skip seccomp-groups-supervisor-status-exec-refused "no sandboxd next to $SANDBOXCTL"
 	skip seccomp-groups-supervisor-filters-apart "no sandboxd next to $SANDBOXCTL"
+	skip seccomp-groups-supervisor-logs-note "no sandboxd next to $SANDBOXCTL"
 fi
 exit 0
