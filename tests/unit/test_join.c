@@ -272,9 +272,15 @@ static void test_join_exec_one(bool userns)
 	t_report(name, twos == 1 && c.pid > 0 && c.pid != relay && c.main_pid == c.pid,
 		 "end() returned 2 %d times, command %d, relay %d, main_pid %d", twos,
 		 (int)c.pid, (int)relay, (int)c.main_pid);
-	/* the relay exits by itself; end() may have reaped it */
-	if (l.relay_pid > 0)
-		waitpid(l.relay_pid, NULL, 0);
+	/* the relay exits 0 by itself; end() may have reaped it already */
+	{
+		int rst = 0;
+
+		snprintf(name, sizeof name, "%s-relay-exits", pfx);
+		t_report(name, l.relay_pid == 0 || (waitpid(l.relay_pid, &rst, 0) == l.relay_pid &&
+						    WIFEXITED(rst) && WEXITSTATUS(rst) == 0),
+			 "relay %d status %#x", (int)l.relay_pid, rst);
+	}
 	code = finish(&c, out, sizeof out);
 	snprintf(name, sizeof name, "%s-status", pfx);
 	CHECK_INT(name, code, 7);
@@ -325,10 +331,117 @@ out:
 	finish(&a, outa, sizeof outa);
 }
 
+/* A join given up before the handover was acked (the caller's timer):
+ * the relay is killed, and the command it made must exit without running
+ * anything (it waits for the relay's go). */
+static void test_join_exec_abort(void)
+{
+	static const char *svc[] = { BB, "sh", "-c", "echo ready; exec " BB " sleep 30", NULL };
+	static char mark[] = "/var/tmp/sbx-join-abort.XXXXXX";
+	const char *cmd[] = { BB, "touch", mark, NULL };
+	struct sbx_launch_opts o = SBX_LAUNCH_OPTS_INIT;
+	struct sbx_launch l;
+	struct sbx_child a;
+	struct spec sa, sc;
+	struct err e = { 0 };
+	char outa[64] = "";
+	struct pollfd p;
+	int fd = mkstemp(mark), st, seen = 0, cmd_code = -1;
+	pid_t w;
+
+	if (fd < 0) {
+		t_report("join-exec-abort", false, "mkstemp: %s", strerror(errno));
+		return;
+	}
+	close(fd);
+	unlink(mark);
+	base_spec(&sa, svc);
+	if (start(&sa, &o, &a, &e) < 0) {
+		t_report("join-exec-abort", false, "launch the service: %s", e.msg);
+		return;
+	}
+	read_lines(a.stdio[1], outa, sizeof outa, 1);
+	sc = sa;
+	sc.args.v = cmd;
+	sc.args.n = 3;
+	o = (struct sbx_launch_opts)SBX_LAUNCH_OPTS_INIT;
+	o.stdio[0] = SBX_STDIO_NULL;
+	o.join_pidfd = a.pidfd;
+	o.join_ns = sa.namespaces;
+	if (sbx_launch_begin(&sc, &o, &l, &e) < 0) {
+		t_report("join-exec-abort", false, "begin: %s", e.msg);
+		goto out;
+	}
+	/* the handover is in the socket: give up without reading it */
+	p = (struct pollfd){ .fd = l.sock, .events = POLLIN };
+	poll(&p, 1, 10000);
+	sbx_launch_abort(&l);
+	/* the relay and the command are both our children now */
+	for (int i = 0; i < 2; i++) {
+		w = waitpid(-1, &st, __WALL);
+		if (w < 0)
+			break;
+		if (w == a.pid) {   /* not expected: the service */
+			i--;
+			continue;
+		}
+		seen++;
+		if (w != l.pid)
+			cmd_code = sbx_exit_code(st);
+	}
+	t_report("join-exec-abort", seen == 2 && cmd_code == SBX_EXIT_SETUP &&
+		 access(mark, F_OK) < 0, "children reaped %d, the command's code %d, %s %s",
+		 seen, cmd_code, mark, access(mark, F_OK) == 0 ? "exists: it ran" : "absent");
+	unlink(mark);
+out:
+	kill(a.pid, SIGKILL);
+	finish(&a, outa, sizeof outa);
+}
+
+/* A unit without a mount namespace: a join of its pid namespace is still
+ * a command in the running service (relay, its pid and uts namespaces). */
+static void test_join_exec_nomount(void)
+{
+	static const char *svc[] = { BB, "sh", "-c", "echo ready; exec " BB " sleep 30", NULL };
+	static const char *cmd[] = { BB, "sh", "-c", "echo $$; " BB " hostname", NULL };
+	struct sbx_launch_opts o = SBX_LAUNCH_OPTS_INIT;
+	struct sbx_child a, c;
+	struct spec sa, sc;
+	struct err e = { 0 };
+	char outa[64] = "", out[256] = "";
+	int code;
+
+	base_spec(&sa, svc);
+	sa.namespaces &= ~NS_BIT(NS_MOUNT);
+	sa.hostname = "svc";
+	if (start(&sa, &o, &a, &e) < 0) {
+		t_report("join-exec-nomount", false, "launch the service: %s", e.msg);
+		return;
+	}
+	read_lines(a.stdio[1], outa, sizeof outa, 1);
+	sc = sa;
+	sc.args.v = cmd;
+	sc.args.n = 3;
+	o = (struct sbx_launch_opts)SBX_LAUNCH_OPTS_INIT;
+	o.join_pidfd = a.pidfd;
+	o.join_ns = sa.namespaces;
+	if (start(&sc, &o, &c, &e) < 0) {
+		t_report("join-exec-nomount", false, "launch the command: %s", e.msg);
+	} else {
+		code = finish(&c, out, sizeof out);
+		t_report("join-exec-nomount", code == 0 && atoi(out) > 1 && atoi(out) < 100 &&
+			 strstr(out, "\nsvc\n"), "code %d: %s", code, out);
+	}
+	kill(a.pid, SIGKILL);
+	finish(&a, outa, sizeof outa);
+}
+
 static void test_join_exec(void)
 {
 	test_join_exec_one(false);
 	test_join_exec_one(true);
+	test_join_exec_abort();
+	test_join_exec_nomount();
 }
 
 /* NetworkNamespacePath=: a named namespace (ip netns add) is entered, its
