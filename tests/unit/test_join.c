@@ -436,12 +436,61 @@ static void test_join_exec_nomount(void)
 	finish(&a, outa, sizeof outa);
 }
 
+/* The command runs under the unit's filter: compiled by the caller while
+ * the relay sets up (sbx_launch without a compiled filter), read by the
+ * relay before it clones the command. uname is denied with EPERM (the
+ * same command without the filter prints the hostname, "t"). */
+static void test_join_exec_filter(void)
+{
+#if CONFIG_SECCOMP
+	static const char *svc[] = { BB, "sh", "-c", "echo ready; exec " BB " sleep 30", NULL };
+	static const char *cmd[] = { BB, "sh", "-c", BB " uname -n; echo rc=$?", NULL };
+	static const char *deny[] = { "uname", NULL };
+	struct sbx_launch_opts o = SBX_LAUNCH_OPTS_INIT;
+	struct sbx_child a, c;
+	struct spec sa, sc;
+	struct err e = { 0 };
+	char outa[64] = "", out[256] = "";
+	int code;
+
+	base_spec(&sa, svc);
+	if (start(&sa, &o, &a, &e) < 0) {
+		t_report("join-exec-filter", false, "launch the service: %s", e.msg);
+		return;
+	}
+	read_lines(a.stdio[1], outa, sizeof outa, 1);
+	sc = sa;
+	sc.args.v = cmd;
+	sc.args.n = 3;
+	sc.seccomp.enabled = true;
+	sc.seccomp.errnum = EPERM;
+	sc.seccomp.names.v = deny;
+	sc.seccomp.names.n = 1;
+	o = (struct sbx_launch_opts)SBX_LAUNCH_OPTS_INIT;
+	o.join_pidfd = a.pidfd;
+	o.join_ns = sa.namespaces;
+	if (start(&sc, &o, &c, &e) < 0) {
+		t_report("join-exec-filter", false, "launch the command: %s", e.msg);
+	} else {
+		code = finish(&c, out, sizeof out);
+		/* busybox prints the zeroed name uname(2) did not fill */
+		t_report("join-exec-filter", code == 0 && strcmp(out, "\nrc=0\n") == 0,
+			 "want an empty nodename, got code %d: %s", code, out);
+	}
+	kill(a.pid, SIGKILL);
+	finish(&a, outa, sizeof outa);
+#else
+	t_skip("join-exec-filter", "a build without CONFIG_SECCOMP");
+#endif
+}
+
 static void test_join_exec(void)
 {
 	test_join_exec_one(false);
 	test_join_exec_one(true);
 	test_join_exec_abort();
 	test_join_exec_nomount();
+	test_join_exec_filter();
 }
 
 /* NetworkNamespacePath=: a named namespace (ip netns add) is entered, its
