@@ -697,10 +697,68 @@ static void test_forking(void)
 		 "%s", e.msg);
 }
 
-int main(void)
+/* --live, in the QEMU guest only (it writes /sys/fs/cgroup): a command
+ * in a running service is in the unit's cgroup (the relay was cloned into
+ * it, the command inherits it), as the service is. */
+static void test_join_cgroup_live(void)
+{
+	static const char *svc[] = { BB, "sh", "-c",
+		BB " cat /proc/self/cgroup; exec " BB " sleep 30", NULL };
+	static const char *cmd[] = { BB, "sh", "-c", BB " cat /proc/self/cgroup", NULL };
+	static const char dir[] = "/sys/fs/cgroup/sbx-join-test";
+	struct sbx_launch_opts o = SBX_LAUNCH_OPTS_INIT;
+	struct sbx_child a, c;
+	struct spec sa, sc;
+	struct err e = { 0 };
+	char outa[128] = "", out[256] = "";
+	int cg, code;
+
+	if (access("/tests/guest-init", F_OK) < 0) {
+		t_report("join-cgroup-live", false, "not in the QEMU guest: refusing to write cgroups");
+		return;
+	}
+	rmdir(dir);
+	if (mkdir(dir, 0755) < 0 || (cg = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC)) < 0) {
+		t_report("join-cgroup-live", false, "make %s: %s", dir, strerror(errno));
+		return;
+	}
+	base_spec(&sa, svc);
+	o.cgroup_fd = cg;
+	if (start(&sa, &o, &a, &e) < 0) {
+		t_report("join-cgroup-live", false, "launch the service: %s", e.msg);
+		goto out;
+	}
+	read_lines(a.stdio[1], outa, sizeof outa, 1);
+	sc = sa;
+	sc.args.v = cmd;
+	sc.args.n = 3;
+	o = (struct sbx_launch_opts)SBX_LAUNCH_OPTS_INIT;
+	o.cgroup_fd = cg;
+	o.join_pidfd = a.pidfd;
+	o.join_ns = sa.namespaces;
+	if (start(&sc, &o, &c, &e) < 0) {
+		t_report("join-cgroup-live", false, "launch the command: %s", e.msg);
+	} else {
+		code = finish(&c, out, sizeof out);
+		t_report("join-cgroup-live", code == 0 && strcmp(out, "0::/sbx-join-test\n") == 0 &&
+			 strcmp(outa, out) == 0, "code %d, the service's %s, the command's %s",
+			 code, outa, out);
+	}
+	kill(a.pid, SIGKILL);
+	finish(&a, outa, sizeof outa);
+out:
+	close(cg);
+	rmdir(dir);
+}
+
+int main(int argc, char **argv)
 {
 	if (geteuid() != 0 || access(BB, X_OK) < 0) {
 		t_skip("join", "needs root and busybox-static");
+		return t_exit();
+	}
+	if (argc > 1 && strcmp(argv[1], "--live") == 0) {
+		test_join_cgroup_live();
 		return t_exit();
 	}
 	test_lo();
