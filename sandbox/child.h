@@ -52,8 +52,8 @@ struct sbx_ctx {
 	int join_fd;
 	unsigned join_ns;
 	uint64_t join_flags;
-	bool exec_join;                   /* join_ns has NS_MOUNT: a command in
-					   * the running service, no rootfs */
+	bool exec_join;                   /* a command in the running service
+					   * (launch.h): no rootfs, no reaper */
 	bool relay;                       /* ... and NS_PID: join.h's relay */
 	int chan_fd;                      /* the reaper's channel (Type=forking
 					   * with Init=), write end; -1: none */

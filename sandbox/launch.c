@@ -206,10 +206,11 @@ int sbx_launch_begin(const struct spec *s, const struct sbx_launch_opts *o,
 	struct sbx_ctx ctx = { .s = s, .argv = argv, .join_fd = -1, .chan_fd = -1 };
 	int sv[2] = { -1, -1 }, child_io[3] = { -1, -1, -1 }, one = 1, chan[2] = { -1, -1 };
 	bool have_plan = false, joined;
-	/* launch.h: a join enters only namespaces the unit has; a command
-	 * in the running service enters all of them and makes none */
+	/* launch.h: a join enters only namespaces the unit has; past the
+	 * network and IPC ones it is a command in the running service,
+	 * which enters all of them and makes none */
 	unsigned join = o->join_pidfd >= 0 ? o->join_ns & s->namespaces : 0, made;
-	bool exec_join = join & NS_BIT(NS_MOUNT);
+	bool exec_join = join & ~(NS_BIT(NS_NET) | NS_BIT(NS_IPC));
 	uint64_t clone_flags;
 	pid_t pid;
 

@@ -73,12 +73,14 @@ struct sbx_launch_opts {
 	 * - join_ns is masked with the unit's own Namespaces= (systemd joins
 	 *   only the namespaces a unit would have made); what is left is
 	 *   entered with setns on the pidfd, never through /proc paths.
-	 * - Without NS_MOUNT (JoinsNamespaceOf=): the rest of the sandbox is
+	 * - Only NET and IPC (JoinsNamespaceOf=): the rest of the sandbox is
 	 *   made as usual (its own mount, pid, uts namespaces, rootfs); lo is
 	 *   the joined namespace's. Refused with a user namespace of the
 	 *   unit's own: a process in a new user namespace holds no
 	 *   capability over another one's network namespace.
-	 * - With NS_MOUNT (a command in the running service): no namespace
+	 * - Any other type (a command in the running service: NS_MOUNT, or
+	 *   NS_PID for a unit without a mount namespace): all of the unit's
+	 *   namespaces are entered, whatever join_ns says; no namespace
 	 *   is made, no rootfs set up, no reaper started; the command gets the
 	 *   unit's ids, caps, limits, no_new_privs, filter and cwd (resolved
 	 *   in the service's root) as the service did. With NS_PID the launch

@@ -63,6 +63,9 @@ args=(-o "$image" --sandboxd "$sandboxd" --init /tests/guest-init
 # the cgroup unit tests, run --live by guest/25-cgroup-live.t
 cgtest=${CG_UNIT_TEST:-$TOP/build/defconfig/tests/test_cgroup}
 [ -x "$cgtest" ] && args+=(--add "$cgtest:/bin/test_cgroup")
+# the join tests, run --live by guest/26-join-cgroup.t
+jtest=${JOIN_UNIT_TEST:-$TOP/build/defconfig/tests/test_join}
+[ -x "$jtest" ] && args+=(--add "$jtest:/bin/test_join")
 "$here/mkimage.sh" "${args[@]}" 2> "$work/mkimage.err" ||
 	fail_all "building the image failed: $(tr '\n' ' ' < "$work/mkimage.err")"
 

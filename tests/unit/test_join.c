@@ -272,9 +272,15 @@ static void test_join_exec_one(bool userns)
 	t_report(name, twos == 1 && c.pid > 0 && c.pid != relay && c.main_pid == c.pid,
 		 "end() returned 2 %d times, command %d, relay %d, main_pid %d", twos,
 		 (int)c.pid, (int)relay, (int)c.main_pid);
-	/* the relay exits by itself; end() may have reaped it */
-	if (l.relay_pid > 0)
-		waitpid(l.relay_pid, NULL, 0);
+	/* the relay exits 0 by itself; end() may have reaped it already */
+	{
+		int rst = 0;
+
+		snprintf(name, sizeof name, "%s-relay-exits", pfx);
+		t_report(name, l.relay_pid == 0 || (waitpid(l.relay_pid, &rst, 0) == l.relay_pid &&
+						    WIFEXITED(rst) && WEXITSTATUS(rst) == 0),
+			 "relay %d status %#x", (int)l.relay_pid, rst);
+	}
 	code = finish(&c, out, sizeof out);
 	snprintf(name, sizeof name, "%s-status", pfx);
 	CHECK_INT(name, code, 7);
@@ -325,10 +331,166 @@ out:
 	finish(&a, outa, sizeof outa);
 }
 
+/* A join given up before the handover was acked (the caller's timer):
+ * the relay is killed, and the command it made must exit without running
+ * anything (it waits for the relay's go). */
+static void test_join_exec_abort(void)
+{
+	static const char *svc[] = { BB, "sh", "-c", "echo ready; exec " BB " sleep 30", NULL };
+	static char mark[] = "/var/tmp/sbx-join-abort.XXXXXX";
+	const char *cmd[] = { BB, "touch", mark, NULL };
+	struct sbx_launch_opts o = SBX_LAUNCH_OPTS_INIT;
+	struct sbx_launch l;
+	struct sbx_child a;
+	struct spec sa, sc;
+	struct err e = { 0 };
+	char outa[64] = "";
+	struct pollfd p;
+	int fd = mkstemp(mark), st, seen = 0, cmd_code = -1;
+	pid_t w;
+
+	if (fd < 0) {
+		t_report("join-exec-abort", false, "mkstemp: %s", strerror(errno));
+		return;
+	}
+	close(fd);
+	unlink(mark);
+	base_spec(&sa, svc);
+	if (start(&sa, &o, &a, &e) < 0) {
+		t_report("join-exec-abort", false, "launch the service: %s", e.msg);
+		return;
+	}
+	read_lines(a.stdio[1], outa, sizeof outa, 1);
+	sc = sa;
+	sc.args.v = cmd;
+	sc.args.n = 3;
+	o = (struct sbx_launch_opts)SBX_LAUNCH_OPTS_INIT;
+	o.stdio[0] = SBX_STDIO_NULL;
+	o.join_pidfd = a.pidfd;
+	o.join_ns = sa.namespaces;
+	if (sbx_launch_begin(&sc, &o, &l, &e) < 0) {
+		t_report("join-exec-abort", false, "begin: %s", e.msg);
+		goto out;
+	}
+	/* the handover is in the socket: give up without reading it */
+	p = (struct pollfd){ .fd = l.sock, .events = POLLIN };
+	poll(&p, 1, 10000);
+	sbx_launch_abort(&l);
+	/* the relay and the command are both our children now */
+	for (int i = 0; i < 2; i++) {
+		w = waitpid(-1, &st, __WALL);
+		if (w < 0)
+			break;
+		if (w == a.pid) {   /* not expected: the service */
+			i--;
+			continue;
+		}
+		seen++;
+		if (w != l.pid)
+			cmd_code = sbx_exit_code(st);
+	}
+	t_report("join-exec-abort", seen == 2 && cmd_code == SBX_EXIT_SETUP &&
+		 access(mark, F_OK) < 0, "children reaped %d, the command's code %d, %s %s",
+		 seen, cmd_code, mark, access(mark, F_OK) == 0 ? "exists: it ran" : "absent");
+	unlink(mark);
+out:
+	kill(a.pid, SIGKILL);
+	finish(&a, outa, sizeof outa);
+}
+
+/* A unit without a mount namespace: a join of its pid namespace is still
+ * a command in the running service (relay, its pid and uts namespaces). */
+static void test_join_exec_nomount(void)
+{
+	static const char *svc[] = { BB, "sh", "-c", "echo ready; exec " BB " sleep 30", NULL };
+	static const char *cmd[] = { BB, "sh", "-c", "echo $$; " BB " hostname", NULL };
+	struct sbx_launch_opts o = SBX_LAUNCH_OPTS_INIT;
+	struct sbx_child a, c;
+	struct spec sa, sc;
+	struct err e = { 0 };
+	char outa[64] = "", out[256] = "";
+	int code;
+
+	base_spec(&sa, svc);
+	sa.namespaces &= ~NS_BIT(NS_MOUNT);
+	sa.hostname = "svc";
+	if (start(&sa, &o, &a, &e) < 0) {
+		t_report("join-exec-nomount", false, "launch the service: %s", e.msg);
+		return;
+	}
+	read_lines(a.stdio[1], outa, sizeof outa, 1);
+	sc = sa;
+	sc.args.v = cmd;
+	sc.args.n = 3;
+	o = (struct sbx_launch_opts)SBX_LAUNCH_OPTS_INIT;
+	o.join_pidfd = a.pidfd;
+	o.join_ns = sa.namespaces;
+	if (start(&sc, &o, &c, &e) < 0) {
+		t_report("join-exec-nomount", false, "launch the command: %s", e.msg);
+	} else {
+		code = finish(&c, out, sizeof out);
+		t_report("join-exec-nomount", code == 0 && atoi(out) > 1 && atoi(out) < 100 &&
+			 strstr(out, "\nsvc\n"), "code %d: %s", code, out);
+	}
+	kill(a.pid, SIGKILL);
+	finish(&a, outa, sizeof outa);
+}
+
+/* The command runs under the unit's filter: compiled by the caller while
+ * the relay sets up (sbx_launch without a compiled filter), read by the
+ * relay before it clones the command. uname is denied with EPERM (the
+ * same command without the filter prints the hostname, "t"). */
+static void test_join_exec_filter(void)
+{
+#if CONFIG_SECCOMP
+	static const char *svc[] = { BB, "sh", "-c", "echo ready; exec " BB " sleep 30", NULL };
+	static const char *cmd[] = { BB, "sh", "-c", BB " uname -n; echo rc=$?", NULL };
+	static const char *deny[] = { "uname", NULL };
+	struct sbx_launch_opts o = SBX_LAUNCH_OPTS_INIT;
+	struct sbx_child a, c;
+	struct spec sa, sc;
+	struct err e = { 0 };
+	char outa[64] = "", out[256] = "";
+	int code;
+
+	base_spec(&sa, svc);
+	if (start(&sa, &o, &a, &e) < 0) {
+		t_report("join-exec-filter", false, "launch the service: %s", e.msg);
+		return;
+	}
+	read_lines(a.stdio[1], outa, sizeof outa, 1);
+	sc = sa;
+	sc.args.v = cmd;
+	sc.args.n = 3;
+	sc.seccomp.enabled = true;
+	sc.seccomp.errnum = EPERM;
+	sc.seccomp.names.v = deny;
+	sc.seccomp.names.n = 1;
+	o = (struct sbx_launch_opts)SBX_LAUNCH_OPTS_INIT;
+	o.join_pidfd = a.pidfd;
+	o.join_ns = sa.namespaces;
+	if (start(&sc, &o, &c, &e) < 0) {
+		t_report("join-exec-filter", false, "launch the command: %s", e.msg);
+	} else {
+		code = finish(&c, out, sizeof out);
+		/* busybox prints the zeroed name uname(2) did not fill */
+		t_report("join-exec-filter", code == 0 && strcmp(out, "\nrc=0\n") == 0,
+			 "want an empty nodename, got code %d: %s", code, out);
+	}
+	kill(a.pid, SIGKILL);
+	finish(&a, outa, sizeof outa);
+#else
+	t_skip("join-exec-filter", "a build without CONFIG_SECCOMP");
+#endif
+}
+
 static void test_join_exec(void)
 {
 	test_join_exec_one(false);
 	test_join_exec_one(true);
+	test_join_exec_abort();
+	test_join_exec_nomount();
+	test_join_exec_filter();
 }
 
 /* NetworkNamespacePath=: a named namespace (ip netns add) is entered, its
@@ -535,10 +697,68 @@ static void test_forking(void)
 		 "%s", e.msg);
 }
 
-int main(void)
+/* --live, in the QEMU guest only (it writes /sys/fs/cgroup): a command
+ * in a running service is in the unit's cgroup (the relay was cloned into
+ * it, the command inherits it), as the service is. */
+static void test_join_cgroup_live(void)
+{
+	static const char *svc[] = { BB, "sh", "-c",
+		BB " cat /proc/self/cgroup; exec " BB " sleep 30", NULL };
+	static const char *cmd[] = { BB, "sh", "-c", BB " cat /proc/self/cgroup", NULL };
+	static const char dir[] = "/sys/fs/cgroup/sbx-join-test";
+	struct sbx_launch_opts o = SBX_LAUNCH_OPTS_INIT;
+	struct sbx_child a, c;
+	struct spec sa, sc;
+	struct err e = { 0 };
+	char outa[128] = "", out[256] = "";
+	int cg, code;
+
+	if (access("/tests/guest-init", F_OK) < 0) {
+		t_report("join-cgroup-live", false, "not in the QEMU guest: refusing to write cgroups");
+		return;
+	}
+	rmdir(dir);
+	if (mkdir(dir, 0755) < 0 || (cg = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC)) < 0) {
+		t_report("join-cgroup-live", false, "make %s: %s", dir, strerror(errno));
+		return;
+	}
+	base_spec(&sa, svc);
+	o.cgroup_fd = cg;
+	if (start(&sa, &o, &a, &e) < 0) {
+		t_report("join-cgroup-live", false, "launch the service: %s", e.msg);
+		goto out;
+	}
+	read_lines(a.stdio[1], outa, sizeof outa, 1);
+	sc = sa;
+	sc.args.v = cmd;
+	sc.args.n = 3;
+	o = (struct sbx_launch_opts)SBX_LAUNCH_OPTS_INIT;
+	o.cgroup_fd = cg;
+	o.join_pidfd = a.pidfd;
+	o.join_ns = sa.namespaces;
+	if (start(&sc, &o, &c, &e) < 0) {
+		t_report("join-cgroup-live", false, "launch the command: %s", e.msg);
+	} else {
+		code = finish(&c, out, sizeof out);
+		t_report("join-cgroup-live", code == 0 && strcmp(out, "0::/sbx-join-test\n") == 0 &&
+			 strcmp(outa, out) == 0, "code %d, the service's %s, the command's %s",
+			 code, outa, out);
+	}
+	kill(a.pid, SIGKILL);
+	finish(&a, outa, sizeof outa);
+out:
+	close(cg);
+	rmdir(dir);
+}
+
+int main(int argc, char **argv)
 {
 	if (geteuid() != 0 || access(BB, X_OK) < 0) {
 		t_skip("join", "needs root and busybox-static");
+		return t_exit();
+	}
+	if (argc > 1 && strcmp(argv[1], "--live") == 0) {
+		test_join_cgroup_live();
 		return t_exit();
 	}
 	test_lo();
