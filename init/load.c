@@ -80,7 +80,8 @@ void svc_free(struct sup *sv, struct svc *s)
 /* ---- the open-file limit ---------------------------------------------------------- */
 
 /* Each unit holds a timerfd; a running one its pipes, pidfd and cgroup
- * fds, a starting one its launch socket too. The soft limit (1024 by
+ * fds and its notify and syslog sockets (init/notify.c), a starting one
+ * its launch socket too. The soft limit (1024 by
  * default) would fail the 1000th unit at random: PID 1 takes the hard
  * limit, and as the system's init raises that to fs.nr_open. */
 static struct rlimit units_nofile;   /* what units got before we raised ours */

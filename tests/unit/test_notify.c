@@ -7,6 +7,7 @@
  * the reader child (a regular file, a FIFO, a symlink). */
 #include <errno.h>
 #include <fcntl.h>
+#include <ftw.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -598,10 +599,20 @@ static void test_pidfile(void)
 	free(s);
 }
 
+static int rm_one(const char *path, const struct stat *st, int flag, struct FTW *f)
+{
+	(void)st;
+	(void)f;
+	if (flag == FTW_DP)
+		rmdir(path);
+	else
+		unlink(path);
+	return 0;
+}
+
 int main(void)
 {
 	struct err e;
-	char path[96];
 
 	test_notify_parse();
 	test_clean_status();
@@ -620,12 +631,7 @@ int main(void)
 	test_sockets();
 	test_resolve();
 	test_pidfile();
-	snprintf(path, sizeof path, "%s/units/web", run_dir);
-	rmdir(path);
-	snprintf(path, sizeof path, "%s/units/forky", run_dir);
-	rmdir(path);
-	snprintf(path, sizeof path, "%s/units", run_dir);
-	rmdir(path);
-	rmdir(run_dir);
+	/* whatever the supervisor wrote there too (state files) */
+	nftw(run_dir, rm_one, 16, FTW_DEPTH | FTW_PHYS);
 	return t_exit();
 }
