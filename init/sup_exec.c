@@ -345,7 +345,7 @@ void sup_ctl_start(struct sup *sv, struct svc *s, enum ctl_kind k, unsigned idx)
 	r->idx = idx;
 	r->ok = false;
 	r->timed_out = false;
-	ctl_free(sv, s);   /* none should be left: one at a time */
+	sup_ctl_kill(sv, s);   /* none should be left: one at a time */
 	if (!(c = calloc(1, sizeof *c)) || !(c->launch = calloc(1, sizeof *c->launch))) {
 		free(c);
 		failed_to_start(sv, s, "out of memory");
