@@ -20,6 +20,12 @@ static void utoa12(unsigned long v, char buf[12])
 int sbx_host_prepare(const struct spec *s, const struct sbx_ids *ids,
 		     const struct rootfs_plan *p, struct step_fail *f)
 {
+	/* A mount namespace but no plan: a command that joins the running
+	 * service's (ExecStartPost=, ExecReload=, ExecStop=, launch.h). Its
+	 * folders are there and bound already; our host paths would be
+	 * resolved in the service's tree. */
+	if ((s->namespaces & NS_BIT(NS_MOUNT)) && !p)
+		return 0;
 	for (size_t i = 0; p && i < p->n_ops; i++) {
 		struct rootfs_op *op = &p->ops[i];
 

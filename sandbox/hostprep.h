@@ -12,7 +12,8 @@
 #include "userdb.h"
 
 /* p: the mount plan (NULL without a mount namespace), whose tmpfs
- * options and execdir fds are filled in. */
+ * options and execdir fds are filled in. With NS_MOUNT in s but no plan
+ * (a command joining the service's namespaces) nothing is done. */
 int sbx_host_prepare(const struct spec *s, const struct sbx_ids *ids,
 		     const struct rootfs_plan *p, struct step_fail *f);
 
