@@ -171,6 +171,32 @@ if [ "$rc" = 0 ]; then ok check-root-jail-exec; else nok check-root-jail-exec "e
 out=$("$SANDBOXCTL" check "$work/missing-exec.unit" 2>&1); rc=$?
 if [ "$rc" = 0 ]; then ok check-root-not-without; else nok check-root-not-without "exit $rc: $(oneline "$out")"; fi
 
+# the commands around the main one: a missing ExecStartPre= is a problem,
+# one with systemd's "-" only a warning (the unit starts anyway); so is an
+# EnvironmentFile=, unless "-"
+cat > "$work/pre.unit" <<'EOF'
+[Service]
+ExecStartPre=/usr/sbin/redis-check-aof
+ExecStart=/usr/bin/tool
+ExecReload=-/usr/bin/redis-cli reload
+EnvironmentFile=/etc/default/redis
+EnvironmentFile=-/etc/default/redis-extra
+EOF
+if "$SANDBOXCTL" check "$work/pre.unit" 2>&1 | grep -q 'ExecStartPre: unknown key'; then
+	skip check-root-exec-lists "this build does not parse ExecStartPre= yet"
+else
+	"$SANDBOXCTL" check --root "$img" "$work/pre.unit" > "$work/out" 2>&1; rc=$?
+	out=$(cat "$work/out")
+	if [ "$rc" = 1 ] && [[ $out == *"pre.unit:2: [Service] ExecStartPre: /usr/sbin/redis-check-aof: No such file or directory in $img"* ]] &&
+	   [[ $out == *"pre.unit:4: [Service] ExecReload: warning: /usr/bin/redis-cli: No such file or directory in $img"* ]] &&
+	   [[ $out == *"pre.unit: [Service] EnvironmentFile: /etc/default/redis: No such file or directory in $img"* ]] &&
+	   [[ $out == *"2 problems;"* ]]; then
+		ok check-root-exec-lists
+	else
+		nok check-root-exec-lists "exit $rc: $(oneline "$out")"
+	fi
+fi
+
 out=$("$SANDBOXCTL" check --root "$work/none" 2>&1); rc=$?
 if [ "$rc" = 1 ] && [[ $out == *"--root $work/none: No such file or directory"* ]]; then
 	ok check-root-missing-dir
