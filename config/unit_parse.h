@@ -27,6 +27,7 @@
 #define UNIT_PATHS_MAX 256          /* MaskedPaths=, ReadOnlyPaths=, each */
 #define UNIT_PROBLEMS_MAX 50        /* reported per unit; then the rest is not read */
 #define UNIT_FILTER_GROUPS_MAX 64   /* SystemCallFilter= @group references */
+#define UNIT_NOTES_MAX 16           /* skipped system call names noted per unit */
 
 #define DEFAULT_PATH "PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"
 
@@ -74,6 +75,7 @@ struct parse {
 	struct loc paths_loc;       /* ReadWritePaths= ... InaccessiblePaths= (unit_dirs.c) */
 	/* SystemCallFilter= groups and notes, the hardening keys (unit_seccomp.c) */
 	unsigned filter_groups;     /* @group references so far */
+	unsigned filter_unknown;    /* names skipped (noted up to UNIT_NOTES_MAX) */
 	struct { const char *name; struct loc at; } filter_denied[64];
 	size_t n_filter_denied;     /* allow-list names the profile denies */
 	struct loc hardening_loc;

@@ -170,9 +170,13 @@ void unit_set_syscall_filter(struct parse *p, const struct key_def *k, const cha
 		if (CONFIG_SECCOMP && !seccomp_syscall_known(w)) {
 			/* a call newer than libseccomp, or a typo: systemd
 			 * goes on without it, and so do we, but says so */
-			diag_note(p->d, p->file, p->line, "Sandbox", k->name,
-				  "system call \"%s\" is not known to this build's libseccomp on "
-				  "this architecture: skipped", w);
+			/* a line of unknown names must not flood a console */
+			if (++p->filter_unknown <= UNIT_NOTES_MAX)
+				diag_note(p->d, p->file, p->line, "Sandbox", k->name,
+					  "system call \"%s\" is not known to this build's libseccomp "
+					  "on this architecture: skipped%s", w,
+					  p->filter_unknown == UNIT_NOTES_MAX ?
+					  " (further unknown names are skipped without a note)" : "");
 			continue;
 		}
 		if (adding && p->filter_mode == FILTER_ALLOW && in_list(seccomp_default_deny, w))

@@ -204,6 +204,22 @@ static void test_messages(void)
 		  "web.unit:4: [Sandbox] SystemCallFilter: note: system call \"riscv_hwprobe\" is not "
 		  "known to this build's libseccomp on this architecture: skipped\n");
 	spec_free(s);
+	/* unknown names: sixteen notes at most */
+	{
+		static char line[4096];
+		size_t n = (size_t)sprintf(line, "SystemCallFilter=~");
+		size_t notes_n = 0;
+
+		for (int i = 0; i < 100; i++)
+			n += (size_t)sprintf(line + n, "frob%d ", i);
+		sprintf(line + n, "\n");
+		s = parse(line);
+		for (const char *c = notes; (c = strstr(c, "note: ")); c++)
+			notes_n++;
+		CHECK("unknown-names-notes-capped", s && notes_n == 16 &&
+		      strstr(notes, "further unknown names are skipped without a note"));
+		spec_free(s);
+	}
 	/* an allow list naming what the profile denies: accepted, stays denied */
 	s = parse("SystemCallFilter=read write\nSystemCallFilter=mount\n");
 	CHECK("profile-denied-accepted", s && d.count == 0 && has(s, "read") && !has(s, "mount"));
