@@ -171,14 +171,16 @@ cp usr/share/nginx/html/index.html var/www/html/index.nginx-debian.html
 [ -f etc/ld.so.conf ] || echo 'include /etc/ld.so.conf.d/*.conf' > etc/ld.so.conf
 ldconfig -r "$tree" 2>/dev/null || die "ldconfig -r $tree failed"
 
-# Every ELF file's DT_NEEDED libraries must be in the tree.
-libs=$(find . \( -type f -o -type l \) -name '*.so*' -printf '%f\n' | LC_ALL=C sort -u)
-bad=
-while IFS= read -r f; do
-	for n in $(LC_ALL=C readelf -dW "$f" 2>/dev/null | sed -n 's/.*(NEEDED).*\[\(.*\)\]$/\1/p'); do
-		printf '%s\n' "$libs" | grep -qxF "$n" || bad="$bad ${f#./}:$n"
-	done
-done < <(find . -type f \( -perm -u+x -o -name '*.so*' \) -exec sh -c 'head -c4 "$1" | grep -q ELF && echo "$1"' sh {} \;)
+# Every ELF file's DT_NEEDED libraries must be in the tree: one readelf
+# over every candidate (a file that is not ELF only makes it complain, and
+# exit 1: not a failure here).
+bad=$(find . \( -type f -o -type l \) -name '*.so*' -printf '%f\n' | LC_ALL=C sort -u > "$cache/libs"
+	find . -type f \( -perm -u+x -o -name '*.so*' \) -print0 |
+		{ xargs -0 -r env LC_ALL=C readelf -dW 2>/dev/null || true; } |
+		awk -v libs="$cache/libs" 'BEGIN { while ((getline l < libs) > 0) have[l] = 1 }
+			/^File: / { f = $2; next }
+			/\(NEEDED\)/ { n = $NF; gsub(/^\[|\]$/, "", n); if (!(n in have)) printf " %s:%s", f, n }')
+rm -f "$cache/libs"
 [ -z "$bad" ] || die "libraries missing from the tree:$bad"
 
 echo "$key" > "$cache/tree.key"
