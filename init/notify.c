@@ -7,6 +7,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -225,6 +226,19 @@ static bool scan_cmsgs(struct msghdr *mh, struct ucred *cred)
 	return have;
 }
 
+/* A sender that exited before its message was read (systemd-notify
+ * --ready and `probe notify` send and exit at once) can no longer be
+ * looked up in /proc. Its message is still the unit's: the socket is
+ * reachable only from inside the unit's sandbox (bound into its own /dev;
+ * the host path lies in PID 1's run folder, which units do not see), the
+ * pid check is defence in depth, and MAINPID= is checked apart
+ * (mainpid_resolve). A pid number already reused is looked up as the new
+ * process's and dropped if it is not the unit's. */
+static bool sender_gone(pid_t pid)
+{
+	return kill(pid, 0) < 0 && errno == ESRCH;
+}
+
 static void on_notify(struct loop_watch *w, uint32_t events)
 {
 	struct svc *s = w->ctx;
@@ -258,7 +272,7 @@ static void on_notify(struct loop_watch *w, uint32_t events)
 			continue;
 		}
 		if (!have_cred || cred.pid <= 0 ||
-		    (cred.pid != checked && !mainpid_in_unit(s, cred.pid))) {
+		    (cred.pid != checked && !mainpid_in_unit(s, cred.pid) && !sender_gone(cred.pid))) {
 			dropped(sv, s, &s->sock->notify_dropped,
 				"a notify message from a process outside the unit");
 			continue;
