@@ -360,6 +360,18 @@ static void test_since_max(void)
 	logbuf_free(&lb);
 }
 
+/* Under ASan the first line of a ring also touches that ring's shadow
+ * page (rings are 64 kB apart; a shadow page covers 32 kB): a page of
+ * its own per log, which the sandboxd binary does not have. */
+#ifndef __has_feature
+#define __has_feature(x) 0
+#endif
+#if __has_feature(address_sanitizer) || defined(__SANITIZE_ADDRESS__)
+#define PAGES_PER_LINE 2
+#else
+#define PAGES_PER_LINE 1
+#endif
+
 static void test_idle_cost(void)
 {
 	enum { N = 2000 };
@@ -383,9 +395,9 @@ static void test_idle_cost(void)
 	for (int i = 0; i < N; i++)
 		feed_str(&lbs[i], 1, "one short line\n", 1);
 	a2 = anon_kb();
-	t_report("idle cost: one line each", a2 - a1 <= N * 4 + 64,
-		 "one line in each of %d logs grew Anonymous by %ld kB (want <= one page each)",
-		 N, a2 - a1);
+	t_report("idle cost: one line each", a2 - a1 <= N * 4 * PAGES_PER_LINE + 64,
+		 "one line in each of %d logs grew Anonymous by %ld kB (want <= %d page(s) each)",
+		 N, a2 - a1, PAGES_PER_LINE);
 	for (int i = 0; i < N; i++)
 		logbuf_free(&lbs[i]);
 }
