@@ -1,8 +1,8 @@
 /* Chunks are sized to what the arena's owner turns out to need: PID 1
  * keeps one arena per unit for as long as the unit exists, and a plain
- * unit's spec needs about 1.25 kB (1232 bytes for ExecStart= alone, 1264
- * with a Description= and limits: the default profile's syscall list is
- * shared, not copied), so a fixed 4 kB chunk was mostly air. The first
+ * unit's spec needs about 1.4 kB (its strings and default lists: the
+ * default profile's syscall list is shared, not copied), so a fixed 4 kB
+ * chunk was mostly air. The first
  * chunk holds such a spec, each later one doubles the last (up to
  * CHUNK_STEP_MAX), so the slack stays below what is used; a request too big
  * for the next step gets a chunk of its own, put behind the current one so
@@ -17,8 +17,12 @@
 #include <string.h>
 
 /* Data bytes of an arena's first chunk: with its 32-byte header the
- * chunk is a 1344-byte malloc, exactly one of musl's size classes. */
-#define CHUNK_FIRST 1312
+ * chunk is a 1632-byte malloc, exactly one of musl's size classes. A plain
+ * unit's spec outgrew 1312 bytes with issue #11's fields (its default
+ * mounts carry more), and a second chunk of twice the size cost every
+ * unit 2.7 kB: bench/memory/idle-units.sh went from 7.25 to 5.02 kB per
+ * unit with this size. */
+#define CHUNK_FIRST 1600
 #define CHUNK_STEP_MAX 16384     /* growth stops doubling here */
 
 struct arena_chunk {

@@ -118,7 +118,10 @@ else
 	esac
 fi
 
-# bytes per added unit, and the bound: 4 KiB each plus the other units' logs
+# bytes per added unit, and the bound: 6 KiB each plus the other units' logs
+# (4 KiB until issue #11, whose spec fields, notify/syslog state and
+# control-process state brought a running unit from ~4.0 to ~5.4 kB in the
+# guest; bench/memory/idle-units.sh shows the host's figure)
 added=$((top - 10))
 if [ "$r200" = x ] || [ "$r200" -lt "$top" ] || [ "$added" -lt 40 ] || [ "$anon10" = 0 ]; then
 	nok pid1-scale-memory "not measured: $r200 of $top units running (Anonymous at 10: $anon10 kB)"
@@ -126,12 +129,12 @@ else
 	per_anon=$(( (anon200 - anon10) * 1024 / added ))
 	per_rss=$(( (rss200 - rss10) * 1024 / added ))
 	per_pss=$(( (pss200 - pss10) * 1024 / added ))
-	bound=$(( added * 4 + SCALE_SLACK_KB ))
+	bound=$(( added * 6 + SCALE_SLACK_KB ))
 	note "scale: per unit from 10 to $top: Anonymous $per_anon B, Rss $per_rss B, Pss $per_pss B ($((anon200 - anon10)) kB, bound $bound kB)"
 	if [ $((anon200 - anon10)) -le "$bound" ]; then
 		ok pid1-scale-memory
 	else
-		nok pid1-scale-memory "Anonymous grew $((anon200 - anon10)) kB for $added idle units ($per_anon B each), want <= 4096 B each ($bound kB with $SCALE_SLACK_KB kB for the other units' logs)"
+		nok pid1-scale-memory "Anonymous grew $((anon200 - anon10)) kB for $added idle units ($per_anon B each), want <= 6144 B each ($bound kB with $SCALE_SLACK_KB kB for the other units' logs)"
 		maps_of_pid1 | awk '$3 > 64 { print "# scale: mapping " $0 " kB" }'
 	fi
 fi
