@@ -115,12 +115,20 @@ void nsgroup_join_opts(struct sup *sv, struct svc *s, struct sbx_launch_opts *o)
 		return;
 	for (size_t j = 0; j < n_m; j++) {
 		struct svc *d;
+		unsigned both;
 
 		if (j == i || root(j) != root(i) || !(d = sup_find(sv, m[j].name)) || d == s ||
 		    !holds_namespaces(d))
 			continue;
+		/* Only a namespace the other unit has of its own too (as
+		 * systemd: both must set PrivateNetwork=/PrivateIPC=): a
+		 * member without one runs in the host's, and joining that
+		 * would take this unit out of its private network or IPC. */
+		both = ns & (d->spec ? d->spec->namespaces : 0);
+		if (!both)
+			continue;
 		o->join_pidfd = d->pidfd;
-		o->join_ns = ns;
+		o->join_ns = both;
 		if (sv->debug)
 			sup_log(sv, "%s: joins the namespaces of %s", s->name, d->name);
 		return;

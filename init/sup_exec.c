@@ -503,7 +503,11 @@ void sup_ctl_kill(struct sup *sv, struct svc *s)
 		if (c->pid > 0 && c->pid != c->launch->pid)
 			kill(c->pid, SIGKILL);
 	} else if (c->pid > 0) {
-		if (c->pidfd < 0 || syscall(SYS_pidfd_send_signal, c->pidfd, SIGKILL, NULL, 0) < 0)
+		/* the pidfd's failure (ESRCH) means reaped: its pid may be a
+		 * stranger's by now, never signalled by number then */
+		if (c->pidfd >= 0)
+			syscall(SYS_pidfd_send_signal, c->pidfd, SIGKILL, NULL, 0);
+		else
 			kill(c->pid, SIGKILL);
 	}
 	ctl_free(sv, s);

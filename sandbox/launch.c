@@ -440,6 +440,24 @@ static int take_handover(struct sbx_launch *l, const struct sbx_msg *m, int fd, 
 			close(fd);
 		return err_set(e, EPROTO, "%s: read the launch child's report", l->name);
 	}
+	/* The command is the caller's child, in the service's pid namespace
+	 * from its clone: the service can kill it at once, and a caller that
+	 * reaps every child may have reaped it as a stranger before reading
+	 * this. Taken then, its pid would be waited for forever and, once
+	 * reused, signalled (a stranger killed). Gone: no handover. */
+	{
+		siginfo_t si;
+
+		memset(&si, 0, sizeof si);
+		if (waitid((idtype_t)3 /* P_PIDFD */, (id_t)fd, &si,
+			   WEXITED | WNOHANG | WNOWAIT) < 0) {
+			int err = errno;
+
+			close(fd);
+			return err_set(e, err, "%s: the joined command ended before its handover",
+				       l->name);
+		}
+	}
 	l->relay = false;
 	l->relay_pid = l->pid;
 	l->relay_pidfd = l->pidfd;

@@ -331,6 +331,80 @@ out:
 	finish(&a, outa, sizeof outa);
 }
 
+/* review11: the service kills the joined command as soon as it appears in
+ * its pid namespace, and the caller (reaping every child, as PID 1) reaps
+ * it as a stranger before it reads the handover. The launch must fail
+ * then: a handover of a reaped pid would be waited for forever and, once
+ * the pid is reused, signalled by number. */
+static void test_join_exec_dead(void)
+{
+	static const char *svc[] = { BB, "sh", "-c", "echo ready; exec " BB " sleep 30", NULL };
+	static const char *cmd[] = { BB, "true", NULL };
+	struct sbx_launch_opts o = SBX_LAUNCH_OPTS_INIT;
+	struct sbx_launch l;
+	struct sbx_child a, c;
+	struct spec sa, sc;
+	struct err e = { 0 };
+	char outa[64] = "", path[64], kids[256] = "";
+	struct pollfd p;
+	pid_t victim = 0, relay;
+	int rc = 1, fd, st;
+
+	base_spec(&sa, svc);
+	if (start(&sa, &o, &a, &e) < 0) {
+		t_report("join-exec-dead", false, "launch the service: %s", e.msg);
+		return;
+	}
+	read_lines(a.stdio[1], outa, sizeof outa, 1);
+	sc = sa;
+	sc.args.v = cmd;
+	sc.args.n = 2;
+	o = (struct sbx_launch_opts)SBX_LAUNCH_OPTS_INIT;
+	o.stdio[0] = SBX_STDIO_NULL;
+	o.join_pidfd = a.pidfd;
+	o.join_ns = sa.namespaces;
+	if (sbx_launch_begin(&sc, &o, &l, &e) < 0) {
+		t_report("join-exec-dead", false, "begin: %s", e.msg);
+		goto out;
+	}
+	relay = l.pid;
+	p = (struct pollfd){ .fd = l.sock, .events = POLLIN };
+	poll(&p, 1, 10000);   /* the handover is in the socket */
+	/* the command: our child that is neither the service nor the relay */
+	snprintf(path, sizeof path, "/proc/%d/task/%d/children", (int)getpid(), (int)getpid());
+	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) >= 0) {
+		ssize_t n = read(fd, kids, sizeof kids - 1);
+
+		kids[n > 0 ? n : 0] = '\0';
+		close(fd);
+	}
+	for (char *t = strtok(kids, " \n"); t; t = strtok(NULL, " \n"))
+		if (atoi(t) != a.pid && atoi(t) != relay)
+			victim = atoi(t);
+	if (victim <= 0) {
+		t_report("join-exec-dead", false, "no command among our children: %s", kids);
+		sbx_launch_abort(&l);
+		goto out;
+	}
+	kill(victim, SIGKILL);
+	waitpid(victim, &st, 0);   /* reaped as a stranger */
+	for (int i = 0; i < 100 && rc >= 1; i++) {
+		p = (struct pollfd){ .fd = l.sock, .events = POLLIN };
+		if (poll(&p, 1, 100) == 1)
+			rc = sbx_launch_end(&l, &c, &e);
+	}
+	t_report("join-exec-dead", rc < 0, "end() returned %d (pid %d) for a command %d "
+		 "already reaped: %s", rc, rc == 0 ? (int)c.pid : 0, (int)victim, e.msg);
+	if (rc == 0 && c.pidfd >= 0)
+		close(c.pidfd);
+	if (rc >= 1)
+		sbx_launch_abort(&l);
+	waitpid(relay, NULL, 0);
+out:
+	kill(a.pid, SIGKILL);
+	finish(&a, outa, sizeof outa);
+}
+
 /* A join given up before the handover was acked (the caller's timer):
  * the relay is killed, and the command it made must exit without running
  * anything (it waits for the relay's go). */
@@ -489,6 +563,7 @@ static void test_join_exec(void)
 	test_join_exec_one(false);
 	test_join_exec_one(true);
 	test_join_exec_abort();
+	test_join_exec_dead();
 	test_join_exec_nomount();
 	test_join_exec_filter();
 }
