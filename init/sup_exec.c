@@ -578,8 +578,17 @@ void sup_main_pid_set(struct sup *sv, struct svc *s, pid_t pid)
 	if (r->main_pidfd >= 0)
 		close(r->main_pidfd);
 	r->main_pidfd = -1;
-	if (pid > 0 && pid != s->pid)
+	if (pid > 0 && pid != s->pid) {
 		r->main_pidfd = (int)syscall(SYS_pidfd_open, pid, 0);
+		/* the pid was checked before the pidfd pinned it: look again
+		 * now that it cannot be reused, or keep no main pid at all */
+		if (r->main_pidfd < 0 || !mainpid_in_unit(s, pid)) {
+			if (r->main_pidfd >= 0)
+				close(r->main_pidfd);
+			r->main_pidfd = -1;
+			s->main_pid = 0;
+		}
+	}
 }
 
 /* Signal the service itself (KillMode=mixed/process, sandboxctl kill,
@@ -594,6 +603,12 @@ int sup_signal_main(struct svc *s, int sig)
 		return -1;
 	if (fd >= 0)
 		return (int)syscall(SYS_pidfd_send_signal, fd, sig, NULL, 0);
+	/* never by number a process PID 1 did not launch: that number may
+	 * be a stranger's by now */
+	if (pid != s->pid) {
+		errno = ESRCH;
+		return -1;
+	}
 	return kill(pid, sig);
 }
 
