@@ -574,8 +574,15 @@ void sup_main_pid_set(struct sup *sv, struct svc *s, pid_t pid)
 	if (r->main_pidfd >= 0)
 		close(r->main_pidfd);
 	r->main_pidfd = -1;
-	if (pid > 0 && pid != s->pid)
+	if (pid > 0 && pid != s->pid) {
 		r->main_pidfd = (int)syscall(SYS_pidfd_open, pid, 0);
+		/* review11: a pid PID 1 cannot pin is forgotten: the process
+		 * (checked a moment ago) is gone, its number may be a host
+		 * process's by now, and sup_signal_main() would signal that
+		 * one by number */
+		if (r->main_pidfd < 0)
+			s->main_pid = 0;
+	}
 }
 
 /* Signal the service itself (KillMode=mixed/process, sandboxctl kill,
