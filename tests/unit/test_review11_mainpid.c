@@ -5,7 +5,8 @@
  * number is free: a host process may get it, and `sandboxctl kill`, a
  * KillMode=process/mixed stop or ReloadSignal= must not reach that one.
  * Shown in a pid namespace of the test's own, where ns_last_pid makes the
- * reuse happen on demand. Needs root (else a skip). */
+ * reuse happen on demand. Needs root (else a skip). The second check:
+ * the pid is checked again once PID 1 holds its pidfd. */
 #include <errno.h>
 #include <fcntl.h>
 #include <sched.h>
@@ -13,10 +14,13 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mount.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
 #include "check.h"
+#include "init/mainpid.h"
+#include "init/sup.h"
 #include "init/sup_int.h"
 #include "init/svc.h"
 
@@ -72,23 +76,95 @@ static int in_ns(void)
 	return 0;
 }
 
+/* The race itself: MAINPID= named G, a child of the unit's process U,
+ * checked; G exits and U reaps it; a host process V gets G's number; only
+ * then does PID 1 hold a pidfd (sup_main_pid_found). It must not take V
+ * as the unit's main pid. 0: V was not taken, 1: it was, 2: setup. */
+static int in_ns_race(void)
+{
+	static struct sup sv = { .run_dir = "/nonexistent-review11" };
+	static struct svc s;
+	static struct svc_run r;
+	int p[2], st, rc;
+	pid_t u, g = 0, v;
+
+	if (unshare(CLONE_NEWNS) < 0 || mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) < 0 ||
+	    mount("proc", "/proc", "proc", 0, NULL) < 0 || pipe(p) < 0) {
+		perror("review11-mainpid-recheck: namespace setup");
+		return 2;
+	}
+	if ((u = fork()) == 0) {
+		pid_t c = fork();
+
+		if (c == 0)
+			_exit(0);
+		waitpid(c, NULL, 0);
+		if (write(p[1], &c, sizeof c) != sizeof c)
+			_exit(1);
+		pause();
+		_exit(0);
+	}
+	if (u < 0 || read(p[0], &g, sizeof g) != sizeof g)
+		return 2;
+	if (set_last_pid(g - 1) < 0)
+		return 2;
+	if ((v = fork()) == 0) {
+		pause();
+		_exit(0);
+	}
+	if (v != g) {
+		fprintf(stderr, "review11-mainpid-recheck: pid %d, not %d\n", (int)v, (int)g);
+		kill(v, SIGKILL);
+		kill(u, SIGKILL);
+		return 2;
+	}
+	strcpy(s.name, "r11");
+	s.state = SVC_RUNNING;
+	s.pid = u;
+	s.pidfd = -1;
+	r.main_pidfd = -1;
+	s.run = &r;
+	sup_main_pid_found(&sv, &s, g, NULL);
+	rc = s.main_pid == v ? 1 : 0;
+	kill(v, SIGKILL);
+	kill(u, SIGKILL);
+	waitpid(v, &st, 0);
+	waitpid(u, &st, 0);
+	return rc;
+}
+
 int main(void)
 {
 	pid_t c;
-	int st;
+	int st, a, b;
 
 	if (geteuid() != 0 || unshare(CLONE_NEWPID) < 0) {
 		t_skip("review11-mainpid-stale", "needs root and a pid namespace");
 		return t_exit();
 	}
-	if ((c = fork()) == 0)
-		_exit(in_ns());
-	if (c < 0 || waitpid(c, &st, 0) != c || !WIFEXITED(st) || WEXITSTATUS(st) == 2) {
+	/* one init for the namespace: both cases run in it */
+	if ((c = fork()) == 0) {
+		a = in_ns();
+		b = in_ns_race();
+		_exit(a * 4 + b);
+	}
+	if (c < 0 || waitpid(c, &st, 0) != c || !WIFEXITED(st)) {
 		t_skip("review11-mainpid-stale", "could not set up the pid reuse");
 		return t_exit();
 	}
-	t_report("review11-mainpid-stale", WEXITSTATUS(st) == 0,
-		 "a main pid PID 1 could not open a pidfd on was signalled by number: "
-		 "the process that got the pid next was killed");
+	a = WEXITSTATUS(st) / 4;
+	b = WEXITSTATUS(st) % 4;
+	if (a == 2)
+		t_skip("review11-mainpid-stale", "could not set up the pid reuse");
+	else
+		t_report("review11-mainpid-stale", a == 0,
+			 "a main pid PID 1 could not open a pidfd on was signalled by number: "
+			 "the process that got the pid next was killed");
+	if (b == 2)
+		t_skip("review11-mainpid-recheck", "could not set up the pid reuse");
+	else
+		t_report("review11-mainpid-recheck", b == 0,
+			 "a main pid that ended between its check and its pidfd was replaced "
+			 "by the process that got its number, outside the unit");
 	return t_exit();
 }
