@@ -702,12 +702,29 @@ void sup_main_pid_found(struct sup *sv, struct svc *s, pid_t host_pid_or_0, cons
 			sup_log(sv, "%s: main pid %d: %s", s->name, (int)host_pid_or_0, strerror(errno));
 			return;
 		}
+		/* review11: checked again with the pidfd open (see below) */
+		if (!mainpid_in_unit(s, host_pid_or_0)) {
+			close(fd);
+			sup_main_pid_found(sv, s, 0, "it ended before PID 1 held it");
+			return;
+		}
 		if (s->pidfd >= 0)
 			close(s->pidfd);
 		s->pidfd = fd;
 		svcmap_set_pid(sv, s, host_pid_or_0);
 	}
 	sup_main_pid_set(sv, s, host_pid_or_0);
+	/* review11: the caller checked the pid before PID 1 held a pidfd on
+	 * it: the process may have ended since and its number gone to a host
+	 * process, which the pidfd now names. Checked again with the pidfd
+	 * open, the number is the unit's process's or the pidfd is of a dead
+	 * one (signals to it fail). */
+	if (host_pid_or_0 != s->pid &&
+	    (s->main_pid != host_pid_or_0 || !mainpid_in_unit(s, host_pid_or_0))) {
+		sup_main_pid_set(sv, s, 0);
+		sup_main_pid_found(sv, s, 0, "it ended before PID 1 held it");
+		return;
+	}
 	if (sv->debug)
 		sup_log(sv, "%s: main pid %d%s%s", s->name, (int)host_pid_or_0, why ? ": " : "",
 			why ? why : "");

@@ -188,6 +188,22 @@ void svc_io_state_dir(struct sup *sv, const struct svc *s)
 	units = openat(run, "units", O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
 	if (units >= 0) {
 		mkdirat(units, s->name, 0755);
+		/* review11: the notify and log sockets in it are mode 0666 (the
+		 * unit's User= sends); a unit with a mount namespace reaches
+		 * them by the binds of its /dev, never by this path, so nobody
+		 * else (a host user, a unit without a mount namespace) may
+		 * reach them through the folder: it is PID 1's alone. A unit
+		 * without one is given the path: its folder is searchable
+		 * (again, when its unit file changed). */
+		if (s->spec) {
+			int d = openat(units, s->name,
+				       O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+
+			if (d >= 0) {
+				fchmod(d, s->spec->namespaces & NS_BIT(NS_MOUNT) ? 0700 : 0755);
+				close(d);
+			}
+		}
 		close(units);
 	}
 	close(run);
