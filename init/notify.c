@@ -228,15 +228,20 @@ static bool scan_cmsgs(struct msghdr *mh, struct ucred *cred)
 
 /* A sender that exited before its message was read (systemd-notify
  * --ready and `probe notify` send and exit at once) can no longer be
- * looked up in /proc. Its message is still the unit's: the socket is
+ * looked up in /proc. Its message is still the unit's when the socket is
  * reachable only from inside the unit's sandbox (bound into its own /dev;
- * the host path lies in PID 1's run folder, which units do not see), the
+ * the host path lies in a 0700 folder of PID 1's, svc_io.c), the
  * pid check is defence in depth, and MAINPID= is checked apart
  * (mainpid_resolve). A pid number already reused is looked up as the new
  * process's and dropped if it is not the unit's. */
-static bool sender_gone(pid_t pid)
+static bool sender_gone(const struct svc *s, pid_t pid)
 {
-	return kill(pid, 0) < 0 && errno == ESRCH;
+	/* only where the socket is the unit's alone: with a mount namespace
+	 * its folder is 0700 and the unit reaches it through its own /dev;
+	 * without one the unit is handed the host path, which others can
+	 * reach too */
+	return s->spec && (s->spec->namespaces & NS_BIT(NS_MOUNT)) && kill(pid, 0) < 0 &&
+	       errno == ESRCH;
 }
 
 static void on_notify(struct loop_watch *w, uint32_t events)
@@ -272,7 +277,7 @@ static void on_notify(struct loop_watch *w, uint32_t events)
 			continue;
 		}
 		if (!have_cred || cred.pid <= 0 ||
-		    (cred.pid != checked && !mainpid_in_unit(s, cred.pid) && !sender_gone(cred.pid))) {
+		    (cred.pid != checked && !mainpid_in_unit(s, cred.pid) && !sender_gone(s, cred.pid))) {
 			dropped(sv, s, &s->sock->notify_dropped,
 				"a notify message from a process outside the unit");
 			continue;
