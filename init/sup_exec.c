@@ -314,6 +314,20 @@ static void ended(struct sup *sv, struct svc *s, int status)
 		finish(sv, s, true, "");
 		return;
 	}
+	/* ExecStop= in a unit with a pid namespace of its own: once the
+	 * service it stopped is gone, the namespace's init (the reaper, or
+	 * the service) ends and the kernel SIGKILLs what is left in it, this
+	 * command too (Debian nginx's start-stop-daemon --retry waits for the
+	 * very end it caused). PID 1's own kills (timeout, stop) forget the
+	 * command before it is reaped, so a SIGKILL seen here is not
+	 * PID 1's: the command's job is done. */
+	if (s->run->kind == CTL_STOP && WIFSIGNALED(status) && WTERMSIG(status) == SIGKILL &&
+	    s->spec && (s->spec->namespaces & NS_BIT(NS_PID))) {
+		sup_log(sv, "%s: %s%s ended with the service's pid namespace", s->name,
+			sup_ctl_key(CTL_STOP), ctl_prog(s));
+		finish(sv, s, true, "");
+		return;
+	}
 	if (WIFSIGNALED(status))
 		snprintf(what, sizeof what, "killed by signal %d", WTERMSIG(status));
 	else
