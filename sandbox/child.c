@@ -205,8 +205,10 @@ static int setup(struct sbx_ctx *c, struct step_fail *f)
 	if (sbx_ids_resolve(s, &ids, f) < 0)
 		return -1;
 	/* tmpfs uid=NAME, RuntimeDirectory= ...: on the host's side, with
-	 * the ids just resolved; what the rootfs needs left in the plan */
-	if (c->plan && sbx_host_prepare(s, &ids, c->plan, f) < 0)
+	 * the ids just resolved, before a join enters other namespaces; what
+	 * the rootfs needs left in the plan. Not for a command in the running
+	 * service: its folders exist. */
+	if (!c->exec_join && sbx_host_prepare(s, &ids, c->plan, f) < 0)
 		return -1;
 	if (enter_namespaces(c, f) < 0)
 		return -1;
