@@ -16,7 +16,11 @@ chmod 1777 $D
 cat >$D/two.sh <<'EOS'
 d=$1
 sh -c "trap 'echo child-term >>$d/log; exit 0' TERM; trap 'echo child-usr1 >>$d/log' USR1; echo \$\$ >>$d/child; while :; do sleep 1000 & wait; done" &
-trap "echo main-term >>$d/log; exit 0" TERM
+cpid=$!
+# with "wait" the main outlives its child's trap: once the main process is
+# gone, sandboxd SIGKILLs what is left of the group at once (a known limit,
+# README), which would race the child's own TERM handler
+trap "echo main-term >>$d/log; [ \"\$2\" = wait ] && wait $cpid; exit 0" TERM
 trap "echo main-usr1 >>$d/log" USR1
 echo started >>$d/log
 while :; do sleep 1000 & wait; done
@@ -25,7 +29,7 @@ for m in process mixed control-group; do
 	mkdir -p $D/$m
 	cat >"$UNITS/lc-$m.unit" <<UNIT
 [Service]
-ExecStart=/bin/sh $D/two.sh $D/$m
+ExecStart=/bin/sh $D/two.sh $D/$m $([ $m = control-group ] && echo wait)
 KillMode=$m
 TimeoutStopSec=3s
 [Sandbox]
