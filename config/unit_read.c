@@ -16,8 +16,12 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <linux/openat2.h>
+#include <sys/syscall.h>
+#include <unistd.h>
 
 #include "../lib/rfile.h"
+#include "unit.h"
 #include "unit_parse.h"
 
 /* [Install] is systemd's: its keys are read and ignored (unit_compat.c) */
@@ -214,15 +218,63 @@ int unit_read_text(struct parse *p, const char *file, const char *text, size_t l
 	return p->oom || p->gave_up ? -1 : 0;
 }
 
+/* `sandboxctl check --root DIR`: a unit folder or file under DIR is the
+ * image's, and is read inside it (RESOLVE_IN_ROOT), so that an absolute
+ * symlink of the image (/etc/sandboxd -> /etc/...) points into the image,
+ * never at the build host's files, as every other path of the check. */
+static int image_fd = -1;
+static const char *image_dir;
+
+void unit_read_set_image(int dirfd, const char *dir)
+{
+	image_fd = dirfd;
+	image_dir = dir;
+}
+
+/* path inside the image ("/etc/sandboxd/x.unit"), or NULL: not under it */
+static const char *in_image(const char *path)
+{
+	size_t n = image_fd >= 0 ? strlen(image_dir) : 0;
+
+	while (n > 1 && image_dir[n - 1] == '/')
+		n--;
+	if (image_fd < 0 || strncmp(path, image_dir, n) != 0 || path[n] != '/')
+		return NULL;
+	return path + n;
+}
+
+DIR *unit_opendir(const char *path)
+{
+	struct open_how how = {
+		.flags = O_RDONLY | O_DIRECTORY | O_CLOEXEC,
+		.resolve = RESOLVE_IN_ROOT | RESOLVE_NO_MAGICLINKS,
+	};
+	const char *rel = in_image(path);
+	DIR *dp;
+	int fd;
+
+	if (!rel)
+		return opendir(path);
+	fd = (int)syscall(SYS_openat2, image_fd, rel, &how, sizeof how);
+	if (fd < 0)
+		return NULL;
+	if (!(dp = fdopendir(fd)))
+		close(fd);
+	return dp;
+}
+
 /* Everything a unit reads counts against one budget, so that drop-ins
  * cannot multiply the cap of the file: 256 drop-ins of 1 MiB each would
  * otherwise be 256 MiB of text for PID 1 to hold and parse. */
 int unit_read_file(struct parse *p, const char *path)
 {
 	struct rfile f;
+	const char *rel = in_image(path);
 	int rc;
 
-	if (rfile_read(AT_FDCWD, path, 0, UNIT_BYTES_MAX - p->bytes, &f) < 0) {
+	if (rfile_read(rel ? image_fd : AT_FDCWD, rel ? rel : path,
+		       rel ? RESOLVE_IN_ROOT | RESOLVE_NO_MAGICLINKS : 0, UNIT_BYTES_MAX - p->bytes,
+		       &f) < 0) {
 		if (f.errnum == ENOMEM)
 			unit_oom(p);
 		else if (f.errnum)
@@ -260,7 +312,7 @@ void unit_read_dropins(struct parse *p, const char *unit_path)
 
 	if ((size_t)snprintf(dir, sizeof dir, "%s.d", unit_path) >= sizeof dir)
 		return;
-	dp = opendir(dir);
+	dp = unit_opendir(dir);
 	if (!dp) {
 		if (errno != ENOENT)
 			diag_at(p->d, dir, 0, NULL, NULL, "cannot read drop-ins: %s", strerror(errno));

@@ -119,7 +119,7 @@ static int cmp_str(const void *a, const void *b)
 
 int units_add_dir(struct unit_set *set, const char *dir, struct diag *d)
 {
-	DIR *dp = opendir(dir);
+	DIR *dp = unit_opendir(dir);
 	struct dirent *de;
 	char **names = NULL;
 	size_t n = 0;

@@ -150,6 +150,7 @@ static int ctl_check(int argc, char **argv)
 			return 1;
 		}
 		ids_set_image_root(rootfd, root);
+		unit_read_set_image(rootfd, root);   /* its unit folder, inside it */
 		ids_set_resolve_at_load(false);   /* rootcheck_unit() does it, in order */
 		if (!units_dir) {
 			snprintf(root_units, sizeof root_units, "%s%s", root, CONFIG_UNIT_DIR);
@@ -190,6 +191,7 @@ static int ctl_check(int argc, char **argv)
 		root_bad += rootcheck_unit(set.units[u], rootfd, root, &d) ? 1 : 0;
 	if (rootfd >= 0) {
 		ids_set_image_root(-1, NULL);
+		unit_read_set_image(-1, NULL);
 		ids_set_resolve_at_load(true);
 		close(rootfd);
 	}

@@ -16,6 +16,7 @@
 #include "bpfcache.h"
 #include "control.h"
 #include "notify.h"
+#include "sup_dirs.h"
 #include "svcmap.h"
 #include "../config/unit.h"
 #include "../config/units.h"
@@ -330,6 +331,7 @@ void sup_collect(struct sup *sv)
 	size_t j = 0;
 
 	notify_collect();   /* the sockets of units that went down (init/notify.c) */
+	sup_dirs_collect();   /* the RuntimeDirectory= removers that are done */
 
 	for (size_t i = 0; i < sv->n; i++) {
 		struct svc *s = sv->svcs[i];

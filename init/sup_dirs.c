@@ -14,11 +14,27 @@
 #include "sup_int.h"
 #include "../sandbox/execdirs.h"
 
-/* One remover in flight; freed when it is done. */
+/* One remover in flight; once done, kept in the graveyard until
+ * sup_dirs_collect(): its two fds (the remover's end, PID 1's bound) may
+ * both be ready in one epoll batch, and the second event still points
+ * into it (loop.c: callbacks never free watches). */
 struct dirs_wait {
 	struct loop_watch pid_w, timer_w;
 	struct svc *s;
+	struct dirs_wait *grave_next;
 };
+
+static struct dirs_wait *graveyard;
+
+void sup_dirs_collect(void)
+{
+	while (graveyard) {
+		struct dirs_wait *w = graveyard;
+
+		graveyard = w->grave_next;
+		free(w);
+	}
+}
 
 /* PID 1's own bound, past the remover's: it cannot end itself in the
  * kernel (a file system that hangs) */
@@ -38,8 +54,12 @@ static void done(struct dirs_wait *w, bool timed_out)
 	close(w->pid_w.fd);
 	if (w->timer_w.fd >= 0)
 		close(w->timer_w.fd);
+	/* a later event of this batch for the other fd finds no callback */
+	w->pid_w.fn = NULL;
+	w->timer_w.fn = NULL;
+	w->grave_next = graveyard;
+	graveyard = w;
 	sup_raise(sv, w->s, EV_CGROUP_EMPTY);
-	free(w);
 }
 
 static void on_remover_exit(struct loop_watch *lw, uint32_t events)

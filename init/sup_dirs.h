@@ -15,4 +15,8 @@
  * the caller raises it now. */
 bool sup_dirs_remove(struct sup *sv, struct svc *s);
 
+/* Free the records of removers that are done: between two loop batches
+ * (sup_collect), never from a callback. */
+void sup_dirs_collect(void);
+
 #endif
