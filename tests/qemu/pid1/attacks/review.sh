@@ -40,7 +40,8 @@ $CTL start atk-review-cg >/dev/null 2>&1
 $CTL start atk-review-kbind >/dev/null 2>&1
 $CTL start atk-review-sigq >/dev/null 2>&1
 
-if wait_for 20 test -s $R/cg.after && grep -q nsdelegate $R/cg.mount 2>/dev/null &&
+# cg.mount is the unit's last file: waiting for cg.after alone raced it
+if wait_for 20 test -s $R/cg.mount && grep -q nsdelegate $R/cg.mount 2>/dev/null &&
 	cmp -s $R/cg.before $R/cg.after && [ -s $R/cg.err ]; then
 	ok atk-review-cgroup-nsdelegate
 else
