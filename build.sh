@@ -23,22 +23,97 @@ PKGS="musl-tools gcc make gperf libinih-dev kconfig-frontends dpkg-dev file
 busybox-static cpio qemu-system-x86 crun clang libclang-rt-14-dev llvm-14
 libseccomp-dev time python3"
 
+# --arch NAME (anywhere on the command line): the target. The x86-64 build
+# stays in build/; another target builds into build/NAME/ with Debian's
+# cross gcc and that architecture's musl (docs/BUILD.md, "Other
+# architectures"). Without --arch, CC may still name a cross compiler.
+TARGET=
+parse_arch() {
+	for pa in "$@"; do
+		case $pa in
+		--arch=*) TARGET=${pa#--arch=} ;;
+		esac
+	done
+	pa_prev=
+	for pa in "$@"; do
+		[ "$pa_prev" = --arch ] && TARGET=$pa
+		pa_prev=$pa
+	done
+	[ "$pa_prev" = --arch ] && die "--arch needs a name: x86_64, aarch64 or armhf"
+	return 0
+}
+
+msg() { printf '%s\n' "$*" >&2; }
+die() { printf '%s: %s\n' "$PROG" "$*" >&2; exit 1; }
+
+parse_arch "$@"
+# Drop --arch NAME / --arch=NAME from the arguments the commands see.
+n_args=$#
+i=0
+skip_next=
+while [ "$i" -lt "$n_args" ]; do
+	a=$1
+	shift
+	i=$((i + 1))
+	if [ -n "$skip_next" ]; then skip_next=; continue; fi
+	case $a in
+	--arch) skip_next=1; continue ;;
+	--arch=*) continue ;;
+	esac
+	set -- "$@" "$a"
+done
+
+HOST_ARCH=$(uname -m)
+case $TARGET in
+'') TARGET=$HOST_ARCH ;;
+amd64) TARGET=x86_64 ;;
+arm64) TARGET=aarch64 ;;
+arm | armv7 | armv7l) TARGET=armhf ;;
+esac
+# Per target: Debian's architecture, the musl compiler its musl-dev ships,
+# the multiarch folder of its kernel headers and libinih, and the packages.
+case $TARGET in
+x86_64)
+	DEB_ARCH=amd64 TARGET_CC=musl-gcc TARGET_TRIPLE=x86_64-linux-gnu
+	TARGET_PKGS="musl-tools qemu-system-x86" ;;
+aarch64)
+	DEB_ARCH=arm64 TARGET_CC=aarch64-linux-musl-gcc TARGET_TRIPLE=aarch64-linux-gnu
+	TARGET_PKGS="gcc-aarch64-linux-gnu musl-dev:arm64 linux-libc-dev:arm64
+libinih-dev:arm64 qemu-system-arm qemu-user-static" ;;
+armhf)
+	DEB_ARCH=armhf TARGET_CC=arm-linux-musleabihf-gcc TARGET_TRIPLE=arm-linux-gnueabihf
+	TARGET_PKGS="gcc-arm-linux-gnueabihf musl-dev:armhf linux-libc-dev:armhf
+libinih-dev:armhf qemu-system-arm qemu-user-static" ;;
+*) die "--arch $TARGET: unknown (x86_64, aarch64 or armhf)" ;;
+esac
+export SBX_ARCH=$TARGET
+CROSS=
+if [ "$TARGET" != "$HOST_ARCH" ]; then
+	CROSS=1
+	CC=${CC:-$TARGET_CC}
+	O=${O:-build/$TARGET}
+	KCONFIG_CONFIG=${KCONFIG_CONFIG:-build/$TARGET/.config}
+	PKGS="$PKGS $TARGET_PKGS"
+fi
+
 # Without CC the target is this machine; with one, ask it for its triple so
 # that a cross build keeps its own UAPI links and libseccomp.
 if [ -n "${CC:-}" ] && [ "$CC" != musl-gcc ]; then
-	TRIPLE=$($CC -dumpmachine) || { echo "$PROG: cannot run CC=$CC" >&2; exit 1; }
+	TRIPLE=$($CC -dumpmachine) || die "cannot run CC=$CC (for --arch $TARGET: $TARGET_PKGS)"
 else
 	CC=musl-gcc
 	TRIPLE=
 fi
 USER_CFLAGS=${CFLAGS:-}
 ARCH=${TRIPLE%%-*}
-if [ -z "$TRIPLE" ] || [ "$ARCH" = "$(uname -m)" ]; then
+if [ -z "$TRIPLE" ] || [ "$ARCH" = "$HOST_ARCH" ]; then
 	SFX=
-	MULTIARCH=${MULTIARCH:-$(uname -m)-linux-gnu}
+	MULTIARCH=${MULTIARCH:-$HOST_ARCH-linux-gnu}
 else
 	SFX=-$ARCH
-	MULTIARCH=${MULTIARCH:-$ARCH-linux-gnu}
+	# Debian's multiarch tuple is the cross gcc's triple (aarch64-linux-gnu,
+	# arm-linux-gnueabihf)
+	MULTIARCH=${MULTIARCH:-$TRIPLE}
 fi
 
 CACHE=build/cache
@@ -54,9 +129,6 @@ KCONFIG_CONFIG=${KCONFIG_CONFIG:-.config}
 export KCONFIG_CONFIG
 
 SRC_DIRS="lib config sandbox rootfs cgroup init ctl"
-
-msg() { printf '%s\n' "$*" >&2; }
-die() { printf '%s: %s\n' "$PROG" "$*" >&2; exit 1; }
 
 # Other sessions build in the same tree: serialise by output folder.
 # $1 = fd (one digit), $2 = lock file.
@@ -83,13 +155,29 @@ as_root() {
 # ---------------------------------------------------------------- deps
 
 missing_pkgs() {
+	# A name with :ARCH (musl-dev:arm64) is that architecture's package;
+	# one without is the native or an arch-all one.
+	mp_native=$(dpkg --print-architecture)
 	# shellcheck disable=SC2086
-	dpkg-query -W -f='${db:Status-Abbrev} ${Package}\n' $PKGS 2>/dev/null |
-		awk '$1 == "ii" { print $2 }' >"${TMPDIR:-/tmp}/sandboxd-pkgs.$$" || true
+	dpkg-query -W -f='${db:Status-Abbrev} ${Package}:${Architecture}\n' $PKGS 2>/dev/null |
+		awk -v n="$mp_native" '$1 == "ii" {
+			print $2; split($2, p, ":")
+			if (p[2] == n || p[2] == "all") print p[1] }' \
+		>"${TMPDIR:-/tmp}/sandboxd-pkgs.$$" || true
 	for p in $PKGS; do
 		grep -qx "$p" "${TMPDIR:-/tmp}/sandboxd-pkgs.$$" || printf '%s ' "$p"
 	done
 	rm -f "${TMPDIR:-/tmp}/sandboxd-pkgs.$$"
+}
+
+# A cross target's packages (musl-dev:arm64) need dpkg to know the
+# architecture, and apt's lists to have it.
+add_foreign_arch() {
+	[ -n "$CROSS" ] || return 0
+	dpkg --print-foreign-architectures | grep -qx "$DEB_ARCH" && return 0
+	msg "deps: dpkg --add-architecture $DEB_ARCH"
+	as_root dpkg --add-architecture "$DEB_ARCH"
+	APT_UPDATED=
 }
 
 APT_UPDATED=
@@ -226,6 +314,7 @@ cmd_deps() {
 	missing=$(missing_pkgs)
 	if [ -n "$missing" ]; then
 		[ -f "$SECCOMP_A" ] || add_deb_src
+		add_foreign_arch
 		apt_update
 		msg "deps: installing $missing"
 		# shellcheck disable=SC2086
@@ -796,6 +885,9 @@ exec_tool() {
 	tool=$1
 	shift
 	do_build
+	# the tools take the binary of this --arch (build/sandboxd on x86-64)
+	SANDBOXD=${SANDBOXD:-$TOP/$O/sandboxd}
+	export SANDBOXD
 	[ -f "$tool" ] || die "$tool does not exist yet"
 	if [ -x "$tool" ]; then exec "$tool" "$@"; fi
 	exec sh "$tool" "$@"
@@ -803,7 +895,7 @@ exec_tool() {
 
 usage() {
 	cat <<EOF
-usage: $PROG [COMMAND] [ARGS]
+usage: $PROG [--arch NAME] [COMMAND] [ARGS]
 
   build         (the default) build $O/sandboxd and its sandboxctl link from
                 $KCONFIG_CONFIG (defconfig if absent); installs deps if needed
@@ -832,7 +924,13 @@ usage: $PROG [COMMAND] [ARGS]
   distclean     remove build/ and $KCONFIG_CONFIG
   help          this text
 
-environment: CC, CFLAGS (cross builds), O (output folder, default build),
+--arch NAME (with any command): build for x86_64 (the default here),
+aarch64 or armhf, with Debian's cross gcc and musl for that architecture,
+into build/NAME/ with its own build/NAME/.config; image, qemu, demo and
+test then use that binary and architecture. The packages are installed
+the first time (dpkg --add-architecture included).
+
+environment: CC, CFLAGS (appended), O (output folder, default build),
 KCONFIG_CONFIG (default .config). See docs/BUILD.md.
 EOF
 }
