@@ -2,7 +2,7 @@
 # boot.sh - boot an initramfs in QEMU (TCG, headless) and stream its serial console.
 #
 # usage: boot.sh IMAGE [--arch ARCH] [--timeout S] [--mem MB] [--append ARGS]
-#                [--kernel PATH] [--smp N]
+#                [--kernel PATH] [--smp N] [--console]
 #
 #   IMAGE          initramfs from mkimage.sh
 #   --arch ARCH    the guest: x86_64 (default, or $SBX_ARCH) on qemu-system-x86_64
@@ -14,6 +14,8 @@
 #   --append ARGS  more kernel command line (after console=TTY panic=-1 quiet)
 #   --kernel PATH  kernel to boot (default: Debian's for ARCH, fetched by kernel.sh)
 #   --smp N        guest CPUs (default 2)
+#   --console      the serial console is a terminal for a shell in the guest:
+#                  Ctrl-C goes to the guest, Ctrl-a x ends QEMU (Ctrl-a h: help)
 #
 # Exit status: 0 when the guest powered off, 1 on a kernel panic ("qemu: kernel
 # panic"), 124 on timeout ("qemu: timeout after S s"), QEMU's own status otherwise.
@@ -34,6 +36,7 @@ smp=2
 append=
 kernel=
 arch=${SBX_ARCH:-x86_64}
+serial=(-serial stdio)
 need_arg() { [ "$2" -ge 2 ] || die_usage "option $1 needs an argument"; }
 while [ $# -gt 0 ]; do
 	case $1 in
@@ -43,6 +46,9 @@ while [ $# -gt 0 ]; do
 	--append) need_arg "$1" $#; append="$append $2"; shift 2 ;;
 	--kernel) need_arg "$1" $#; kernel=$2; shift 2 ;;
 	--arch) need_arg "$1" $#; arch=$2; shift 2 ;;
+	# A plain `-serial stdio` turns Ctrl-C into SIGINT for QEMU: a stdio
+	# chardev without signals, multiplexed with the monitor's escape keys.
+	--console) serial=(-chardev "stdio,id=console0,signal=off,mux=on" -serial chardev:console0); shift ;;
 	--*=*) k=${1%%=*}; v=${1#*=}; shift; set -- "$k" "$v" "$@" ;;
 	-h|--help) usage; exit 0 ;;
 	-*) die_usage "unknown option: $1" ;;
@@ -89,7 +95,7 @@ timeout --foreground -k 10 "$timeout" "$qemu" \
 	-accel tcg "${machine[@]}" -smp "$smp" -m "$mem" \
 	-kernel "$kernel" -initrd "$image" \
 	-append "console=$tty panic=-1 quiet$append" \
-	-nographic -no-reboot -nodefaults -serial stdio -monitor none \
+	-nographic -no-reboot -nodefaults "${serial[@]}" -monitor none \
 	2>&1 | tee "$log"
 rc=${PIPESTATUS[0]}
 
