@@ -46,9 +46,14 @@ if [ ! -f "$bin" ]; then
 	if [ -z "$deb" ]; then
 		echo "busybox.sh: downloading busybox-static:$deb_arch" >&2
 		# apt's _apt user may not write here; it then downloads as root and says so.
+		if ! apt-cache show "busybox-static:$deb_arch" >/dev/null 2>&1; then
+			# dpkg knows the architecture, apt's lists not yet
+			echo "busybox.sh: busybox-static:$deb_arch unknown to apt, running apt-get update" >&2
+			apt-get update -qq >&2 || die "apt-get update failed"
+		fi
 		(cd "$dir" && apt-get download -q "busybox-static:$deb_arch" >&2 2>/dev/null) ||
 			(cd "$dir" && apt-get download "busybox-static:$deb_arch" >&2) ||
-			die "apt-get download busybox-static:$deb_arch failed (apt-get update first?)"
+			die "apt-get download busybox-static:$deb_arch failed"
 		# shellcheck disable=SC2012
 		deb=$(ls "$dir"/busybox-static_*_"$deb_arch".deb 2>/dev/null | head -n 1 || true)
 		[ -n "$deb" ] || die "apt-get download left no busybox-static .deb in $dir"
