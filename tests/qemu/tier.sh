@@ -60,6 +60,13 @@ args=(-o "$image" --sandboxd "$sandboxd" --init /tests/guest-init
 	--add "$here/guest:/tests" --add "$here/guest/init.sh:/tests/guest-init"
 	--add "$probe:/bin/probe")
 [ -d "$here/units" ] && args+=(--units "$here/units")
+# On aarch64 the armhf probe too, as /bin/probe32: a 32-bit process on the
+# arm64 kernel's compat path (guest/11-seccomp-compat.t).
+if [ "${SBX_ARCH:-x86_64}" = aarch64 ]; then
+	probe32=$("$here/probe.sh" --arch armhf 2> "$work/probe32.err") ||
+		fail_all "building the armhf probe failed: $(tail -n 3 "$work/probe32.err" | tr '\n' ' ')"
+	args+=(--add "$probe32:/bin/probe32")
+fi
 # the cgroup unit tests, run --live by guest/25-cgroup-live.t
 cgtest=${CG_UNIT_TEST:-$TOP/build/defconfig/tests/test_cgroup}
 [ -x "$cgtest" ] && args+=(--add "$cgtest:/bin/test_cgroup")
