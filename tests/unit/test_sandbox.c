@@ -21,6 +21,7 @@
 #include <linux/seccomp.h>
 
 #include "check.h"
+#include "seccomp_api.h"
 #include "sandbox/launch.h"
 #include "sandbox/ns.h"
 #include "sandbox/outcome.h"
@@ -484,6 +485,7 @@ static void test_outcome(void)
 
 int main(void)
 {
+	t_seccomp_api();
 	test_exit_codes();
 	test_outcome();
 	test_clone_flags();

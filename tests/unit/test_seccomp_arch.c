@@ -21,6 +21,7 @@
 #include <linux/seccomp.h>
 
 #include "check.h"
+#include "seccomp_api.h"
 #include "config.h"
 #include "../../config/oci.h"
 #include "../../config/seccomp_rules.h"
@@ -425,6 +426,7 @@ static void test_oci_arch(void)
 
 int main(void)
 {
+	t_seccomp_api();
 #if CONFIG_SECCOMP && defined(NATIVE)
 	test_arch_sweeps();
 	test_arch_names();
