@@ -341,6 +341,23 @@ static void test_arch_names(void)
 #endif
 	spec_free(s);
 
+	/* @known: every call of this architecture's table (arm's private
+	 * calls above 0x0f0000 too), none of another's */
+	s = parse("SeccompProfile=none\nSystemCallFilter=~@known\n");
+	if (t_report("seccomp-arch-known-parses", s && d.count == 0, "%s", msgs)) {
+#if defined(__x86_64__)
+		CHECK("seccomp-arch-known-x86-64", has(s, "iopl") && has(s, "open") &&
+		      !has(s, "set_tls") && !has(s, "mmap2"));
+#elif defined(__aarch64__)
+		CHECK("seccomp-arch-known-aarch64", has(s, "openat") && !has(s, "open") &&
+		      !has(s, "iopl") && !has(s, "set_tls"));
+#elif defined(__arm__)
+		CHECK("seccomp-arch-known-arm", has(s, "set_tls") && has(s, "cacheflush") &&
+		      has(s, "breakpoint") && has(s, "mmap2") && !has(s, "mmap") && !has(s, "iopl"));
+#endif
+		spec_free(s);
+	}
+
 	/* the profile's deny list: what this architecture has of it */
 	s = parse("SeccompProfile=default\n");
 	if (t_report("seccomp-arch-profile-parses", s && d.count == 0, "%s", msgs)) {
