@@ -74,14 +74,17 @@ esac
 # the multiarch folder of its kernel headers and libinih, and the packages.
 case $TARGET in
 x86_64)
-	DEB_ARCH=amd64 TARGET_CC=musl-gcc TARGET_TRIPLE=x86_64-linux-gnu
+	DEB_ARCHES=amd64 TARGET_CC=musl-gcc TARGET_TRIPLE=x86_64-linux-gnu
 	TARGET_PKGS="musl-tools qemu-system-x86" ;;
 aarch64)
-	DEB_ARCH=arm64 TARGET_CC=aarch64-linux-musl-gcc TARGET_TRIPLE=aarch64-linux-gnu
+	# armhf's compiler too: the arm64 tier runs a 32-bit arm probe to
+	# prove the compat path is killed (tests/qemu/guest/11-seccomp-compat.t)
+	DEB_ARCHES="arm64 armhf" TARGET_CC=aarch64-linux-musl-gcc TARGET_TRIPLE=aarch64-linux-gnu
 	TARGET_PKGS="gcc-aarch64-linux-gnu musl-dev:arm64 linux-libc-dev:arm64
-libinih-dev:arm64 qemu-system-arm qemu-user-static" ;;
+libinih-dev:arm64 qemu-system-arm qemu-user-static
+gcc-arm-linux-gnueabihf musl-dev:armhf linux-libc-dev:armhf" ;;
 armhf)
-	DEB_ARCH=armhf TARGET_CC=arm-linux-musleabihf-gcc TARGET_TRIPLE=arm-linux-gnueabihf
+	DEB_ARCHES=armhf TARGET_CC=arm-linux-musleabihf-gcc TARGET_TRIPLE=arm-linux-gnueabihf
 	TARGET_PKGS="gcc-arm-linux-gnueabihf musl-dev:armhf linux-libc-dev:armhf
 libinih-dev:armhf qemu-system-arm qemu-user-static" ;;
 *) die "--arch $TARGET: unknown (x86_64, aarch64 or armhf)" ;;
@@ -174,10 +177,12 @@ missing_pkgs() {
 # architecture, and apt's lists to have it.
 add_foreign_arch() {
 	[ -n "$CROSS" ] || return 0
-	dpkg --print-foreign-architectures | grep -qx "$DEB_ARCH" && return 0
-	msg "deps: dpkg --add-architecture $DEB_ARCH"
-	as_root dpkg --add-architecture "$DEB_ARCH"
-	APT_UPDATED=
+	for fa in $DEB_ARCHES; do
+		dpkg --print-foreign-architectures | grep -qx "$fa" && continue
+		msg "deps: dpkg --add-architecture $fa"
+		as_root dpkg --add-architecture "$fa"
+		APT_UPDATED=
+	done
 }
 
 APT_UPDATED=
