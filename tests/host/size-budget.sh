@@ -45,7 +45,8 @@ else
 	nok size-x86_64-budget "no $BIN: build it first"
 fi
 
-for a in aarch64:aarch64-linux-musl-gcc:aarch64 armhf:arm-linux-musleabihf-gcc:ARM,; do
+# ARCH:CC:what file(1) says of its machine
+for a in aarch64:aarch64-linux-musl-gcc:aarch64 armhf:arm-linux-musleabihf-gcc:EABI5; do
 	arch=${a%%:*} rest=${a#*:}
 	cc=${rest%%:*} machine=${rest#*:}
 	if ! command -v "$cc" >/dev/null 2>&1; then
@@ -53,9 +54,8 @@ for a in aarch64:aarch64-linux-musl-gcc:aarch64 armhf:arm-linux-musleabihf-gcc:A
 		continue
 	fi
 	o=build/size-$arch
-	log=$(cd "$TOP" && O=$o KCONFIG_CONFIG=$o/.config ./build.sh --arch "$arch" defconfig 2>&1 &&
-		O=$o KCONFIG_CONFIG=$o/.config ./build.sh --arch "$arch" build 2>&1)
-	if [ $? -ne 0 ]; then
+	if ! log=$(cd "$TOP" && O=$o KCONFIG_CONFIG=$o/.config ./build.sh --arch "$arch" defconfig 2>&1 &&
+		O=$o KCONFIG_CONFIG=$o/.config ./build.sh --arch "$arch" build 2>&1); then
 		nok "size-$arch-budget" "the defconfig build failed: $(oneline "$(printf '%s' "$log" | tail -n 5)")"
 		continue
 	fi
