@@ -3,6 +3,7 @@
 #define _GNU_SOURCE
 #endif
 #include "../lib/procfs.h"
+#include "../lib/scan.h"
 #include "cgroup.h"
 
 #if CONFIG_CGROUPS
@@ -214,14 +215,16 @@ static int write_limits(int fd, const char *path, const struct resources *r, str
 #define PIDS_RESERVE_MIN 64
 
 
+/* The number a /proc/sys file holds; 0 when unreadable or no number. */
 static uint64_t read_proc_u64(const char *path)
 {
 	char buf[64];
-	unsigned long long v;
+	const char *p = buf;
+	uint64_t v;
 
 	if (procfs_read(AT_FDCWD, path, buf, sizeof buf) < 0)
 		return 0;
-	return sscanf(buf, "%llu", &v) == 1 ? (uint64_t)v : 0;
+	return scan_u64(&p, &v) && scan_word_end(p) ? v : 0;
 }
 
 /* The kernel's task limit: every clone needs a task (threads-max) and a
@@ -247,12 +250,16 @@ static uint64_t pids_reserve(uint64_t total)
 static uint64_t tasks_now(void)
 {
 	char buf[128];
-	unsigned long long run, all;
+	const char *p;
+	uint64_t run, all;
 
-	if (procfs_read(AT_FDCWD, "/proc/loadavg", buf, sizeof buf) < 0 ||
-	    sscanf(buf, "%*s %*s %*s %llu/%llu", &run, &all) != 2)
+	if (procfs_read(AT_FDCWD, "/proc/loadavg", buf, sizeof buf) < 0)
 		return 0;
-	return (uint64_t)all;
+	p = scan_skip(buf, 3);   /* the three load averages */
+	if (!p || !scan_u64(&p, &run) || *p++ != '/' || !scan_u64(&p, &all) ||
+	    !scan_word_end(p))
+		return 0;
+	return all;
 }
 
 int cg_cap_units(uint64_t *cap, struct err *e)
@@ -309,8 +316,8 @@ int cg_cap_units(uint64_t *cap, struct err *e)
 static uint64_t unit_pids_max(const char *parent, const struct resources *r)
 {
 	char buf[32];
+	const char *p = buf;
 	uint64_t cap, ceiling, want;
-	unsigned long long v;
 	struct err e;
 	int fd;
 
@@ -321,12 +328,11 @@ static uint64_t unit_pids_max(const char *parent, const struct resources *r)
 	if (fd < 0)
 		return r->tasks_max.set ? want : 0;
 	if (cgf_read(fd, parent, "pids.max", buf, sizeof buf, &e) < 0 ||
-	    sscanf(buf, "%llu", &v) != 1) {
+	    !scan_u64(&p, &cap) || !scan_word_end(p)) {
 		close(fd);
 		return r->tasks_max.set ? want : 0;   /* "max", or no pids controller */
 	}
 	close(fd);
-	cap = (uint64_t)v;
 	ceiling = cap > 2 * pids_reserve(cap) ? cap - pids_reserve(cap) : cap;
 	return want < ceiling ? want : ceiling;
 }

@@ -19,6 +19,7 @@
 #include "seal.h"
 #include "../lib/clock.h"
 #include "../lib/procfs.h"
+#include "../lib/scan.h"
 #include "../lib/wfile.h"
 
 extern char **environ;
@@ -230,14 +231,15 @@ static bool next_mount(const char **pos, long *id, long *parent, char mp[256], c
 		char line[1024];
 		const char *nl = strchr(*pos, '\n');
 		size_t len = nl ? (size_t)(nl - *pos) : strlen(*pos);
-		const char *dash;
+		struct scan_mount m;
 
 		snprintf(line, sizeof line, "%.*s", (int)len, *pos);
 		*pos += len + (nl ? 1 : 0);
-		dash = strstr(line, " - ");
-		if (dash && sscanf(line, "%ld %ld %*s %*s %255s", id, parent, mp) == 3 &&
-		    sscanf(dash + 3, "%63s", type) == 1) {
-			mountinfo_unescape(mp);
+		if (scan_mountinfo_line(line, &m)) {
+			*id = m.id;
+			*parent = m.parent;
+			memcpy(mp, m.mp, sizeof m.mp);
+			memcpy(type, m.type, sizeof m.type);
 			return true;
 		}
 	}

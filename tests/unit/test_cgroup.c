@@ -9,6 +9,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <linux/sched.h>
+#include <math.h>
 #include <poll.h>
 #include <sched.h>
 #include <signal.h>
@@ -56,6 +57,22 @@ static void test_shares(void)
 		prev = w;
 	}
 	CHECK("shares -> weight rises monotonically within 1..10000", mono);
+
+	/* convert.c has its own log2 and 10^x (libm's pow is 7 KiB of the size
+	 * budget): every share value must give libm's ceil(pow(10, ...)). */
+	uint64_t differ = 0, first = 0;
+
+	for (uint64_t s = 3; s < 262144; s++) {
+		double l = log2((double)s);
+		uint64_t want = (uint64_t)ceil(pow(10.0, (l - 1.0) * (l + 126.0) / 612.0));
+
+		if (cg_shares_to_weight(s) != want && differ++ == 0)
+			first = s;
+	}
+	t_report("shares -> weight: every value as libm's curve gives it", differ == 0,
+		 "%" PRIu64 " values differ, the first at shares %" PRIu64 " (%" PRIu64 ", libm %.0f)",
+		 differ, first, cg_shares_to_weight(first),
+		 ceil(pow(10.0, (log2((double)first) - 1.0) * (log2((double)first) + 126.0) / 612.0)));
 }
 
 static void check_cpu_max(const char *name, uint64_t permyriad, uint64_t period,
