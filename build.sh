@@ -5,6 +5,7 @@
 # Environment: CC (default musl-gcc) and CFLAGS (appended to the project's
 # flags) for cross builds; O=DIR (default build) and KCONFIG_CONFIG=FILE
 # (default .config) pick another output folder and configuration.
+# SBX_FIRMWARE=1: a buildroot or Yocto build (see below, docs/FIRMWARE.md).
 # `test A -nt B` is in POSIX.1-2024 and in dash, bash and busybox sh.
 # shellcheck disable=SC3013
 set -eu
@@ -141,6 +142,10 @@ if [ -n "$FIRMWARE" ]; then
 	FW_LDFLAGS=${LDFLAGS:-}
 	# an empty folder: the sysroot's headers only, never the host's
 	INC=$O/include-none
+	# Warnings stay visible but do not fail: the firmware's compiler and
+	# flags (glibc's _FORTIFY_SOURCE, a newer gcc) are not the ones the
+	# project's -Werror is kept clean for.
+	USER_CFLAGS="${USER_CFLAGS:+$USER_CFLAGS }-Wno-error"
 fi
 
 SRC_DIRS="lib config sandbox rootfs cgroup init ctl"
@@ -1064,6 +1069,10 @@ the first time (dpkg --add-architecture included).
 
 environment: CC, CFLAGS (appended), O (output folder, default build),
 KCONFIG_CONFIG (default .config). See docs/BUILD.md.
+SBX_FIRMWARE=1 (buildroot, Yocto): CC, CFLAGS and LDFLAGS are the
+firmware's, SECCOMP_LIBS (-lseccomp) and INIH_LIBS (-linih) static ones
+of its sysroot; nothing is installed; a complete .config needs no
+kconfig-conf. See docs/FIRMWARE.md.
 EOF
 }
 
