@@ -14,7 +14,10 @@
 # dist/buildroot/package/sandboxd/Config.in (same type, default and range)
 # written by sandboxd.mk, and a PACKAGECONFIG option or SANDBOXD_<NAME>
 # variable of the Yocto recipe written by its do_configure; a Kconfig with
-# one symbol more must fail that check.
+# one symbol more must fail that check. And the .config each recipe writes
+# (buildroot's configure step run by make over sandboxd.mk, the recipe's
+# do_configure with bitbake's expansions done here) must be the Kconfig
+# defaults the build uses.
 #
 # Env: TOP (the repository).
 set -u
@@ -27,6 +30,25 @@ work=$(mktemp -d /var/tmp/sbx-firmware.XXXXXX) || exit 1
 trap 'rm -rf "$work"' EXIT
 
 # ---------------------------------------------------------------- recipes
+
+# A complete .config: each symbol at its Kconfig default (what the recipes
+# write when nobody changes an option), UNIT_DIR moved.
+defconfig() {
+	awk '
+	$1 == "config" { name = $2; type = ""; next }
+	name != "" && ($1 == "bool" || $1 == "int" || $1 == "string") { type = $1; next }
+	name != "" && $1 == "default" {
+		v = substr($0, index($0, "default") + 8)
+		if (type == "bool" && v == "n") print "# CONFIG_" name " is not set"
+		else print "CONFIG_" name "=" v
+		name = ""
+	}
+	name != "" && $1 == "help" {
+		if (type == "bool") print "# CONFIG_" name " is not set"
+		name = ""
+	}' "$TOP/Kconfig" | sed 's|^CONFIG_UNIT_DIR=.*|CONFIG_UNIT_DIR="/fw/units"|'
+}
+
 
 # $1 = Kconfig to check the recipes against. Prints one line per problem.
 check_recipes() {
@@ -146,6 +168,107 @@ else
 	fi
 fi
 
+# The .config each recipe writes with its options at their defaults, the
+# unit folder at /fw/units: buildroot's configure step run by make with
+# sandboxd.mk and the options of a .config, the Yocto recipe's do_configure
+# with its variables put in as bitbake would. Both must equal the Kconfig
+# defaults (defconfig above, what the build below uses). $1 = folder.
+recipe_configs() {
+	python3 - "$TOP/dist" "$1" <<'PY'
+import re, sys
+
+dist, out = sys.argv[1], sys.argv[2]
+unit_dir = "/fw/units"
+
+# buildroot: a .config of the package's options at their defaults
+cur, lines = None, []
+for line in open(dist + "/buildroot/package/sandboxd/Config.in"):
+    w = line.split()
+    if not w:
+        continue
+    if w[0] == "config":
+        cur = {"name": w[1]}
+        lines.append(cur)
+    elif cur is not None and w[0] in ("bool", "int", "string"):
+        cur["type"] = w[0]
+    elif cur is not None and w[0] == "default" and "default" not in cur:
+        cur["default"] = line.split(None, 1)[1].strip()
+    elif w[0] == "help":
+        cur = None
+with open(out + "/br2.config", "w") as f:
+    for c in lines:
+        n, t, v = c["name"], c.get("type"), c.get("default")
+        if n == "BR2_PACKAGE_SANDBOXD_UNIT_DIR":
+            v = '"%s"' % unit_dir
+        if t == "bool":
+            f.write("%s=y\n" % n if v == "y" else "# %s is not set\n" % n)
+        elif t == "string":
+            f.write("%s=%s\n" % (n, v or '""'))
+        elif t == "int":
+            f.write("%s=%s\n" % (n, v))
+    f.write("BR2_PACKAGE_SANDBOXD=y\n")
+
+# Yocto: do_configure's body with bitbake's expansions done
+rec = open(dist + "/meta-sandboxd/recipes-core/sandboxd/sandboxd_git.bb").read()
+joined = re.sub(r"\\\n", " ", rec)
+values = dict(re.findall(r'^(SANDBOXD_\w+)\s*\?\?=\s*"(.*)"', joined, re.M))
+values["SANDBOXD_UNIT_DIR"] = unit_dir
+pc = re.search(r'^PACKAGECONFIG\s*\?\?=\s*"(.*?)"', joined, re.M).group(1)
+# the default DISTRO_FEATURES have seccomp
+pc = re.sub(r"\$\{@bb\.utils\.filter\('DISTRO_FEATURES', '([\w-]+)', d\)\}", r"\1", pc).split()
+args = []
+for flag, v in re.findall(r'^PACKAGECONFIG\[([\w-]+)\]\s*=\s*"([^"]*)"', joined, re.M):
+    f = v.split(",")
+    args.append(f[0] if flag in pc else f[1])
+body = re.search(r"^do_configure\(\) \{\n(.*?)^\}$", rec, re.M | re.S).group(1)
+body = body.replace("${PACKAGECONFIG_CONFARGS}", " ".join(args)).replace("${B}", out + "/yocto")
+body = re.sub(r"\$\{(SANDBOXD_\w+)\}", lambda m: values[m.group(1)], body)
+left = re.findall(r"\$\{[^}]*\}", body)
+if left:
+    sys.exit("do_configure uses what this test cannot expand: %s" % " ".join(left))
+open(out + "/do_configure.sh", "w").write(body)
+PY
+	[ -f "$1/do_configure.sh" ] || return 1
+	sh -e "$1/do_configure.sh" || return 1
+	make -s -f - TOP="$TOP" OUT="$1/br" BRCONFIG="$1/br2.config" "$1/br/configure" <<'MK'
+# what buildroot gives a package's .mk that the configure step uses
+qstrip = $(strip $(subst ",,$(1)))
+generic-package =
+BR2_EXTERNAL_SANDBOXD_PATH = $(TOP)/dist/buildroot
+include $(BRCONFIG)
+include $(TOP)/dist/buildroot/package/sandboxd/sandboxd.mk
+$(OUT)/configure:
+	$(SANDBOXD_CONFIGURE_CMDS)
+MK
+}
+
+# .config lines -> sorted "CONFIG_X=v", "is not set" as =n
+normal_config() {
+	sed -n -e '/^CONFIG_/p' -e 's/^# \(CONFIG_[A-Za-z0-9_]*\) is not set$/\1=n/p' "$1" | LC_ALL=C sort
+}
+
+if ! command -v python3 >/dev/null 2>&1 || ! command -v make >/dev/null 2>&1; then
+	skip firmware-recipes-config "no python3 or make"
+else
+	rc_dir=$work/recipe-configs
+	mkdir -p "$rc_dir/br"
+	if ! log=$(recipe_configs "$rc_dir" 2>&1); then
+		nok firmware-recipes-config "the recipes' configure steps failed: $(oneline "$log")"
+	else
+		defconfig >"$rc_dir/kconfig.config"
+		want=$(normal_config "$rc_dir/kconfig.config")
+		br=$(normal_config "$rc_dir/br/br-build/.config")
+		yo=$(normal_config "$rc_dir/yocto/.config")
+		if [ "$br" != "$want" ]; then
+			nok firmware-recipes-config "buildroot's .config differs from the Kconfig defaults: $(oneline "$(diff <(printf '%s\n' "$want") <(printf '%s\n' "$br"))")"
+		elif [ "$yo" != "$want" ]; then
+			nok firmware-recipes-config "Yocto's .config differs from the Kconfig defaults: $(oneline "$(diff <(printf '%s\n' "$want") <(printf '%s\n' "$yo"))")"
+		else
+			ok firmware-recipes-config
+		fi
+	fi
+fi
+
 # ---------------------------------------------------------------- build
 
 multiarch=$(uname -m)-linux-gnu
@@ -183,24 +306,6 @@ for d in /usr/local/sbin /usr/local/bin /usr/sbin /usr/bin /sbin /bin; do
 		[ -e "$bin/$n" ] || [ -L "$bin/$n" ] || ln -s "$f" "$bin/$n"
 	done
 done
-
-# A complete .config: each symbol at its Kconfig default (what the recipes
-# write when nobody changes an option), UNIT_DIR moved.
-defconfig() {
-	awk '
-	$1 == "config" { name = $2; type = ""; next }
-	name != "" && ($1 == "bool" || $1 == "int" || $1 == "string") { type = $1; next }
-	name != "" && $1 == "default" {
-		v = substr($0, index($0, "default") + 8)
-		if (type == "bool" && v == "n") print "# CONFIG_" name " is not set"
-		else print "CONFIG_" name "=" v
-		name = ""
-	}
-	name != "" && $1 == "help" {
-		if (type == "bool") print "# CONFIG_" name " is not set"
-		name = ""
-	}' "$TOP/Kconfig" | sed 's|^CONFIG_UNIT_DIR=.*|CONFIG_UNIT_DIR="/fw/units"|'
-}
 
 # $1 = output folder; the rest: VAR=value for env. Runs build.sh build.
 fw_build() {
