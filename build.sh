@@ -5,6 +5,7 @@
 # Environment: CC (default musl-gcc) and CFLAGS (appended to the project's
 # flags) for cross builds; O=DIR (default build) and KCONFIG_CONFIG=FILE
 # (default .config) pick another output folder and configuration.
+# SBX_FIRMWARE=1: a buildroot or Yocto build (see below, docs/FIRMWARE.md).
 # `test A -nt B` is in POSIX.1-2024 and in dash, bash and busybox sh.
 # shellcheck disable=SC3013
 set -eu
@@ -138,6 +139,25 @@ O=${O%/}
 KCONFIG_CONFIG=${KCONFIG_CONFIG:-.config}
 export KCONFIG_CONFIG
 
+# SBX_FIRMWARE=1: buildroot or Yocto is the caller and owns the toolchain.
+# CC, CFLAGS and LDFLAGS are its own, headers and libraries come from its
+# sysroot (SECCOMP_LIBS, default -lseccomp; INIH_LIBS, default -linih), and
+# nothing is installed, downloaded or built but sandboxd: no apt, no
+# libseccomp source build, no build/include (docs/FIRMWARE.md).
+FIRMWARE=
+case ${SBX_FIRMWARE:-} in '' | 0) ;; *) FIRMWARE=1 ;; esac
+if [ -n "$FIRMWARE" ]; then
+	SECCOMP_LIBS=${SECCOMP_LIBS:--lseccomp}
+	INIH_LIBS=${INIH_LIBS:--linih}
+	FW_LDFLAGS=${LDFLAGS:-}
+	# an empty folder: the sysroot's headers only, never the host's
+	INC=$O/include-none
+	# Warnings stay visible but do not fail: the firmware's compiler and
+	# flags (glibc's _FORTIFY_SOURCE, a newer gcc) are not the ones the
+	# project's -Werror is kept clean for.
+	USER_CFLAGS="${USER_CFLAGS:+$USER_CFLAGS }-Wno-error"
+fi
+
 SRC_DIRS="lib config sandbox rootfs cgroup init ctl"
 
 # Other sessions build in the same tree: serialise by output folder.
@@ -262,6 +282,8 @@ link_if_changed() {
 # seccomp.h. Symlinks and copies only; never glibc's /usr/include itself.
 ensure_include() {
 	mkdir -p "$INC"
+	# a firmware build's headers are its sysroot's: the folder stays empty
+	[ -n "$FIRMWARE" ] && return 0
 	link_if_changed /usr/include/linux "$INC/linux"
 	link_if_changed /usr/include/asm-generic "$INC/asm-generic"
 	link_if_changed "/usr/include/$MULTIARCH/asm" "$INC/asm"
@@ -318,6 +340,10 @@ build_libseccomp() {
 }
 
 cmd_deps() {
+	if [ -n "$FIRMWARE" ]; then
+		msg "deps: nothing to install in a firmware build (SBX_FIRMWARE=1): the firmware build provides the toolchain, libseccomp and libinih"
+		return 0
+	fi
 	missing=$(missing_pkgs)
 	if [ -z "$missing" ] && [ -f "$SECCOMP_A" ]; then
 		ensure_include
@@ -351,12 +377,50 @@ cmd_deps() {
 
 # A quiet "deps" for the commands that build: does nothing when all is there.
 need_deps() {
+	if [ -n "$FIRMWARE" ]; then
+		fw_check_cc
+		return 0
+	fi
 	if [ -f "$SECCOMP_A" ] && [ -f "$INC/ini.h" ] && [ -f "$INC/seccomp.h" ] &&
 	   [ -z "$(missing_pkgs)" ]; then
 		ensure_include
 		return 0
 	fi
 	cmd_deps
+}
+
+fw_check_cc() {
+	# shellcheck disable=SC2086
+	$CC $USER_CFLAGS -dumpmachine >/dev/null 2>&1 ||
+		die "SBX_FIRMWARE=1: cannot run CC=$CC (the firmware toolchain's compiler)"
+}
+
+# Each -lNAME of $2 (the value of variable $1) must be a static library the
+# toolchain finds, in its sysroot or a -L folder of LDFLAGS, and each path a
+# file: sandboxd links -static, and a sysroot with only libNAME.so would
+# fail at the link with a message that names neither the variable nor the
+# cure.
+fw_check_libs() {
+	for fl_w in $2; do
+		case $fl_w in
+		-l?*) ;;
+		-*) continue ;;
+		*)
+			[ -f "$fl_w" ] || die "$1: no file $fl_w"
+			continue
+			;;
+		esac
+		fl_a=lib${fl_w#-l}.a
+		# shellcheck disable=SC2086
+		fl_p=$($CC $USER_CFLAGS -print-file-name="$fl_a" 2>/dev/null) || fl_p=
+		case $fl_p in */*) [ -f "$fl_p" ] && continue ;; esac
+		fl_found=
+		for fl_d in $FW_LDFLAGS $2; do
+			case $fl_d in -L?*) [ -f "${fl_d#-L}/$fl_a" ] && fl_found=1 ;; esac
+		done
+		[ -n "$fl_found" ] && continue
+		die "$1: the toolchain finds no $fl_a for $fl_w (CC=$CC, LDFLAGS=$FW_LDFLAGS); sandboxd links -static: the sysroot needs the static library (buildroot: BR2_STATIC_LIBS or BR2_SHARED_STATIC_LIBS; docs/FIRMWARE.md)"
+	done
 }
 
 # ---------------------------------------------------------------- config
@@ -402,8 +466,69 @@ gen_config_h() {
 	fi
 }
 
+# Without kconfig-conf (a firmware build has none: dist/ writes the whole
+# .config), a .config that gives every visible symbol of Kconfig a valid
+# value is used as it is. Prints one line per symbol missing or invalid
+# and fails then.
+config_complete() {
+	awk '
+	# "A && !B" over bools; any other expression counts as true, so that
+	# the symbol it guards is required
+	function visible(expr,   n, t, i, s, neg) {
+		if (expr ~ /[|()=<>]/) return 1
+		n = split(expr, t, /&&/)
+		for (i = 1; i <= n; i++) {
+			s = t[i]; gsub(/[ \t]/, "", s); neg = sub(/^!/, "", s)
+			# (an "in" first: reading val[k] would create it)
+			if (((("CONFIG_" s) in val) && val["CONFIG_" s] == "y") == neg) return 0
+		}
+		return 1
+	}
+	FNR == NR {
+		if ($1 == "config" || $1 == "menuconfig") { cur = $2; order[++n] = cur; next }
+		if ($1 == "help" || $1 == "menu" || $1 == "endmenu" || $1 == "choice") cur = ""
+		if (cur == "") next
+		if ($1 == "bool" || $1 == "int" || $1 == "string" || $1 == "hex" || $1 == "tristate")
+			type[cur] = $1
+		else if ($1 == "range") { lo[cur] = $2; hi[cur] = $3 }
+		else if ($1 == "depends" && $2 == "on") {
+			sub(/^[ \t]*depends[ \t]+on[ \t]+/, "")
+			dep[cur] = dep[cur] (dep[cur] != "" ? " && " : "") $0
+		}
+		next
+	}
+	/^CONFIG_[A-Za-z0-9_]+=/ { i = index($0, "="); val[substr($0, 1, i - 1)] = substr($0, i + 1); next }
+	/^# CONFIG_[A-Za-z0-9_]+ is not set$/ { val[$2] = "n" }
+	END {
+		for (i = 1; i <= n; i++) {
+			s = order[i]; k = "CONFIG_" s
+			if (!(k in val)) {
+				if (dep[s] == "" || visible(dep[s])) { print k ": missing"; bad = 1 }
+				continue
+			}
+			v = val[k]
+			if (type[s] == "bool" && v != "y" && v != "n") {
+				print k "=" v ": not y or n"; bad = 1
+			} else if (type[s] == "int" && (v !~ /^-?[0-9]+$/ ||
+				   (s in lo && (v + 0 < lo[s] + 0 || v + 0 > hi[s] + 0)))) {
+				print k "=" v ": not a number in " lo[s] ".." hi[s]; bad = 1
+			} else if (type[s] == "string" && v !~ /^".*"$/) {
+				print k "=" v ": not a quoted string"; bad = 1
+			}
+		}
+		exit bad
+	}' Kconfig "$KCONFIG_CONFIG"
+}
+
 kconf() {
 	mkdir -p "$(dirname "$KCONFIG_CONFIG")"
+	if ! command -v kconfig-conf >/dev/null 2>&1; then
+		{ [ "$1" = --olddefconfig ] && [ -f "$KCONFIG_CONFIG" ]; } ||
+			die "kconfig-conf $1: not installed (kconfig-frontends; a firmware build writes a complete $KCONFIG_CONFIG instead)"
+		kc_errs=$(config_complete) ||
+			die "no kconfig-conf to complete $KCONFIG_CONFIG, and it is incomplete: $(printf '%s\n' "$kc_errs" | awk 'NR > 1 { printf "; " } { printf "%s", $0 }')"
+		return 0
+	fi
 	kconfig-conf -s "$@" Kconfig || die "kconfig-conf $* failed"
 }
 
@@ -504,6 +629,13 @@ musl_cflags() {
 
 link_libs() {
 	libs=
+	if [ -n "$FIRMWARE" ]; then
+		# LDFLAGS go here, after the objects: -L and -Wl options apply to
+		# the whole link wherever they stand
+		config_is SECCOMP && libs=$SECCOMP_LIBS
+		printf '%s' "${FW_LDFLAGS:+$FW_LDFLAGS }${libs:+$libs }$INIH_LIBS -lm"
+		return 0
+	fi
 	config_is SECCOMP && libs="$SECCOMP_A"
 	printf '%s' "${libs:+$libs }$INIH_A -lm"
 }
@@ -528,9 +660,14 @@ do_build() {
 	lock 9 "$O/.lock"
 	ensure_config
 	check_layers
-	[ -f "$INIH_A" ] || die "no $INIH_A (libinih-dev for $MULTIARCH)"
-	if config_is SECCOMP && [ ! -f "$SECCOMP_A" ]; then
-		die "no $SECCOMP_A: run $PROG deps"
+	if [ -n "$FIRMWARE" ]; then
+		fw_check_libs INIH_LIBS "$INIH_LIBS"
+		config_is SECCOMP && fw_check_libs SECCOMP_LIBS "$SECCOMP_LIBS"
+	else
+		[ -f "$INIH_A" ] || die "no $INIH_A (libinih-dev for $MULTIARCH)"
+		if config_is SECCOMP && [ ! -f "$SECCOMP_A" ]; then
+			die "no $SECCOMP_A: run $PROG deps"
+		fi
 	fi
 	build_objects "$CC" "$(musl_cflags)" "$O/obj" CC ||
 		die "compiling failed ($O, $KCONFIG_CONFIG)"
@@ -961,6 +1098,10 @@ the first time (dpkg --add-architecture included).
 
 environment: CC, CFLAGS (appended), O (output folder, default build),
 KCONFIG_CONFIG (default .config). See docs/BUILD.md.
+SBX_FIRMWARE=1 (buildroot, Yocto): CC, CFLAGS and LDFLAGS are the
+firmware's, SECCOMP_LIBS (-lseccomp) and INIH_LIBS (-linih) static ones
+of its sysroot; nothing is installed; a complete .config needs no
+kconfig-conf. See docs/FIRMWARE.md.
 EOF
 }
 

@@ -1,0 +1,2 @@
+# sandboxd links -static: the sysroot needs libinih.a besides the .so
+EXTRA_OEMESON += "-Ddefault_library=both"
