@@ -284,6 +284,51 @@ static void test_arch_sweeps(void)
 	sbx_bpf_free(&hard);
 }
 
+/* io_uring runs its operations in the kernel without a system call the
+ * filter sees: IORING_OP_SOCKET (Linux 5.19) makes a socket of any
+ * family, IORING_OP_OPENAT/OPENAT2 and IORING_OP_MKDIRAT create files
+ * with any mode. A unit that restricts families or set-id modes must not
+ * get a ring, or the rules on socket(2), openat(2) and mkdirat(2) are
+ * bypassed: io_uring_setup refused, by a deny list and by an allow list
+ * that names it (@system-service holds @aio). */
+static void test_io_uring_keys(void)
+{
+	static const char *uring[] = { "io_uring_setup", "io_uring_enter", "io_uring_register",
+				       "socket", "openat", "mkdirat", "exit_group", NULL };
+	static const struct { const char *key; bool af, suid; } keys[] = {
+		{ "af", true, false }, { "suid-sgid", false, true },
+	};
+
+	for (size_t k = 0; k < sizeof keys / sizeof keys[0]; k++)
+		for (int allow = 0; allow < 2; allow++) {
+			struct seccomp_rules r = { .enabled = true, .allow_list = allow,
+						   .errnum = EPERM };
+			struct sbx_bpf b;
+			struct err e = { 0 };
+			char name[96];
+
+			if (allow)
+				while (uring[r.names.n])
+					r.names.n++;
+			r.names.v = uring;
+			r.af_restrict = keys[k].af;
+			r.af_mask = 1ull << 1;   /* AF_UNIX only */
+			r.restrict_suid_sgid = keys[k].suid;
+			snprintf(name, sizeof name, "seccomp-arch-io-uring-%s-%s-refused", keys[k].key,
+				 allow ? "allow-list" : "deny-list");
+			if (sbx_seccomp_compile(&r, &b, &e) < 0) {
+				t_report(name, false, "compile: %s", e.msg);
+				continue;
+			}
+			uint32_t v = verdict(&b, NATIVE, SYS_io_uring_setup, 0);
+
+			t_report(name, v != SECCOMP_RET_ALLOW,
+				 "io_uring_setup passes (0x%08x): its ring's IORING_OP_SOCKET/OPENAT "
+				 "bypass the rules", v);
+			sbx_bpf_free(&b);
+		}
+}
+
 static char msgs[8192], notes[8192];
 
 static void collect(void *ctx, const char *msg)
@@ -446,6 +491,7 @@ int main(void)
 	t_seccomp_api();
 #if CONFIG_SECCOMP && defined(NATIVE)
 	test_arch_sweeps();
+	test_io_uring_keys();
 	test_arch_names();
 #if CONFIG_OCI_SPEC
 	test_oci_arch();
