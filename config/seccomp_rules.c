@@ -429,6 +429,17 @@ static void harden_suid_sgid(struct gen *g)
 		cmp1(g, "openat2", SECCOMP_ARG_ENOSYS, 0, SECCOMP_OP_NONE, 0, 0, 0);
 }
 
+/* io_uring makes sockets and creates files in the kernel (IORING_OP_SOCKET,
+ * _OPENAT, _OPENAT2, _MKDIRAT) where no filter sees the call: a unit
+ * whose families or set-id modes are restricted gets no ring, or those
+ * rules are bypassed. ENOSYS, as a kernel without io_uring answers:
+ * libraries fall back to the plain calls, which the rules filter. */
+static void harden_io_uring(struct gen *g)
+{
+	if (callable(g, "io_uring_setup"))
+		cmp1(g, "io_uring_setup", SECCOMP_ARG_ENOSYS, 0, SECCOMP_OP_NONE, 0, 0, 0);
+}
+
 size_t seccomp_harden_rules(const struct seccomp_rules *r, struct seccomp_arg_rule *out)
 {
 	struct gen g = { .r = r, .out = out };
@@ -445,6 +456,8 @@ size_t seccomp_harden_rules(const struct seccomp_rules *r, struct seccomp_arg_ru
 		harden_realtime(&g);
 	if (r->restrict_suid_sgid)
 		harden_suid_sgid(&g);
+	if (r->af_restrict || r->restrict_suid_sgid)
+		harden_io_uring(&g);
 	return g.n;
 }
 
