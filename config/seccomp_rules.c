@@ -20,16 +20,17 @@
  * left out of its filter, there is no such call to deny. The 32-bit
  * calls that take a 64-bit time (clock_settime64, clock_adjtime64) are
  * listed with their older forms, or a 32-bit service could set the
- * clock through them. */
+ * clock through them; adjtimex with clock_adjtime (it is that call on
+ * CLOCK_REALTIME) and quotactl_fd with quotactl, for the same reason. */
 const char *const seccomp_default_deny[] = {
-	"acct", "add_key", "bpf", "clock_adjtime", "clock_adjtime64", "clock_settime",
+	"acct", "add_key", "adjtimex", "bpf", "clock_adjtime", "clock_adjtime64", "clock_settime",
 	"clock_settime64", "create_module", "delete_module", "finit_module", "fsconfig", "fsmount",
 	"fsopen", "fspick", "get_kernel_syms", "init_module", "ioperm", "iopl",
 	"kexec_file_load", "kexec_load", "keyctl", "lookup_dcookie", "mount",
 	"mount_setattr", "move_mount", "name_to_handle_at", "nfsservctl",
 	"open_by_handle_at", "open_tree", "pciconfig_iobase", "pciconfig_read",
 	"pciconfig_write", "perf_event_open", "pivot_root",
-	"query_module", "quotactl", "reboot", "request_key", "setns",
+	"query_module", "quotactl", "quotactl_fd", "reboot", "request_key", "setns",
 	"settimeofday", "swapoff", "swapon", "_sysctl", "syslog", "umount2",
 	"unshare", "uselib", "userfaultfd", "ustat", "vhangup", NULL,
 };
