@@ -155,6 +155,13 @@ static uint32_t verdict(const struct sbx_bpf *b, uint32_t arch, int32_t nr, uint
 	return run_bpf(b, &d);
 }
 
+static uint32_t verdict_a0(const struct sbx_bpf *b, int32_t nr, uint64_t arg0)
+{
+	struct sd d = { .nr = nr, .arch = NATIVE, .args = { arg0 } };
+
+	return run_bpf(b, &d);
+}
+
 static const char *deny_names[] = { "mount", "unshare", NULL };
 static const char *allow_names[] = { "read", "write", "exit", "exit_group", NULL };
 
@@ -453,6 +460,49 @@ static void test_arch_names(void)
 	spec_free(s);
 }
 
+/* MemoryDenyWriteExecute= without LockPersonality=: personality(
+ * READ_IMPLIES_EXEC) makes the kernel add PROT_EXEC to every readable
+ * mmap and mprotect, so mmap(PROT_READ|PROT_WRITE), which the rules
+ * let through, maps write+execute. The flag must be refused; the query
+ * (0xffffffff) and other personalities still pass. */
+static void test_mdwe_personality(void)
+{
+	static const char *names[] = { "personality", "mmap", "mmap2", "mprotect", "exit_group",
+				       NULL };
+	const uint64_t rie = 0x0400000;   /* READ_IMPLIES_EXEC */
+	const int32_t nr = seccomp_syscall_resolve_name("personality");
+
+	for (int allow = 0; allow < 2; allow++) {
+		struct seccomp_rules r = { .enabled = true, .allow_list = allow, .errnum = EPERM,
+					   .mdwe = true };
+		const char *known[8];
+		struct sbx_bpf b;
+		struct err e = { 0 };
+		char name[96];
+
+		for (const char **n = names; *n; n++)
+			if (seccomp_syscall_known(*n))
+				known[r.names.n++] = *n;
+		r.names.v = allow ? known : NULL;
+		r.names.n = allow ? r.names.n : 0;
+		snprintf(name, sizeof name, "seccomp-arch-mdwe-%s-read-implies-exec",
+			 allow ? "allow-list" : "deny-list");
+		if (sbx_seccomp_compile(&r, &b, &e) < 0) {
+			t_report(name, false, "compile: %s", e.msg);
+			continue;
+		}
+		uint32_t v_rie = verdict_a0(&b, nr, rie), v_hi = verdict_a0(&b, nr, rie | 1u << 31),
+			 v_q = verdict_a0(&b, nr, 0xffffffffu), v_0 = verdict_a0(&b, nr, 0);
+
+		t_report(name, v_rie == (SECCOMP_RET_ERRNO | EPERM) &&
+			 v_hi == (SECCOMP_RET_ERRNO | EPERM) && v_q == SECCOMP_RET_ALLOW &&
+			 v_0 == SECCOMP_RET_ALLOW,
+			 "personality(READ_IMPLIES_EXEC) 0x%08x, with bit 31 0x%08x, query 0x%08x, "
+			 "PER_LINUX 0x%08x", v_rie, v_hi, v_q, v_0);
+		sbx_bpf_free(&b);
+	}
+}
+
 /* The default profile denies clock setting and quotas by every call that
  * does them on this architecture, not by one spelling: adjtimex sets the
  * clock as clock_adjtime(CLOCK_REALTIME) does (ADJ_SETOFFSET, the
@@ -543,6 +593,7 @@ int main(void)
 #if CONFIG_SECCOMP && defined(NATIVE)
 	test_arch_sweeps();
 	test_io_uring_keys();
+	test_mdwe_personality();
 	test_arch_names();
 	test_profile_aliases();
 #if CONFIG_OCI_SPEC
