@@ -198,6 +198,7 @@ int seccomp_af_from_name(const char *name)
 #define H_PROT_WRITE 0x2u
 #define H_PROT_EXEC 0x4u
 #define H_SHM_EXEC 0100000u
+#define H_READ_IMPLIES_EXEC 0x0400000u
 #define H_S_ISUID 04000u
 #define H_S_ISGID 02000u
 #define H_O_CREAT 0100u
@@ -354,6 +355,20 @@ static void harden_mdwe(struct gen *g)
 		cmp1(g, "shmat", SECCOMP_ARG_ERRNO, EPERM, SECCOMP_OP_MASKED_EQ, 2, H_SHM_EXEC,
 		     H_SHM_EXEC);
 		cmp1(g, "shmat", SECCOMP_ARG_ALLOW, 0, SECCOMP_OP_MASKED_EQ, 2, H_SHM_EXEC, 0);
+	}
+	/* personality(READ_IMPLIES_EXEC) makes the kernel add PROT_EXEC to
+	 * every readable mmap and mprotect: mmap(PROT_READ|PROT_WRITE) would
+	 * map write+execute. Refused (LockPersonality= refuses it already).
+	 * The query 0xffffffff has the bit too and passes: a value is refused
+	 * when the bit is set and some other of the low 32 is clear. */
+	if (!g->r->lock_personality && callable(g, "personality")) {
+		for (unsigned i = 0; i < 32; i++)
+			if (1ull << i != H_READ_IMPLIES_EXEC)
+				cmp1(g, "personality", SECCOMP_ARG_ERRNO, EPERM, SECCOMP_OP_MASKED_EQ,
+				     0, H_READ_IMPLIES_EXEC | 1ull << i, H_READ_IMPLIES_EXEC);
+		cmp1(g, "personality", SECCOMP_ARG_ALLOW, 0, SECCOMP_OP_MASKED_EQ, 0,
+		     H_READ_IMPLIES_EXEC, 0);
+		cmp1(g, "personality", SECCOMP_ARG_ALLOW, 0, SECCOMP_OP_EQ, 0, 0, U32_MAX);
 	}
 }
 
