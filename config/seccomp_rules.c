@@ -20,16 +20,17 @@
  * left out of its filter, there is no such call to deny. The 32-bit
  * calls that take a 64-bit time (clock_settime64, clock_adjtime64) are
  * listed with their older forms, or a 32-bit service could set the
- * clock through them. */
+ * clock through them; adjtimex with clock_adjtime (it is that call on
+ * CLOCK_REALTIME) and quotactl_fd with quotactl, for the same reason. */
 const char *const seccomp_default_deny[] = {
-	"acct", "add_key", "bpf", "clock_adjtime", "clock_adjtime64", "clock_settime",
+	"acct", "add_key", "adjtimex", "bpf", "clock_adjtime", "clock_adjtime64", "clock_settime",
 	"clock_settime64", "create_module", "delete_module", "finit_module", "fsconfig", "fsmount",
 	"fsopen", "fspick", "get_kernel_syms", "init_module", "ioperm", "iopl",
 	"kexec_file_load", "kexec_load", "keyctl", "lookup_dcookie", "mount",
 	"mount_setattr", "move_mount", "name_to_handle_at", "nfsservctl",
 	"open_by_handle_at", "open_tree", "pciconfig_iobase", "pciconfig_read",
 	"pciconfig_write", "perf_event_open", "pivot_root",
-	"query_module", "quotactl", "reboot", "request_key", "setns",
+	"query_module", "quotactl", "quotactl_fd", "reboot", "request_key", "setns",
 	"settimeofday", "swapoff", "swapon", "_sysctl", "syslog", "umount2",
 	"unshare", "uselib", "userfaultfd", "ustat", "vhangup", NULL,
 };
@@ -197,6 +198,7 @@ int seccomp_af_from_name(const char *name)
 #define H_PROT_WRITE 0x2u
 #define H_PROT_EXEC 0x4u
 #define H_SHM_EXEC 0100000u
+#define H_READ_IMPLIES_EXEC 0x0400000u
 #define H_S_ISUID 04000u
 #define H_S_ISGID 02000u
 #define H_O_CREAT 0100u
@@ -354,6 +356,20 @@ static void harden_mdwe(struct gen *g)
 		     H_SHM_EXEC);
 		cmp1(g, "shmat", SECCOMP_ARG_ALLOW, 0, SECCOMP_OP_MASKED_EQ, 2, H_SHM_EXEC, 0);
 	}
+	/* personality(READ_IMPLIES_EXEC) makes the kernel add PROT_EXEC to
+	 * every readable mmap and mprotect: mmap(PROT_READ|PROT_WRITE) would
+	 * map write+execute. Refused (LockPersonality= refuses it already).
+	 * The query 0xffffffff has the bit too and passes: a value is refused
+	 * when the bit is set and some other of the low 32 is clear. */
+	if (!g->r->lock_personality && callable(g, "personality")) {
+		for (unsigned i = 0; i < 32; i++)
+			if (1ull << i != H_READ_IMPLIES_EXEC)
+				cmp1(g, "personality", SECCOMP_ARG_ERRNO, EPERM, SECCOMP_OP_MASKED_EQ,
+				     0, H_READ_IMPLIES_EXEC | 1ull << i, H_READ_IMPLIES_EXEC);
+		cmp1(g, "personality", SECCOMP_ARG_ALLOW, 0, SECCOMP_OP_MASKED_EQ, 0,
+		     H_READ_IMPLIES_EXEC, 0);
+		cmp1(g, "personality", SECCOMP_ARG_ALLOW, 0, SECCOMP_OP_EQ, 0, 0, U32_MAX);
+	}
 }
 
 /* personality(PER_LINUX) and the query personality(0xffffffff) pass;
@@ -429,6 +445,17 @@ static void harden_suid_sgid(struct gen *g)
 		cmp1(g, "openat2", SECCOMP_ARG_ENOSYS, 0, SECCOMP_OP_NONE, 0, 0, 0);
 }
 
+/* io_uring makes sockets and creates files in the kernel (IORING_OP_SOCKET,
+ * _OPENAT, _OPENAT2, _MKDIRAT) where no filter sees the call: a unit
+ * whose families or set-id modes are restricted gets no ring, or those
+ * rules are bypassed. ENOSYS, as a kernel without io_uring answers:
+ * libraries fall back to the plain calls, which the rules filter. */
+static void harden_io_uring(struct gen *g)
+{
+	if (callable(g, "io_uring_setup"))
+		cmp1(g, "io_uring_setup", SECCOMP_ARG_ENOSYS, 0, SECCOMP_OP_NONE, 0, 0, 0);
+}
+
 size_t seccomp_harden_rules(const struct seccomp_rules *r, struct seccomp_arg_rule *out)
 {
 	struct gen g = { .r = r, .out = out };
@@ -445,6 +472,8 @@ size_t seccomp_harden_rules(const struct seccomp_rules *r, struct seccomp_arg_ru
 		harden_realtime(&g);
 	if (r->restrict_suid_sgid)
 		harden_suid_sgid(&g);
+	if (r->af_restrict || r->restrict_suid_sgid)
+		harden_io_uring(&g);
 	return g.n;
 }
 

@@ -53,6 +53,41 @@ static int to_cmp(const struct seccomp_arg_cmp *c, struct scmp_arg_cmp *out)
 	return 1;
 }
 
+/* Calls newer than the libseccomp linked here (2.5.4 knows none of them),
+ * by their number, which from 403 on is one on x86-64, arm64 and arm EABI
+ * alike: a deny list that names the call one extends denies it too, or a
+ * newer kernel would run it (open_tree_attr is open_tree with
+ * mount_setattr's attributes, Linux 6.15). */
+#if defined(__x86_64__) || defined(__aarch64__) || (defined(__arm__) && defined(__ARM_EABI__))
+static const struct { const char *name, *extends; int nr; } newer_calls[] = {
+	{ "open_tree_attr", "open_tree", 467 },
+};
+
+static int add_newer_rules(scmp_filter_ctx ctx, const struct seccomp_rules *r, uint32_t action,
+			   struct err *e)
+{
+	for (size_t i = 0; i < sizeof newer_calls / sizeof newer_calls[0]; i++) {
+		int rc;
+
+		if (r->allow_list || !strv_contains(&r->names, newer_calls[i].extends) ||
+		    seccomp_syscall_resolve_name(newer_calls[i].name) != __NR_SCMP_ERROR)
+			continue;   /* a library that knows it filters it by name */
+		rc = seccomp_rule_add(ctx, action, newer_calls[i].nr, 0);
+		if (rc < 0 && rc != -EEXIST)
+			return err_set(e, -rc, "seccomp: add a rule for %s (number %d)",
+				       newer_calls[i].name, newer_calls[i].nr);
+	}
+	return 0;
+}
+#else
+static int add_newer_rules(scmp_filter_ctx ctx, const struct seccomp_rules *r, uint32_t action,
+			   struct err *e)
+{
+	(void)ctx, (void)r, (void)action, (void)e;
+	return 0;
+}
+#endif
+
 /* RestrictNamespaces= and the hardening keys: config/seccomp_rules.c says
  * which rules. */
 static int add_arg_rules(scmp_filter_ctx ctx, const struct seccomp_arg_rule *v, size_t n,
@@ -113,7 +148,8 @@ int sbx_seccomp_compile(const struct seccomp_rules *r, struct sbx_bpf *out, stru
 		if (!seccomp_conditional(r, r->names.v[i], hard, n_hard) &&
 		    add_rule(ctx, r->allow_list ? SCMP_ACT_ALLOW : action, r->names.v[i], e) < 0)
 			goto out;
-	if (add_arg_rules(ctx, ns, n_ns, action, e) < 0 ||
+	if (add_newer_rules(ctx, r, action, e) < 0 ||
+	    add_arg_rules(ctx, ns, n_ns, action, e) < 0 ||
 	    add_arg_rules(ctx, hard, n_hard, action, e) < 0)
 		goto out;
 	if (r->allow_list)

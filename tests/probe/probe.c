@@ -624,6 +624,15 @@ static int sc_personality_query(void)
 {
 	return syscall(SYS_personality, 0xffffffffUL) < 0 ? -errno : 0;
 }
+/* READ_IMPLIES_EXEC: every readable mapping would be executable */
+static int sc_personality_rie(void) { return sc_persona(0x0400000); }
+/* a read of the clock's state (modes 0): the call that can also set it */
+static int sc_adjtimex_read(void)
+{
+	long long tx[26] = { 0 };   /* 208 bytes: the kernel's struct timex or more */
+
+	return syscall(SYS_adjtimex, tx) < 0 ? -errno : 0;
+}
 
 static int sc_sched(int policy)
 {
@@ -759,6 +768,8 @@ static const struct scall scalls[] = {
 	{ "personality-linux32", sc_personality_linux32 },
 	{ "personality-linux", sc_personality_linux },
 	{ "personality-query", sc_personality_query },
+	{ "personality-rie", sc_personality_rie },
+	{ "adjtimex-read", sc_adjtimex_read },
 	{ "sched-fifo", sc_sched_fifo },
 	{ "sched-batch", sc_sched_batch },
 	{ "chmod-suid", sc_chmod_suid },

@@ -98,4 +98,14 @@ want guest-seccomp-harden-netlink-refused "socket-netlink: errno EAFNOSUPPORT" $
 want guest-seccomp-harden-inet-allowed "socket-inet: ok" $probe syscall socket-inet
 want guest-seccomp-harden-wx-refused "mmap-wx: errno EPERM" $probe syscall mmap-wx
 want guest-seccomp-harden-linux32-refused "personality-linux32: errno EPERM" $probe syscall personality-linux32
+# review-secarch: io_uring's socket op would bypass the family rules; the
+# ring is refused (ENOSYS) under RestrictAddressFamilies=
+want guest-seccomp-harden-io-uring-enosys "io_uring_setup: errno ENOSYS" $probe syscall io_uring_setup
+# MemoryDenyWriteExecute= alone: READ_IMPLIES_EXEC would make mmap(RW) RWX
+unit "MemoryDenyWriteExecute=yes"
+want guest-seccomp-mdwe-read-implies-exec-refused "personality-rie: errno EPERM" $probe syscall personality-rie
+want guest-seccomp-mdwe-personality-query-allowed "personality-query: ok" $probe syscall personality-query
+# the default profile: adjtimex is clock_adjtime by another name
+unit ""
+want guest-seccomp-profile-adjtimex-refused "adjtimex-read: errno EPERM" $probe syscall adjtimex-read
 exit 0
