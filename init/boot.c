@@ -762,19 +762,24 @@ int boot_console(struct err *e)
 	return fd;
 }
 
-void boot_hostname(void)
+int boot_hostname(struct err *e)
 {
 	char buf[256];
 	char *p, *end;
 
 	if (procfs_read(AT_FDCWD, "/etc/hostname", buf, sizeof buf) < 0)
-		return;
+		return 0;   /* no /etc/hostname: the kernel's name stays */
 	for (p = buf; is_space(*p); p++)
 		;
 	for (end = p; *end && !is_space(*end); end++)
 		;
-	if (end > p && end - p <= 64)
-		sethostname(p, (size_t)(end - p));
+	if (end == p)
+		return 0;
+	if (end - p > 64)
+		return err_set(e, ENAMETOOLONG, "set the hostname from /etc/hostname");
+	if (sethostname(p, (size_t)(end - p)) < 0)
+		return err_set(e, errno, "set the hostname from /etc/hostname");
+	return 0;
 }
 
 int boot_run_dir(const char *dir, struct err *e)

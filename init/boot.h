@@ -47,8 +47,9 @@ int boot_console(struct err *e);
  * ("Initramfs unpacking failed: ..."); its words in why. Needs /dev. */
 bool boot_initramfs_failed(char *why, size_t len);
 
-/* sethostname() from the first line of /etc/hostname, when there is one. */
-void boot_hostname(void);
+/* sethostname() from the first word of /etc/hostname, when there is one;
+ * -1 and e when the name is over 64 bytes or the kernel refuses it. */
+int boot_hostname(struct err *e);
 
 /* mkdir -p DIR, mode 0755 for what it creates. */
 int boot_run_dir(const char *dir, struct err *e);

@@ -206,7 +206,8 @@ int pid1_main(int argc, char **argv)
 		snprintf(bo.units_dir, sizeof bo.units_dir, "%s", units_dir);
 		boot_cmdline(&bo);
 		snprintf(units_dir, sizeof units_dir, "%s", bo.units_dir);
-		boot_hostname();
+		if (boot_hostname(&e) < 0)
+			log_err("at boot", &e);
 		/* ctrl-alt-del becomes SIGINT to us instead of an instant reboot */
 		reboot(RB_DISABLE_CAD);
 	} else {
