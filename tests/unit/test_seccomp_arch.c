@@ -41,21 +41,23 @@
 #define NATIVE A_X86_64
 #define NATIVE_NAME "x86_64"
 #define OCI_ARCH "SCMP_ARCH_X86_64"
-static const uint32_t foreign[] = { A_I386, A_AARCH64, A_ARM };
+#define FOREIGN A_I386, A_AARCH64, A_ARM
 #elif defined(__aarch64__)
 #define NATIVE A_AARCH64
 #define NATIVE_NAME "aarch64"
 #define OCI_ARCH "SCMP_ARCH_AARCH64"
 /* A_ARM first: the compat calls of a 32-bit process, what must die */
-static const uint32_t foreign[] = { A_ARM, A_ARMEB, A_X86_64, A_I386 };
+#define FOREIGN A_ARM, A_ARMEB, A_X86_64, A_I386
 #elif defined(__arm__)
 #define NATIVE A_ARM
 #define NATIVE_NAME "arm"
 #define OCI_ARCH "SCMP_ARCH_ARM"
-static const uint32_t foreign[] = { A_AARCH64, A_ARMEB, A_X86_64, A_I386, A_RISCV64 };
+#define FOREIGN A_AARCH64, A_ARMEB, A_X86_64, A_I386, A_RISCV64
 #endif
 
 #if CONFIG_SECCOMP && defined(NATIVE)
+
+static const uint32_t foreign[] = { FOREIGN };
 
 struct sd {
 	int32_t nr;
