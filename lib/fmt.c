@@ -20,6 +20,7 @@ struct out {
 	size_t len;       /* bytes waiting in buf */
 	size_t total;     /* bytes formatted so far */
 	bool failed;      /* a write to f came short */
+	int err;          /* errno at the start, for %m */
 	char buf[256];
 };
 
@@ -217,10 +218,10 @@ static bool convert(struct out *o, const char **s, va_list *ap)
 		field(o, &sp, "", 0, 0, &ch, 1);
 		return true;
 	}
-	case 's': {
+	case 'm': case 's': {
 		if (len != L_NONE)
 			break;
-		const char *str = va_arg(*ap, const char *);
+		const char *str = conv == 'm' ? strerror(o->err) : va_arg(*ap, const char *);
 		if (!str)
 			str = "(null)";
 		size_t n = sp.prec < 0 ? strlen(str) : strnlen(str, (size_t)sp.prec);
@@ -251,7 +252,7 @@ static bool convert(struct out *o, const char **s, va_list *ap)
 
 int fmt_vfprintf(FILE *restrict f, const char *restrict format, va_list ap)
 {
-	struct out o = { .f = f };
+	struct out o = { .f = f, .err = errno };
 	const char *fmt = format;
 	va_list args;
 	bool ok = true;

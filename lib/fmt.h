@@ -8,11 +8,12 @@
  *
  * What it formats, as C17 says: the flags - + space # 0, a width and a
  * precision (digits or *), the lengths hh h l ll j z t, and the conversions
- * d i u o x X c s p n %. musl's choices where C leaves them open: %s of
- * NULL is "(null)", %p is 0x and at least as many hex digits as a pointer
- * has (NULL: all zeros, no 0x). A floating-point conversion (f F e E g G
- * a A), %lc/%ls or an unknown one is refused, as musl refuses an invalid
- * one: -1 with errno EINVAL, after the text before it. */
+ * d i u o x X c s p n %, and %m (strerror(errno), as musl's and glibc's).
+ * musl's choices where C leaves them open: %s of NULL is "(null)", %p is
+ * 0x and at least as many hex digits as a pointer has (NULL: all zeros, no
+ * 0x). A floating-point conversion (f F e E g G a A), %lc, %ls or an
+ * unknown one is refused, as musl refuses an invalid one: -1 with errno
+ * EINVAL, after the text before it. */
 #ifndef SBX_FMT_H
 #define SBX_FMT_H
 

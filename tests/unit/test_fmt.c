@@ -207,6 +207,12 @@ static void test_pointer_count(void)
 	CHECK_INT("n: the count so far", n, 3);
 	t_report("n: writes nothing", got && strcmp(got, "abcde") == 0, "got \"%s\"", got ? got : "");
 	free(got);
+	errno = ENOENT;
+	got = fmt_to(&ret, "[%m] [%.2m]");
+	snprintf(want, sizeof want, "[%s] [%.2s]", strerror(ENOENT), strerror(ENOENT));
+	t_report("m: strerror(errno)", got && strcmp(got, want) == 0, "got \"%s\", want \"%s\"",
+		 got ? got : "", want);
+	free(got);
 	/* snprintf's count is the whole text (the musl build's snprintf runs
 	 * on fmt_vfprintf through musl's vsnprintf) */
 	char small[4];
