@@ -95,6 +95,28 @@
 	X(TASKS, "1 to 4194304, or infinity") \
 	/* end of ACCEPTED */
 
+/* The runtime/state directory and path keys (unit_dirs.c), in [Service]
+ * and in [Sandbox] alike: X(sec, ...) for the section sec. */
+#define EXEC_DIR_KEYS(X, sec) \
+	X(sec, RuntimeDirectory, unit_set_exec_dirs, NOFIELD, EXEC_DIR_RUNTIME, 0, DIRS, 1) \
+	X(sec, RuntimeDirectoryMode, unit_set_exec_dir_mode, NOFIELD, EXEC_DIR_RUNTIME, 0, DIR_MODE, 0) \
+	X(sec, StateDirectory, unit_set_exec_dirs, NOFIELD, EXEC_DIR_STATE, 0, DIRS, 1) \
+	X(sec, StateDirectoryMode, unit_set_exec_dir_mode, NOFIELD, EXEC_DIR_STATE, 0, DIR_MODE, 0) \
+	X(sec, CacheDirectory, unit_set_exec_dirs, NOFIELD, EXEC_DIR_CACHE, 0, DIRS, 1) \
+	X(sec, CacheDirectoryMode, unit_set_exec_dir_mode, NOFIELD, EXEC_DIR_CACHE, 0, DIR_MODE, 0) \
+	X(sec, LogsDirectory, unit_set_exec_dirs, NOFIELD, EXEC_DIR_LOGS, 0, DIRS, 1) \
+	X(sec, LogsDirectoryMode, unit_set_exec_dir_mode, NOFIELD, EXEC_DIR_LOGS, 0, DIR_MODE, 0) \
+	X(sec, ConfigurationDirectory, unit_set_exec_dirs, NOFIELD, EXEC_DIR_CONFIGURATION, 0, DIRS, 1) \
+	X(sec, ConfigurationDirectoryMode, unit_set_exec_dir_mode, NOFIELD, EXEC_DIR_CONFIGURATION, 0, DIR_MODE, 0) \
+	X(sec, RuntimeDirectoryPreserve, unit_set_runtime_preserve, NOFIELD, 0, 0, PRESERVE, 0) \
+	/* end of EXEC_DIR_KEYS */
+#define EXEC_PATH_KEYS(X, sec) \
+	X(sec, ReadWritePaths, unit_set_exec_paths, FIELD(readwrite_paths), 0, 0, PATHS, 1) \
+	X(sec, InaccessiblePaths, unit_set_exec_paths, NOFIELD, 0, 0, PATHS, 1) \
+	X(sec, NoExecPaths, unit_set_exec_paths, FIELD(noexec_paths), 0, 0, PATHS, 1) \
+	X(sec, ExecPaths, unit_set_exec_paths, FIELD(exec_paths), 0, 0, PATHS, 1) \
+	/* end of EXEC_PATH_KEYS */
+
 /* X(SECTION, Name, setter, field, arg, arg2, ACCEPTED ID, list):
  * field is FIELD(member), RES(member) or NOFIELD (the spec field of the
  * generic setters and resets), arg (0..255) and arg2 (32 bits) are
@@ -197,36 +219,8 @@
 	X(Sandbox, RestrictRealtime, unit_set_hardening, FIELD(seccomp.restrict_realtime), 0, 0, BOOL, 0) \
 	X(Sandbox, RestrictSUIDSGID, unit_set_hardening, FIELD(seccomp.restrict_suid_sgid), 0, 0, BOOL, 0) \
 	/* issue #11, runtime/state directories and paths (unit_dirs.c), in both sections */ \
-	X(Service, RuntimeDirectory, unit_set_exec_dirs, NOFIELD, EXEC_DIR_RUNTIME, 0, DIRS, 1) \
-	X(Service, RuntimeDirectoryMode, unit_set_exec_dir_mode, NOFIELD, EXEC_DIR_RUNTIME, 0, DIR_MODE, 0) \
-	X(Service, StateDirectory, unit_set_exec_dirs, NOFIELD, EXEC_DIR_STATE, 0, DIRS, 1) \
-	X(Service, StateDirectoryMode, unit_set_exec_dir_mode, NOFIELD, EXEC_DIR_STATE, 0, DIR_MODE, 0) \
-	X(Service, CacheDirectory, unit_set_exec_dirs, NOFIELD, EXEC_DIR_CACHE, 0, DIRS, 1) \
-	X(Service, CacheDirectoryMode, unit_set_exec_dir_mode, NOFIELD, EXEC_DIR_CACHE, 0, DIR_MODE, 0) \
-	X(Service, LogsDirectory, unit_set_exec_dirs, NOFIELD, EXEC_DIR_LOGS, 0, DIRS, 1) \
-	X(Service, LogsDirectoryMode, unit_set_exec_dir_mode, NOFIELD, EXEC_DIR_LOGS, 0, DIR_MODE, 0) \
-	X(Service, ConfigurationDirectory, unit_set_exec_dirs, NOFIELD, EXEC_DIR_CONFIGURATION, 0, DIRS, 1) \
-	X(Service, ConfigurationDirectoryMode, unit_set_exec_dir_mode, NOFIELD, EXEC_DIR_CONFIGURATION, 0, DIR_MODE, 0) \
-	X(Service, RuntimeDirectoryPreserve, unit_set_runtime_preserve, NOFIELD, 0, 0, PRESERVE, 0) \
-	X(Sandbox, RuntimeDirectory, unit_set_exec_dirs, NOFIELD, EXEC_DIR_RUNTIME, 0, DIRS, 1) \
-	X(Sandbox, RuntimeDirectoryMode, unit_set_exec_dir_mode, NOFIELD, EXEC_DIR_RUNTIME, 0, DIR_MODE, 0) \
-	X(Sandbox, StateDirectory, unit_set_exec_dirs, NOFIELD, EXEC_DIR_STATE, 0, DIRS, 1) \
-	X(Sandbox, StateDirectoryMode, unit_set_exec_dir_mode, NOFIELD, EXEC_DIR_STATE, 0, DIR_MODE, 0) \
-	X(Sandbox, CacheDirectory, unit_set_exec_dirs, NOFIELD, EXEC_DIR_CACHE, 0, DIRS, 1) \
-	X(Sandbox, CacheDirectoryMode, unit_set_exec_dir_mode, NOFIELD, EXEC_DIR_CACHE, 0, DIR_MODE, 0) \
-	X(Sandbox, LogsDirectory, unit_set_exec_dirs, NOFIELD, EXEC_DIR_LOGS, 0, DIRS, 1) \
-	X(Sandbox, LogsDirectoryMode, unit_set_exec_dir_mode, NOFIELD, EXEC_DIR_LOGS, 0, DIR_MODE, 0) \
-	X(Sandbox, ConfigurationDirectory, unit_set_exec_dirs, NOFIELD, EXEC_DIR_CONFIGURATION, 0, DIRS, 1) \
-	X(Sandbox, ConfigurationDirectoryMode, unit_set_exec_dir_mode, NOFIELD, EXEC_DIR_CONFIGURATION, 0, DIR_MODE, 0) \
-	X(Sandbox, RuntimeDirectoryPreserve, unit_set_runtime_preserve, NOFIELD, 0, 0, PRESERVE, 0) \
-	X(Service, ReadWritePaths, unit_set_exec_paths, FIELD(readwrite_paths), 0, 0, PATHS, 1) \
-	X(Service, InaccessiblePaths, unit_set_exec_paths, NOFIELD, 0, 0, PATHS, 1) \
-	X(Service, NoExecPaths, unit_set_exec_paths, FIELD(noexec_paths), 0, 0, PATHS, 1) \
-	X(Service, ExecPaths, unit_set_exec_paths, FIELD(exec_paths), 0, 0, PATHS, 1) \
-	X(Sandbox, ReadWritePaths, unit_set_exec_paths, FIELD(readwrite_paths), 0, 0, PATHS, 1) \
-	X(Sandbox, InaccessiblePaths, unit_set_exec_paths, NOFIELD, 0, 0, PATHS, 1) \
-	X(Sandbox, NoExecPaths, unit_set_exec_paths, FIELD(noexec_paths), 0, 0, PATHS, 1) \
-	X(Sandbox, ExecPaths, unit_set_exec_paths, FIELD(exec_paths), 0, 0, PATHS, 1) \
+	EXEC_DIR_KEYS(X, Service) EXEC_DIR_KEYS(X, Sandbox) \
+	EXEC_PATH_KEYS(X, Service) EXEC_PATH_KEYS(X, Sandbox) \
 	X(Resources, MemoryMax, set_res_size, RES(memory_max), 0, 0, SIZE, 0) \
 	X(Resources, MemoryHigh, set_res_size, RES(memory_high), 0, 0, SIZE, 0) \
 	X(Resources, MemorySwapMax, set_res_size, RES(memory_swap_max), 0, 0, SIZE, 0) \
