@@ -14,6 +14,7 @@
 #include <limits.h>
 #include <stdarg.h>
 #include <stddef.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -28,6 +29,7 @@
 #include "values.h"
 #include "words.h"
 #include "../lib/rlimits.h"
+#include "unit_keys.h"
 
 void unit_give_up(struct parse *p)
 {
@@ -317,162 +319,54 @@ void unit_set_path(struct parse *p, const struct key_def *k, const char *v)
 
 #define RES(f) offsetof(struct spec, res.f), sizeof(((struct spec *)0)->res.f)
 _Static_assert(SPEC_RLIMITS == RLIMITS_N, "spec.rlimits[] is indexed by RLIMIT_*");
-#define LIMIT_KEY(n, bytes) LIMIT("Limit" #n, RLIMIT_##n),
-#define LIMIT(name, r) { "Service", name, unit_set_rlimit, NOFIELD, r, 0, \
-	"N, SOFT:HARD or infinity", false }
-
-static const char ACC_SIZE[] = "bytes with an optional K, M, G or T suffix, or infinity";
-static const char ACC_DURATION[] = "a duration such as 500ms, 2s, 1min, 1h or bare seconds";
-static const char ACC_BOOL[] = "yes or no";
-static const char ACC_DIRS[] = "relative paths such as redis or nginx/tmp";
-static const char ACC_PATHS[] = "absolute paths, each with an optional \"-\" (skip it when missing)";
-static const char ACC_TIMEOUT[] = "a duration such as 90s or 5min, or infinity (0 is infinity too)";
-static const char ACC_EXEC[] = "an absolute path and arguments, \"-\" first to ignore a failure; "
-	"an empty value clears the list";
-static const char ACC_CAPS[] = "CAP_* names, ~names for all but these, or empty for none";
-
-static const struct key_def keys[] = {
-	{ "Unit", "Description", set_text, FIELD(description), 0, 0, NULL, false },
-	{ "Unit", "After", unit_set_deps, FIELD(after), 0, 0, "unit names", true },
-	{ "Unit", "Requires", unit_set_deps, FIELD(requires), 0, 0, "unit names", true },
-	/* INT_MAX, not UINT_MAX: key_def's long is 32 bits on armhf, where
-	 * UINT_MAX reads as -1 and every burst would be out of range */
-	{ "Unit", "StartLimitBurst", unit_set_count, FIELD(start_limit_burst), 0, INT_MAX, "a count; 0 = no limit", false },
-	{ "Unit", "StartLimitIntervalSec", set_duration, FIELD(start_limit_interval_ms), 0, 0, ACC_DURATION, false },
-
-	{ "Service", "Type", unit_set_type, NOFIELD, 0, 0, "simple, exec, oneshot, notify or forking", false },
-	{ "Service", "ExecStart", unit_set_exec, NOFIELD, 0, 0, "an absolute path and arguments; quotes and backslash escapes, no shell", false },
-	{ "Service", "Environment", unit_set_env, NOFIELD, 0, 0, "KEY=VALUE words", true },
-	{ "Service", "WorkingDirectory", unit_set_path, FIELD(cwd), 0, 0, "an absolute path", false },
-	{ "Service", "User", unit_set_id, NOFIELD, 0, 0, "a user name or number", false },
-	{ "Service", "Group", unit_set_id, NOFIELD, 1, 0, "a group name or number", false },
-	{ "Service", "SupplementaryGroups", unit_set_groups, NOFIELD, 0, 0, "group names or numbers", true },
-	{ "Service", "UMask", unit_set_umask, NOFIELD, 0, 0, "an octal mode such as 0022", false },
-	{ "Service", "Restart", unit_set_restart, NOFIELD, 0, 0, "no, on-success, on-failure, on-abnormal or always", false },
-	{ "Service", "RestartSec", set_duration, FIELD(restart_sec_ms), 1, 0, ACC_DURATION, false },
-	{ "Service", "RestartMaxSec", set_duration, FIELD(restart_max_sec_ms), 1, 0, ACC_DURATION, false },
-	{ "Service", "StartLimitBurst", unit_set_count, FIELD(start_limit_burst), 0, INT_MAX, "a count; 0 = no limit", false },
-	{ "Service", "StartLimitIntervalSec", set_duration, FIELD(start_limit_interval_ms), 0, 0, ACC_DURATION, false },
-	{ "Service", "TimeoutStopSec", unit_set_timeout, NOFIELD, 1, 0, ACC_TIMEOUT, false },
-	{ "Service", "KillSignal", unit_set_signal, FIELD(kill_signal), 0, 0, "a signal name such as SIGTERM, or a number", false },
-	{ "Service", "OOMPolicy", unit_set_oom_policy, NOFIELD, 0, 0, "restart, stop or reboot", false },
-	{ "Service", "StandardOutput", unit_set_output, FIELD(std_out), 0, 0, "log, console, null, file:PATH or append:PATH", false },
-	{ "Service", "StandardError", unit_set_output, FIELD(std_err), 0, 0, "log, console, null, file:PATH or append:PATH", false },
-	RLIMITS_EACH(LIMIT_KEY)
-	{ "Service", "OOMScoreAdjust", unit_set_oom_score, NOFIELD, 0, 0, "-1000 to 1000", false },
-
-	/* issue #11: the service keys of Debian's units (unit_exec.c, unit_compat.c) */
-	{ "Unit", "Documentation", unit_set_ignored, NOFIELD, 0, 0, NULL, true },
-	{ "Unit", "Wants", unit_set_weak_deps, NOFIELD, 0, 0, "unit names", true },
-	{ "Unit", "Before", unit_set_weak_deps, NOFIELD, 1, 0, "systemd's targets and other units that are not services (ignored)", true },
-	{ "Unit", "JoinsNamespaceOf", unit_set_joins, NOFIELD, 0, 0, "unit names", true },
-	{ "Service", "PIDFile", unit_set_pid_file, NOFIELD, 0, 0, "a path, absolute or under /run", false },
-	{ "Service", "ExecStartPre", unit_set_exec_list, FIELD(exec_start_pre), 0, 0, ACC_EXEC, true },
-	{ "Service", "ExecStartPost", unit_set_exec_list, FIELD(exec_start_post), 0, 0, ACC_EXEC, true },
-	{ "Service", "ExecStop", unit_set_exec_list, FIELD(exec_stop), 0, 0, ACC_EXEC, true },
-	{ "Service", "ExecReload", unit_set_exec_list, FIELD(exec_reload), 0, 0, ACC_EXEC, true },
-	{ "Service", "TimeoutStartSec", unit_set_timeout, NOFIELD, 0, 0, ACC_TIMEOUT, false },
-	{ "Service", "TimeoutSec", unit_set_timeout, NOFIELD, 2, 0, ACC_TIMEOUT, false },
-	{ "Service", "KillMode", unit_set_kill_mode, NOFIELD, 0, 0, "control-group, mixed or process", false },
-	{ "Service", "ReloadSignal", unit_set_reload_signal, NOFIELD, 0, 0, "a signal name such as SIGHUP, or a number", false },
-	{ "Service", "EnvironmentFile", unit_set_env_file, NOFIELD, 0, 0, "an absolute path, \"-\" first if the file may be missing", true },
-	{ "Service", "NotifyAccess", unit_set_harden, NOFIELD, H_NOTIFY_ACCESS, 0, "all, main or exec: sandboxd reads every process of the unit", false },
-	{ "Sandbox", "NetworkNamespacePath", unit_set_netns_path, FIELD(netns_path), 0, 0, "an absolute path", false },
-	{ "Sandbox", "PrivateNetwork", unit_set_ns_switch, NOFIELD, SW_NET, 0, ACC_BOOL, false },
-	{ "Sandbox", "PrivateIPC", unit_set_ns_switch, NOFIELD, SW_IPC, 0, ACC_BOOL, false },
-	{ "Sandbox", "PrivateUsers", unit_set_ns_switch, NOFIELD, SW_USER, 0, "yes, no or identity", false },
-	{ "Sandbox", "ProtectHostname", unit_set_ns_switch, NOFIELD, SW_UTS, 0, "yes, no or private", false },
-	{ "Sandbox", "SyslogSocket", unit_set_bool, FIELD(syslog_socket), 0, 0, ACC_BOOL, false },
-	{ "Sandbox", "ProtectSystem", unit_set_harden, NOFIELD, H_PROTECT_SYSTEM, 0, "yes, full or strict (the read-only root), or no (ReadOnlyRoot=no)", false },
-	{ "Sandbox", "ProtectHome", unit_set_harden, NOFIELD, H_PROTECT_HOME, 0, "yes, read-only, tmpfs or no", false },
-	{ "Sandbox", "PrivateTmp", unit_set_harden, NOFIELD, H_PRIVATE_TMP, 0, "yes or disconnected; no with RootDirectory= or without the mount namespace", false },
-	{ "Sandbox", "PrivateDevices", unit_set_harden, NOFIELD, H_PRIVATE_DEVICES, 0, ACC_BOOL, false },
-	{ "Sandbox", "PrivateMounts", unit_set_harden, NOFIELD, H_PRIVATE_MOUNTS, 0, ACC_BOOL, false },
-	{ "Sandbox", "ProtectKernelTunables", unit_set_harden, NOFIELD, H_KERNEL_TUNABLES, 0, ACC_BOOL, false },
-	{ "Sandbox", "ProtectKernelModules", unit_set_harden, NOFIELD, H_KERNEL_MODULES, 0, ACC_BOOL, false },
-	{ "Sandbox", "ProtectKernelLogs", unit_set_harden, NOFIELD, H_KERNEL_LOGS, 0, ACC_BOOL, false },
-	{ "Sandbox", "ProtectControlGroups", unit_set_harden, NOFIELD, H_CONTROL_GROUPS, 0, "yes, private, strict or no", false },
-	{ "Sandbox", "ProtectClock", unit_set_harden, NOFIELD, H_CLOCK, 0, ACC_BOOL, false },
-	{ "Sandbox", "ProtectProc", unit_set_harden, NOFIELD, H_PROTECT_PROC, 0, "default, invisible, noaccess or ptraceable", false },
-	{ "Sandbox", "ProcSubset", unit_set_harden, NOFIELD, H_PROC_SUBSET, 0, "all", false },
-	{ "Sandbox", "RemoveIPC", unit_set_harden, NOFIELD, H_REMOVE_IPC, 0, ACC_BOOL, false },
-	{ "Sandbox", "DynamicUser", unit_set_harden, NOFIELD, H_DYNAMIC_USER, 0, "no", false },
-	{ "Sandbox", "CapabilityBoundingSet", unit_set_cap_set, NOFIELD, 0, 0, ACC_CAPS, true },
-	{ "Sandbox", "AmbientCapabilities", unit_set_cap_set, NOFIELD, 1, 0, ACC_CAPS, true },
-	{ "Install", "WantedBy", unit_set_ignored, NOFIELD, 0, 0, NULL, true },
-	{ "Install", "RequiredBy", unit_set_ignored, NOFIELD, 0, 0, NULL, true },
-	{ "Install", "Alias", unit_set_ignored, NOFIELD, 0, 0, NULL, true },
-	{ "Install", "Also", unit_set_ignored, NOFIELD, 0, 0, NULL, true },
-	{ "Install", "DefaultInstance", unit_set_ignored, NOFIELD, 0, 0, NULL, true },
-
-	{ "Sandbox", "RootDirectory", unit_set_root, FIELD(root), 0, 0, "an absolute path", false },
-	{ "Sandbox", "ReadOnlyRoot", unit_set_ro_root, FIELD(root_readonly), 0, 0, ACC_BOOL, false },
-	{ "Sandbox", "Namespaces", unit_set_namespaces, NOFIELD, 0, 0, "pid net ipc uts mount cgroup user, or ~name to remove one from the default", false },
-	{ "Sandbox", "Hostname", unit_set_hostname, NOFIELD, 0, 0, "letters, digits, '-' and '.', at most 64", false },
-	{ "Sandbox", "Capabilities", unit_set_caps, NOFIELD, 0, 0, "CAP_* names", true },
-	{ "Sandbox", "NoNewPrivileges", unit_set_nnp, FIELD(no_new_privs), 0, 0, ACC_BOOL, false },
-	{ "Sandbox", "ControlAccess", unit_set_bool, FIELD(control_access), 0, 0, ACC_BOOL, false },
-	{ "Sandbox", "Init", unit_set_init, NOFIELD, 0, 0, ACC_BOOL, false },
-	{ "Sandbox", "BindPaths", unit_set_binds, NOFIELD, 0, 0, "SRC[:DST] absolute paths", true },
-	{ "Sandbox", "BindReadOnlyPaths", unit_set_binds, NOFIELD, 1, 0, "SRC[:DST] absolute paths", true },
-	{ "Sandbox", "TemporaryFileSystem", unit_set_tmpfs, NOFIELD, 0, 0, "DST[:OPTIONS]; options ro, nosuid, nodev, noexec, size=, mode=, nr_inodes=, uid=, gid=", true },
-	{ "Sandbox", "MaskedPaths", unit_set_path_list, FIELD(masked_paths), 0, 0, "absolute paths", true },
-	{ "Sandbox", "ReadOnlyPaths", unit_set_path_list, FIELD(readonly_paths), 0, 0, "absolute paths", true },
-	{ "Sandbox", "SeccompProfile", unit_set_profile, NOFIELD, 0, 0, "default or none", false },
-	{ "Sandbox", "SystemCallFilter", unit_set_syscall_filter, NOFIELD, 0, 0, "system call names and @groups, or ~names to deny", true },
-	{ "Sandbox", "SystemCallErrorNumber", unit_set_syscall_errno, NOFIELD, 0, 0, "an errno name such as EPERM, or kill", false },
-	{ "Sandbox", "RestrictNamespaces", unit_set_restrict_ns, NOFIELD, 0, 0, "yes, no, or the types a process may make or enter: cgroup ipc net mnt pid user uts; ~types for all but these", false },
-	{ "Sandbox", "SystemCallArchitectures", unit_set_syscall_archs, NOFIELD, 0, 0, "native", false },
-	{ "Sandbox", "RestrictAddressFamilies", unit_set_address_families, NOFIELD, 0, 0, "AF_ names, ~names to deny, or none", true },
-	{ "Sandbox", "MemoryDenyWriteExecute", unit_set_hardening, FIELD(seccomp.mdwe), 0, 0, ACC_BOOL, false },
-	{ "Sandbox", "LockPersonality", unit_set_hardening, FIELD(seccomp.lock_personality), 0, 0, ACC_BOOL, false },
-	{ "Sandbox", "RestrictRealtime", unit_set_hardening, FIELD(seccomp.restrict_realtime), 0, 0, ACC_BOOL, false },
-	{ "Sandbox", "RestrictSUIDSGID", unit_set_hardening, FIELD(seccomp.restrict_suid_sgid), 0, 0, ACC_BOOL, false },
-
-	/* issue #11, runtime/state directories and paths (unit_dirs.c), in both sections */
-	{ "Service", "RuntimeDirectory", unit_set_exec_dirs, NOFIELD, EXEC_DIR_RUNTIME, 0, ACC_DIRS, true },
-	{ "Service", "RuntimeDirectoryMode", unit_set_exec_dir_mode, NOFIELD, EXEC_DIR_RUNTIME, 0, "an octal mode such as 0750", false },
-	{ "Service", "StateDirectory", unit_set_exec_dirs, NOFIELD, EXEC_DIR_STATE, 0, ACC_DIRS, true },
-	{ "Service", "StateDirectoryMode", unit_set_exec_dir_mode, NOFIELD, EXEC_DIR_STATE, 0, "an octal mode such as 0750", false },
-	{ "Service", "CacheDirectory", unit_set_exec_dirs, NOFIELD, EXEC_DIR_CACHE, 0, ACC_DIRS, true },
-	{ "Service", "CacheDirectoryMode", unit_set_exec_dir_mode, NOFIELD, EXEC_DIR_CACHE, 0, "an octal mode such as 0750", false },
-	{ "Service", "LogsDirectory", unit_set_exec_dirs, NOFIELD, EXEC_DIR_LOGS, 0, ACC_DIRS, true },
-	{ "Service", "LogsDirectoryMode", unit_set_exec_dir_mode, NOFIELD, EXEC_DIR_LOGS, 0, "an octal mode such as 0750", false },
-	{ "Service", "ConfigurationDirectory", unit_set_exec_dirs, NOFIELD, EXEC_DIR_CONFIGURATION, 0, ACC_DIRS, true },
-	{ "Service", "ConfigurationDirectoryMode", unit_set_exec_dir_mode, NOFIELD, EXEC_DIR_CONFIGURATION, 0, "an octal mode such as 0750", false },
-	{ "Service", "RuntimeDirectoryPreserve", unit_set_runtime_preserve, NOFIELD, 0, 0, "no, yes or restart", false },
-	{ "Sandbox", "RuntimeDirectory", unit_set_exec_dirs, NOFIELD, EXEC_DIR_RUNTIME, 0, ACC_DIRS, true },
-	{ "Sandbox", "RuntimeDirectoryMode", unit_set_exec_dir_mode, NOFIELD, EXEC_DIR_RUNTIME, 0, "an octal mode such as 0750", false },
-	{ "Sandbox", "StateDirectory", unit_set_exec_dirs, NOFIELD, EXEC_DIR_STATE, 0, ACC_DIRS, true },
-	{ "Sandbox", "StateDirectoryMode", unit_set_exec_dir_mode, NOFIELD, EXEC_DIR_STATE, 0, "an octal mode such as 0750", false },
-	{ "Sandbox", "CacheDirectory", unit_set_exec_dirs, NOFIELD, EXEC_DIR_CACHE, 0, ACC_DIRS, true },
-	{ "Sandbox", "CacheDirectoryMode", unit_set_exec_dir_mode, NOFIELD, EXEC_DIR_CACHE, 0, "an octal mode such as 0750", false },
-	{ "Sandbox", "LogsDirectory", unit_set_exec_dirs, NOFIELD, EXEC_DIR_LOGS, 0, ACC_DIRS, true },
-	{ "Sandbox", "LogsDirectoryMode", unit_set_exec_dir_mode, NOFIELD, EXEC_DIR_LOGS, 0, "an octal mode such as 0750", false },
-	{ "Sandbox", "ConfigurationDirectory", unit_set_exec_dirs, NOFIELD, EXEC_DIR_CONFIGURATION, 0, ACC_DIRS, true },
-	{ "Sandbox", "ConfigurationDirectoryMode", unit_set_exec_dir_mode, NOFIELD, EXEC_DIR_CONFIGURATION, 0, "an octal mode such as 0750", false },
-	{ "Sandbox", "RuntimeDirectoryPreserve", unit_set_runtime_preserve, NOFIELD, 0, 0, "no, yes or restart", false },
-	{ "Service", "ReadWritePaths", unit_set_exec_paths, FIELD(readwrite_paths), 0, 0, ACC_PATHS, true },
-	{ "Service", "InaccessiblePaths", unit_set_exec_paths, NOFIELD, 0, 0, ACC_PATHS, true },
-	{ "Service", "NoExecPaths", unit_set_exec_paths, FIELD(noexec_paths), 0, 0, ACC_PATHS, true },
-	{ "Service", "ExecPaths", unit_set_exec_paths, FIELD(exec_paths), 0, 0, ACC_PATHS, true },
-	{ "Sandbox", "ReadWritePaths", unit_set_exec_paths, FIELD(readwrite_paths), 0, 0, ACC_PATHS, true },
-	{ "Sandbox", "InaccessiblePaths", unit_set_exec_paths, NOFIELD, 0, 0, ACC_PATHS, true },
-	{ "Sandbox", "NoExecPaths", unit_set_exec_paths, FIELD(noexec_paths), 0, 0, ACC_PATHS, true },
-	{ "Sandbox", "ExecPaths", unit_set_exec_paths, FIELD(exec_paths), 0, 0, ACC_PATHS, true },
-
-	{ "Resources", "MemoryMax", set_res_size, RES(memory_max), 0, 0, ACC_SIZE, false },
-	{ "Resources", "MemoryHigh", set_res_size, RES(memory_high), 0, 0, ACC_SIZE, false },
-	{ "Resources", "MemorySwapMax", set_res_size, RES(memory_swap_max), 0, 0, ACC_SIZE, false },
-	{ "Resources", "CPUWeight", set_res_range, RES(cpu_weight), 1, 10000, "1 to 10000", false },
-	{ "Resources", "CPUShares", set_res_range, RES(cpu_shares), 2, 262144, "2 to 262144", false },
-	{ "Resources", "CPUQuota", unit_set_quota, NOFIELD, 0, 0, "a percentage such as 50% or 150%", false },
-	{ "Resources", "CPUQuotaPeriodSec", unit_set_quota_period, NOFIELD, 0, 0, "1ms to 1s", false },
-	{ "Resources", "AllowedCPUs", unit_set_cpuset, RES(cpus), 0, 0, "CPU numbers and ranges such as 0-1,3", false },
-	{ "Resources", "AllowedMemoryNodes", unit_set_cpuset, RES(mems), 0, 0, "NUMA node numbers and ranges such as 0-1", false },
-	{ "Resources", "TasksMax", set_res_range, RES(tasks_max), 1, -4194304, "1 to 4194304, or infinity", false },
-	{ "Resources", "IOWeight", set_res_range, RES(io_weight), 1, 10000, "1 to 10000", false },
+/* A key: 16 bytes (see unit_keys.h); unit_on_key makes the struct
+ * key_def its setter reads. */
+struct key_row {
+	uint16_t name, accepted;   /* offsets in key_text; accepted 0: none */
+	uint16_t off, size;        /* the spec field */
+	uint8_t section, set, arg; /* indexes in SECTIONS and SETTERS; key_def.arg */
+	bool list;
+	int32_t arg2;
 };
+
+#define SECTION_ID(s) SEC_##s,
+#define SECTION_NAME(s) #s,
+enum { SECTIONS(SECTION_ID) };
+static const char *const section_names[] = { SECTIONS(SECTION_NAME) };
+
+#define SETTER_ID(f) SET_##f,
+#define SETTER_FN(f) f,
+enum { SETTERS(SETTER_ID) N_SETTERS };
+static const setter_fn setters[] = { SETTERS(SETTER_FN) };
+_Static_assert(N_SETTERS <= UINT8_MAX, "key_row.set is 8 bits");
+
+/* Every key name and accepted text, one after the other: a row holds
+ * offsets in it. a_NONE, at offset 0, stands for no text. */
+#define NAME_MEMBER(sec, name, ...) char sec##_##name[sizeof #name];
+#define NAME_MEMBER_LIMIT(n, bytes) NAME_MEMBER(Service, Limit##n)
+#define NAME_TEXT(sec, name, ...) #name,
+#define NAME_TEXT_LIMIT(n, bytes) NAME_TEXT(Service, Limit##n)
+#define ACC_MEMBER(id, text) char a_##id[sizeof text];
+#define ACC_TEXT(id, text) text,
+static const struct key_text {
+	char a_NONE[1];
+	ACCEPTED(ACC_MEMBER)
+	KEYS(NAME_MEMBER)
+} key_text = { "", ACCEPTED(ACC_TEXT) KEYS(NAME_TEXT) };
+_Static_assert(sizeof key_text <= UINT16_MAX, "key_row offsets are 16 bits");
+_Static_assert(sizeof(struct spec) <= UINT16_MAX, "key_row.off is 16 bits");
+
+#define ROW(sec, name, setter, field, arg, arg2, acc, list) \
+	{ offsetof(struct key_text, sec##_##name), offsetof(struct key_text, a_##acc), \
+	  field, SEC_##sec, SET_##setter, arg, list, arg2 },
+#define ROW_LIMIT(n, bytes) ROW(Service, Limit##n, unit_set_rlimit, NOFIELD, RLIMIT_##n, 0, RLIMIT, 0)
+
+static const struct key_row keys[] = { KEYS(ROW) };
+
+static const char *key_str(unsigned off)
+{
+	return (const char *)&key_text + off;
+}
 
 #define N_KEYS (sizeof keys / sizeof *keys)
 _Static_assert(N_KEYS <= sizeof ((struct parse *)0)->seen / sizeof(int), "seen[] too small");
@@ -484,21 +378,25 @@ int unit_on_key(void *user, const char *section, const char *name, const char *v
 
 	(void)value;   /* "@": the real value is p->value */
 	for (size_t i = 0; i < N_KEYS; i++) {
-		const struct key_def *k = &keys[i];
+		const struct key_row *r = &keys[i];
+		const char *k_section = section_names[r->section];
 
-		if (strcmp(k->name, name) != 0)
+		if (strcmp(key_str(r->name), name) != 0)
 			continue;
 		/* Debian's units put every exec, sandbox and resource key in
 		 * [Service]: those are taken there too, and named as written */
 		bool alias = strcmp(section, "Service") == 0 &&
-			     (strcmp(k->section, "Sandbox") == 0 || strcmp(k->section, "Resources") == 0);
-		if (strcmp(k->section, section) != 0 && !alias) {
-			elsewhere = k->section;
+			     (r->section == SEC_Sandbox || r->section == SEC_Resources);
+		if (strcmp(k_section, section) != 0 && !alias) {
+			elsewhere = k_section;
 			continue;
 		}
-		struct key_def as_written = *k;
-		as_written.section = p->section;
-		if (!k->list && *p->value) {
+		const struct key_def as_written = {
+			.section = p->section, .name = key_str(r->name), .set = setters[r->set],
+			.off = r->off, .size = r->size, .arg = r->arg, .arg2 = r->arg2,
+			.accepted = r->accepted ? key_str(r->accepted) : NULL, .list = r->list,
+		};
+		if (!r->list && *p->value) {
 			if (p->seen[i]) {
 				diag_at(p->d, p->file, p->line, section, name,
 					"set twice in this file (first at line %d)", p->seen[i]);
@@ -506,7 +404,7 @@ int unit_on_key(void *user, const char *section, const char *name, const char *v
 			}
 			p->seen[i] = p->line;
 		}
-		k->set(p, &as_written, p->value);
+		as_written.set(p, &as_written, p->value);
 		return 1;
 	}
 	if (elsewhere)

@@ -4,7 +4,9 @@
 # stripped) on every target: x86_64 (SANDBOXD, build/defconfig/sandboxd
 # under ./build.sh test) and, when their cross compilers are installed,
 # aarch64 and armhf, built here from defconfig into build/size-ARCH (an
-# incremental build after the first).
+# incremental build after the first). And no floating-point conversion in
+# a format string of the sources (lib/fmt.c, the musl build's vfprintf,
+# makes none).
 #
 # Env: SANDBOXD (default $TOP/build/sandboxd), TOP.
 set -u
@@ -37,6 +39,16 @@ check() {
 		nok "size-$arch-budget" "$bin is $bytes bytes, more than $BUDGET (400 KiB)"
 	fi
 }
+
+# The musl build's vfprintf is lib/fmt.c, which formats no floating-point
+# number (a %f, %e, %g or %a returns -1 and prints nothing of its own):
+# none may appear in a format string of the sources build.sh compiles.
+if floats=$(cd "$TOP" && grep -nE '"[^"]*%[-+ #0]*([0-9]+|\*)?(\.([0-9]+|\*))?L?[fFeEgGaA][^"]*"' \
+	lib/*.c config/*.c sandbox/*.c rootfs/*.c cgroup/*.c init/*.c ctl/*.c 2>/dev/null); then
+	nok size-no-float-format "lib/fmt.c refuses floating-point conversions: $(oneline "$floats")"
+else
+	ok size-no-float-format
+fi
 
 BIN=${SANDBOXD:-$TOP/build/sandboxd}
 if [ -f "$BIN" ]; then
