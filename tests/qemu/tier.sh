@@ -71,6 +71,13 @@ args=(-o "$image" --sandboxd "$sandboxd" --init /tests/guest-init
 	--add "$here/guest:/tests" --add "$here/guest/init.sh:/tests/guest-init"
 	--add "$probe:/bin/probe")
 [ -d "$here/units" ] && args+=(--units "$here/units")
+# On aarch64 the armhf probe too, as /bin/probe32: a 32-bit process on the
+# arm64 kernel's compat path (guest/11-seccomp-compat.t).
+if [ "${SBX_ARCH:-x86_64}" = aarch64 ]; then
+	probe32=$("$here/probe.sh" --arch armhf 2> "$work/probe32.err") ||
+		fail_all "building the armhf probe failed: $(tail -n 3 "$work/probe32.err" | tr '\n' ' ')"
+	args+=(--add "$probe32:/bin/probe32")
+fi
 # ELF machine of a file ("AArch64", "Advanced Micro Devices X86-64").
 machine() { LC_ALL=C readelf -h "$1" 2>/dev/null | sed -n 's/^ *Machine: *//p'; }
 # add_test BIN DST: a unit test binary for the guest, when it was built; one
