@@ -64,6 +64,8 @@ fail_all() {
 	exit 1
 }
 
+[ -f "$sandboxd" ] || fail_all "no sandboxd binary at $sandboxd (./build.sh${arch:+ --arch $arch}, or SANDBOXD=)"
+
 probe=$("$here/probe.sh" 2> "$work/probe.err") ||
 	fail_all "building the probe failed: $(tail -n 3 "$work/probe.err" | tr '\n' ' ')"
 
