@@ -16,7 +16,7 @@
  *   probe rlimit NAME          soft and hard limit
  *   probe exit N | sleep S | ignore-term | i386-syscall | x32-syscall
  *   probe write PATH | exe-write
- *   probe dgram [--fds N] [--repeat N] [--hold MS] PATH DATA
+ *   probe dgram [--fds N] [--repeat N] PATH DATA
  *                              DATA as datagrams to a unix datagram socket (each
  *                              with N fds of /dev/null attached): sent=K errno=E
  *   probe ns OP TYPE[+TYPE...]  try to make (or enter) namespaces; OP is clone,
@@ -158,7 +158,7 @@ static int usage(void)
 		"  fds | caps | ids | rlimit NAME | exit N | sleep S | ignore-term\n"
 		"  i386-syscall | x32-syscall | write PATH | exe-write | tcflow off|on TTY\n"
 		"  sigqueue PID SIG FAKEPID\n"
-		"  dgram [--fds N] [--repeat N] [--hold MS] PATH DATA\n"
+		"  dgram [--fds N] [--repeat N] PATH DATA\n"
 		"  ns clone|clone-vfork|clone3|thread-clone|i386-clone|unshare|setns|\n"
 		"     setns-pidfd|setns-any mnt|cgroup|uts|ipc|user|pid|net|time[+...]\n"
 		"  sock [--euid N] [--repeat N] PATH DATA\n"
@@ -1490,12 +1490,11 @@ static size_t unescape(const char *s, char *out)
 
 /* DATA (escapes as for sock) REPEAT times as datagrams to PATH, each with
  * N fds of /dev/null attached (SCM_RIGHTS); waits while the queue is full
- * (bounded: 10 s in all). Prints "dgram: sent=K errno=E", then stays
- * --hold MS: a receiver that checks the sender's pid finds it alive. */
+ * (bounded: 10 s in all). Prints "dgram: sent=K errno=E". */
 static int do_dgram(int argc, char **argv)
 {
 	struct sockaddr_un sa = { .sun_family = AF_UNIX };
-	long nfds = 0, repeat = 1, sent = 0, hold = 0;
+	long nfds = 0, repeat = 1, sent = 0;
 	int i = 2, fd, fds[16], err = 0;
 	char *data, cbuf[CMSG_SPACE(sizeof(fds))];
 	size_t dlen;
@@ -1503,14 +1502,13 @@ static int do_dgram(int argc, char **argv)
 
 	for (; i + 1 < argc && strncmp(argv[i], "--", 2) == 0; i += 2) {
 		long *v = strcmp(argv[i], "--fds") == 0 ? &nfds :
-			  strcmp(argv[i], "--repeat") == 0 ? &repeat :
-			  strcmp(argv[i], "--hold") == 0 ? &hold : NULL;
+			  strcmp(argv[i], "--repeat") == 0 ? &repeat : NULL;
 
 		if (!v || number(argv[i + 1], v) < 0)
 			return usage();
 	}
 	if (argc - i != 2 || strlen(argv[i]) >= sizeof(sa.sun_path) || repeat < 1 ||
-	    nfds < 0 || nfds > 16 || hold < 0 || hold > 60000)
+	    nfds < 0 || nfds > 16)
 		return usage();
 	memcpy(sa.sun_path, argv[i], strlen(argv[i]));
 	if (!(data = malloc(strlen(argv[i + 1]) + 1)))
@@ -1552,8 +1550,6 @@ static int do_dgram(int argc, char **argv)
 		err = errno;
 	free(data);
 	out("dgram: sent=%ld errno=%s\n", sent, err ? ename(err) : "0");
-	if (hold)
-		usleep((useconds_t)hold * 1000);
 	return err ? 1 : 0;
 }
 
