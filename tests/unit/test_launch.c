@@ -17,6 +17,7 @@
 #include <unistd.h>
 
 #include "check.h"
+#include "qemu_user.h"
 #include "sandbox/child.h"
 #include "sandbox/launch.h"
 
@@ -539,10 +540,12 @@ static void test_launch_stdfile(void)
 
 int main(void)
 {
+	qu_need(QU_CLONE3);
 	test_launch_async();
 	test_launch_ids();
 	test_launch_inflight_fds();
 	test_launch_partial_report();
 	test_launch_stdfile();
+	qu_done();
 	return t_exit();
 }
