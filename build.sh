@@ -1003,6 +1003,10 @@ usage: $PROG [--arch NAME] [COMMAND] [ARGS]
                 ends with "N passed, N failed, N skipped"
   test --daemons  build defconfig and run only the Debian daemons tier
                 (nginx, redis-server, mosquitto in QEMU, tests/daemons/run.sh)
+  test --unit   only the builds and the musl unit tests
+  test --arch aarch64|armhf  that architecture's builds in build/ARCH/, its
+                unit tests under qemu-user, then its QEMU tiers (aarch64:
+                cgroup and PID-1; armhf: a demo boot); names prefixed ARCH:
   fuzz [SECS]   fuzz the unit parser (default 60 s)
   image ARGS    build, then tests/qemu/mkimage.sh ARGS: an initramfs that
                 keeps the owners, modes and hard links of each --add tree
