@@ -1017,7 +1017,8 @@ usage: $PROG [--arch NAME] [COMMAND] [ARGS]
                 build, then boot the same services under busybox init, the
                 unshare floor, finit and sandboxd in QEMU (bench/boot/run.sh)
   demo [--script FILE]  build, then boot the demo appliance in QEMU (serial
-                console); --script runs FILE in it and powers off
+                console); --script runs FILE in it and powers off; with
+                --arch aarch64|armhf on Debian's arm64|armmp kernel (-M virt)
   clean         remove build/ except build/cache
   distclean     remove build/ and $KCONFIG_CONFIG
   help          this text
@@ -1025,7 +1026,8 @@ usage: $PROG [--arch NAME] [COMMAND] [ARGS]
 --arch NAME (with any command): build for x86_64 (the default here),
 aarch64 or armhf, with Debian's cross gcc and musl for that architecture,
 into build/NAME/ with its own build/NAME/.config; image, qemu, demo and
-test then use that binary and architecture. The packages are installed
+test then use that binary and architecture (Debian's kernel and static
+busybox of it, downloaded once into build/cache). The packages are installed
 the first time (dpkg --add-architecture included).
 
 environment: CC, CFLAGS (appended), O (output folder, default build),

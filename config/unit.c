@@ -335,7 +335,9 @@ static const struct key_def keys[] = {
 	{ "Unit", "Description", set_text, FIELD(description), 0, 0, NULL, false },
 	{ "Unit", "After", unit_set_deps, FIELD(after), 0, 0, "unit names", true },
 	{ "Unit", "Requires", unit_set_deps, FIELD(requires), 0, 0, "unit names", true },
-	{ "Unit", "StartLimitBurst", unit_set_count, FIELD(start_limit_burst), 0, UINT_MAX, "a count; 0 = no limit", false },
+	/* INT_MAX, not UINT_MAX: key_def's long is 32 bits on armhf, where
+	 * UINT_MAX reads as -1 and every burst would be out of range */
+	{ "Unit", "StartLimitBurst", unit_set_count, FIELD(start_limit_burst), 0, INT_MAX, "a count; 0 = no limit", false },
 	{ "Unit", "StartLimitIntervalSec", set_duration, FIELD(start_limit_interval_ms), 0, 0, ACC_DURATION, false },
 
 	{ "Service", "Type", unit_set_type, NOFIELD, 0, 0, "simple, exec, oneshot, notify or forking", false },
@@ -349,7 +351,7 @@ static const struct key_def keys[] = {
 	{ "Service", "Restart", unit_set_restart, NOFIELD, 0, 0, "no, on-success, on-failure, on-abnormal or always", false },
 	{ "Service", "RestartSec", set_duration, FIELD(restart_sec_ms), 1, 0, ACC_DURATION, false },
 	{ "Service", "RestartMaxSec", set_duration, FIELD(restart_max_sec_ms), 1, 0, ACC_DURATION, false },
-	{ "Service", "StartLimitBurst", unit_set_count, FIELD(start_limit_burst), 0, UINT_MAX, "a count; 0 = no limit", false },
+	{ "Service", "StartLimitBurst", unit_set_count, FIELD(start_limit_burst), 0, INT_MAX, "a count; 0 = no limit", false },
 	{ "Service", "StartLimitIntervalSec", set_duration, FIELD(start_limit_interval_ms), 0, 0, ACC_DURATION, false },
 	{ "Service", "TimeoutStopSec", unit_set_timeout, NOFIELD, 1, 0, ACC_TIMEOUT, false },
 	{ "Service", "KillSignal", unit_set_signal, FIELD(kill_signal), 0, 0, "a signal name such as SIGTERM, or a number", false },

@@ -1,9 +1,13 @@
 #!/bin/bash
 # demo.sh - build the demo appliance and boot it in QEMU (sandboxd as PID 1).
 #
-# usage: demo/demo.sh [--script FILE] [--timeout S] [--mem MB] [--append ARGS]
-#                     [--units-extra DIR] [--add SRC:DST] [--image-only]
+# usage: demo/demo.sh [--arch ARCH] [--script FILE] [--timeout S] [--mem MB]
+#                     [--append ARGS] [--units-extra DIR] [--add SRC:DST]
+#                     [--image-only]
 #
+#   --arch ARCH     x86_64 (default, or $SBX_ARCH, as ./build.sh --arch sets it),
+#                   aarch64 or armhf: the binaries, busybox, kernel and QEMU of
+#                   that architecture (tests/qemu/boot.sh --help)
 #   (no option)     interactive: the guest's serial console on this terminal, a
 #                   root shell on it (console.unit); `sandboxctl poweroff` (or
 #                   `poweroff`) ends it, as does Ctrl-a x (QEMU's escape)
@@ -19,8 +23,9 @@
 #                   (repeatable; the PID-1 tier adds its attack scripts)
 #   --image-only    build the image, print its path, do not boot
 #
-# The image (build/demo/demo.cpio.gz, or in $DEMO_WORK): build/sandboxd (or
-# $SANDBOXD, used as it is) as /sbin/init, busybox,
+# The image (build/demo/demo.cpio.gz, build/ARCH/demo/ for another ARCH, or in
+# $DEMO_WORK): build/sandboxd (build/ARCH/sandboxd; or $SANDBOXD, used as it
+# is) as /sbin/init, Debian's static busybox for ARCH (or $BUSYBOX),
 # demo/units in /etc/sandboxd, the web rootfs (busybox httpd, demo/web) in
 # /srv/web, the probe (tests/probe) as /bin/probe, demo/rootfs over "/".
 # Exit status: QEMU's, through tests/qemu/boot.sh: 0 when the guest powered
@@ -42,6 +47,7 @@ append=(--append loglevel=3)
 image_only=
 units_extra=
 extra_adds=()
+arch=${SBX_ARCH:-x86_64}
 need_arg() { [ "$2" -ge 2 ] || die_usage "option $1 needs an argument"; }
 while [ $# -gt 0 ]; do
 	case $1 in
@@ -52,6 +58,7 @@ while [ $# -gt 0 ]; do
 	--units-extra) need_arg "$1" $#; units_extra=$2; shift 2 ;;
 	--add) need_arg "$1" $#; extra_adds+=(--add "$2"); shift 2 ;;
 	--image-only) image_only=1; shift ;;
+	--arch) need_arg "$1" $#; arch=$2; shift 2 ;;
 	--*=*) k=${1%%=*}; v=${1#*=}; shift; set -- "$k" "$v" "$@" ;;
 	-h|--help) usage; exit 0 ;;
 	*) die_usage "unknown argument: $1" ;;
@@ -63,6 +70,14 @@ timeout=${timeout:-$([ -n "$script" ] && echo 600 || echo 3600)}
 for n in "$timeout" "$mem"; do
 	case $n in ''|*[!0-9]*|0) die_usage "not a positive number: $n" ;; esac
 done
+case $arch in
+x86_64|amd64) arch=x86_64 ;;
+aarch64|arm64) arch=aarch64 ;;
+armhf|arm) arch=armhf ;;
+*) die_usage "--arch $arch: unknown (x86_64, aarch64 or armhf)" ;;
+esac
+# mkimage.sh, probe.sh, busybox.sh and boot.sh take the architecture from here.
+export SBX_ARCH=$arch
 
 here=$PWD
 abs() { case $1 in /*) printf '%s' "$1" ;; *) printf '%s/%s' "$here" "$1" ;; esac; }
@@ -70,20 +85,20 @@ abs() { case $1 in /*) printf '%s' "$1" ;; *) printf '%s/%s' "$here" "$1" ;; esa
 [ -z "$units_extra" ] || units_extra=$(abs "$units_extra")
 
 cd "$TOP"
-work=${DEMO_WORK:-build/demo}
-# With $SANDBOXD given (the test tiers), that binary goes in as it is and
-# nothing is rebuilt; otherwise ./build.sh builds build/sandboxd first.
+if [ "$arch" = x86_64 ]; then work=${DEMO_WORK:-build/demo}; else work=${DEMO_WORK:-build/$arch/demo}; fi
+# With $SANDBOXD given (the test tiers, ./build.sh demo), that binary goes in
+# as it is and nothing is rebuilt; otherwise ./build.sh builds it first.
 if [ -n "${SANDBOXD:-}" ]; then
 	image_cmd=(tests/qemu/mkimage.sh)
 	qemu_cmd=(tests/qemu/boot.sh)
 else
-	image_cmd=(./build.sh image)
-	qemu_cmd=(./build.sh qemu)
+	image_cmd=(./build.sh --arch "$arch" image)
+	qemu_cmd=(./build.sh --arch "$arch" qemu)
 fi
 rm -rf "$work/units" "$work/web"
 mkdir -p "$work/units" "$work/web"
 
-busybox=${BUSYBOX:-/bin/busybox}
+busybox=${BUSYBOX:-$(tests/qemu/busybox.sh)} || die "no busybox for $arch"
 [ -f "$busybox" ] || die "busybox $busybox does not exist (apt-get install busybox-static)"
 probe=$(tests/qemu/probe.sh) || die "building the probe failed"
 
@@ -129,7 +144,7 @@ for app in httpd sh; do
 done
 
 image=$work/demo.cpio.gz
-args=(-o "$image" --units "$work/units"
+args=(-o "$image" --busybox "$busybox" --units "$work/units"
 	--add "demo/rootfs/etc:/etc" --add "demo/rootfs/usr:/usr"
 	--add "$work/web:/srv/web" --add "$probe:/bin/probe")
 [ -z "$script" ] || args+=(--add "$script:/usr/libexec/demo-script")
@@ -143,29 +158,7 @@ fi
 if [ -n "$script" ]; then
 	"${qemu_cmd[@]}" "$image" --timeout "$timeout" --mem "$mem" ${append[@]+"${append[@]}"} < /dev/null
 else
-	# boot.sh puts the console on a plain `-serial stdio`, where Ctrl-C ends
-	# QEMU: for a shell that must reach the guest. Through boot.sh's QEMU=
-	# hook, a wrapper swaps in a stdio chardev without signals, multiplexed
-	# so that Ctrl-a x still quits.
-	wrapper=$work/qemu-console
-	cat > "$wrapper" <<'WRAPPER'
-#!/bin/bash
-args=()
-while [ $# -gt 0 ]; do
-	if [ "$1" = -serial ] && [ "${2:-}" = stdio ]; then
-		args+=(-chardev stdio,id=console0,signal=off,mux=on -serial chardev:console0)
-		shift 2
-		continue
-	fi
-	args+=("$1")
-	shift
-done
-exec "${DEMO_QEMU:-qemu-system-x86_64}" "${args[@]}"
-WRAPPER
-	chmod 755 "$wrapper"
-	echo "$prog: booting $image (QEMU, software emulation: allow about 10 s)" >&2
+	echo "$prog: booting $image (QEMU $arch, software emulation: allow about 10 s)" >&2
 	echo "$prog: in the guest: sandboxctl status ...; sandboxctl poweroff to leave (or Ctrl-a x)" >&2
-	real_qemu=${QEMU:-qemu-system-x86_64}
-	DEMO_QEMU=$real_qemu QEMU=$(cd "$(dirname "$wrapper")" && pwd)/qemu-console \
-		"${qemu_cmd[@]}" "$image" --timeout "$timeout" --mem "$mem" ${append[@]+"${append[@]}"}
+	"${qemu_cmd[@]}" "$image" --console --timeout "$timeout" --mem "$mem" ${append[@]+"${append[@]}"}
 fi

@@ -576,7 +576,12 @@ static int sc_socketpair_unix(void)
 
 static int sc_map(int prot)
 {
+#ifdef SYS_mmap
 	void *p = (void *)syscall(SYS_mmap, NULL, 4096UL, prot, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0L);
+#else
+	/* 32-bit ARM has only mmap2 (offset in pages; 0 either way) */
+	void *p = (void *)syscall(SYS_mmap2, NULL, 4096UL, prot, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0L);
+#endif
 
 	if (p == MAP_FAILED)
 		return -errno;
@@ -644,13 +649,22 @@ static int sc_mode_call(int which, mode_t mode)
 
 		if (fd >= 0)
 			close(fd);
+#ifdef SYS_chmod
 		r = syscall(SYS_chmod, path, mode);
+#else
+		/* aarch64 has only the *at calls; the filter sees the same mode */
+		r = syscall(SYS_fchmodat, AT_FDCWD, path, mode);
+#endif
 	} else if (which == 1) {
 		r = syscall(SYS_openat, AT_FDCWD, path, O_WRONLY | O_CREAT, mode);
 		if (r >= 0)
 			close((int)r);
 	} else {
+#ifdef SYS_mkdir
 		r = syscall(SYS_mkdir, path, mode);
+#else
+		r = syscall(SYS_mkdirat, AT_FDCWD, path, mode);
+#endif
 	}
 	r = r < 0 ? -errno : 0;
 	unlink(path);

@@ -3,11 +3,14 @@
 #
 # usage: mkimage.sh -o OUT.cpio.gz [--init PATH] [--units DIR]
 #                   [--owner UID:GID|keep] [--add SRC:DST]...
-#                   [--sandboxd BIN] [--busybox BIN]
+#                   [--sandboxd BIN] [--busybox BIN] [--arch ARCH]
 #
 #   -o OUT          image to write (gzip'd cpio, newc format)
+#   --arch ARCH     the image's architecture: x86_64 (default, or $SBX_ARCH),
+#                   aarch64 or armhf; sandboxd and busybox must be built for it
 #   --sandboxd BIN  static sandboxd to put at /sbin/sandboxd (default: $SANDBOXD, else
-#                   build/sandboxd); /sbin/init and /bin/sandboxctl are symlinks to it
+#                   build/sandboxd, build/ARCH/sandboxd for another ARCH);
+#                   /sbin/init and /bin/sandboxctl are symlinks to it
 #   --init PATH     make /init point at PATH (a file inside the image, e.g. a test
 #                   script added with --add; made 0755) instead of /sbin/init
 #   --units DIR     DIR's contents at /etc/sandboxd, owned by root (0:0)
@@ -16,8 +19,11 @@
 #                   a later --add replaces an earlier file of the same path)
 #   --owner UID:GID every --add after this option gets this numeric owner;
 #                   --owner keep (the default) goes back to keeping owners
-#   --busybox BIN   static busybox (default: $BUSYBOX, else /bin/busybox from
-#                   Debian's busybox-static); all its applets are linked in /bin
+#   --busybox BIN   static busybox (default: $BUSYBOX, else Debian's busybox-static:
+#                   /bin/busybox on x86_64, for another ARCH the one busybox.sh
+#                   downloads); all its applets are linked in /bin (a foreign
+#                   busybox lists them under qemu-user: qemu-aarch64-static,
+#                   qemu-arm-static of Debian's qemu-user-static)
 #
 # What --add puts in is kept as it is on disk: numeric owners, modes with the
 # setuid, setgid and sticky bits, hard links (within the image), char and block
@@ -46,8 +52,9 @@ die() { echo "$prog: $*" >&2; exit 1; }
 out=
 init=
 units=
-sandboxd=${SANDBOXD:-$TOP/build/sandboxd}
-busybox=${BUSYBOX:-/bin/busybox}
+sandboxd=${SANDBOXD:-}
+busybox=${BUSYBOX:-}
+arch=${SBX_ARCH:-x86_64}
 adds=()
 add_owner=()
 owner=keep
@@ -66,6 +73,7 @@ while [ $# -gt 0 ]; do
 		owner=$2; shift 2 ;;
 	--sandboxd) need_arg "$1" $#; sandboxd=$2; shift 2 ;;
 	--busybox) need_arg "$1" $#; busybox=$2; shift 2 ;;
+	--arch) need_arg "$1" $#; arch=$2; shift 2 ;;
 	-o*) out=${1#-o}; shift ;;
 	--*=*) k=${1%%=*}; v=${1#*=}; shift; set -- "$k" "$v" "$@" ;;
 	-h|--help) usage; exit 0 ;;
@@ -87,6 +95,20 @@ for a in ${adds[@]+"${adds[@]}"}; do
 	[ -e "$src" ] || die_usage "--add $a: $src does not exist"
 done
 [ -z "$units" ] || [ -d "$units" ] || die_usage "--units $units: not a folder"
+# The ELF machine of each architecture, as readelf -h names it.
+case $arch in
+x86_64|amd64) arch=x86_64 machine='Advanced Micro Devices X86-64' ;;
+aarch64|arm64) arch=aarch64 machine=AArch64 ;;
+armhf|arm) arch=armhf machine=ARM ;;
+*) die_usage "--arch $arch: unknown (x86_64, aarch64 or armhf)" ;;
+esac
+if [ -z "$sandboxd" ]; then
+	sandboxd=$TOP/build/sandboxd
+	[ "$arch" = x86_64 ] || sandboxd=$TOP/build/$arch/sandboxd
+fi
+if [ -z "$busybox" ]; then
+	busybox=$("$TOP/tests/qemu/busybox.sh" --arch "$arch") || die "no busybox for $arch"
+fi
 [ -f "$sandboxd" ] || die_usage "sandboxd binary $sandboxd does not exist (build it, or pass --sandboxd BIN)"
 [ -f "$busybox" ] || die "busybox $busybox does not exist (apt-get install busybox-static)"
 
@@ -97,6 +119,21 @@ is_static() {
 }
 is_static "$sandboxd" || die "$sandboxd is not a static ELF executable"
 is_static "$busybox" || die "$busybox is not a static ELF executable (apt-get install busybox-static)"
+elf_machine() { LC_ALL=C readelf -h "$1" | sed -n 's/^ *Machine: *//p'; }
+m=$(elf_machine "$sandboxd")
+[ "$m" = "$machine" ] ||
+	die "$sandboxd is built for $m, not for $arch ($machine): build it with ./build.sh --arch $arch, or pass --arch or --sandboxd"
+m=$(elf_machine "$busybox")
+[ "$m" = "$machine" ] ||
+	die "$busybox is built for $m, but sandboxd $sandboxd for $arch ($machine): the image needs one architecture"
+# A foreign busybox cannot run here to list its applets: qemu-user runs it.
+bb_run=()
+case $arch in
+aarch64) [ "$(uname -m)" = aarch64 ] || bb_run=(qemu-aarch64-static) ;;
+armhf) case $(uname -m) in armv7*|armv8*|aarch64) ;; *) bb_run=(qemu-arm-static) ;; esac ;;
+esac
+[ ${#bb_run[@]} = 0 ] || command -v "${bb_run[0]}" >/dev/null ||
+	die "${bb_run[0]} not found, needed to list the applets of $busybox (apt-get install qemu-user-static)"
 command -v cpio >/dev/null || die "cpio not found (apt-get install cpio)"
 command -v python3 >/dev/null || die "python3 not found (apt-get install python3)"
 
@@ -117,7 +154,8 @@ ops=(dir bin 755 0 0  dir sbin 755 0 0  dir etc 755 0 0  dir etc/sandboxd 755 0 
 	file "$sandboxd" sbin/sandboxd 755 0 0  symlink sandboxd sbin/init
 	symlink ../sbin/sandboxd bin/sandboxctl  file "$busybox" bin/busybox 755 0 0)
 declare -A have=([sandboxctl]=1 [busybox]=1)
-for app in $("$busybox" --list); do
+applets=$(${bb_run[@]+"${bb_run[@]}"} "$busybox" --list) || die "$busybox --list failed"
+for app in $applets; do
 	case $app in
 	*/*) continue ;;
 	esac

@@ -12,7 +12,9 @@
 # "pid1.sh: N passed, M failed, K skipped" on stderr.
 #
 # usage: pid1.sh
-# env:   SANDBOXD (default build/sandboxd)   TOP (the source tree)
+# env:   SANDBOXD (default build/sandboxd, build/ARCH/sandboxd for another
+#        SBX_ARCH)   SBX_ARCH (x86_64, the default, or aarch64: the guest's
+#        kernel, machine, busybox and probe)   TOP (the source tree)
 #        PID1_TIMEOUT (the whole boot, default 600 s)   QEMU_MEM (MB, default 512)
 #        QEMU_VERBOSE=1 (copy the console to stderr)
 # The whole console is kept in build/pid1/console.log.
@@ -22,7 +24,13 @@ set -uo pipefail
 TOP=${TOP:-$(cd "$(dirname "$0")/../.." && pwd)}
 export TOP
 here=$TOP/tests/qemu
-sandboxd=${SANDBOXD:-$TOP/build/sandboxd}
+arch=${SBX_ARCH:-x86_64}
+# The x86-64 build stays in build/, another architecture's in build/ARCH/
+# (./build.sh --arch ARCH).
+case $arch in
+x86_64) sandboxd=${SANDBOXD:-$TOP/build/sandboxd} ;;
+*) sandboxd=${SANDBOXD:-$TOP/build/$arch/sandboxd} ;;
+esac
 timeout=${PID1_TIMEOUT:-600}
 mem=${QEMU_MEM:-512}
 

@@ -7,7 +7,11 @@
 # qemu-boot: why`), then "tier.sh: N passed, M failed, K skipped" on stderr.
 #
 # usage: tier.sh [--only GLOB]      (GLOB picks guest scripts, e.g. '00-*')
-# env:   SANDBOXD (default build/sandboxd)   TOP (the source tree)
+# env:   SANDBOXD (default build/sandboxd, build/ARCH/sandboxd for another
+#        SBX_ARCH)   SBX_ARCH (x86_64, the default, or aarch64: the guest's
+#        kernel and machine, through tests/qemu/boot.sh)   TOP (the source tree)
+#        CG_UNIT_TEST, JOIN_UNIT_TEST (default build/defconfig/tests/test_cgroup
+#        and test_join, build/ARCH/defconfig/tests/... for another SBX_ARCH)
 #        QEMU_TIMEOUT (whole boot, default 900 s)   GUEST_TIMEOUT (per script, 120 s)
 #        QEMU_MEM (MB, default 512)   QEMU_VERBOSE=1 (copy the console to stderr)
 # The whole console is kept in build/qemu/tier.log.
@@ -16,7 +20,14 @@ set -uo pipefail
 TOP=${TOP:-$(cd "$(dirname "$0")/../.." && pwd)}
 export TOP
 here=$TOP/tests/qemu
-sandboxd=${SANDBOXD:-$TOP/build/sandboxd}
+arch=${SBX_ARCH:-x86_64}
+# The x86-64 build stays in build/, another architecture's in build/ARCH/
+# (./build.sh --arch ARCH).
+case $arch in
+x86_64) out=$TOP/build ;;
+*) out=$TOP/build/$arch ;;
+esac
+sandboxd=${SANDBOXD:-$out/sandboxd}
 timeout=${QEMU_TIMEOUT:-900}
 guest_timeout=${GUEST_TIMEOUT:-120}
 mem=${QEMU_MEM:-512}
@@ -60,12 +71,28 @@ args=(-o "$image" --sandboxd "$sandboxd" --init /tests/guest-init
 	--add "$here/guest:/tests" --add "$here/guest/init.sh:/tests/guest-init"
 	--add "$probe:/bin/probe")
 [ -d "$here/units" ] && args+=(--units "$here/units")
+# On aarch64 the armhf probe too, as /bin/probe32: a 32-bit process on the
+# arm64 kernel's compat path (guest/11-seccomp-compat.t).
+if [ "${SBX_ARCH:-x86_64}" = aarch64 ]; then
+	probe32=$("$here/probe.sh" --arch armhf 2> "$work/probe32.err") ||
+		fail_all "building the armhf probe failed: $(tail -n 3 "$work/probe32.err" | tr '\n' ' ')"
+	args+=(--add "$probe32:/bin/probe32")
+fi
+# ELF machine of a file ("AArch64", "Advanced Micro Devices X86-64").
+machine() { LC_ALL=C readelf -h "$1" 2>/dev/null | sed -n 's/^ *Machine: *//p'; }
+# add_test BIN DST: a unit test binary for the guest, when it was built; one
+# built for another machine than sandboxd's would only fail in the guest
+# with "Exec format error": refused here, saying which.
+add_test() {
+	[ -x "$1" ] || return 0
+	[ "$(machine "$1")" = "$(machine "$sandboxd")" ] ||
+		fail_all "$1 is for '$(machine "$1")', $sandboxd for '$(machine "$sandboxd")' (SBX_ARCH=$arch)"
+	args+=(--add "$1:$2")
+}
 # the cgroup unit tests, run --live by guest/25-cgroup-live.t
-cgtest=${CG_UNIT_TEST:-$TOP/build/defconfig/tests/test_cgroup}
-[ -x "$cgtest" ] && args+=(--add "$cgtest:/bin/test_cgroup")
+add_test "${CG_UNIT_TEST:-$out/defconfig/tests/test_cgroup}" /bin/test_cgroup
 # the join tests, run --live by guest/26-join-cgroup.t
-jtest=${JOIN_UNIT_TEST:-$TOP/build/defconfig/tests/test_join}
-[ -x "$jtest" ] && args+=(--add "$jtest:/bin/test_join")
+add_test "${JOIN_UNIT_TEST:-$out/defconfig/tests/test_join}" /bin/test_join
 "$here/mkimage.sh" "${args[@]}" 2> "$work/mkimage.err" ||
 	fail_all "building the image failed: $(tr '\n' ' ' < "$work/mkimage.err")"
 
