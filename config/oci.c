@@ -16,12 +16,20 @@
 /* Debian 12's crun 1.8.1 refuses 1.2.x ("unknown version specified"). */
 #define OCI_VERSION "1.1.0"
 
-/* The filter's extra architecture: libseccomp always adds the native one,
- * naming it keeps the export readable and matches `runc spec` on x86_64. */
-#if defined(__aarch64__)
-#define OCI_SECCOMP_ARCH "SCMP_ARCH_AARCH64"
-#else
+/* SystemCallArchitectures=native: the build's own architecture and no
+ * other. runc and crun hand each name to seccomp_arch_add() on top of
+ * the native one libseccomp starts with, so listing SCMP_ARCH_X86 (or
+ * SCMP_ARCH_ARM on arm64) would let a 32-bit task's calls be filtered
+ * instead of killed by the bad-architecture check; the native name alone
+ * keeps the export readable and matches `runc spec` on x86_64. libseccomp
+ * rejects x32 numbers on x86-64 by itself. Elsewhere the list stays
+ * empty, which runc and crun read as the native architecture only. */
+#if defined(__x86_64__)
 #define OCI_SECCOMP_ARCH "SCMP_ARCH_X86_64"
+#elif defined(__aarch64__)
+#define OCI_SECCOMP_ARCH "SCMP_ARCH_AARCH64"
+#elif defined(__arm__) && !defined(__ARMEB__)
+#define OCI_SECCOMP_ARCH "SCMP_ARCH_ARM"
 #endif
 
 /* The mounts `runc spec` gives every container, before the unit's own. */
@@ -400,7 +408,9 @@ static void write_seccomp(struct json *j, const struct seccomp_rules *sc)
 	}
 	json_key(j, "architectures");
 	json_arr_begin(j);
+#ifdef OCI_SECCOMP_ARCH
 	json_str(j, OCI_SECCOMP_ARCH);
+#endif
 	json_arr_end(j);
 
 	json_key(j, "syscalls");

@@ -14,27 +14,45 @@
  * code loading, rebooting, mounting (the new mount API too), swap, BPF
  * and perf, the kernel keyring, file handles (the "shocker" escape),
  * userfaultfd, clock setting, namespace creation and entry, quotas,
- * process accounting, raw I/O ports and obsolete calls. */
+ * process accounting, raw I/O ports and obsolete calls. One list for
+ * every architecture: a name this one lacks (iopl on arm64, the
+ * pciconfig_* calls of 32-bit arm, clock_settime64 on 64-bit ones) is
+ * left out of its filter, there is no such call to deny. The 32-bit
+ * calls that take a 64-bit time (clock_settime64, clock_adjtime64) are
+ * listed with their older forms, or a 32-bit service could set the
+ * clock through them. */
 const char *const seccomp_default_deny[] = {
-	"acct", "add_key", "bpf", "clock_adjtime", "clock_settime",
-	"create_module", "delete_module", "finit_module", "fsconfig", "fsmount",
+	"acct", "add_key", "bpf", "clock_adjtime", "clock_adjtime64", "clock_settime",
+	"clock_settime64", "create_module", "delete_module", "finit_module", "fsconfig", "fsmount",
 	"fsopen", "fspick", "get_kernel_syms", "init_module", "ioperm", "iopl",
 	"kexec_file_load", "kexec_load", "keyctl", "lookup_dcookie", "mount",
 	"mount_setattr", "move_mount", "name_to_handle_at", "nfsservctl",
-	"open_by_handle_at", "open_tree", "perf_event_open", "pivot_root",
+	"open_by_handle_at", "open_tree", "pciconfig_iobase", "pciconfig_read",
+	"pciconfig_write", "perf_event_open", "pivot_root",
 	"query_module", "quotactl", "reboot", "request_key", "setns",
 	"settimeofday", "swapoff", "swapon", "_sysctl", "syslog", "umount2",
 	"unshare", "uselib", "userfaultfd", "ustat", "vhangup", NULL,
 };
 
+/* 32-bit arm returns from a handler installed without SA_SIGINFO through
+ * sigreturn (musl's and glibc's restorer), x86-64 and arm64 have only
+ * rt_sigreturn. */
 const char *const seccomp_always_allow[] = {
-	"exit", "exit_group", "rt_sigreturn", NULL,
+	"exit", "exit_group", "rt_sigreturn",
+#if defined(__arm__)
+	"sigreturn",
+#endif
+	NULL,
 };
 
 bool seccomp_syscall_known(const char *name)
 {
 #if CONFIG_SECCOMP
-	return seccomp_syscall_resolve_name_arch(SCMP_ARCH_X86_64, name) != __NR_SCMP_ERROR;
+	/* The build's own architecture (libseccomp's native one is the one
+	 * it was compiled for). A name libseccomp knows but this
+	 * architecture lacks (open on arm64, socketcall on x86-64) resolves
+	 * to a negative pseudo number: no call to filter, so not known. */
+	return seccomp_syscall_resolve_name_arch(SCMP_ARCH_NATIVE, name) >= 0;
 #else
 	(void)name;
 	return false;
@@ -175,7 +193,7 @@ int seccomp_af_from_name(const char *name)
 	return -1;
 }
 
-/* <asm-generic> values, the same on x86-64 and arm64 */
+/* <asm-generic> values, the same on x86-64, arm64 and 32-bit arm */
 #define H_PROT_WRITE 0x2u
 #define H_PROT_EXEC 0x4u
 #define H_SHM_EXEC 0100000u
@@ -199,6 +217,11 @@ static void emit(struct gen *g, const char *name, enum seccomp_arg_action a, int
 {
 	/* under a deny list everything not refused is allowed already */
 	if (a == SECCOMP_ARG_ALLOW && !g->r->allow_list)
+		return;
+	/* a call this architecture lacks (open and chmod on arm64, mmap2 on
+	 * 64-bit ones) has nothing to filter; its successor (openat,
+	 * fchmodat, mmap) gets the same rules */
+	if (CONFIG_SECCOMP && !seccomp_syscall_known(name))
 		return;
 	if (g->n < SECCOMP_HARDEN_RULES_MAX)
 		g->out[g->n++] = (struct seccomp_arg_rule){
@@ -304,12 +327,20 @@ static void harden_mdwe(struct gen *g)
 	static const char *const protect[] = { "mprotect", "pkey_mprotect" };
 	const uint64_t wx = H_PROT_WRITE | H_PROT_EXEC;
 
-	if (callable(g, "mmap")) {
-		cmp1(g, "mmap", SECCOMP_ARG_ERRNO, EPERM, SECCOMP_OP_MASKED_EQ, 2, wx, wx);
-		cmp1(g, "mmap", SECCOMP_ARG_ALLOW, 0, SECCOMP_OP_MASKED_EQ, 2, wx, 0);
-		cmp1(g, "mmap", SECCOMP_ARG_ALLOW, 0, SECCOMP_OP_MASKED_EQ, 2, wx, H_PROT_WRITE);
-		cmp1(g, "mmap", SECCOMP_ARG_ALLOW, 0, SECCOMP_OP_MASKED_EQ, 2, wx, H_PROT_EXEC);
-	}
+	/* 32-bit arm maps through mmap2 (its mmap is the old ABI's, absent
+	 * from EABI): the same prot argument; emit() keeps the one this
+	 * architecture has */
+	static const char *const map[] = { "mmap", "mmap2" };
+
+	for (int i = 0; i < 2; i++)
+		if (callable(g, map[i])) {
+			cmp1(g, map[i], SECCOMP_ARG_ERRNO, EPERM, SECCOMP_OP_MASKED_EQ, 2, wx, wx);
+			cmp1(g, map[i], SECCOMP_ARG_ALLOW, 0, SECCOMP_OP_MASKED_EQ, 2, wx, 0);
+			cmp1(g, map[i], SECCOMP_ARG_ALLOW, 0, SECCOMP_OP_MASKED_EQ, 2, wx,
+			     H_PROT_WRITE);
+			cmp1(g, map[i], SECCOMP_ARG_ALLOW, 0, SECCOMP_OP_MASKED_EQ, 2, wx,
+			     H_PROT_EXEC);
+		}
 	/* as systemd: no mapping becomes executable later, written or not */
 	for (int i = 0; i < 2; i++)
 		if (callable(g, protect[i])) {
@@ -355,6 +386,13 @@ static void harden_realtime(struct gen *g)
 		cmp1(g, "sched_setattr", SECCOMP_ARG_ERRNO, EPERM, SECCOMP_OP_NONE, 0, 0, 0);
 }
 
+/* fchmodat2's number: calls from 403 on have one number on every
+ * architecture (x86-64, arm64 and 32-bit arm's EABI alike); elsewhere
+ * no number is guessed. */
+#if defined(__x86_64__) || defined(__aarch64__) || (defined(__arm__) && defined(__ARM_EABI__))
+#define SCR_NR_FCHMODAT2 452
+#endif
+
 static void harden_suid_sgid(struct gen *g)
 {
 	static const struct { const char *name; unsigned arg; } modes[] = {
@@ -367,15 +405,15 @@ static void harden_suid_sgid(struct gen *g)
 		if (!callable(g, modes[i].name))
 			continue;
 		if (!seccomp_syscall_known(modes[i].name)) {
-			/* fchmodat2 (Linux 6.6) is newer than libseccomp 2.5.4:
-			 * refused by number, ENOSYS as systemd does, so that
-			 * libc falls back to fchmodat */
-#if defined(__x86_64__)
+			/* fchmodat2 (Linux 6.6) is newer than some libseccomp
+			 * 2.5.4 builds: refused by number, ENOSYS as systemd
+			 * does, so that libc falls back to fchmodat */
+#ifdef SCR_NR_FCHMODAT2
 			if (strcmp(modes[i].name, "fchmodat2") == 0 && !g->r->allow_list &&
 			    g->n < SECCOMP_HARDEN_RULES_MAX)
 				g->out[g->n++] = (struct seccomp_arg_rule){
 					.name = "fchmodat2", .action = SECCOMP_ARG_ENOSYS,
-					.raw_nr = 452,
+					.raw_nr = SCR_NR_FCHMODAT2,
 				};
 #endif
 			continue;

@@ -13,12 +13,15 @@
 /* SeccompProfile=default: dangerous syscalls no service should need. */
 extern const char *const seccomp_default_deny[];
 
-/* Always allowed under an allow-list, or no process could end (execve is
- * not among them: a filter may refuse it, see seccomp_rules_allow). */
+/* Always allowed under an allow-list, or no process could end or return
+ * from a signal handler (execve is not among them: a filter may refuse
+ * it, see seccomp_rules_allow). Per architecture (sigreturn on arm). */
 extern const char *const seccomp_always_allow[];
 
-/* Whether libseccomp knows the name on x86-64. Builds without
- * CONFIG_SECCOMP cannot tell and return false. */
+/* Whether name is a system call of the build's architecture, as its
+ * libseccomp numbers them: false for a name it does not know and for one
+ * it knows only on other architectures (iopl on arm64, mmap2 on x86-64).
+ * Builds without CONFIG_SECCOMP cannot tell and return false. */
 bool seccomp_syscall_known(const char *name);
 
 /* The argument-filtered rules of RestrictNamespaces=, as data, so that the
@@ -47,7 +50,8 @@ struct seccomp_arg_rule {
 	uint64_t mask, value;        /* (arg & mask) == value; EQ/GT/LT: arg op value */
 	struct seccomp_arg_cmp and;  /* a second comparison on another argument, or op NONE */
 	int errnum;                  /* SECCOMP_ARG_ERRNO */
-	int raw_nr;                  /* x86-64 number when libseccomp may not know name; 0: none */
+	int raw_nr;                  /* this architecture's number when libseccomp may not
+				      * know name; 0: none */
 };
 
 #define SECCOMP_NS_RULES_MAX 32

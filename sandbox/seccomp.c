@@ -98,10 +98,12 @@ int sbx_seccomp_compile(const struct seccomp_rules *r, struct sbx_bpf *out, stru
 	ctx = seccomp_init(r->allow_list ? action : SCMP_ACT_ALLOW);
 	if (!ctx)
 		return err_set(e, ENOMEM, "seccomp: create a filter");
-	/* The context holds only the native architecture, so every other one
-	 * (i386 via int 0x80) takes the bad-arch action; libseccomp also
-	 * rejects x32 numbers (>= 0x40000000) on x86-64 that way. Make that
-	 * action a kill of the whole process, not just the thread. */
+	/* The context holds only the native architecture (libseccomp's,
+	 * the one it was built for), so every other one takes the bad-arch
+	 * action: i386 via int 0x80 on x86-64, a 32-bit arm process's
+	 * compat calls (AUDIT_ARCH_ARM) on arm64; libseccomp also rejects
+	 * x32 numbers (>= 0x40000000) on x86-64 that way. Make that action
+	 * a kill of the whole process, not just the thread. */
 	if (seccomp_attr_set(ctx, SCMP_FLTATR_ACT_BADARCH, SCMP_ACT_KILL_PROCESS) < 0 ||
 	    seccomp_attr_set(ctx, SCMP_FLTATR_CTL_NNP, 0) < 0) {
 		err_set(e, EINVAL, "seccomp: set the filter's attributes");

@@ -18,9 +18,10 @@ struct sbx_bpf {
 };
 
 /* Build the filter of r (r->enabled must be set) for the native
- * architecture only: x86-64 syscalls are checked against the rules; i386
- * (int 0x80) and x32 calls kill the process. With an allow list, exit,
- * exit_group and rt_sigreturn are always allowed. With r->restrict_ns,
+ * architecture only: the build's own calls are checked against the rules;
+ * a call of any other architecture kills the process (i386 and x32 on
+ * x86-64, 32-bit arm compat calls on arm64). With an allow list, exit,
+ * exit_group and rt_sigreturn (and sigreturn on arm) are always allowed. With r->restrict_ns,
  * clone, unshare and setns are filtered by their namespace flags and
  * clone3 answers ENOSYS; the hardening keys filter their calls by
  * argument (config/seccomp_rules.h).
