@@ -38,10 +38,11 @@ bool t_report(const char *name, bool ok, const char *fmt, ...)
 	return ok;
 }
 
-/* A check this machine cannot make: `skip NAME: why`, counted apart. */
+/* A check this machine cannot make: `skip NAME: why`, counted apart.
+ * Within a qu_need() section the emulator's reason is the true one. */
 static inline void t_skip(const char *name, const char *why)
 {
-	printf("skip %s: %s\n", name, why);
+	printf("skip %s: %s\n", name, t_skip_why ? t_skip_why : why);
 	fflush(stdout);
 }
 
