@@ -97,8 +97,9 @@ add_test "${JOIN_UNIT_TEST:-$out/defconfig/tests/test_join}" /bin/test_join
 # that need a real kernel skip (tests/unit/qemu_user.h): the programs with
 # such checks run again here, on the real kernel (guest-arch/30-unit-arch.t).
 if [ "$arch" != x86_64 ]; then
-	for t in envread join launch logbuf mounts notify review11_mainpid rootfs sandbox unit; do
-		add_test "$out/defconfig/tests/test_$t" "/tests/unit-bin/test_$t"
+	for t in $(grep -l '^#include "qemu_user.h"' "$TOP"/tests/unit/test_*.c); do
+		t=$(basename "$t" .c)
+		add_test "$out/defconfig/tests/$t" "/tests/unit-bin/$t"
 	done
 	args+=(--add "$here/guest-arch/30-unit-arch.t:/tests/30-unit-arch.t")
 fi

@@ -290,6 +290,20 @@ static void test_launch_ids(void)
 	t_report("launch-ids-numeric-user-primary-group", code == 0 &&
 		 strcmp(out, "1 1 1\n") == 0, "code %d out \"%s\": %s", code, out, e.msg);
 
+	/* ids past 16 bits, as given: 32-bit arm's plain setresuid and
+	 * setgroups take 16-bit ids (100000 became 34464, a second group 0) */
+	static gid_t big[] = { 100001, 100002 };
+
+	base_spec(&s, ids, 3);
+	s.uid = 100000;
+	s.gid = 100001;
+	s.groups = big;
+	s.n_groups = 2;
+	code = run_out(&s, out, sizeof out, &e);
+	t_report("launch-ids-past-16-bits", code == 0 &&
+		 strcmp(out, "100000 100001 100001 100002\n") == 0, "code %d out \"%s\": %s", code,
+		 out, e.msg);
+
 	base_spec(&s, ids, 3);
 	s.user_name = "nobody-here";
 	s.user_loc.line = 3;

@@ -7,6 +7,9 @@
 # that have such checks in /tests/unit-bin of the image of any architecture
 # but x86_64 (whose suite runs them on its own kernel); here they run as
 # root on the tier's kernel, every check made. Lines prefixed "unit:".
+# armhf has no QEMU tier: tests/qemu/demo-boot.sh runs this file in the
+# booted demo appliance, with UNIT_BIN naming the folder.
+bin=${UNIT_BIN:-/tests/unit-bin}
 cd /tmp || exit 1
 # What the tests expect of a Debian host: /var/tmp (their work folders) and
 # Debian's base account daemon (uid 1, group 1; launch-ids-groups-by-name).
@@ -17,7 +20,7 @@ cp /etc/passwd /tmp/unit.passwd && cp /etc/group /tmp/unit.group || exit 1
 grep -q '^daemon:' /etc/passwd || echo 'daemon:x:1:1:daemon:/usr/sbin:/usr/sbin/nologin' >> /etc/passwd
 grep -q '^daemon:' /etc/group || echo 'daemon:x:1:' >> /etc/group
 n=0
-for t in /tests/unit-bin/test_*; do
+for t in "$bin"/test_*; do
 	[ -x "$t" ] || continue
 	n=$((n + 1))
 	name=${t##*/}
@@ -35,4 +38,4 @@ cat /tmp/unit.passwd > /etc/passwd
 cat /tmp/unit.group > /etc/group
 rm -f /tmp/unit.passwd /tmp/unit.group
 [ -z "$made_vartmp" ] || rm -rf /var/tmp
-[ "$n" -gt 0 ] || echo "not ok unit-arch: no test program in /tests/unit-bin"
+[ "$n" -gt 0 ] || echo "not ok unit-arch: no test program in $bin"
