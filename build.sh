@@ -872,7 +872,9 @@ cmd_test_arch() {
 	# (tests/unit/qemu_user.h). The emulator is slower than the machine.
 	UT_RUNNER="env SBX_QEMU_USER=1 $cta_qemu"
 	UT_TIMEOUT=900
-	lock 7 "$TDIR/.test.lock"
+	# the same lock as the x86-64 suite: the QEMU tiers of every
+	# architecture work in build/qemu and build/pid1
+	lock 7 build/.test.lock
 	TESTLOG=$TDIR/testlog
 	rm -rf "$TESTLOG"
 	mkdir -p "$TESTLOG"
