@@ -710,6 +710,14 @@ do_build() {
 
 RESULTS=
 TESTLOG=
+# The suite of one target: its builds under $TDIR/{defconfig,allnoconfig},
+# its result names prefixed with $TPFX ("" on this machine's own
+# architecture, "aarch64:" for --arch aarch64), its unit tests run through
+# $UT_RUNNER (qemu-user for another architecture).
+TDIR=build
+TPFX=
+UT_RUNNER=
+UT_TIMEOUT=300
 
 # Count one result line (also shown).
 result() {
@@ -760,6 +768,7 @@ run_test() {
 test_build() {
 	tb_name=build:$(basename "$1")
 	[ "$1" = build ] && tb_name=build
+	tb_name=$TPFX$tb_name
 	if (
 		O=$1
 		if [ -n "$2" ]; then
@@ -816,7 +825,8 @@ unit_tests_musl() {
 			fi
 			printf '%s\n' "$ut_flags $ut_libs" >"$b.cmd"
 		fi
-		run_test "$n" "$ut_prefix" 300 "$b"
+		# shellcheck disable=SC2086
+		run_test "$n" "$ut_prefix" "$UT_TIMEOUT" $UT_RUNNER "$b"
 	done
 }
 
@@ -916,10 +926,10 @@ fuzz_smoke() {
 
 # Host shell tests and the QEMU tier share this environment.
 run_script() {
-	run_test "$1" "" "$2" env \
-		SANDBOXD="$TOP/build/defconfig/sandboxd" \
-		SANDBOXCTL="$TOP/build/defconfig/sandboxctl" \
-		SANDBOXD_ALLNO="$TOP/build/allnoconfig/sandboxd" \
+	run_test "$1" "$TPFX" "$2" env \
+		SANDBOXD="$TOP/$TDIR/defconfig/sandboxd" \
+		SANDBOXCTL="$TOP/$TDIR/defconfig/sandboxctl" \
+		SANDBOXD_ALLNO="$TOP/$TDIR/allnoconfig/sandboxd" \
 		TOP="$TOP" bash "$1"
 }
 
@@ -930,11 +940,18 @@ cmd_test() {
 	case ${1:-} in
 	'') ;;
 	--daemons) ct_only=daemons ;;
+	--unit) ct_only=unit ;;
 	*)
 		msg "$PROG: test: unknown option '$1' (try $PROG --help)"
 		exit 2
 		;;
 	esac
+	if [ -n "$CROSS" ]; then
+		[ "$ct_only" = daemons ] &&
+			die "test --daemons: x86_64 only (its rootfs is Debian's amd64 packages)"
+		cmd_test_arch "$ct_only"
+		return
+	fi
 	need_deps
 	lock 7 build/.test.lock
 	TESTLOG=build/testlog
@@ -964,6 +981,10 @@ cmd_test() {
 	[ -n "$def_ok" ] && unit_tests_musl build/defconfig ""
 	section "unit tests (musl, allnoconfig)"
 	[ -n "$allno_ok" ] && unit_tests_musl build/allnoconfig "allno:"
+	if [ "$ct_only" = unit ]; then
+		test_summary
+		return
+	fi
 	section "unit tests (clang, ASan+UBSan, glibc, defconfig)"
 	[ -n "$def_ok" ] && unit_tests_asan
 	section "fuzz smoke (20 s)"
@@ -986,9 +1007,84 @@ cmd_test() {
 	test_summary
 }
 
+# lap NAME: the seconds since the last lap, for the closing figures.
+lap() {
+	lap_now=$(date +%s)
+	LAPS="$LAPS${LAPS:+, }$1 $((lap_now - LAP_T)) s"
+	LAP_T=$lap_now
+}
+
+# ./build.sh test --arch aarch64|armhf: that target's defconfig and
+# allnoconfig builds in $O/ and their unit tests under qemu-user, then its
+# QEMU tiers (aarch64: the cgroup and PID-1 tiers; armhf: one demo boot).
+# The host tiers, ASan+UBSan and the fuzzer are x86_64 only: they test the
+# same C code, and need the host's own kernel and clang's runtime.
+# $1 = "unit": stop after the unit tests.
+cmd_test_arch() {
+	case $TARGET in
+	aarch64) cta_qemu=qemu-aarch64-static ;;
+	armhf) cta_qemu=qemu-arm-static ;;
+	*) die "test --arch $TARGET: no qemu-user for it" ;;
+	esac
+	need_deps
+	command -v "$cta_qemu" >/dev/null ||
+		die "test --arch $TARGET: no $cta_qemu (apt-get install qemu-user-static)"
+	TDIR=$O
+	TPFX=$TARGET:
+	# SBX_QEMU_USER=1 tells a unit test that it runs under qemu-user (never
+	# set on a real kernel): only then may it skip what the emulator refuses
+	# (tests/unit/qemu_user.h). The emulator is slower than the machine.
+	UT_RUNNER="env SBX_QEMU_USER=1 $cta_qemu"
+	UT_TIMEOUT=900
+	# the same lock as the x86-64 suite: the QEMU tiers of every
+	# architecture work in build/qemu and build/pid1
+	lock 7 build/.test.lock
+	TESTLOG=$TDIR/testlog
+	rm -rf "$TESTLOG"
+	mkdir -p "$TESTLOG"
+	RESULTS=$TESTLOG/results
+	: >"$RESULTS"
+	LAPS=
+	LAP_T=$(date +%s)
+
+	section "build ($TARGET): defconfig, allnoconfig in $TDIR/"
+	def_ok=1 allno_ok=1
+	test_build "$TDIR/defconfig" alldefconfig || def_ok=
+	test_build "$TDIR/allnoconfig" allnoconfig || allno_ok=
+	lap builds
+	section "unit tests ($TARGET, musl, defconfig, under $cta_qemu)"
+	[ -n "$def_ok" ] && unit_tests_musl "$TDIR/defconfig" "$TPFX"
+	section "unit tests ($TARGET, musl, allnoconfig, under $cta_qemu)"
+	[ -n "$allno_ok" ] && unit_tests_musl "$TDIR/allnoconfig" "${TPFX}allno:"
+	lap "unit tests"
+	printf '# the host tests, ASan+UBSan and the fuzzer run on x86_64 only (./build.sh test)\n'
+	if [ "$1" != unit ]; then
+		case $TARGET in
+		aarch64)
+			section "QEMU tier ($TARGET, qemu-system-aarch64, TCG)"
+			[ -n "$def_ok" ] && [ -n "$allno_ok" ] && run_script tests/qemu/tier.sh 5400
+			lap "QEMU tier"
+			section "QEMU PID-1 tier ($TARGET, qemu-system-aarch64, TCG)"
+			[ -n "$def_ok" ] && run_script tests/qemu/pid1.sh 1800
+			lap "PID-1 tier"
+			;;
+		armhf)
+			section "demo boot ($TARGET, qemu-system-arm, TCG)"
+			[ -n "$def_ok" ] && run_script tests/qemu/demo-boot.sh 1800
+			lap "demo boot"
+			;;
+		esac
+	fi
+	printf '\n# %s wall time: %s\n' "$TARGET" "$LAPS"
+	test_summary
+}
+
 test_summary() {
 	section "summary"
-	for b in build/sandboxd build/defconfig/sandboxd build/allnoconfig/sandboxd; do
+	ts_bins="$TDIR/defconfig/sandboxd $TDIR/allnoconfig/sandboxd"
+	# build/sandboxd is the suite's own build of ./.config (not so with --arch)
+	[ -z "$CROSS" ] && ts_bins="build/sandboxd $ts_bins"
+	for b in $ts_bins; do
 		[ -f "$b" ] && print_size "$b"
 	done
 	passed=$(grep -c '^ok ' "$RESULTS" || true)
@@ -1073,6 +1169,10 @@ usage: $PROG [--arch NAME] [COMMAND] [ARGS]
                 ends with "N passed, N failed, N skipped"
   test --daemons  build defconfig and run only the Debian daemons tier
                 (nginx, redis-server, mosquitto in QEMU, tests/daemons/run.sh)
+  test --unit   only the builds and the musl unit tests
+  test --arch aarch64|armhf  that architecture's builds in build/ARCH/, its
+                unit tests under qemu-user, then its QEMU tiers (aarch64:
+                cgroup and PID-1; armhf: a demo boot); names prefixed ARCH:
   fuzz [SECS]   fuzz the unit parser (default 60 s)
   image ARGS    build, then tests/qemu/mkimage.sh ARGS: an initramfs that
                 keeps the owners, modes and hard links of each --add tree

@@ -7,6 +7,21 @@
 
 #include <linux/capability.h>
 
+/* The calls with 32-bit ids. On 32-bit arm (and i386) the plain
+ * SYS_setgroups, SYS_setresgid and SYS_setresuid are the old ones with
+ * 16-bit ids: the kernel cut uid 100000 to 34464 and read the gid_t list
+ * as pairs of halves (a second group became 0, root's). 64-bit kernels
+ * have only the 32-bit calls, under the plain names. */
+#ifdef SYS_setgroups32
+#define SBX_SYS_setgroups SYS_setgroups32
+#define SBX_SYS_setresgid SYS_setresgid32
+#define SBX_SYS_setresuid SYS_setresuid32
+#else
+#define SBX_SYS_setgroups SYS_setgroups
+#define SBX_SYS_setresgid SYS_setresgid
+#define SBX_SYS_setresuid SYS_setresuid
+#endif
+
 /* Raw syscalls, not musl's setuid()/setrlimit(): those go through its
  * all-threads machinery, which has no business in a freshly cloned child. */
 int sbx_creds_apply(const struct spec *s, const struct sbx_ids *ids, struct step_fail *f)
@@ -33,13 +48,13 @@ int sbx_creds_apply(const struct spec *s, const struct sbx_ids *ids, struct step
 	}
 	lo = (uint32_t)caps;
 	hi = (uint32_t)(caps >> 32);
-	if (syscall(SYS_setgroups, ids->n_groups, ids->groups) < 0)
+	if (syscall(SBX_SYS_setgroups, ids->n_groups, ids->groups) < 0)
 		return step_failed(f, "setgroups", NULL, errno);
-	if (syscall(SYS_setresgid, ids->gid, ids->gid, ids->gid) < 0)
+	if (syscall(SBX_SYS_setresgid, ids->gid, ids->gid, ids->gid) < 0)
 		return step_failed(f, "setgid", NULL, errno);
 	if (!root && prctl(PR_SET_KEEPCAPS, 1, 0, 0, 0) < 0)
 		return step_failed(f, "keep capabilities across setuid", NULL, errno);
-	if (syscall(SYS_setresuid, ids->uid, ids->uid, ids->uid) < 0)
+	if (syscall(SBX_SYS_setresuid, ids->uid, ids->uid, ids->uid) < 0)
 		return step_failed(f, "setuid", NULL, errno);
 
 	data[0].effective = data[0].permitted = lo;

@@ -95,6 +95,16 @@ add_test() {
 add_test "${CG_UNIT_TEST:-$out/defconfig/tests/test_cgroup}" /bin/test_cgroup
 # the join tests, run --live by guest/26-join-cgroup.t
 add_test "${JOIN_UNIT_TEST:-$out/defconfig/tests/test_join}" /bin/test_join
+# Another architecture's unit tests ran under qemu-user, where the checks
+# that need a real kernel skip (tests/unit/qemu_user.h): the programs with
+# such checks run again here, on the real kernel (guest-arch/30-unit-arch.t).
+if [ "$arch" != x86_64 ]; then
+	for t in $(grep -l '^#include "qemu_user.h"' "$TOP"/tests/unit/test_*.c); do
+		t=$(basename "$t" .c)
+		add_test "$out/defconfig/tests/$t" "/tests/unit-bin/$t"
+	done
+	args+=(--add "$here/guest-arch/30-unit-arch.t:/tests/30-unit-arch.t")
+fi
 "$here/mkimage.sh" "${args[@]}" 2> "$work/mkimage.err" ||
 	fail_all "building the image failed: $(tr '\n' ' ' < "$work/mkimage.err")"
 

@@ -19,6 +19,7 @@
 #include <unistd.h>
 
 #include "check.h"
+#include "qemu_user.h"
 #include "sandbox/envfile_read.h"
 #include "sandbox/launch.h"
 
@@ -214,9 +215,11 @@ int main(void)
 		t_report("envfile", false, "mkdtemp: %s", strerror(errno));
 		return t_exit();
 	}
+	qu_need(QU_CLONE3);
 	test_precedence();
 	test_refused();
 	test_notify();
+	qu_done();
 	snprintf(cmd, sizeof cmd, "rm -rf %s", dir);
 	if (system(cmd) != 0)
 		fprintf(stderr, "# could not remove %s\n", dir);

@@ -21,6 +21,7 @@
 #include <unistd.h>
 
 #include "check.h"
+#include "qemu_user.h"
 #include "sandbox/launch.h"
 
 #define BB "/bin/busybox"
@@ -836,11 +837,13 @@ int main(int argc, char **argv)
 		test_join_cgroup_live();
 		return t_exit();
 	}
+	qu_need(QU_CLONE3);
 	test_lo();
 	test_join_net();
 	test_join_exec();
 	test_netns_path();
 	test_main_pid();
 	test_forking();
+	qu_done();
 	return t_exit();
 }

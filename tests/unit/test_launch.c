@@ -17,6 +17,7 @@
 #include <unistd.h>
 
 #include "check.h"
+#include "qemu_user.h"
 #include "sandbox/child.h"
 #include "sandbox/launch.h"
 
@@ -289,6 +290,20 @@ static void test_launch_ids(void)
 	t_report("launch-ids-numeric-user-primary-group", code == 0 &&
 		 strcmp(out, "1 1 1\n") == 0, "code %d out \"%s\": %s", code, out, e.msg);
 
+	/* ids past 16 bits, as given: 32-bit arm's plain setresuid and
+	 * setgroups take 16-bit ids (100000 became 34464, a second group 0) */
+	static gid_t big[] = { 100001, 100002 };
+
+	base_spec(&s, ids, 3);
+	s.uid = 100000;
+	s.gid = 100001;
+	s.groups = big;
+	s.n_groups = 2;
+	code = run_out(&s, out, sizeof out, &e);
+	t_report("launch-ids-past-16-bits", code == 0 &&
+		 strcmp(out, "100000 100001 100001 100002\n") == 0, "code %d out \"%s\": %s", code,
+		 out, e.msg);
+
 	base_spec(&s, ids, 3);
 	s.user_name = "nobody-here";
 	s.user_loc.line = 3;
@@ -539,10 +554,12 @@ static void test_launch_stdfile(void)
 
 int main(void)
 {
+	qu_need(QU_CLONE3);
 	test_launch_async();
 	test_launch_ids();
 	test_launch_inflight_fds();
 	test_launch_partial_report();
 	test_launch_stdfile();
+	qu_done();
 	return t_exit();
 }

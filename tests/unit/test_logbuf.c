@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "check.h"
+#include "qemu_user.h"
 #include "config.h"
 #include "init/logbuf.h"
 
@@ -380,10 +381,12 @@ static void test_idle_cost(void)
 
 	CHECK("idle cost: the struct is small", sizeof(struct logbuf) <= 96);
 	memset(lbs, 0, sizeof lbs);   /* the array's own pages, resident now */
+	qu_need(QU_PROC_SELF);
 	a0 = anon_kb();
 	if (a0 < 0) {
 		t_skip("idle cost: idle logs", "no /proc/self/smaps_rollup");
 		t_skip("idle cost: one line each", "no /proc/self/smaps_rollup");
+		qu_done();
 		return;
 	}
 	for (int i = 0; i < N; i++)
@@ -398,6 +401,7 @@ static void test_idle_cost(void)
 	t_report("idle cost: one line each", a2 - a1 <= N * 4 * PAGES_PER_LINE + 64,
 		 "one line in each of %d logs grew Anonymous by %ld kB (want <= %d page(s) each)",
 		 N, a2 - a1, PAGES_PER_LINE);
+	qu_done();
 	for (int i = 0; i < N; i++)
 		logbuf_free(&lbs[i]);
 }

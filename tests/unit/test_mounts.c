@@ -17,6 +17,7 @@
 #include <unistd.h>
 
 #include "check.h"
+#include "qemu_user.h"
 #include "sandbox/launch.h"
 
 /* A spec as the parser would leave it, on the system's root. */
@@ -162,6 +163,8 @@ int main(void)
 		t_skip("mounts", "not root");
 		return t_exit();
 	}
+	qu_need(QU_CLONE3);
 	test_socket_binds();
+	qu_done();
 	return t_exit();
 }

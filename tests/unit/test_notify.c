@@ -21,6 +21,7 @@
 #include <unistd.h>
 
 #include "check.h"
+#include "qemu_user.h"
 #include "init/logbuf.h"
 #include "init/mainpid.h"
 #include "init/notify.h"
@@ -487,6 +488,8 @@ static void test_resolve(void)
 	 * the host's */
 	if (geteuid() != 0) {
 		t_skip("resolve-pidns", "needs root for a pid namespace");
+	} else if (qu_refuses(QU_PID_REUSE)) {
+		t_skip("resolve-pidns", qu_why(QU_PID_REUSE));
 	} else {
 		pid_t pid_fd = fork();
 
@@ -630,7 +633,9 @@ int main(void)
 	sup_the = &sv;
 	test_sockets();
 	test_resolve();
+	qu_need(QU_OPENAT2);   /* PIDFile= is read with RESOLVE_IN_ROOT */
 	test_pidfile();
+	qu_done();
 	/* whatever the supervisor wrote there too (state files) */
 	nftw(run_dir, rm_one, 16, FTW_DEPTH | FTW_PHYS);
 	return t_exit();

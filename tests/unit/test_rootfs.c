@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include "check.h"
+#include "qemu_user.h"
 #include "rootfs/kernfs.h"
 #include "rootfs/mounts.h"
 #include "rootfs/resolve.h"
@@ -267,7 +268,9 @@ int main(void)
 	norm("normalize-root", "/", "/");
 	norm("normalize-up-to-root", "/a/..", "/");
 	norm("normalize-relative-refused", "a/b", NULL);
+	qu_need(QU_OPENAT2);
 	test_resolve();
+	qu_done();
 	test_plan();
 	test_optional();
 	return t_exit();

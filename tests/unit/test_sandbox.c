@@ -21,6 +21,7 @@
 #include <linux/seccomp.h>
 
 #include "check.h"
+#include "qemu_user.h"
 #include "seccomp_api.h"
 #include "sandbox/launch.h"
 #include "sandbox/ns.h"
@@ -499,7 +500,9 @@ int main(void)
 		       "test_seccomp_arch checks the filters without loading them");
 	}
 #endif
+	qu_need(QU_CLONE3);
 	test_launch();
 	test_launch_fds_hide();
+	qu_done();
 	return t_exit();
 }

@@ -8,6 +8,7 @@
 #include <unistd.h>
 
 #include "check.h"
+#include "qemu_user.h"
 #include "config.h"
 #include "../../config/oci.h"
 #include "../../config/unit.h"
@@ -636,6 +637,8 @@ int main(void)
 #if CONFIG_SECCOMP
 	test_seccomp_rules();
 #endif
+	qu_need(QU_OPENAT2);   /* User= is looked up in the unit's root */
 	test_files();
+	qu_done();
 	return t_exit();
 }
