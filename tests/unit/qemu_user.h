@@ -33,6 +33,7 @@ enum qu_op {
 	QU_OPENAT2,	/* openat2(2): RESOLVE_IN_ROOT lookups */
 	QU_PROC_SELF,	/* /proc/self/smaps_rollup describes the emulator */
 	QU_PID_REUSE,	/* pid numbers on demand in a pid namespace */
+	QU_SECCOMP,	/* seccomp(2): loading a filter */
 };
 
 /* Where the skipped checks are made instead: the x86-64 suite on its own
@@ -106,6 +107,14 @@ static inline bool qu_refuses(enum qu_op op)
 	}
 	case QU_PID_REUSE:
 		return qu_pid_numbers_taken();
+	case QU_SECCOMP: {
+		/* a kernel with seccomp (3.17+) knows SECCOMP_GET_ACTION_AVAIL
+		 * (2, 4.14+) and says 0 for SECCOMP_RET_KILL_PROCESS; QEMU 7.2
+		 * does not emulate seccomp(2) at all */
+		unsigned action = 0x80000000u;
+
+		return syscall(SYS_seccomp, 2, 0, &action) < 0 && errno == ENOSYS;
+	}
 	case QU_PROC_SELF:
 		return true;
 	}
@@ -123,6 +132,9 @@ static inline const char *qu_why(enum qu_op op)
 		return "qemu-user's /proc/self/smaps_rollup is the emulator's, not the program's" QU_ELSEWHERE;
 	case QU_PID_REUSE:
 		return "qemu-user's own threads take pid numbers in a pid namespace" QU_ELSEWHERE;
+	case QU_SECCOMP:
+		return "qemu-user cannot load a seccomp filter (seccomp(2): ENOSYS); test_seccomp_arch "
+		       "checks the filters without loading them" QU_ELSEWHERE;
 	}
 	return "qemu-user";
 }
