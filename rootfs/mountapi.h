@@ -78,11 +78,18 @@ static inline int sys_mount_setattr(int dfd, const char *path, unsigned flags,
 }
 
 /* RESOLVE_IN_ROOT fails with EAGAIN when a rename or a mount anywhere on
- * the system raced with a ".." step; the kernel asks callers to retry. */
+ * the system raced with a ".." step; the kernel asks callers to retry.
+ * O_LARGEFILE: the kernel adds it to openat2 only where off_t is 64-bit
+ * (musl's open() adds it on 32-bit, a raw call has nobody to): without it
+ * a file on armhf cannot grow past 2 GiB - 1 (EFBIG, and SIGXFSZ kills the
+ * writer: a service's StandardOutput=file:). O_PATH takes no O_LARGEFILE
+ * (EINVAL). */
 static inline int sys_openat2(int dfd, const char *path, struct open_how *how)
 {
 	int fd, tries = 0;
 
+	if (!(how->flags & O_PATH))
+		how->flags |= O_LARGEFILE;
 	do
 		fd = (int)syscall(SYS_openat2, dfd, path, how, sizeof *how);
 	while (fd < 0 && errno == EAGAIN && ++tries < 64);

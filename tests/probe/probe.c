@@ -557,10 +557,17 @@ static int sc_socket_netlink(void)
 	return sc_fd_result(syscall(SYS_socket, AF_NETLINK, SOCK_DGRAM, 0 /* NETLINK_ROUTE */));
 }
 
-/* AF_NETLINK in the low 32 bits, garbage above: the kernel reads an int */
+/* AF_NETLINK in the low 32 bits, garbage above: the kernel reads an int.
+ * A 32-bit architecture's registers have nothing above (and a long long
+ * handed to syscall() there lands in a register pair it does not read):
+ * no call, as the i386 verbs elsewhere. */
 static int sc_socket_netlink_hi(void)
 {
+#if ULONG_MAX > 0xffffffffUL
 	return sc_fd_result(syscall(SYS_socket, 0x100000000L | AF_NETLINK, SOCK_DGRAM, 0));
+#else
+	return -ENOSYS;
+#endif
 }
 
 static int sc_socketpair_unix(void)
