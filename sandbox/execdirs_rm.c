@@ -45,7 +45,7 @@ static void say(const char *what, const char *name, int err)
 static int empty_dir(int fd, dev_t dev, int depth, const char *top)
 {
 	/* per level; 64 levels of 1 KiB fit the child's stack */
-	char buf[1024];
+	_Alignas(8) char buf[1024];   /* read as struct linux_dirent64 */
 	int rc = 0;
 	long n;
 
