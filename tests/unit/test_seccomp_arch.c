@@ -338,33 +338,7 @@ static void test_io_uring_keys(void)
 		}
 }
 
-static char msgs[8192], notes[8192];
-
-static void collect(void *ctx, const char *msg)
-{
-	char *buf = ctx ? notes : msgs;
-	size_t n = strlen(buf);
-
-	snprintf(buf + n, sizeof msgs - n, "%s\n", msg);
-}
-
-static void collect_note(void *ctx, const char *msg)
-{
-	(void)ctx;
-	collect(notes, msg);
-}
-
-static struct diag d = { .emit = collect, .note = collect_note };
-
-static struct spec *parse(const char *sandbox)
-{
-	static char text[4096];
-
-	snprintf(text, sizeof text, "[Service]\nExecStart=/bin/true\n[Sandbox]\n%s", sandbox);
-	msgs[0] = notes[0] = '\0';
-	d.count = 0;
-	return unit_parse_text("web", "web.unit", text, &d);
-}
+#include "sandbox_parse.h"
 
 static bool has(const struct spec *s, const char *name)
 {

@@ -29,33 +29,7 @@
 #include "../../rootfs/fail.h"
 #include "../../sandbox/seccomp.h"
 
-static char msgs[16384], notes[16384];
-
-static void collect(void *ctx, const char *msg)
-{
-	char *buf = ctx ? notes : msgs;
-	size_t n = strlen(buf);
-
-	snprintf(buf + n, sizeof msgs - n, "%s\n", msg);
-}
-
-static void collect_note(void *ctx, const char *msg)
-{
-	(void)ctx;
-	collect(notes, msg);
-}
-
-static struct diag d = { .emit = collect, .note = collect_note };
-
-static struct spec *parse(const char *sandbox)
-{
-	static char text[16384];
-
-	snprintf(text, sizeof text, "[Service]\nExecStart=/bin/true\n[Sandbox]\n%s", sandbox);
-	msgs[0] = notes[0] = '\0';
-	d.count = 0;
-	return unit_parse_text("web", "web.unit", text, &d);
-}
+#include "sandbox_parse.h"
 
 #if CONFIG_SECCOMP
 static bool has(const struct spec *s, const char *name)
