@@ -23,6 +23,9 @@
 # Software emulation only (TCG, through tests/qemu/boot.sh): never -enable-kvm.
 set -uo pipefail
 
+# shellcheck source=tests/qemu/lib/console.sh
+. "$(dirname "$0")/../qemu/lib/console.sh"
+
 TOP=${TOP:-$(cd "$(dirname "$0")/../.." && pwd)}
 export TOP
 here=$TOP/tests/daemons
@@ -108,18 +111,7 @@ sed -n 's/^\[script\] \(\(ok\|not ok\|skip\|#\) .*\)$/\1/p' "$clean" | tee -a "$
 failed=0
 sed -n 's/^\[script\] //p' "$clean" | grep -q '^not ok ' && failed=1
 
-why=
-if grep -q '^qemu: kernel panic' "$clean"; then
-	why="kernel panic: $(grep -m1 -E 'Kernel panic|Attempted to kill init' "$clean")"
-elif [ "$rc" = 124 ]; then
-	why="timeout after $timeout s"
-elif ! grep -q '^sandboxd: all units started' "$clean"; then
-	why="PID 1 never started every unit (exit $rc)"
-elif ! grep -q '^\[script\] # check.sh: done' "$clean"; then
-	why="check.sh did not finish (exit $rc)"
-elif [ "$rc" != 0 ]; then
-	why="boot.sh exited $rc: $(grep -v '^\[script\]' "$clean" | tail -n 2 | tr '\n' ' ')"
-fi
+why=$(console_why "$clean" "$rc" "$timeout" '# check.sh: done' check.sh boot.sh)
 
 for c in $checks; do
 	if ! sed -n 's/^\[script\] //p' "$clean" | grep -qE "^(ok|not ok|skip) $c(:|$)"; then

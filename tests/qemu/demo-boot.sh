@@ -20,6 +20,9 @@
 # Software emulation only (TCG, through tests/qemu/boot.sh): never -enable-kvm.
 set -uo pipefail
 
+# shellcheck source=tests/qemu/lib/console.sh
+. "$(dirname "$0")/lib/console.sh"
+
 TOP=${TOP:-$(cd "$(dirname "$0")/../.." && pwd)}
 export TOP
 arch=${SBX_ARCH:-x86_64}
@@ -132,18 +135,7 @@ done
 boot_ms=$(sed -n 's/^sandboxd: all units started, \([0-9]*\) ms after the kernel started$/\1/p' "$clean" | head -n 1)
 [ -z "$boot_ms" ] || echo "# boot ($arch): $boot_ms ms (kernel start to every unit started, guest clock)"
 
-why=
-if grep -q '^qemu: kernel panic' "$clean"; then
-	why="kernel panic: $(grep -m1 -E 'Kernel panic|Attempted to kill init' "$clean")"
-elif [ "$rc" = 124 ]; then
-	why="timeout after $timeout s"
-elif ! grep -q '^sandboxd: all units started' "$clean"; then
-	why="PID 1 never started every unit (exit $rc)"
-elif ! grep -q '^\[script\] # demo-boot: done' "$clean"; then
-	why="the check script did not finish (exit $rc)"
-elif [ "$rc" != 0 ]; then
-	why="demo.sh exited $rc: $(grep -v '^\[script\]' "$clean" | tail -n 2 | tr '\n' ' ')"
-fi
+why=$(console_why "$clean" "$rc" "$timeout" '# demo-boot: done' "the check script" demo.sh)
 echo "demo-boot.sh: $secs s of wall time (console: $log)" >&2
 if [ -n "$why" ]; then
 	res "not ok demo-boot: $why (console: $log)"

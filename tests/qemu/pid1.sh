@@ -21,6 +21,9 @@
 # Software emulation only (TCG, through tests/qemu/boot.sh): never -enable-kvm.
 set -uo pipefail
 
+# shellcheck source=tests/qemu/lib/console.sh
+. "$(dirname "$0")/lib/console.sh"
+
 TOP=${TOP:-$(cd "$(dirname "$0")/../.." && pwd)}
 export TOP
 here=$TOP/tests/qemu
@@ -117,18 +120,7 @@ sed -n 's/^\[script\] //p' "$clean" | grep -q '^not ok ' && failed=1
 boot_ms=$(sed -n 's/^sandboxd: all units started, \([0-9]*\) ms after the kernel started$/\1/p' "$clean" | head -n 1)
 [ -z "$boot_ms" ] || echo "# boot: $boot_ms ms (kernel start to every unit started, guest clock)"
 
-why=
-if grep -q '^qemu: kernel panic' "$clean"; then
-	why="kernel panic: $(grep -m1 -E 'Kernel panic|Attempted to kill init' "$clean")"
-elif [ "$rc" = 124 ]; then
-	why="timeout after $timeout s"
-elif ! grep -q '^sandboxd: all units started' "$clean"; then
-	why="PID 1 never started every unit (exit $rc)"
-elif ! grep -q '^\[script\] # check.sh: done' "$clean"; then
-	why="check.sh did not finish (exit $rc)"
-elif [ "$rc" != 0 ]; then
-	why="demo.sh exited $rc: $(grep -v '^\[script\]' "$clean" | tail -n 2 | tr '\n' ' ')"
-fi
+why=$(console_why "$clean" "$rc" "$timeout" '# check.sh: done' check.sh demo.sh)
 
 # into a file first: with pipefail, `sed | grep -q` fails when grep quits
 # early and sed gets SIGPIPE (a check seen as missing on a long console)
