@@ -1216,6 +1216,9 @@ fuzz) cmd_fuzz "$@" ;;
 image) exec_tool tests/qemu/mkimage.sh "$@" ;;
 qemu) exec_tool tests/qemu/boot.sh "$@" ;;
 bench)
+	# Both benchmarks run on this machine (start latency runs the binary
+	# here, the boot benchmark boots x86-64 QEMU): no cross target.
+	[ -z "$CROSS" ] || die "bench: x86-64 only here; --arch $TARGET builds run on an ARM board or under ./build.sh qemu --arch $TARGET"
 	# `bench boot ...` is the boot benchmark; anything else, start latency.
 	if [ "${1:-}" = boot ]; then
 		shift
