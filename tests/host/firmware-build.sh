@@ -272,11 +272,18 @@ fi
 # ---------------------------------------------------------------- build
 
 multiarch=$(uname -m)-linux-gnu
-seccomp_a=$TOP/build/cache/libseccomp/lib/libseccomp.a
+# The libseccomp.a the project's own build linked ($O/.link lists it; its
+# cache folder is named by its flags, build.sh SECCOMP_DIR)
+seccomp_a=
+for link in "$(dirname "${SANDBOXD:-$TOP/build/sandboxd}")/.link" "$TOP/build/.link"; do
+	[ -f "$link" ] && seccomp_a=$(tr ' ' '\n' < "$link" | grep -m1 '/libseccomp\.a$') && break
+done
+case $seccomp_a in '' | /*) ;; *) seccomp_a=$TOP/$seccomp_a ;; esac
 inih_a=/usr/lib/$multiarch/libinih.a
 why=
 command -v musl-gcc >/dev/null 2>&1 || why="no musl-gcc"
-[ -f "$seccomp_a" ] || why="no $seccomp_a (./build.sh deps makes it)"
+[ -n "$seccomp_a" ] && [ -f "$seccomp_a" ] ||
+	why="no libseccomp.a of the project's own build (${seccomp_a:-no .link names one}: ./build.sh makes it)"
 [ -f "$inih_a" ] || why="no $inih_a (libinih-dev)"
 [ -f /usr/include/ini.h ] || why="no /usr/include/ini.h (libinih-dev)"
 command -v file >/dev/null 2>&1 || why="no file(1)"
