@@ -6,6 +6,7 @@
 # came back, how long it took and how much memory it used.
 #
 # Env: SANDBOXCTL, SANDBOXD = the binaries to test, TOP = repo root.
+# ASan tier: also run with sandboxd built with ASan+UBSan (build.sh host_tests_asan).
 set -u
 
 # shellcheck source=tests/host/lib/report.sh

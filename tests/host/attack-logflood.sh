@@ -6,6 +6,7 @@
 # follows) and keep a follower that reads as fast as it can.
 #
 # Env: SANDBOXD = sandboxd to test (its sandboxctl link next to it), TOP.
+# ASan tier: also run with sandboxd built with ASan+UBSan (build.sh host_tests_asan).
 set -u
 
 # shellcheck source=tests/host/lib/report.sh

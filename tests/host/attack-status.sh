@@ -10,6 +10,7 @@
 # JSON must stay valid.
 #
 # Env: SANDBOXD = sandboxd to test (its sandboxctl link next to it), TOP.
+# ASan tier: also run with sandboxd built with ASan+UBSan (build.sh host_tests_asan).
 set -u
 
 # shellcheck source=tests/host/lib/report.sh

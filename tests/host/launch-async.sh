@@ -10,6 +10,7 @@
 #    message the parent gave before.
 #
 # Env: SANDBOXD, SANDBOXCTL = the binaries to test, TOP = repo root.
+# ASan tier: also run with sandboxd built with ASan+UBSan (build.sh host_tests_asan).
 set -u
 
 # shellcheck source=tests/host/lib/report.sh

@@ -8,6 +8,7 @@
 # not by `run`: tests/unit/test_join.c checks them on the same kernel.
 #
 # Env: SANDBOXCTL = sandboxctl to test, TOP = repo root.
+# ASan tier: also run with sandboxd built with ASan+UBSan (build.sh host_tests_asan).
 set -u
 
 # shellcheck source=tests/host/lib/report.sh

@@ -12,6 +12,7 @@
 #    again within 3 s.
 #
 # Env: SANDBOXD, SANDBOXCTL, PROBE (default build/probe), TOP = repo root.
+# ASan tier: also run with sandboxd built with ASan+UBSan (build.sh host_tests_asan).
 set -u
 
 # shellcheck source=tests/host/lib/report.sh

@@ -25,6 +25,7 @@
 #    rows: a skip while the unit file is refused).
 #
 # Env: SANDBOXD, SANDBOXCTL, TOP = repo root.
+# ASan tier: also run with sandboxd built with ASan+UBSan (build.sh host_tests_asan).
 set -u
 
 # shellcheck source=tests/host/lib/report.sh

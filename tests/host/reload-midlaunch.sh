@@ -12,6 +12,7 @@
 #    launch is left (every sleep of ours belongs to a running unit).
 #
 # Env: SANDBOXD, SANDBOXCTL = the binaries to test, TOP = repo root.
+# ASan tier: also run with sandboxd built with ASan+UBSan (build.sh host_tests_asan).
 set -u
 
 # shellcheck source=tests/host/lib/report.sh

@@ -9,6 +9,7 @@
 #    HUNG/32 + 4 s (10 s at 192).
 #
 # Env: SANDBOXD, SANDBOXCTL, PROBE (default build/probe), TOP = repo root.
+# ASan tier: also run with sandboxd built with ASan+UBSan (build.sh host_tests_asan).
 set -u
 
 # shellcheck source=tests/host/lib/report.sh

@@ -9,6 +9,7 @@
 #    the supervisor must stay up, answer, and start the unit again.
 #
 # Env: SANDBOXD, SANDBOXCTL = the binaries to test, TOP = repo root.
+# ASan tier: also run with sandboxd built with ASan+UBSan (build.sh host_tests_asan).
 set -u
 
 # shellcheck source=tests/host/lib/report.sh

@@ -17,6 +17,7 @@
 #
 # Env: SANDBOXD, SANDBOXCTL, PROBE (default build/probe, built by
 #      tests/qemu/probe.sh), TOP = repo root.
+# ASan tier: also run with sandboxd built with ASan+UBSan (build.sh host_tests_asan).
 set -u
 
 # shellcheck source=tests/host/lib/report.sh

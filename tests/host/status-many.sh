@@ -12,6 +12,7 @@
 #
 # Env: SANDBOXD, SANDBOXCTL = the binaries to test, TOP = repo root,
 #      STATUS_MANY_N (default 400).
+# ASan tier: also run with sandboxd built with ASan+UBSan (build.sh host_tests_asan).
 set -u
 
 # shellcheck source=tests/host/lib/report.sh
