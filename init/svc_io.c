@@ -176,11 +176,16 @@ static int state_dirfd(struct sup *sv, const struct svc *s)
 	return fd;
 }
 
+bool svc_io_owns_dir(struct sup *sv, const struct svc *s)
+{
+	return !s->removed || !sup_find(sv, s->name);
+}
+
 static void write_atomic(struct sup *sv, const struct svc *s, const char *file,
 			 const char *data, size_t len)
 {
 	struct err e;
-	int dfd = state_dirfd(sv, s);
+	int dfd = svc_io_owns_dir(sv, s) ? state_dirfd(sv, s) : -1;
 
 	if (dfd < 0)
 		return;   /* inspection files only: the unit runs without them */
@@ -249,7 +254,8 @@ void svc_io_write_config(struct sup *sv, const struct svc *s)
 	char tmp[64];
 	int dfd, fd;
 
-	if (!CONFIG_OCI_SPEC || !s->spec || (dfd = state_dirfd(sv, s)) < 0)
+	if (!CONFIG_OCI_SPEC || !s->spec || !svc_io_owns_dir(sv, s) ||
+	    (dfd = state_dirfd(sv, s)) < 0)
 		return;
 	fd = wfile_begin(dfd, "config.json", tmp, sizeof tmp, 0644);
 	if (fd >= 0)
