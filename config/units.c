@@ -148,7 +148,8 @@ int units_add_dir(struct unit_set *set, const char *dir, struct diag *d)
 		names[n++] = copy;
 	}
 	closedir(dp);
-	qsort(names, n, sizeof *names, cmp_str);
+	if (n)   /* an empty folder: names is NULL, which qsort may not be given */
+		qsort(names, n, sizeof *names, cmp_str);
 	for (size_t i = 0; i < n; i++) {
 		char path[4096];
 

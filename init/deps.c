@@ -4,6 +4,7 @@
 #include "sup_int.h"
 
 #include <stdio.h>
+#include <string.h>
 
 #include "policy.h"
 
@@ -83,22 +84,40 @@ static unsigned young_launches(struct sup *sv, int64_t now, int64_t *ages_out)
 	return n;
 }
 
+/* A unit removed by reload that is not down yet (its ExecStop=, its
+ * cleanup, its RuntimeDirectory= removal): the unit of that name added
+ * since waits for it, as one unit (its RuntimeDirectory=, its state
+ * folder, its namespaces by name) is never up twice. Its state change
+ * to down makes the next pass. */
+static bool removed_up(const struct sup *sv, const char *name)
+{
+	for (size_t i = 0; i < sv->n; i++) {
+		const struct svc *o = sv->svcs[i];
+
+		if (o->removed && !fsm_is_down(o->state) && (!name || strcmp(o->name, name) == 0))
+			return true;
+	}
+	return false;
+}
+
 bool deps_pass(struct sup *sv)
 {
 	int64_t now = clock_mono_ms(), ages_out;
 	unsigned young, budget;
-	bool raised = false;
+	bool raised = false, any_removed_up;
 
 	if (!sv->deps_dirty || sv->stopping_all)
 		return false;
 	sv->deps_dirty = false;
 	young = young_launches(sv, now, &ages_out);
 	budget = young < SUP_LAUNCH_MAX ? SUP_LAUNCH_MAX - young : 0;
+	any_removed_up = removed_up(sv, NULL);
 	for (size_t i = 0; i < sv->n; i++) {
 		struct svc *s = sv->svcs[i];
 		const char *why = NULL;
 
-		if (s->state != SVC_WAITING || s->removed || !s->spec)
+		if (s->state != SVC_WAITING || s->removed || !s->spec ||
+		    (any_removed_up && removed_up(sv, s->name)))
 			continue;
 		switch (deps_of(sv, s, &why)) {
 		case DEP_FAIL:

@@ -40,7 +40,9 @@ static const struct row table[SVC_STATE_COUNT][EV_COUNT] = {
 		[EV_LAUNCH_OK]    = { A_LAUNCHED, BY },
 		[EV_LAUNCH_FAILED] = { A_LAUNCH_FAILED, TO(SVC_CLEANUP) },
 		[EV_SETUP_TIMEOUT] = { A_SETUP_TIMEOUT, TO(SVC_CLEANUP) },
-		[EV_MAIN_EXITED]  = { A_EARLY_EXIT, TO(SVC_CLEANUP) },
+		/* CLEANUP; START_WAIT, START_POST or RUNNING: a Type=forking
+		 * start's exit 0, reaped before its report was read */
+		[EV_MAIN_EXITED]  = { A_EARLY_EXIT, BY },
 		[EV_STOP]         = { A_ABORT, TO(SVC_CLEANUP) },
 		[EV_REMOVED]      = { A_ABORT, TO(SVC_CLEANUP) },
 		[EV_DEPS_FAILED]  = { A_ABORT, TO(SVC_CLEANUP) },

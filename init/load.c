@@ -68,6 +68,16 @@ void svc_free(struct sup *sv, struct svc *s)
 	fsm_forget(&sv->fsm, s);
 	svcmap_unlink(sv, s);
 	bpfcache_put(s->bpf);
+	/* every watch whose ctx is s goes with it: a Type=forking unit
+	 * whose daemon PID 1 never knew is down with its output pipes still
+	 * open (the daemon holds them), and their hang-up would come here */
+	svc_io_forget_output(sv, s);
+	sup_run_free(sv, s);
+	notify_close(sv, s);
+	if (s->cg_watch.fd >= 0) {
+		loop_del(&sv->loop, &s->cg_watch);
+		close(s->cg_watch.fd);
+	}
 	loop_del(&sv->loop, &s->timer_watch);
 	close(s->timer_fd);
 	if (s->cgroup_fd >= 0)

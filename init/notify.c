@@ -443,7 +443,8 @@ void notify_close(struct sup *sv, struct svc *s)
 	watch_close(sv, &k->notify_w);
 	watch_close(sv, &k->log_w);
 	watch_close(sv, &k->pidfile_w);   /* the reader dies on its write or its alarm */
-	if ((dirfd = unit_dirfd(sv, s)) >= 0) {
+	/* the unit re-added since it was removed has its own there now */
+	if (svc_io_owns_dir(sv, s) && (dirfd = unit_dirfd(sv, s)) >= 0) {
 		unlinkat(dirfd, "notify", 0);
 		unlinkat(dirfd, "log", 0);
 		close(dirfd);

@@ -513,9 +513,15 @@ static void exited(struct sup *sv, struct svc *s)
 	cleanup_begin(sv, s);
 }
 
+static int launched(struct sup *sv, struct svc *s);
+static int start_exited(struct sup *sv, struct svc *s);
+
 /* Reaped before its report was read: read it first (a setup failure
- * says why; EOF says it exec'd and is the exit itself). */
-static void early_exit(struct sup *sv, struct svc *s)
+ * says why; EOF says it exec'd and is the exit itself). SVC_CLEANUP,
+ * or for Type=forking what the report then the exit would have made
+ * of it: its started process exits at once by design, and was taken
+ * for the unit's end when reaped first (the daemon left untracked). */
+static int early_exit(struct sup *sv, struct svc *s)
 {
 	struct sbx_child c;
 	struct err e;
@@ -535,8 +541,11 @@ static void early_exit(struct sup *sv, struct svc *s)
 		main_pid_of(sv, s, &c);
 		if (c.reaper_fd >= 0)
 			sup_reaper_watch(sv, s, c.reaper_fd);
+		if (s->spec && s->spec->type == SERVICE_FORKING &&
+		    launched(sv, s) == SVC_START_WAIT)
+			return start_exited(sv, s);
 		exited(sv, s);
-		return;
+		return SVC_CLEANUP;
 	}
 	if (r < 0) {
 		if (c.pidfd >= 0)
@@ -550,6 +559,7 @@ static void early_exit(struct sup *sv, struct svc *s)
 	svcmap_set_pid(sv, s, 0);
 	sup_timer_disarm(s);
 	cleanup_begin(sv, s);
+	return SVC_CLEANUP;
 }
 
 static void send_signal(struct svc *s, int sig)
@@ -863,8 +873,7 @@ static int act(struct fsm *f, struct svc *s, enum fsm_action a, enum svc_event e
 		launch_abort(sv, s, false);
 		break;
 	case A_EARLY_EXIT:
-		early_exit(sv, s);
-		break;
+		return early_exit(sv, s);
 	case A_EXITED:
 		exited(sv, s);
 		break;

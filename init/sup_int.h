@@ -39,6 +39,12 @@ void deps_mark_needed(struct sup *sv);
 void svc_io_watch_output(struct sup *sv, struct svc *s, int out_fd, int err_fd);
 /* Read what is left in the pipes and close them. */
 void svc_io_close_output(struct sup *sv, struct svc *s);
+/* Whether s's RUN_DIR/units/NAME is its own: a unit removed by reload
+ * and still stopping shares it with the unit of that name added since,
+ * whose sockets and state files it must leave alone. */
+bool svc_io_owns_dir(struct sup *sv, const struct svc *s);
+/* Off the loop and closed, unread: the svc is being freed. */
+void svc_io_forget_output(struct sup *sv, struct svc *s);
 void svc_io_state_dir(struct sup *sv, const struct svc *s);
 void svc_io_write_status(struct sup *sv, const struct svc *s);
 void svc_io_write_config(struct sup *sv, const struct svc *s);

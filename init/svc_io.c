@@ -110,6 +110,12 @@ void svc_io_watch_output(struct sup *sv, struct svc *s, int out_fd, int err_fd)
 {
 	struct err e;
 
+	/* A Type=forking unit whose daemon PID 1 never knew ends without an
+	 * exit (kill_or_cleanup: no main_gone), and its pipes stay with the
+	 * daemon: overwritten, they would stay in epoll with this svc's
+	 * watches (a hang-up PID 1 spins on, or reads into the next run's). */
+	if (s->out_fd >= 0 || s->err_fd >= 0)
+		svc_io_close_output(sv, s);
 	s->out_fd = out_fd;
 	s->err_fd = err_fd;
 	s->out_watch = (struct loop_watch){ .fd = s->out_fd, .fn = on_output, .ctx = s };
@@ -126,6 +132,12 @@ void svc_io_watch_output(struct sup *sv, struct svc *s, int out_fd, int err_fd)
 			close_stream(sv, s, i);
 		}
 	}
+}
+
+void svc_io_forget_output(struct sup *sv, struct svc *s)
+{
+	close_stream(sv, s, 1);
+	close_stream(sv, s, 2);
 }
 
 void svc_io_close_output(struct sup *sv, struct svc *s)
@@ -164,11 +176,16 @@ static int state_dirfd(struct sup *sv, const struct svc *s)
 	return fd;
 }
 
+bool svc_io_owns_dir(struct sup *sv, const struct svc *s)
+{
+	return !s->removed || !sup_find(sv, s->name);
+}
+
 static void write_atomic(struct sup *sv, const struct svc *s, const char *file,
 			 const char *data, size_t len)
 {
 	struct err e;
-	int dfd = state_dirfd(sv, s);
+	int dfd = svc_io_owns_dir(sv, s) ? state_dirfd(sv, s) : -1;
 
 	if (dfd < 0)
 		return;   /* inspection files only: the unit runs without them */
@@ -237,7 +254,8 @@ void svc_io_write_config(struct sup *sv, const struct svc *s)
 	char tmp[64];
 	int dfd, fd;
 
-	if (!CONFIG_OCI_SPEC || !s->spec || (dfd = state_dirfd(sv, s)) < 0)
+	if (!CONFIG_OCI_SPEC || !s->spec || !svc_io_owns_dir(sv, s) ||
+	    (dfd = state_dirfd(sv, s)) < 0)
 		return;
 	fd = wfile_begin(dfd, "config.json", tmp, sizeof tmp, 0644);
 	if (fd >= 0)

@@ -28,7 +28,7 @@ static void test_table(void)
 	row("row: starting x setup-timeout cleans up", SVC_STARTING, EV_SETUP_TIMEOUT, A_SETUP_TIMEOUT,
 	    SVC_CLEANUP);
 	row("row: starting x main-exited reads the report first", SVC_STARTING, EV_MAIN_EXITED,
-	    A_EARLY_EXIT, SVC_CLEANUP);
+	    A_EARLY_EXIT, FSM_BY_ACTION);
 	row("row: starting x stop aborts", SVC_STARTING, EV_STOP, A_ABORT, SVC_CLEANUP);
 	row("row: running x stop: ExecStop= or KillSignal", SVC_RUNNING, EV_STOP, A_STOP,
 	    FSM_BY_ACTION);
@@ -239,7 +239,7 @@ static int fake_act(struct fsm *f, struct svc *s, enum fsm_action a, enum svc_ev
 		/* the cgroup: empty at once, or later (the test says when) */
 		if (!F.cgroup_slow)
 			fsm_raise(f, s, EV_CGROUP_EMPTY);
-		break;
+		return a == A_EARLY_EXIT ? SVC_CLEANUP : FSM_KEEP;
 	case A_KILL:
 	case A_STOP:
 		note(s, "kill");
