@@ -47,18 +47,13 @@ cat >"$units/keep.unit" <<EOT
 ExecStart=/bin/sleep 100000
 EOT
 
-state() { "$SANDBOXCTL" status "$1" 2>/dev/null | sed -n 's/^State: \([a-z-]*\).*/\1/p'; }
-wait_for() {   # UNIT STATE TENTHS
-	for _ in $(seq 1 "$3"); do [ "$(state "$1")" = "$2" ] && return 0; sleep 0.1; done
-	return 1
-}
 cpu_ticks() { awk '{ print $14 + $15 }' "/proc/$sup_pid/stat" 2>/dev/null; }
 
 "$SANDBOXD" --units "$units" >"$work/sup.log" 2>&1 &
 sup_pid=$!
 bad=
 for u in spin gone q1 q2 q3 q4; do
-	wait_for "$u" running 100 || bad="$bad $u: $(state "$u");"
+	sup_wait "$u" running 10 || bad="$bad $u: $(sup_state "$u");"
 done
 if [ -z "$bad" ]; then
 	ok forking-lost-early-exit-starts
@@ -87,7 +82,7 @@ if [ -n "$t0" ] && [ -n "$t1" ] && [ $((t1 - t0)) -lt $((hz / 4)) ]; then
 else
 	nok forking-lost-no-spin "PID 1 used $((${t1:-0} - ${t0:-0})) ticks of $hz/s in 2 s idle"
 fi
-if "$SANDBOXCTL" logs spin 2>/dev/null | grep -q bye && [ "$(state keep)" = running ]; then
+if "$SANDBOXCTL" logs spin 2>/dev/null | grep -q bye && [ "$(sup_state keep)" = running ]; then
 	ok forking-lost-log
 else
 	nok forking-lost-log "spin's log: $(oneline "$("$SANDBOXCTL" logs spin 2>&1)")"

@@ -183,37 +183,27 @@ ok lifecycle-units-valid
 "$SANDBOXD" --units "$units" >"$work/sup.log" 2>&1 &
 sup_pid=$!
 
-state() { "$SANDBOXCTL" status "$1" 2>/dev/null | sed -n 's/^State: \([a-z]*\).*/\1/p'; }
 mainpid() { "$SANDBOXCTL" status "$1" 2>/dev/null | sed -n 's/^Main PID: \([0-9]*\).*/\1/p'; }
-# wait_for UNIT STATE SECONDS
-wait_for() {
-	local i
-	for i in $(seq 1 $(($3 * 10))); do
-		[ "$(state "$1")" = "$2" ] && return 0
-		sleep 0.1
-	done
-	return 1
-}
 supinfo() { oneline "$(tail -n 5 "$work/sup.log")"; }
 
 # ---- readiness ----------------------------------------------------------------
 
-for _ in $(seq 1 50); do [ -n "$(state ntf)" ] && break; sleep 0.1; done
+for _ in $(seq 1 50); do [ -n "$(sup_state ntf)" ] && break; sleep 0.1; done
 sleep 1
-st=$(state ntf)
-cst=$(state cli)
+st=$(sup_state ntf)
+cst=$(sup_state cli)
 touch "$out/ntf.go"
 if [ "$st" = starting ] && [ "$cst" = starting ] && [ ! -e "$out/ntf.ready" ]; then
 	ok lifecycle-notify-starting-until-ready
 else
 	nok lifecycle-notify-starting-until-ready "ntf is '$st', cli (After=ntf) '$cst' before READY=1 ($(supinfo))"
 fi
-if wait_for ntf running 10; then
+if sup_wait ntf running 10; then
 	ok lifecycle-notify-running-after-ready
 else
-	nok lifecycle-notify-running-after-ready "ntf is '$(state ntf)' 10 s after its start; probe: $(oneline "$(cat "$out/ntf.notify" 2>/dev/null)") ($(supinfo))"
+	nok lifecycle-notify-running-after-ready "ntf is '$(sup_state ntf)' 10 s after its start; probe: $(oneline "$(cat "$out/ntf.notify" 2>/dev/null)") ($(supinfo))"
 fi
-wait_for cli running 10
+sup_wait cli running 10
 saw=$(cat "$out/cli.saw" 2>/dev/null)
 if [ "$saw" = ready ]; then
 	ok lifecycle-after-waits-for-ready
@@ -221,33 +211,33 @@ else
 	nok lifecycle-after-waits-for-ready "cli (After=ntf) started ${saw:-never}: want once ntf sent READY=1"
 fi
 
-if wait_for mute failed 15; then
+if sup_wait mute failed 15; then
 	if "$SANDBOXCTL" status mute 2>&1 | grep -q 'did not become ready within 2 s'; then
 		ok lifecycle-timeoutstartsec-fails
 	else
 		nok lifecycle-timeoutstartsec-fails "failed, but not for its start timeout: $(oneline "$("$SANDBOXCTL" status mute 2>&1)")"
 	fi
 else
-	nok lifecycle-timeoutstartsec-fails "mute is '$(state mute)', want failed after TimeoutStartSec=2s"
+	nok lifecycle-timeoutstartsec-fails "mute is '$(sup_state mute)', want failed after TimeoutStartSec=2s"
 fi
 
 # ---- ExecStartPre= ----------------------------------------------------------------
 
-if wait_for prefail failed 10 && [ ! -e "$out/prefail.log" ] &&
+if sup_wait prefail failed 10 && [ ! -e "$out/prefail.log" ] &&
 	"$SANDBOXCTL" status prefail 2>&1 | grep -q 'ExecStartPre=/bin/false exited 1'; then
 	ok lifecycle-startpre-failure-fails
 else
-	nok lifecycle-startpre-failure-fails "prefail is '$(state prefail)', main ran: $([ -e "$out/prefail.log" ] && echo yes || echo no); $(oneline "$("$SANDBOXCTL" status prefail 2>&1 | grep -i last)")"
+	nok lifecycle-startpre-failure-fails "prefail is '$(sup_state prefail)', main ran: $([ -e "$out/prefail.log" ] && echo yes || echo no); $(oneline "$("$SANDBOXCTL" status prefail 2>&1 | grep -i last)")"
 fi
-if wait_for preok running 10 && [ "$(head -n 2 "$out/preok.log" 2>/dev/null | tr '\n' ' ')" = "pre start " ]; then
+if sup_wait preok running 10 && [ "$(head -n 2 "$out/preok.log" 2>/dev/null | tr '\n' ' ')" = "pre start " ]; then
 	ok lifecycle-startpre-dash-ignored
 else
-	nok lifecycle-startpre-dash-ignored "preok is '$(state preok)', log: $(oneline "$(cat "$out/preok.log" 2>/dev/null)")"
+	nok lifecycle-startpre-dash-ignored "preok is '$(sup_state preok)', log: $(oneline "$(cat "$out/preok.log" 2>/dev/null)")"
 fi
 
 # ---- ExecStartPost=, ExecReload=, ExecStop= -------------------------------------------
 
-wait_for cmds running 10
+sup_wait cmds running 10
 if [ "$(cat "$out/cmds.post.netns" 2>/dev/null)" = "$(cat "$out/cmds.netns" 2>/dev/null)" ] &&
 	[ -s "$out/cmds.netns" ]; then
 	ok lifecycle-startpost-in-service-ns
@@ -258,32 +248,32 @@ pid0=$(mainpid cmds)
 "$SANDBOXCTL" reload cmds >"$work/reload.txt" 2>&1
 rc=$?
 if [ $rc = 0 ] && grep -qx reload "$out/cmds.log" && [ "$(mainpid cmds)" = "$pid0" ] &&
-	[ "$(state cmds)" = running ]; then
+	[ "$(sup_state cmds)" = running ]; then
 	ok lifecycle-execreload
 else
-	nok lifecycle-execreload "rc $rc ($(oneline "$(cat "$work/reload.txt")")), log: $(oneline "$(cat "$out/cmds.log" 2>/dev/null)"), main pid $pid0 -> $(mainpid cmds), $(state cmds)"
+	nok lifecycle-execreload "rc $rc ($(oneline "$(cat "$work/reload.txt")")), log: $(oneline "$(cat "$out/cmds.log" 2>/dev/null)"), main pid $pid0 -> $(mainpid cmds), $(sup_state cmds)"
 fi
 "$SANDBOXCTL" stop cmds >/dev/null 2>&1
-wait_for cmds inactive 15
+sup_wait cmds inactive 15
 if [ "$(sed -n '/^stop$/,$p' "$out/cmds.log" 2>/dev/null | tr '\n' ' ')" = "stop term " ]; then
 	ok lifecycle-execstop-before-killsignal
 else
-	nok lifecycle-execstop-before-killsignal "log: $(oneline "$(cat "$out/cmds.log" 2>/dev/null)"), state $(state cmds)"
+	nok lifecycle-execstop-before-killsignal "log: $(oneline "$(cat "$out/cmds.log" 2>/dev/null)"), state $(sup_state cmds)"
 fi
 
-wait_for rfail running 10
+sup_wait rfail running 10
 "$SANDBOXCTL" reload rfail >"$work/rfail.txt" 2>&1
 rc=$?
 if [ $rc = 1 ] && grep -q 'ExecReload=/bin/false exited 1' "$work/rfail.txt" &&
-	[ "$(state rfail)" = running ]; then
+	[ "$(sup_state rfail)" = running ]; then
 	ok lifecycle-execreload-failure-reported
 else
-	nok lifecycle-execreload-failure-reported "rc $rc ($(oneline "$(cat "$work/rfail.txt")")), $(state rfail)"
+	nok lifecycle-execreload-failure-reported "rc $rc ($(oneline "$(cat "$work/rfail.txt")")), $(sup_state rfail)"
 fi
 
 # ---- Type=forking (with Init=: the reaper's channel) --------------------------------
 
-if wait_for fork running 15; then
+if sup_wait fork running 15; then
 	p=$(mainpid fork)
 	if [ -n "$p" ] && tr '\0' ' ' <"/proc/$p/cmdline" 2>/dev/null | grep -q 'sleep 100001'; then
 		ok lifecycle-forking-pidfile
@@ -291,17 +281,17 @@ if wait_for fork running 15; then
 		nok lifecycle-forking-pidfile "Main PID ${p:-none}: $(tr '\0' ' ' <"/proc/$p/cmdline" 2>/dev/null)"
 	fi
 else
-	nok lifecycle-forking-pidfile "fork is '$(state fork)' ($(supinfo))"
+	nok lifecycle-forking-pidfile "fork is '$(sup_state fork)' ($(supinfo))"
 fi
-if wait_for forkfail failed 15 && "$SANDBOXCTL" status forkfail | grep -q 'the started process exited 3'; then
+if sup_wait forkfail failed 15 && "$SANDBOXCTL" status forkfail | grep -q 'the started process exited 3'; then
 	ok lifecycle-forking-start-fails
 else
-	nok lifecycle-forking-start-fails "forkfail is '$(state forkfail)': $(oneline "$("$SANDBOXCTL" status forkfail | grep -i last)")"
+	nok lifecycle-forking-start-fails "forkfail is '$(sup_state forkfail)': $(oneline "$("$SANDBOXCTL" status forkfail | grep -i last)")"
 fi
 
 # ---- ReloadSignal=, kill --------------------------------------------------------------
 
-wait_for sig running 10
+sup_wait sig running 10
 "$SANDBOXCTL" reload sig >"$work/rsig.txt" 2>&1
 sleep 0.5
 if grep -qx usr2 "$out/sig.log" 2>/dev/null; then
@@ -312,7 +302,7 @@ fi
 "$SANDBOXCTL" kill -s USR1 sig >"$work/kill.txt" 2>&1
 rc=$?
 sleep 0.5
-if [ $rc = 0 ] && grep -qx usr1 "$out/sig.log" 2>/dev/null && [ "$(state sig)" = running ]; then
+if [ $rc = 0 ] && grep -qx usr1 "$out/sig.log" 2>/dev/null && [ "$(sup_state sig)" = running ]; then
 	ok lifecycle-kill-usr1
 else
 	nok lifecycle-kill-usr1 "rc $rc ($(oneline "$(cat "$work/kill.txt")")), log: $(oneline "$(cat "$out/sig.log" 2>/dev/null)")"
@@ -336,7 +326,7 @@ fi
 
 # ---- JoinsNamespaceOf= --------------------------------------------------------------
 
-wait_for peer running 10
+sup_wait peer running 10
 for _ in $(seq 1 50); do [ -s "$out/peer.got" ] && break; sleep 0.1; done
 if [ "$(cat "$out/peer.got" 2>/dev/null)" = hello ]; then
 	ok lifecycle-joins-first-try

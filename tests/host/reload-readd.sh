@@ -46,16 +46,11 @@ cat >"$units/keep.unit" <<EOT
 ExecStart=/bin/sleep 100000
 EOT
 
-state() { "$SANDBOXCTL" status "$1" 2>/dev/null | sed -n 's/^State: \([a-z-]*\).*/\1/p'; }
-wait_for() {   # UNIT STATE TENTHS
-	for _ in $(seq 1 "$3"); do [ "$(state "$1")" = "$2" ] && return 0; sleep 0.1; done
-	return 1
-}
 
 "$SANDBOXD" --units "$units" >"$work/sup.log" 2>&1 &
 sup_pid=$!
-if ! wait_for w running 100; then
-	nok reload-readd-prereqs "w is '$(state w)': $(oneline "$(cat "$work/sup.log")")"
+if ! sup_wait w running 10; then
+	nok reload-readd-prereqs "w is '$(sup_state w)': $(oneline "$(cat "$work/sup.log")")"
 	exit 1
 fi
 rm "$units/w.unit"
@@ -65,7 +60,7 @@ cp "$work/w.unit" "$units/"
 "$SANDBOXCTL" reload >/dev/null 2>&1   # the new w: once the old one is down
 t_add=$(date +%s.%N)
 first=$(cat "/run/$rt/started" 2>/dev/null)
-wait_for w running 60
+sup_wait w running 6
 sleep 0.5
 t_up=$(cat "/run/$rt/started" 2>/dev/null)
 if [ -n "$t_up" ] && [ "$t_up" != "$first" ] &&
@@ -82,16 +77,16 @@ fi
 if [ -f "/run/$rt/started" ]; then
 	ok reload-readd-runtime-dir
 else
-	nok reload-readd-runtime-dir "w is '$(state w)' and /run/$rt: $(oneline "$(ls -la "/run/$rt" 2>&1)")"
+	nok reload-readd-runtime-dir "w is '$(sup_state w)' and /run/$rt: $(oneline "$(ls -la "/run/$rt" 2>&1)")"
 fi
 d=$run/units/w
 if [ -S "$d/notify" ] && [ -S "$d/log" ]; then
 	ok reload-readd-sockets
 else
-	nok reload-readd-sockets "$(state w), in $d: $(oneline "$(ls "$d")")"
+	nok reload-readd-sockets "$(sup_state w), in $d: $(oneline "$(ls "$d")")"
 fi
-if [ "$(state w)" = running ] && grep -qx 'state=running' "$d/status"; then
+if [ "$(sup_state w)" = running ] && grep -qx 'state=running' "$d/status"; then
 	ok reload-readd-status
 else
-	nok reload-readd-status "w is '$(state w)', its status file: $(oneline "$(cat "$d/status")")"
+	nok reload-readd-status "w is '$(sup_state w)', its status file: $(oneline "$(cat "$d/status")")"
 fi

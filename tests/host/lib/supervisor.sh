@@ -6,6 +6,9 @@
 # /tmp and /run are their own) with $units and $run, and an EXIT trap that
 # stops the supervisor ($sup_pid) and a FUSE probe ($fuse_pid) the script
 # started, then removes $work.
+# sup_state UNIT: the unit's state word from `sandboxctl status` (empty
+# when PID 1 does not answer); sup_wait UNIT STATE SECONDS: until it is
+# STATE (0) or the time is up (1).
 # sup_fuse_hang CHECK: mounts a FUSE file system that never answers at
 # $work/fuse (probe fuse-hang, $fuse_pid); without /dev/fuse, the probe or
 # the mount: "skip CHECK: why" and exit 0.
@@ -38,6 +41,19 @@ sup_cleanup() {
 		wait "$sup_pid" 2>/dev/null
 	fi
 	rm -rf "$work"
+}
+
+sup_state() {
+	"$SANDBOXCTL" status "$1" 2>/dev/null | sed -n 's/^State: \([a-z-]*\).*/\1/p'
+}
+
+sup_wait() {
+	local i
+	for i in $(seq 1 $(($3 * 10))); do
+		[ "$(sup_state "$1")" = "$2" ] && return 0
+		sleep 0.1
+	done
+	return 1
 }
 
 sup_fuse_hang() {
