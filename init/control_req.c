@@ -141,7 +141,13 @@ void control_follow_refill(struct conn *c)
 void control_log_appended(struct sup *sv, struct svc *s)
 {
 	(void)sv;
-	if (!control.open)
+	/* A unit removed by reload lost its followers then
+	 * (control_unit_gone); one following the name since follows the
+	 * unit of that name added after, while the removed one may still
+	 * write (its ExecStop=, its last output): matched by name, those
+	 * lines went to the new unit's followers, and each turn between
+	 * the two sent one or the other's whole log again. */
+	if (!control.open || s->removed)
 		return;
 	for (int i = 0; i < CONTROL_MAX_CONN; i++) {
 		struct conn *c = &control.c[i];

@@ -698,8 +698,14 @@ void sup_main_pid_found(struct sup *sv, struct svc *s, pid_t host_pid_or_0, cons
 {
 	if (host_pid_or_0 <= 0) {
 		sup_log(sv, "%s: no main pid: %s", s->name, why ? why : "unknown");
-		if (s->state == SVC_START_WAIT && s->spec && s->spec->type == SERVICE_FORKING &&
-		    s->run) {
+		/* STARTING with its launch over: early_exit (sup_act.c) takes a
+		 * start reaped before its report for one that went on to
+		 * START_WAIT, and begins the PIDFile= read before the row sets
+		 * that state; the read's failure found at once must fail the
+		 * start there too (the EV_TIMER is handled after the row), not
+		 * leave it waiting for TimeoutStartSec= (or forever) */
+		if ((s->state == SVC_START_WAIT || (s->state == SVC_STARTING && !s->launch)) &&
+		    s->spec && s->spec->type == SERVICE_FORKING && s->run) {
 			/* the start fails now, as at TimeoutStartSec= (its row) */
 			set_why(s->run, "no main pid: %s", why ? why : "unknown");
 			s->run->no_main = true;
