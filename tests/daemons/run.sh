@@ -25,6 +25,8 @@ set -uo pipefail
 
 # shellcheck source=tests/qemu/lib/console.sh
 . "$(dirname "$0")/../qemu/lib/console.sh"
+# shellcheck source=tests/qemu/lib/results.sh
+. "$(dirname "$0")/../qemu/lib/results.sh"
 
 TOP=${TOP:-$(cd "$(dirname "$0")/../.." && pwd)}
 export TOP
@@ -48,15 +50,8 @@ checks="daemons-states redis-server-main-pid mosquitto-main-pid nginx-main-pid
 
 work=$TOP/build/daemons
 mkdir -p "$work"
-results=$work/results
-: > "$results"
-res() { printf '%s\n' "$1" | tee -a "$results"; }
-# shellcheck disable=SC2317 # run by the trap
-closing() {
-	awk '/^ok / { p++ } /^not ok / { f++ } /^skip / { s++ }
-		END { printf "daemons: %d passed, %d failed, %d skipped\n", p, f, s }' "$results" >&2
-}
-trap closing EXIT
+# every result line goes through res (or a tee into $results)
+results_begin "$work/results" daemons
 log=$work/console.log
 clean=$work/console.clean
 : > "$log"

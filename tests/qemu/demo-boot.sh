@@ -22,6 +22,8 @@ set -uo pipefail
 
 # shellcheck source=tests/qemu/lib/console.sh
 . "$(dirname "$0")/lib/console.sh"
+# shellcheck source=tests/qemu/lib/results.sh
+. "$(dirname "$0")/lib/results.sh"
 
 TOP=${TOP:-$(cd "$(dirname "$0")/../.." && pwd)}
 export TOP
@@ -36,15 +38,8 @@ esac
 
 if [ "$arch" = x86_64 ]; then work=$TOP/build/demo-boot; else work=$TOP/build/$arch/demo-boot; fi
 mkdir -p "$work"
-results=$work/results
-: > "$results"
-res() { printf '%s\n' "$1" | tee -a "$results"; }
-# shellcheck disable=SC2317 # run by the trap
-closing() {
-	awk '/^ok / { p++ } /^not ok / { f++ } /^skip / { s++ }
-		END { printf "demo-boot.sh: %d passed, %d failed, %d skipped\n", p, f, s }' "$results" >&2
-}
-trap closing EXIT
+# every result line goes through res (or a tee into $results)
+results_begin "$work/results" demo-boot.sh
 
 sandboxd=${SANDBOXD:-}
 if [ -z "$sandboxd" ] || [ ! -f "$sandboxd" ]; then

@@ -23,6 +23,8 @@ set -uo pipefail
 
 # shellcheck source=tests/qemu/lib/console.sh
 . "$(dirname "$0")/lib/console.sh"
+# shellcheck source=tests/qemu/lib/results.sh
+. "$(dirname "$0")/lib/results.sh"
 
 TOP=${TOP:-$(cd "$(dirname "$0")/../.." && pwd)}
 export TOP
@@ -63,17 +65,8 @@ shutdown_bound_ms=9000
 
 work=$TOP/build/pid1
 mkdir -p "$work"
-# Every result line goes through res (or the tee below) into $results:
-# the closing line on stderr counts them, a skip apart from a pass.
-results=$work/results
-: > "$results"
-res() { printf '%s\n' "$1" | tee -a "$results"; }
-# shellcheck disable=SC2317 # run by the trap
-closing() {
-	awk '/^ok / { p++ } /^not ok / { f++ } /^skip / { s++ }
-		END { printf "pid1.sh: %d passed, %d failed, %d skipped\n", p, f, s }' "$results" >&2
-}
-trap closing EXIT
+# every result line goes through res (or a tee into $results)
+results_begin "$work/results" pid1.sh
 log=$work/console.log
 clean=$work/console.clean
 : > "$log"

@@ -16,6 +16,8 @@
 #        QEMU_MEM (MB, default 512)   QEMU_VERBOSE=1 (copy the console to stderr)
 # The whole console is kept in build/qemu/tier.log.
 set -uo pipefail
+# shellcheck source=tests/qemu/lib/results.sh
+. "$(dirname "$0")/lib/results.sh"
 
 TOP=${TOP:-$(cd "$(dirname "$0")/../.." && pwd)}
 export TOP
@@ -44,17 +46,8 @@ done
 
 work=$TOP/build/qemu
 mkdir -p "$work"
-# Every result line goes through res (or the tee below) into $results:
-# the closing line on stderr counts them, a skip apart from a pass.
-results=$work/results
-: > "$results"
-res() { printf '%s\n' "$1" | tee -a "$results"; }
-# shellcheck disable=SC2317 # run by the trap
-closing() {
-	awk '/^ok / { p++ } /^not ok / { f++ } /^skip / { s++ }
-		END { printf "tier.sh: %d passed, %d failed, %d skipped\n", p, f, s }' "$results" >&2
-}
-trap closing EXIT
+# every result line goes through res (or a tee into $results)
+results_begin "$work/results" tier.sh
 image=$work/tier.cpio.gz
 log=$work/tier.log
 : > "$log"
